@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: MIT
+/*
+ * snpemu: an SEV-SNP machine as an L1 hypervisor under QEMU TCG.
+ *
+ * This is the skeleton: it boots from QEMU's PVH entry, sets up its console,
+ * descriptor tables and exception handling, reports the CPU's SVM features,
+ * runs its in-image tests and ends the VM through isa-debug-exit.
+ *
+ * Command line (QEMU -append), space-separated key=value words:
+ *   test=<filter>     run in-image tests: "" or "*" = all, "suite",
+ *                     "suite/name" (default: all)
+ *   selftest=<mode>   misbehave on purpose, for the host harness's own tests:
+ *                     hang | triple-fault | panic | no-plan | silent
+ */
+#include "arch/cpu.h"
+#include "arch/desc.h"
+
+#include "lib/console.h"
+#include "lib/panic.h"
+#include "lib/serial.h"
+#include "lib/string.h"
+#include "lib/test.h"
+
+#include "emu.h"
+#include "pvh.h"
+
+#define EMU_VERSION "0.1.0"
+#define CMDLINE_MAX 512
+
+static struct serial emu_com1;
+static struct cpu_desc emu_desc;
+static uint8_t emu_ist[IST_COUNT][RT_STACK_SIZE]
+	__attribute__((aligned(RT_STACK_SIZE)));
+static char emu_cmdline[CMDLINE_MAX];
+
+static void emu_con_write(void *ctx, const char *buf, uint32_t len)
+{
+	serial_write(ctx, buf, len);
+}
+
+void emu_exit(uint32_t status)
+{
+	/*
+	 * isa-debug-exit: QEMU exits with (value << 1) | 1. If the device is
+	 * missing, halting forever makes the harness report a hang rather
+	 * than a pass.
+	 */
+	outl(EMU_DEBUG_EXIT_PORT, status);
+	cpu_halt_forever();
+}
+
+__noreturn static void emu_panic_exit(uint32_t reason)
+{
+	emu_exit(EMU_EXIT_PANIC_BASE + reason);
+	cpu_halt_forever();
+}
+
+/* The 8259 PICs are left unmasked by SeaBIOS: IRQ0 would arrive as #DF. */
+static void pic_mask_all(void)
+{
+	outb(0x21, 0xff);
+	outb(0xa1, 0xff);
+}
+
+static void copy_cmdline(const struct pvh_start_info *si)
+{
+	const char *src = NULL;
+	size_t i = 0;
+
+	emu_cmdline[0] = '\0';
+	if (si == NULL || si->cmdline_paddr == 0 ||
+	    si->cmdline_paddr >= UINT64_C(1) << 32) {
+		return;
+	}
+	src = (const char *)(uintptr_t)si->cmdline_paddr;
+	for (i = 0; i < CMDLINE_MAX - 1 && src[i] != '\0'; i++) {
+		emu_cmdline[i] = src[i];
+	}
+	emu_cmdline[i] = '\0';
+}
+
+/* Copies the value of "key=" from the command line into @out. */
+static bool cmdline_get(const char *key, char *out, size_t out_len)
+{
+	size_t klen = strlen(key);
+	const char *p = emu_cmdline;
+
+	while (*p != '\0') {
+		while (*p == ' ') {
+			p++;
+		}
+		if (strncmp(p, key, klen) == 0 && p[klen] == '=') {
+			size_t n = 0;
+
+			p += klen + 1;
+			while (p[n] != '\0' && p[n] != ' ' && n + 1 < out_len) {
+				out[n] = p[n];
+				n++;
+			}
+			out[n] = '\0';
+			return true;
+		}
+		while (*p != '\0' && *p != ' ') {
+			p++;
+		}
+	}
+	return false;
+}
+
+static void print_banner(const struct pvh_start_info *si)
+{
+	struct cpuid_regs v = cpuid(0);
+	struct cpuid_regs ext = cpuid(0x80000001);
+	struct cpuid_regs pa = cpuid(0x80000008);
+	char vendor[13];
+	uint64_t ram = 0;
+
+	memcpy(vendor, &v.ebx, 4);
+	memcpy(vendor + 4, &v.edx, 4);
+	memcpy(vendor + 8, &v.ecx, 4);
+	vendor[12] = '\0';
+	if (si != NULL && si->memmap_paddr != 0) {
+		const struct pvh_memmap_entry *mm =
+			(const void *)(uintptr_t)si->memmap_paddr;
+
+		for (uint32_t i = 0; i < si->memmap_entries && i < 128; i++) {
+			ram += mm[i].type == 1 ? mm[i].size : 0;
+		}
+	}
+	con_printf(
+		"snpemu %s: SEV-SNP machine (L1 hypervisor under nested "
+		"SVM)\n",
+		EMU_VERSION);
+	con_printf("cpu: %s, phys-bits %u, RAM %llu MiB, cmdline '%s'\n",
+		   vendor, pa.eax & 0xff, (unsigned long long)(ram >> 20),
+		   emu_cmdline);
+	if (ext.ecx & (1u << 2)) {
+		struct cpuid_regs svm = cpuid(0x8000000a);
+
+		con_printf(
+			"svm: revision %u, %u ASIDs, NP %s, NRIPS %s, "
+			"VGIF %s, decode assists %s\n",
+			svm.eax & 0xff, svm.ebx,
+			(svm.edx & (1u << 0)) ? "yes" : "no",
+			(svm.edx & (1u << 3)) ? "yes" : "no",
+			(svm.edx & (1u << 16)) ? "yes" : "no",
+			(svm.edx & (1u << 7)) ? "yes" : "no");
+	} else {
+		con_printf("svm: not available (run QEMU with -cpu max)\n");
+	}
+}
+
+/* Deliberate misbehaviour, so the host harness can prove it notices. */
+static void run_selftest(const char *mode)
+{
+	if (strcmp(mode, "hang") == 0) {
+		for (;;) {
+			__asm__ volatile("hlt");
+		}
+	} else if (strcmp(mode, "triple-fault") == 0) {
+		struct desc_ptr empty = {0, 0};
+
+		__asm__ volatile("lidt %0; int3" : : "m"(empty));
+	} else if (strcmp(mode, "panic") == 0) {
+		panic("selftest: deliberate panic");
+	} else if (strcmp(mode, "no-plan") == 0) {
+		con_printf("ok 1 - selftest/no_plan\n");
+		emu_exit(EMU_EXIT_OK);
+	} else if (strcmp(mode, "silent") == 0) {
+		emu_exit(EMU_EXIT_OK);
+	}
+	con_printf("unknown selftest mode '%s'\n", mode);
+	emu_exit(EMU_EXIT_USAGE);
+}
+
+void emu_main(uint32_t start_info_pa);
+
+void emu_main(uint32_t start_info_pa)
+{
+	const struct pvh_start_info *si =
+		(const void *)(uintptr_t)start_info_pa;
+	uint64_t ist_tops[IST_COUNT];
+	char arg[128];
+	int failed = 0;
+
+	serial_init(&emu_com1, SERIAL_COM1, &serial_io_pio, 115200, true);
+	con_set_sink(emu_con_write, &emu_com1);
+	panic_set_exit(emu_panic_exit);
+	pic_mask_all();
+	for (int i = 0; i < IST_COUNT; i++) {
+		ist_tops[i] = (uint64_t)(uintptr_t)&emu_ist[i][RT_STACK_SIZE];
+	}
+	arch_desc_init_cpu(&emu_desc, ist_tops);
+	arch_idt_load();
+
+	if (si == NULL || si->magic != PVH_START_MAGIC) {
+		si = NULL;
+	}
+	copy_cmdline(si);
+	print_banner(si);
+
+	if (cmdline_get("selftest", arg, sizeof(arg))) {
+		run_selftest(arg);
+	}
+	if (!cmdline_get("test", arg, sizeof(arg))) {
+		arg[0] = '\0';
+	}
+	failed = test_run(arg);
+	if (failed < 0) {
+		emu_exit(EMU_EXIT_USAGE);
+	}
+	con_printf("snpemu: %d test(s) failed\n", failed);
+	emu_exit(failed == 0 ? EMU_EXIT_OK : EMU_EXIT_FAIL);
+}
