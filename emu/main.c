@@ -10,7 +10,8 @@
  *   test=<filter>     run in-image tests: "" or "*" = all, "suite",
  *                     "suite/name" (default: all)
  *   selftest=<mode>   misbehave on purpose, for the host harness's own tests:
- *                     hang | triple-fault | panic | no-plan | silent
+ *                     hang | triple-fault | fault | panic | no-plan |
+ *                     silent
  */
 #include "arch/cpu.h"
 #include "arch/desc.h"
@@ -161,6 +162,9 @@ static void run_selftest(const char *mode)
 		struct desc_ptr empty = {0, 0};
 
 		__asm__ volatile("lidt %0; int3" : : "m"(empty));
+	} else if (strcmp(mode, "fault") == 0) {
+		/* Unmapped (above the 4 GiB identity map): #PF -> panic. */
+		(void)*(volatile uint64_t *)(uintptr_t)UINT64_C(0x100000000);
 	} else if (strcmp(mode, "panic") == 0) {
 		panic("selftest: deliberate panic");
 	} else if (strcmp(mode, "no-plan") == 0) {

@@ -23,6 +23,8 @@ CASES = [
     ("triple fault fails", ["--append", "selftest=triple-fault"],
      1, "triple-faulted"),
     ("panic fails", ["--append", "selftest=panic"], 1, "panicked"),
+    ("unhandled exception fails, with a register dump",
+     ["--append", "selftest=fault"], 1, "# RIP "),
     ("missing plan fails", ["--append", "selftest=no-plan"],
      1, "no TAP plan"),
     ("silent clean exit fails", ["--append", "selftest=silent"],
