@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# A minimal OpenSSL 3.5.7 libcrypto for the freestanding x86_64 target, only
+# for libtpms (deps.md: every OpenSSL symbol libtpms 0.9.2 imports exists
+# in 3.5.7). Compiled against picolibc (10-picolibc.sh), never against the
+# host's glibc headers. Output in $OUT: include/ (OpenSSL's public headers
+# plus the generated ones) and lib/libcrypto.a.
+#
+# Configure options, and why:
+#   linux-x86_64          LP64 little-endian, the right bn word size; we
+#                         only build libcrypto.a so no link flags matter
+#   no-asm                perlasm emits code that assumes the host OS ABI
+#                         and CPUID dispatch to AVX/AVX-512; C only here
+#   no-shared no-module no-dso no-pinshared
+#                         one static archive; no dlopen, no providers
+#                         loaded at run time
+#   no-threads no-thread-pool no-default-thread-pool
+#                         the vTPM runs under one lock; no pthread
+#   no-sock no-dgram no-http no-quic no-ktls no-afalgeng no-engine
+#   no-async no-ui-console no-stdio no-autoload-config no-secure-memory
+#                         no OS services: sockets, files, mmap, termios,
+#                         config files, ucontext
+#   no-apps no-tests no-docs
+#                         only the library
+#   --with-rand-seed=getrandom
+#                         the seed source calls getentropy(), which the
+#                         vTPM shim backs with RDSEED (fails hard, never a
+#                         weaker source)
+#   no-idea no-rc2 no-rc4 no-rc5 no-md4 no-mdc2 no-whirlpool no-seed no-bf
+#   no-cast no-blake2 no-siphash no-siv no-sm2 no-sm3 no-sm4 no-ec2m no-dh
+#   no-dsa no-gost no-ecx no-scrypt no-argon2 no-ml-kem no-ml-dsa
+#   no-slh-dsa no-ocsp no-ts no-cms no-ct no-srp no-comp no-cmp
+#   no-rfc3779 no-legacy no-padlockeng no-srtp no-ssl-trace no-uplink
+#   no-filenames
+#                         algorithms and formats libtpms never calls
+# Kept on purpose: deprecated low-level APIs (libtpms calls AES_*, SHA*_Init,
+# RSA_*, EC_KEY_*, DES_*), DES (TDES), Camellia, RSA, EC on prime curves,
+# HMAC, CMAC, BIO (libtpms base64-decodes through a memory BIO).
+set -euo pipefail
+echo "== openssl: unpack"
+pico="$SVSM_CACHE/10-picolibc"
+test -f "$pico/lib/libc.a" || { echo "picolibc is not built"; exit 1; }
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+tar -C "$work" -xzf "$SVSM_CACHE/downloads/openssl_3.5.7.orig.tar.gz"
+src="$work/openssl-3.5.7"
+gcc_inc="$(gcc -print-file-name=include)"
+
+# picolibc has no <sys/dirent.h> (it #errors); OpenSSL's o_dir.c wants
+# DIR and struct dirent to compile. Declare them opaque here: nothing that
+# libtpms pulls in lists directories, so opendir() stays unresolved and
+# unlinked (the vTPM import check would catch it otherwise).
+mkdir -p "$work/compat/sys"
+cat >"$work/compat/sys/dirent.h" <<'EOH'
+#pragma once
+typedef struct svsm_no_dir DIR;
+struct dirent {
+	char d_name[256];
+};
+EOH
+
+# Freestanding: picolibc's headers first, then gcc's own. -U__linux__ so
+# that OpenSSL takes no Linux-only path (syscall(), <linux/...> headers):
+# the target is "a Unix with picolibc", not Linux.
+cflags="-O2 -ffreestanding -nostdinc -isystem $work/compat -isystem $pico/include -idirafter $gcc_inc"
+cflags+=" -U__linux__ -U__linux -Ulinux -U__gnu_linux__"
+cflags+=" -fno-pic -fno-pie -mcmodel=small -mno-red-zone -msse2"
+cflags+=" -fno-stack-protector -fno-asynchronous-unwind-tables -fcf-protection=none"
+cflags+=" -ffunction-sections -fdata-sections -DOPENSSL_NO_SECURE_MEMORY -DNO_SYSLOG"
+
+echo "== openssl: configure"
+cd "$src"
+./Configure linux-x86_64 --prefix="$OUT" --openssldir="$OUT/ssl" \
+	--with-rand-seed=getrandom \
+	no-asm no-shared no-module no-dso no-pinshared \
+	no-threads no-thread-pool no-default-thread-pool \
+	no-sock no-dgram no-http no-quic no-ktls no-afalgeng no-engine \
+	no-async no-ui-console no-stdio no-autoload-config no-secure-memory \
+	no-apps no-tests no-docs \
+	no-idea no-rc2 no-rc4 no-rc5 no-md4 no-mdc2 no-whirlpool no-seed no-bf \
+	no-cast no-blake2 no-siphash no-siv no-sm2 no-sm3 no-sm4 no-ec2m no-dh \
+	no-dsa no-gost no-ecx no-scrypt no-argon2 no-ml-kem no-ml-dsa \
+	no-slh-dsa no-ocsp no-ts no-cms no-ct no-srp no-comp no-cmp \
+	no-rfc3779 no-legacy no-padlockeng no-srtp no-ssl-trace no-uplink \
+	no-filenames \
+	CC=gcc CFLAGS="$cflags" CPPFLAGS= LDFLAGS= LDLIBS=
+
+echo "== openssl: build libcrypto.a (C only, about 80 s on 2 cores)"
+make -j"$(nproc)" build_generated >/dev/null
+make -j"$(nproc)" libcrypto.a
+
+echo "== openssl: install"
+mkdir -p "$OUT/lib" "$OUT/include"
+cp libcrypto.a "$OUT/lib/"
+cp -r include/openssl "$OUT/include/"
+echo "== openssl: done ($(du -sh "$OUT/lib/libcrypto.a" | cut -f1) libcrypto.a)"
