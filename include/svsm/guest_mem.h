@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * guest_mem: THE gateway to guest memory (style.md §9.3, rules G1–G11).
+ * Nothing else in the core maps or touches guest pages.
+ *
+ * Every access is range-checked first (no wrap, entirely guest RAM, no
+ * overlap with SVSM-owned memory: boot-time reservations and deposited
+ * pages), then done with a fault-tolerant copy into or out of SVSM memory.
+ * Callers copy a guest structure once and check the copy (G6).
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "svsm/err.h"
+#include "svsm/types.h"
+
+/**
+ * Range policy (G4): SVSM_E_ADDR unless [@g, @g + @len) does not wrap, is
+ * guest RAM and overlaps no SVSM-owned memory. @len 0 is rejected.
+ */
+__must_check svsm_err_t guest_mem_check(gpa_t g, uint64_t len);
+
+/** Copy @len bytes from guest @src into SVSM memory @dst (G3, G5). */
+__must_check svsm_err_t guest_mem_read(void *dst, gpa_t src, size_t len);
+
+/** Copy @len bytes from SVSM memory @src to guest @dst (G3, G5). */
+__must_check svsm_err_t guest_mem_write(gpa_t dst, const void *src, size_t len);
+
+/** Zero [@dst, @dst + @len) of guest memory (G11). */
+__must_check svsm_err_t guest_mem_zero(gpa_t dst, uint64_t len);
+
+/* Read a whole object; the size is the object's, never guest-chosen. */
+#define guest_mem_read_obj(dst_ptr, src_gpa) \
+	guest_mem_read((dst_ptr), (src_gpa), sizeof(*(dst_ptr)))
+#define guest_mem_write_obj(dst_gpa, src_ptr) \
+	guest_mem_write((dst_gpa), (src_ptr), sizeof(*(src_ptr)))

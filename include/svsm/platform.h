@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The seam between the SVSM core (dispatch, protocols, guest_mem) and the
+ * hardware (style.md §9.1 "Platform layer"). The real SNP backend is
+ * written by the boot path (src/sev/); the hosted unit tests link
+ * tests/unit/svsm/fakes/fake_platform.c instead. No policy lives behind
+ * this interface: range and ownership decisions are made by guest_mem.c
+ * and the handlers, the platform only executes them.
+ *
+ * All sizes are SNP page sizes: SNP_PAGE_SIZE_4K (0) or SNP_PAGE_SIZE_2M (1).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "svsm/types.h"
+
+/**
+ * PVALIDATE the guest page(s) at @g (4K or 2M, aligned). The backend maps
+ * @g into the SVSM's address space as needed (PVALIDATE takes a VA).
+ * Returns the instruction's rc (SNP_RC_*); *@cf is the carry flag (set
+ * with rc 0 means "nothing changed"). A fault is reported as
+ * SNP_RC_FAIL_INPUT.
+ */
+int plat_pvalidate(gpa_t g, uint32_t size, bool validate, bool *cf);
+
+/**
+ * RMPADJUST the guest page(s) at @g with @attrs (target VMPL in bits 7:0,
+ * RMPADJ_* permission and VMSA bits). Returns the instruction's rc.
+ */
+int plat_rmpadjust(gpa_t g, uint32_t size, uint32_t attrs);
+
+/**
+ * Map [@g, @g + @len) (inside one 2M region, page-granular) into the SVSM's
+ * address space, private (C-bit set). Returns NULL if it cannot be mapped.
+ * Accesses through the mapping must use plat_copy_guarded(): the page may
+ * be unvalidated or remapped by the host at any time.
+ */
+void *plat_map_guest(gpa_t g, uint64_t len);
+void plat_unmap_guest(void *va, uint64_t len);
+
+/**
+ * Fault-tolerant copy (arch_copy_guarded on x86_64). Returns false if a
+ * fault occurred; @dst may then be partly written.
+ */
+bool plat_copy_guarded(void *dst, const void *src, uint64_t n);
+
+/** Flush all guest and SVSM TLB entries on every CPU (after revoking). */
+void plat_tlb_flush_all(void);
+
+/** True if every byte of [@g, @g + @len) is guest RAM (IGVM memory map). */
+bool plat_is_guest_ram(gpa_t g, uint64_t len);
+
+/**
+ * True if any byte of [@g, @g + @len) is SVSM-owned from boot: the image,
+ * its page pool, stacks, secrets/CPUID copies, its own VMSAs and GHCBs.
+ * (Pages deposited at run time are tracked by mem_pool.c, not here.)
+ */
+bool plat_is_svsm_owned(gpa_t g, uint64_t len);
+
+/**
+ * Make sure the guest VMSA page at @vmsa is not running and cannot be
+ * entered (clear EFER.SVME atomically). Returns false if the VMSA is
+ * currently in use on some CPU (DELETE_VCPU answers FAIL_INUSE).
+ */
+bool plat_vmsa_stop(gpa_t vmsa);

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Per-vCPU state the core protocol needs, and the registry of guest VMSA
+ * pages (abi.md §1.3, §3.3, §3.4). The boot path adds one entry per vCPU
+ * (from the MADT / IGVM parameters) and registers the BSP's first guest
+ * VMSA and CAA; CREATE_VCPU, DELETE_VCPU and REMAP_CA change them.
+ *
+ * Locking: callers hold the core lock (protocols/core.c) or run before
+ * any guest vCPU does (boot).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "svsm/err.h"
+#include "svsm/types.h"
+
+#define SVSM_MAX_VCPUS 64
+/* A vCPU may briefly own two guest VMSAs (Linux creates, then deletes). */
+#define SVSM_MAX_GUEST_VMSAS (2 * SVSM_MAX_VCPUS)
+
+struct svsm_vcpu {
+	uint32_t apic_id;
+	uint8_t guest_vmpl;    /* VMPL the guest runs at on this vCPU (2) */
+	bool in_use;           /* slot holds a vCPU */
+	gpa_t caa;             /* current calling area, or gpa_invalid() */
+	gpa_t guest_vmsa;      /* current guest VMSA, or gpa_invalid() */
+	uint64_t sev_features; /* of the current guest VMSA */
+};
+
+/** Forget every vCPU and VMSA (boot, and tests). */
+void vcpu_reset(void);
+
+/** Boot: add a vCPU. Returns NULL if the table is full or @apic_id known. */
+struct svsm_vcpu *vcpu_add(uint32_t apic_id, uint8_t guest_vmpl,
+			   uint64_t sev_features);
+
+struct svsm_vcpu *vcpu_by_apic_id(uint32_t apic_id);
+
+/**
+ * Record @vmsa as a guest VMSA page owned by @owner. SVSM_E_NOMEM if the
+ * registry is full, SVSM_E_ADDR if the page is already registered.
+ */
+__must_check svsm_err_t vcpu_vmsa_register(gpa_t vmsa, struct svsm_vcpu *owner);
+
+/** Remove @vmsa; returns its owner, or NULL if it was not registered. */
+struct svsm_vcpu *vcpu_vmsa_unregister(gpa_t vmsa);
+
+/** The owner of guest VMSA page @vmsa, or NULL. */
+struct svsm_vcpu *vcpu_vmsa_owner(gpa_t vmsa);
+
+/**
+ * True if [@g, @g + @len) overlaps a registered guest VMSA or any vCPU's
+ * CAA. Such pages must not be rescinded, remapped, deposited or used as a
+ * second VMSA/CAA (abi.md §3.1–§3.3).
+ */
+bool vcpu_range_is_vmsa_or_caa(gpa_t g, uint64_t len);

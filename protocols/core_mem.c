@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: MIT
+/*
+ * SVSM_CORE_DEPOSIT_MEM and SVSM_CORE_WITHDRAW_MEM (SVSM spec §7.5, §7.6).
+ *
+ * The spec's parameter tables were not available to us (abi.md §3.5: "layout
+ * unconfirmed"; neither Linux, OVMF nor the reference SVSMs use these
+ * calls). This is OUR conservative layout, to be checked against
+ * AMD pub. 58019:
+ *
+ *   RCX = GPA of a page list in the PVALIDATE format (abi.md §3.2):
+ *   8-byte aligned, header { u16 entries; u16 next; u32 reserved } and
+ *   8-byte entries in one 4K page. Entry: bits 1:0 page size (only 0 = 4K
+ *   is accepted), bits 11:2 reserved (zero), bits 63:12 GFN.
+ *
+ *   DEPOSIT_MEM: entries [next, entries) are pages the guest lends the
+ *   SVSM. Each must be guest RAM that is not a VMSA/CAA. It is validated
+ *   (already valid is fine), all guest access is revoked, and it is zeroed
+ *   and added to the pool. `next` advances as for PVALIDATE, with
+ *   INCOMPLETE after a bounded batch and the failing index on error.
+ *
+ *   WITHDRAW_MEM: `entries` (in) is the capacity of the list; `next` must
+ *   be 0. The SVSM returns up to that many free pool pages: each is zeroed
+ *   (no SVSM data leaves, G10) and the guest VMPL gets RWX on it (it stays
+ *   validated). The SVSM writes the 4K entries, then `next` = the number
+ *   returned; RCX out = that number too. 0 pages is a success.
+ */
+#include "lib/panic.h"
+
+#include "svsm/guest_mem.h"
+#include "svsm/mem_pool.h"
+#include "svsm/platform.h"
+#include "svsm/vcpu.h"
+
+#include "svsm/abi/snp.h"
+
+#include "core_private.h"
+
+#define MEM_CHUNK 64u
+#define MEM_ENTRY_RESERVED_MASK UINT64_C(0xffc)
+
+static svsm_err_t deposit_one(struct svsm_req *req, uint64_t e)
+{
+	gpa_t g = gpa(SVSM_PV_GPA(e));
+	bool cf = false;
+	svsm_err_t err = SVSM_OK;
+	int rc = SNP_RC_SUCCESS;
+
+	if ((e & 3) != SVSM_PV_SIZE_4K || (e & MEM_ENTRY_RESERVED_MASK) != 0) {
+		return SVSM_E_INVAL;
+	}
+	err = core_check_guest_page(g, PAGE_SIZE);
+	if (err != SVSM_OK) {
+		return err;
+	}
+	/* Refuse early rather than take a page the pool cannot hold. */
+	if (mem_pool_count() == MEM_POOL_MAX_PAGES) {
+		return SVSM_E_REQUEST;
+	}
+	/*
+	 * The SVSM only uses validated private pages. CF (already valid) is
+	 * the normal case; a page the guest had not validated is validated
+	 * here. Either way the RMP state is now known, not assumed.
+	 */
+	rc = plat_pvalidate(g, SNP_PAGE_SIZE_4K, true, &cf);
+	if (rc != SNP_RC_SUCCESS) {
+		req->proto_detail = (uint32_t)rc;
+		return SVSM_E_PROTO;
+	}
+	rc = core_revoke_guest(g, SNP_PAGE_SIZE_4K);
+	plat_tlb_flush_all();
+	if (rc != SNP_RC_SUCCESS) {
+		(void)core_grant_guest(g, SNP_PAGE_SIZE_4K,
+				       req->caller->guest_vmpl);
+		req->proto_detail = (uint32_t)rc;
+		return SVSM_E_PROTO;
+	}
+	/* Nothing the guest planted in it survives into SVSM use. */
+	err = guest_mem_zero(g, PAGE_SIZE);
+	if (err == SVSM_OK) {
+		err = mem_pool_add(g);
+	}
+	if (err != SVSM_OK) {
+		(void)core_grant_guest(g, SNP_PAGE_SIZE_4K,
+				       req->caller->guest_vmpl);
+		return err;
+	}
+	return SVSM_OK;
+}
+
+svsm_err_t core_deposit_mem(struct svsm_req *req)
+{
+	struct svsm_pvalidate_hdr hdr;
+	uint64_t chunk[MEM_CHUNK];
+	uint16_t max = 0;
+	uint16_t i = 0;
+	uint32_t done = 0;
+	svsm_err_t err = core_list_header(req->rcx, &hdr, &max);
+	svsm_err_t werr = SVSM_OK;
+
+	if (err != SVSM_OK) {
+		return err;
+	}
+	if (hdr.entries == 0 || hdr.entries > max || hdr.next >= hdr.entries) {
+		return SVSM_E_INVAL;
+	}
+	i = hdr.next;
+	while (i < hdr.entries && err == SVSM_OK) {
+		uint16_t n =
+			(uint16_t)MIN((uint32_t)(hdr.entries - i), MEM_CHUNK);
+
+		err = guest_mem_read(chunk, gpa(req->rcx + 8u + 8u * i),
+				     8u * n);
+		for (uint16_t k = 0; k < n && err == SVSM_OK; k++) {
+			if (done >= CORE_BATCH_PAGES) {
+				err = SVSM_E_INCOMPLETE;
+				break;
+			}
+			err = deposit_one(req, chunk[k]);
+			if (err == SVSM_OK) {
+				done++;
+				i++;
+			}
+		}
+	}
+	werr = guest_mem_write(gpa(req->rcx + 2), &i, sizeof(i));
+	return err != SVSM_OK ? err : werr;
+}
+
+/* Hand one pool page back: out of the pool, zeroed, guest access. */
+static svsm_err_t withdraw_one(struct svsm_req *req, gpa_t g)
+{
+	svsm_err_t err = SVSM_OK;
+	int rc = SNP_RC_SUCCESS;
+
+	mem_pool_remove(g);
+	err = guest_mem_zero(g, PAGE_SIZE);
+	if (err == SVSM_OK) {
+		rc = core_grant_guest(g, SNP_PAGE_SIZE_4K,
+				      req->caller->guest_vmpl);
+		if (rc != SNP_RC_SUCCESS) {
+			req->proto_detail = (uint32_t)rc;
+			err = SVSM_E_PROTO;
+		}
+	}
+	if (err != SVSM_OK) {
+		/* Keep it: a page the guest cannot use is still the SVSM's. */
+		(void)core_revoke_guest(g, SNP_PAGE_SIZE_4K);
+		/* Cannot fail: the slot was freed just above, under the lock.
+		 */
+		CHECK(mem_pool_add(g) == SVSM_OK);
+	}
+	return err;
+}
+
+svsm_err_t core_withdraw_mem(struct svsm_req *req)
+{
+	struct svsm_pvalidate_hdr hdr;
+	uint64_t list[MEM_CHUNK];
+	uint16_t max = 0;
+	uint16_t count = 0;
+	uint16_t want = 0;
+	svsm_err_t err = core_list_header(req->rcx, &hdr, &max);
+
+	if (err != SVSM_OK) {
+		return err;
+	}
+	if (hdr.entries == 0 || hdr.entries > max || hdr.next != 0) {
+		return SVSM_E_INVAL;
+	}
+	/* Size the output before changing anything (G9). */
+	want = (uint16_t)MIN((uint32_t)hdr.entries, MEM_CHUNK);
+	want = (uint16_t)MIN((uint32_t)want, mem_pool_free_count());
+	if (want != 0) {
+		err = guest_mem_check(gpa(req->rcx + 8u), 8u * want);
+		if (err != SVSM_OK) {
+			return err;
+		}
+	}
+	while (count < want) {
+		gpa_t g = mem_pool_peek_free(0);
+
+		err = withdraw_one(req, g);
+		if (err != SVSM_OK) {
+			break;
+		}
+		list[count++] = gpa_val(g) | SVSM_PV_SIZE_4K;
+	}
+	/*
+	 * Pages already returned are reported even if a later one failed, so
+	 * the guest never loses track of memory it has access to again.
+	 */
+	if (count != 0) {
+		svsm_err_t werr =
+			guest_mem_write(gpa(req->rcx + 8u), list, 8u * count);
+
+		if (werr != SVSM_OK) {
+			return werr;
+		}
+	}
+	svsm_req_set_out(req, SVSM_OUT_RCX, count);
+	{
+		svsm_err_t werr = guest_mem_write(gpa(req->rcx + 2), &count,
+						  sizeof(count));
+
+		if (err == SVSM_OK) {
+			err = werr;
+		}
+	}
+	return err;
+}

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The protocol dispatch and THE internal-error → result-code mapping
+ * (design.md §3, style.md §9.2, §9.4; abi.md §1.1, §1.2, §1.4).
+ *
+ * Two plain switches (protocol here, call id in each protocol file): a
+ * switch on a 32-bit id compiles to a bounds-checked jump, so no
+ * guest-controlled value ever indexes a table of function pointers.
+ */
+#include "svsm/guest_mem.h"
+#include "svsm/request.h"
+#include "svsm/vcpu.h"
+
+#include "svsm/abi/svsm_call.h"
+#include "svsm/abi/vmsa.h"
+
+uint64_t svsm_err_to_rax(svsm_err_t err, uint64_t proto_detail)
+{
+	/*
+	 * No default: -Wswitch (in -Wall) flags any new error code that is
+	 * not mapped here. Values: abi.md §1.2.
+	 */
+	switch (err) {
+	case SVSM_OK:
+		return SVSM_SUCCESS;
+	case SVSM_E_INVAL:
+		return SVSM_ERR_INVALID_PARAMETER;
+	case SVSM_E_FORMAT:
+		return SVSM_ERR_INVALID_FORMAT;
+	case SVSM_E_ADDR:
+	/*
+	 * A fault while copying means the guest handed us a page it (or the
+	 * host) made unusable: an address problem, never a panic (G5).
+	 */
+	case SVSM_E_FAULT:
+		return SVSM_ERR_INVALID_ADDRESS;
+	case SVSM_E_REQUEST:
+		return SVSM_ERR_INVALID_REQUEST;
+	case SVSM_E_BUSY:
+	/*
+	 * Resource exhaustion in the SVSM is not the guest's fault and must
+	 * not take the CVM down (style.md §9.4): the guest may retry.
+	 */
+	case SVSM_E_NOMEM:
+		return SVSM_ERR_BUSY;
+	case SVSM_E_INCOMPLETE:
+		return SVSM_ERR_INCOMPLETE;
+	case SVSM_E_NOCALL:
+		return SVSM_ERR_UNSUPPORTED_CALL;
+	case SVSM_E_NOPROTO:
+		return SVSM_ERR_UNSUPPORTED_PROTOCOL;
+	case SVSM_E_PROTO:
+		/* Keep the code inside the protocol-specific 0x8000_1xxx range.
+		 */
+		return SVSM_ERR_PROTOCOL_BASE + (proto_detail & 0xfff);
+	}
+	/* Not reachable for valid enum values; be conservative if it is. */
+	return SVSM_ERR_INVALID_REQUEST;
+}
+
+uint64_t svsm_dispatch(struct svsm_req *req)
+{
+	svsm_err_t err = SVSM_E_NOPROTO;
+
+	switch (req->protocol) {
+	case SVSM_PROTO_CORE:
+		err = core_call(req);
+		break;
+	case SVSM_PROTO_ATTEST:
+		err = attest_call(req); /* attest_absent.c for now */
+		break;
+	case SVSM_PROTO_VTPM:
+		err = vtpm_call(req); /* vtpm_absent.c for now */
+		break;
+	default:
+		err = SVSM_E_NOPROTO;
+		break;
+	}
+	return svsm_err_to_rax(err, req->proto_detail);
+}
+
+bool svsm_is_call(const struct snp_vmsa *vmsa, uint8_t call_pending)
+{
+	/*
+	 * The hypervisor may switch to VMPL0 for reasons other than a call
+	 * (abi.md §1.4 step 3): only a VMGEXIT with call_pending set is one.
+	 */
+	return vmsa->guest_exit_code == SVM_EXIT_VMGEXIT && call_pending != 0;
+}
+
+void svsm_request_from_vmsa(struct svsm_req *req, const struct snp_vmsa *vmsa,
+			    struct svsm_vcpu *caller)
+{
+	/* READ_ONCE: one snapshot, even if @vmsa is ever a shared mapping. */
+	uint64_t rax = READ_ONCE(vmsa->rax);
+
+	req->protocol = SVSM_CALL_PROTOCOL(rax);
+	req->call_id = SVSM_CALL_ID(rax);
+	req->rcx = READ_ONCE(vmsa->rcx);
+	req->rdx = READ_ONCE(vmsa->rdx);
+	req->r8 = READ_ONCE(vmsa->r8);
+	req->r9 = READ_ONCE(vmsa->r9);
+	req->out.rcx = 0;
+	req->out.rdx = 0;
+	req->out.r8 = 0;
+	req->out.r9 = 0;
+	req->out.set = 0;
+	req->proto_detail = 0;
+	req->caller = caller;
+}
+
+void svsm_request_to_vmsa(const struct svsm_req *req, uint64_t rax,
+			  struct snp_vmsa *vmsa)
+{
+	/*
+	 * Registers a call does not define as outputs stay exactly as the
+	 * guest had them (abi.md §1.1): Linux's asm lists only these five,
+	 * and the attestation client compares RCX/RDX/R8 with its inputs.
+	 */
+	vmsa->rax = (uint32_t)rax;
+	if (req->out.set & SVSM_OUT_RCX) {
+		vmsa->rcx = req->out.rcx;
+	}
+	if (req->out.set & SVSM_OUT_RDX) {
+		vmsa->rdx = req->out.rdx;
+	}
+	if (req->out.set & SVSM_OUT_R8) {
+		vmsa->r8 = req->out.r8;
+	}
+	if (req->out.set & SVSM_OUT_R9) {
+		vmsa->r9 = req->out.r9;
+	}
+}
+
+svsm_err_t svsm_request_take(struct svsm_vcpu *caller,
+			     const struct snp_vmsa *vmsa, bool *is_call)
+{
+	uint8_t pending = 0;
+	svsm_err_t err = SVSM_OK;
+
+	*is_call = false;
+	if (vmsa->guest_exit_code != SVM_EXIT_VMGEXIT ||
+	    gpa_is_invalid(caller->caa)) {
+		return SVSM_OK;
+	}
+	err = guest_mem_read_obj(&pending, caller->caa);
+	if (err != SVSM_OK || !svsm_is_call(vmsa, pending)) {
+		return err;
+	}
+	/*
+	 * Clear it before dispatching (abi.md §11.1): left at 1, Linux fails
+	 * the call without retrying and terminates for PVALIDATE/REMAP_CA.
+	 * The CAA read here is the one in use when the call was made, even
+	 * if the call is a REMAP_CA that moves it (abi.md §3.1).
+	 */
+	pending = 0;
+	err = guest_mem_write_obj(caller->caa, &pending);
+	if (err != SVSM_OK) {
+		return err;
+	}
+	*is_call = true;
+	return SVSM_OK;
+}
+
+bool svsm_request_process(struct svsm_vcpu *caller, struct snp_vmsa *vmsa)
+{
+	struct svsm_req req;
+	bool is_call = false;
+	uint64_t rax = 0;
+
+	if (svsm_request_take(caller, vmsa, &is_call) != SVSM_OK || !is_call) {
+		return false;
+	}
+	svsm_request_from_vmsa(&req, vmsa, caller);
+	rax = svsm_dispatch(&req);
+	svsm_request_to_vmsa(&req, rax, vmsa);
+	return true;
+}

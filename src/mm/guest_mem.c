@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: MIT
+/*
+ * guest_mem: the one gateway to guest memory (style.md §9.3).
+ *
+ * Policy lives here (range, ownership, overflow); mechanism (mapping and
+ * the fault-tolerant copy) sits behind plat_*, so this file is compiled
+ * unchanged into the SVSM image and into the hosted unit tests.
+ */
+#include "svsm/guest_mem.h"
+
+#include "svsm/mem_pool.h"
+#include "svsm/platform.h"
+
+/*
+ * Source for guest_mem_zero(): a read-only page of zeros, so zeroing goes
+ * through the same guarded copy as every other write.
+ */
+static const uint8_t zero_page[4096] __aligned(4096);
+
+svsm_err_t guest_mem_check(gpa_t g, uint64_t len)
+{
+	uint64_t end = 0;
+
+	/*
+	 * A wrapping range would look tiny to the overlap checks below and
+	 * could then reach SVSM memory at low addresses.
+	 */
+	if (len == 0 || !range_end(gpa_val(g), len, &end)) {
+		return SVSM_E_ADDR;
+	}
+	if (!plat_is_guest_ram(g, len)) {
+		return SVSM_E_ADDR;
+	}
+	/*
+	 * The guest must never make the SVSM read or write its own memory
+	 * (image, stacks, keys) or pages the guest deposited with it.
+	 */
+	if (plat_is_svsm_owned(g, len) || mem_pool_overlaps(g, len)) {
+		return SVSM_E_ADDR;
+	}
+	return SVSM_OK;
+}
+
+/*
+ * Length of the piece of [g, g + len) that starts at g and stays inside
+ * one 2M region (the unit plat_map_guest() accepts).
+ */
+static uint64_t chunk_len(uint64_t g, uint64_t len)
+{
+	uint64_t room = PAGE_SIZE_2M - (g & (PAGE_SIZE_2M - 1));
+
+	return len < room ? len : room;
+}
+
+enum copy_dir { TO_SVSM, TO_GUEST };
+
+static svsm_err_t copy(uint64_t g, uint8_t *svsm, const uint8_t *src,
+		       uint64_t len, enum copy_dir dir)
+{
+	while (len != 0) {
+		uint64_t n = chunk_len(g, len);
+		uint64_t page = g & PAGE_MASK;
+		uint64_t map_len = ALIGN_UP((g - page) + n, PAGE_SIZE);
+		uint8_t *va = plat_map_guest(gpa(page), map_len);
+		bool ok = false;
+
+		if (va == NULL) {
+			return SVSM_E_ADDR;
+		}
+		/*
+		 * SAFETY: va maps exactly [page, page + map_len), which the
+		 * caller checked is guest RAM and not SVSM memory; the
+		 * guarded copy turns a fault (unvalidated or remapped page)
+		 * into an error instead of a panic (G5).
+		 */
+		if (dir == TO_SVSM) {
+			ok = plat_copy_guarded(svsm, va + (g - page), n);
+		} else {
+			ok = plat_copy_guarded(va + (g - page), src, n);
+		}
+		plat_unmap_guest(va, map_len);
+		if (!ok) {
+			return SVSM_E_FAULT;
+		}
+		g += n;
+		len -= n;
+		if (svsm != NULL) {
+			svsm += n;
+		}
+		if (src != NULL) {
+			src += n;
+		}
+	}
+	return SVSM_OK;
+}
+
+svsm_err_t guest_mem_read(void *dst, gpa_t src, size_t len)
+{
+	svsm_err_t err = guest_mem_check(src, len);
+
+	if (err != SVSM_OK) {
+		return err;
+	}
+	return copy(gpa_val(src), dst, NULL, len, TO_SVSM);
+}
+
+svsm_err_t guest_mem_write(gpa_t dst, const void *src, size_t len)
+{
+	svsm_err_t err = guest_mem_check(dst, len);
+
+	if (err != SVSM_OK) {
+		return err;
+	}
+	return copy(gpa_val(dst), NULL, src, len, TO_GUEST);
+}
+
+svsm_err_t guest_mem_zero(gpa_t dst, uint64_t len)
+{
+	svsm_err_t err = guest_mem_check(dst, len);
+	uint64_t g = gpa_val(dst);
+
+	if (err != SVSM_OK) {
+		return err;
+	}
+	while (len != 0) {
+		/* One zero page at a time, never crossing a page boundary. */
+		uint64_t room = PAGE_SIZE - (g & (PAGE_SIZE - 1));
+		uint64_t n = len < room ? len : room;
+
+		err = copy(g, NULL, zero_page, n, TO_GUEST);
+		if (err != SVSM_OK) {
+			return err;
+		}
+		g += n;
+		len -= n;
+	}
+	return SVSM_OK;
+}
