@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The fake platform (see fake_platform.h). It implements every plat_*
+ * operation of include/svsm/platform.h, plus panic() for CHECK().
+ */
+#include "fake_platform.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/panic.h"
+
+#include "svsm/platform.h"
+
+#include "svsm/abi/snp.h"
+
+#define PAGES (FAKE_RAM_SIZE / 4096)
+#define REGIONS_2M (FAKE_RAM_SIZE >> 21)
+
+struct fake_stats fake_stats;
+
+static uint8_t *ram;
+static struct fake_rmp rmp[PAGES];
+static bool backed_2m[REGIONS_2M];
+static uint64_t fault_page = UINT64_MAX;
+static uint64_t mutate_gpa = UINT64_MAX;
+static uint8_t mutate_val;
+static int next_rmpadjust_rc = -1;
+static int next_pvalidate_rc = -1;
+static bool vmsa_in_use;
+static uint64_t watch_page = UINT64_MAX;
+
+void fake_reset(void)
+{
+	if (ram == NULL) {
+		ram = aligned_alloc(4096, FAKE_RAM_SIZE);
+		if (ram == NULL) {
+			abort();
+		}
+	}
+	memset(ram, 0xa5, FAKE_RAM_SIZE);
+	memset(rmp, 0, sizeof(rmp));
+	memset(backed_2m, 0, sizeof(backed_2m));
+	memset(&fake_stats, 0, sizeof(fake_stats));
+	fault_page = UINT64_MAX;
+	mutate_gpa = UINT64_MAX;
+	next_rmpadjust_rc = -1;
+	next_pvalidate_rc = -1;
+	vmsa_in_use = false;
+	watch_page = UINT64_MAX;
+}
+
+void fake_set_watch(uint64_t gpa)
+{
+	watch_page = gpa & ~UINT64_C(0xfff);
+}
+
+uint8_t *fake_mem(uint64_t gpa)
+{
+	if (gpa >= FAKE_RAM_SIZE) {
+		abort();
+	}
+	return ram + gpa;
+}
+
+struct fake_rmp *fake_rmp(uint64_t gpa)
+{
+	if (gpa >= FAKE_RAM_SIZE) {
+		abort();
+	}
+	return &rmp[gpa >> 12];
+}
+
+void fake_set_valid(uint64_t gpa, uint64_t len, uint8_t vmpl)
+{
+	for (uint64_t g = gpa & ~UINT64_C(0xfff); g < gpa + len; g += 4096) {
+		fake_rmp(g)->validated = true;
+		fake_rmp(g)->perms[vmpl] = 0xf;
+	}
+}
+
+void fake_set_backing_2m(uint64_t gpa, bool is_2m)
+{
+	backed_2m[gpa >> 21] = is_2m;
+}
+
+void fake_set_fault_page(uint64_t gpa)
+{
+	fault_page = gpa & ~UINT64_C(0xfff);
+}
+
+void fake_set_mutation(uint64_t gpa, uint8_t val)
+{
+	mutate_gpa = gpa;
+	mutate_val = val;
+}
+
+void fake_fail_next_rmpadjust(int rc)
+{
+	next_rmpadjust_rc = rc;
+}
+
+void fake_fail_next_pvalidate(int rc)
+{
+	next_pvalidate_rc = rc;
+}
+
+void fake_set_vmsa_in_use(bool in_use)
+{
+	vmsa_in_use = in_use;
+}
+
+/* The RMP entry covering @gpa must have the same size as the operation. */
+static bool size_matches(uint64_t gpa, uint32_t size)
+{
+	return backed_2m[gpa >> 21] == (size == SNP_PAGE_SIZE_2M);
+}
+
+static bool op_range_ok(uint64_t gpa, uint32_t size, uint64_t *len)
+{
+	*len = size == SNP_PAGE_SIZE_2M ? UINT64_C(1) << 21 : 4096;
+	return size <= SNP_PAGE_SIZE_2M && (gpa & (*len - 1)) == 0 &&
+	       gpa < FAKE_RAM_SIZE && gpa + *len <= FAKE_RAM_SIZE;
+}
+
+int plat_pvalidate(gpa_t g, uint32_t size, bool validate, bool *cf)
+{
+	uint64_t len = 0;
+	bool changed = false;
+
+	fake_stats.pvalidate_calls++;
+	*cf = false;
+	if (next_pvalidate_rc >= 0) {
+		int rc = next_pvalidate_rc;
+
+		next_pvalidate_rc = -1;
+		return rc;
+	}
+	if (!op_range_ok(g.v, size, &len)) {
+		return SNP_RC_FAIL_INPUT;
+	}
+	if (!size_matches(g.v, size)) {
+		return SNP_RC_FAIL_SIZEMISMATCH;
+	}
+	for (uint64_t p = g.v; p < g.v + len; p += 4096) {
+		changed |= rmp[p >> 12].validated != validate;
+		rmp[p >> 12].validated = validate;
+	}
+	*cf = !changed;
+	return SNP_RC_SUCCESS;
+}
+
+int plat_rmpadjust(gpa_t g, uint32_t size, uint32_t attrs)
+{
+	uint32_t target = attrs & RMPADJ_TARGET_VMPL_MASK;
+	uint64_t len = 0;
+
+	fake_stats.rmpadjust_calls++;
+	if (next_rmpadjust_rc >= 0) {
+		int rc = next_rmpadjust_rc;
+
+		next_rmpadjust_rc = -1;
+		return rc;
+	}
+	if (!op_range_ok(g.v, size, &len)) {
+		return SNP_RC_FAIL_INPUT;
+	}
+	/* Only a more privileged VMPL (the SVSM at 0) adjusts a lower one. */
+	if (target == 0 || target >= SNP_VMPL_COUNT) {
+		return SNP_RC_FAIL_PERMISSION;
+	}
+	if (!size_matches(g.v, size)) {
+		return SNP_RC_FAIL_SIZEMISMATCH;
+	}
+	/* Model assumption: an unvalidated page cannot be adjusted. */
+	for (uint64_t p = g.v; p < g.v + len; p += 4096) {
+		if (!rmp[p >> 12].validated) {
+			return SNP_RC_FAIL_INPUT;
+		}
+	}
+	for (uint64_t p = g.v; p < g.v + len; p += 4096) {
+		rmp[p >> 12].perms[target] = (uint8_t)((attrs >> 8) & 0xf);
+		rmp[p >> 12].vmsa = (attrs & RMPADJ_VMSA) != 0;
+	}
+	return SNP_RC_SUCCESS;
+}
+
+void *plat_map_guest(gpa_t g, uint64_t len)
+{
+	if (g.v >= FAKE_RAM_SIZE || len > FAKE_RAM_SIZE - g.v) {
+		return NULL;
+	}
+	/* The core promises page-granular ranges within one 2M region. */
+	if ((g.v & 0xfff) != 0 || (len & 0xfff) != 0 ||
+	    (g.v >> 21) != ((g.v + len - 1) >> 21)) {
+		abort();
+	}
+	fake_stats.maps++;
+	return ram + g.v;
+}
+
+void plat_unmap_guest(void *va, uint64_t len)
+{
+	(void)va;
+	(void)len;
+	fake_stats.unmaps++;
+}
+
+/* GPA range of a host pointer into the arena, if it is one. */
+static bool arena_range(const void *p, uint64_t n, uint64_t *gpa)
+{
+	const uint8_t *b = p;
+
+	if (b < ram || b >= ram + FAKE_RAM_SIZE) {
+		return false;
+	}
+	*gpa = (uint64_t)(b - ram);
+	if (n > FAKE_RAM_SIZE - *gpa) {
+		abort(); /* a mapping overrun: a bug in the core */
+	}
+	return true;
+}
+
+static bool hits(uint64_t gpa, uint64_t n, uint64_t target, uint64_t tlen)
+{
+	return gpa < target + tlen && target < gpa + n;
+}
+
+bool plat_copy_guarded(void *dst, const void *src, uint64_t n)
+{
+	uint64_t sg = 0;
+	uint64_t dg = 0;
+	bool from_guest = arena_range(src, n, &sg);
+	bool to_guest = arena_range(dst, n, &dg);
+
+	fake_stats.guarded_copies++;
+	if ((from_guest && hits(sg, n, fault_page, 4096)) ||
+	    (to_guest && hits(dg, n, fault_page, 4096))) {
+		return false;
+	}
+	if (from_guest && hits(sg, n, watch_page, 4096)) {
+		struct fake_rmp *e = &rmp[watch_page >> 12];
+
+		fake_stats.watch_reads++;
+		for (int v = 1; v < SNP_VMPL_COUNT; v++) {
+			if (e->perms[v] & (RMPADJ_WRITE >> 8)) {
+				fake_stats.watch_writable_reads++;
+				break;
+			}
+		}
+	}
+	memcpy(dst, src, n);
+	/* The guest (another vCPU) changes the byte right after we read it. */
+	if (from_guest && mutate_gpa != UINT64_MAX &&
+	    hits(sg, n, mutate_gpa, 1)) {
+		ram[mutate_gpa] = mutate_val;
+		mutate_gpa = UINT64_MAX;
+	}
+	return true;
+}
+
+void plat_tlb_flush_all(void)
+{
+	fake_stats.tlb_flushes++;
+}
+
+bool plat_is_guest_ram(gpa_t g, uint64_t len)
+{
+	return g.v < FAKE_RAM_SIZE && len <= FAKE_RAM_SIZE - g.v;
+}
+
+bool plat_is_svsm_owned(gpa_t g, uint64_t len)
+{
+	return hits(g.v, len, FAKE_SVSM_BASE, FAKE_SVSM_SIZE);
+}
+
+bool plat_vmsa_stop(gpa_t vmsa)
+{
+	(void)vmsa;
+	return !vmsa_in_use;
+}
+
+__noreturn void panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	printf("# panic: ");
+	vprintf(fmt, ap);
+	printf("\n");
+	va_end(ap);
+	abort();
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A fake SNP platform for the hosted tests of the SVSM core: guest RAM is a
+ * heap arena (GPA 0 = arena byte 0, deliberately not a host address), and
+ * an RMP model keeps per 4K page: validated, per-VMPL permissions, the
+ * VMSA bit, and per 2M region whether the host backed it with a 2M RMP
+ * entry. PVALIDATE/RMPADJUST return real SNP rc codes (CF when nothing
+ * changed, FAIL_SIZEMISMATCH for a 2M operation on 4K-backed memory).
+ * Fault injection: a chosen page faults in guarded copies; a chosen byte
+ * changes after the first guarded read of it (proves copy-once).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define FAKE_RAM_SIZE (UINT64_C(16) << 20) /* guest RAM: [0, 16 MiB) */
+#define FAKE_SVSM_BASE UINT64_C(0x800000)  /* SVSM-owned: 8 MiB + 256K */
+#define FAKE_SVSM_SIZE UINT64_C(0x40000)
+
+struct fake_rmp {
+	bool validated;
+	bool vmsa;
+	uint8_t perms[4]; /* RMPADJ_* bits >> 8, per VMPL (VMPL0 unused) */
+};
+
+struct fake_stats {
+	uint32_t pvalidate_calls;
+	uint32_t rmpadjust_calls;
+	uint32_t tlb_flushes;
+	uint32_t maps;
+	uint32_t unmaps;
+	uint32_t guarded_copies;
+	/* Guarded reads of the watched page while a guest VMPL could write. */
+	uint32_t watch_writable_reads;
+	uint32_t watch_reads;
+};
+
+extern struct fake_stats fake_stats;
+
+/* Fresh RAM (filled with 0xa5 so zeroing is visible), empty RMP. */
+void fake_reset(void);
+uint8_t *fake_mem(uint64_t gpa);
+struct fake_rmp *fake_rmp(uint64_t gpa);
+/* Mark [gpa, gpa + len) validated with RWX for @vmpl (as after boot). */
+void fake_set_valid(uint64_t gpa, uint64_t len, uint8_t vmpl);
+/* Back the 2M region containing @gpa with a 2M RMP entry. */
+void fake_set_backing_2m(uint64_t gpa, bool is_2m);
+/* Guarded copies touching this page fail (UINT64_MAX: none). */
+void fake_set_fault_page(uint64_t gpa);
+/* After the first guarded read covering @gpa, store @val at @gpa. */
+void fake_set_mutation(uint64_t gpa, uint8_t val);
+/* Next plat_rmpadjust / plat_pvalidate returns @rc (-1: none). */
+void fake_fail_next_rmpadjust(int rc);
+void fake_fail_next_pvalidate(int rc);
+/* Count guarded reads of this page, and those while it was writable. */
+void fake_set_watch(uint64_t gpa);
+/* What plat_vmsa_stop() answers. */
+void fake_set_vmsa_in_use(bool in_use);
