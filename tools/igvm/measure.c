@@ -188,8 +188,12 @@ enum igvm_err igvm_measure(const struct igvm_file *file, igvm_sha384_fn sha384,
 				}
 				measure_one(&w, IGVM_SNP_PAGE_VMSA, h.u.vp.gpa,
 					    page);
-			} else if (bsp || h.u.vp.vp_index != 0) {
-				/* KVM takes one VMSA, for vCPU 0 (§2.4). */
+			} else if (bsp || h.u.vp.vp_index != 0 ||
+				   h.u.vp.gpa != IGVM_KVM_VMSA_GPA) {
+				/*
+				 * QEMU's check_vmsa_supported(): one VMSA,
+				 * vCPU 0, at KVM's fixed GPA (§2.4).
+				 */
 				return IGVM_E_VMSA;
 			}
 			bsp = page;

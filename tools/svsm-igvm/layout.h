@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The image described by igvm.cfg, after validation: memory ranges, regions
+ * (with their loaded contents), parameter areas, the BSP VMSA and the guest
+ * pages the SVSM fills. layout_load() refuses a bad config with
+ * "file:line: cause"; layout_emit() turns a valid layout into IGVM bytes.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cfg.h"
+#include "igvm/measure.h"
+
+#define LAYOUT_MAX_MEMORY 16
+#define LAYOUT_MAX_REGIONS 32
+#define LAYOUT_MAX_PARAMS 8
+
+enum region_kind {
+	REGION_ELF,         /* PT_LOAD segments of an ELF64 file */
+	REGION_FIRMWARE,    /* a raw file (OVMF.fd), optionally hash-pinned */
+	REGION_ZERO,        /* measured zero pages */
+	REGION_UNMEASURED,  /* unmeasured pages */
+	REGION_SECRETS,     /* SNP secrets page */
+	REGION_CPUID,       /* SNP CPUID page */
+	REGION_BOOT_PARAMS, /* generated svsm_layout_boot_params page */
+	REGION_PAGE_TABLES, /* generated identity map for long64 entry */
+	REGION_POOL,        /* reserved for the SVSM; no pages emitted */
+};
+
+struct memory {
+	const char *name;
+	int line;
+	uint64_t gpa, size;
+	bool required;
+};
+
+struct region {
+	const char *name;
+	int line;
+	enum region_kind kind;
+	uint64_t gpa, size; /* page-aligned extent */
+	uint8_t *image;     /* size bytes for ELF/FIRMWARE, else NULL */
+	uint64_t entry;     /* ELF entry point */
+	bool payload;
+};
+
+#define PARAM_NONE UINT32_MAX
+
+struct param {
+	const char *name;
+	int line;
+	uint32_t index;
+	uint64_t size, gpa;
+	uint32_t vp_count, env_info, memory_map; /* offsets or PARAM_NONE */
+};
+
+enum entry_mode {
+	ENTRY_PROTECTED32,
+	ENTRY_LONG64,
+};
+
+struct vmsa_cfg {
+	int line;
+	uint64_t gpa;
+	enum entry_mode mode;
+	uint64_t rip, rsp, sev_features;
+	uint32_t cbit; /* long64: C-bit position for the generated tables */
+	const struct region *page_tables;
+};
+
+struct layout {
+	uint32_t compat_mask;
+	uint8_t highest_vtl;
+	uint64_t policy;
+	enum igvm_profile profile;
+	uint32_t vcpus, vcpu_sig;
+	struct memory memory[LAYOUT_MAX_MEMORY];
+	size_t memory_count;
+	struct region regions[LAYOUT_MAX_REGIONS];
+	size_t region_count;
+	struct param params[LAYOUT_MAX_PARAMS];
+	size_t param_count;
+	struct vmsa_cfg vmsa;
+	uint64_t guest_secrets, guest_cpuid, guest_caa; /* 0 = none */
+	int guest_line;
+};
+
+/** Build and validate the layout from a parsed config. */
+bool layout_load(struct layout *l, struct cfg *cfg);
+void layout_free(struct layout *l);
+
+/** Cross-checks (overlap, containment, VMSA placement); layout_check.c. */
+bool layout_check(const struct layout *l, struct cfg *cfg);
+
+/** The region of @kind, or NULL (kinds that occur at most once). */
+const struct region *layout_find(const struct layout *l, enum region_kind kind);
+
+/**
+ * Emit the IGVM file. @map (may be NULL) receives the text layout map,
+ * including the predicted launch digest.
+ */
+bool layout_emit(const struct layout *l, struct cfg *cfg, uint8_t **file,
+		 size_t *len, FILE *map);
+
+/** Load an ELF64 x86-64 executable's PT_LOAD segments; elf.c. */
+bool elf_load(struct cfg *cfg, int line, const uint8_t *data, size_t len,
+	      struct region *r);
