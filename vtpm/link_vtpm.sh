@@ -1,0 +1,37 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+#
+# Combines the vTPM into one relocatable object, libvtpm.a(vtpm.o):
+# our glue and shim, libtpms (the renamed copy), libcrypto, picolibc and
+# libgcc's helpers, resolved against each other by `ld -r`. Then every
+# symbol but the vtpm_* API is made local, so picolibc's memcpy or
+# OpenSSL's names can never clash with (or silently bind to) the
+# firmware's own. TPM 1.2 is left out by resolving libtpms' TPM12Interface
+# to its DisabledInterface (deps.md: -320 KB text, -150 KB rodata).
+#
+# usage: link_vtpm.sh OUT.a GLUE.a LIBTPMS.a LIBCRYPTO.a LIBC.a LIBGCC.a
+#                     EXPORTS HOOKS
+set -eu
+out=$1 glue=$2 tpms=$3 crypto=$4 libc=$5 libgcc=$6 exports=$7 hooks=$8
+obj="${out%.a}.o"
+rm -f "$out" "$obj"
+ld -r -o "$obj.tmp" --whole-archive "$glue" --no-whole-archive \
+	--defsym=TPM12Interface=DisabledInterface \
+	--start-group "$tpms" "$crypto" "$libc" "$libgcc" --end-group
+objcopy --keep-global-symbols="$exports" "$obj.tmp" "$obj"
+rm -f "$obj.tmp"
+# The object may import the platform hooks and nothing else.
+got=$(nm -u --format=posix "$obj" | awk '{print $1}' | sort)
+want=$(sed -e 's/#.*//' -e '/^$/d' "$hooks" | sort)
+if [ "$got" != "$want" ]; then
+	echo "vtpm.o imports differ from $hooks:" >&2
+	echo "$got" | sed 's/^/  /' >&2
+	exit 1
+fi
+for s in .tbss .tdata .init_array .ctors; do
+	if objdump -h "$obj" | grep -q " $s"; then
+		echo "vtpm.o has a $s section: the firmware has no start-up code for it" >&2
+		exit 1
+	fi
+done
+ar rcs "$out" "$obj"
