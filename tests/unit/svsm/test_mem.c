@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: MIT
+/*
+ * DEPOSIT_MEM / WITHDRAW_MEM (protocols/core_mem.c) and the page pool,
+ * with the list layout documented at the top of core_mem.c.
+ */
+#include "svsm/guest_mem.h"
+
+#include "svsm_test.h"
+
+#define PG(i) (FREE_4K + 0x1000u * (i))
+
+static uint64_t deposit(const uint64_t *pages, uint16_t n)
+{
+	put_list(LIST, pages, n, n, 0);
+	return core(SVSM_CORE_DEPOSIT_MEM, LIST, 0, 0);
+}
+
+static uint64_t withdraw(uint16_t capacity)
+{
+	put_list(LIST, NULL, 0, capacity, 0);
+	return core(SVSM_CORE_WITHDRAW_MEM, LIST, 0, 0);
+}
+
+TAP_CASE(deposit_two_pages)
+{
+	uint64_t p[2] = {PG(0), PG(1)};
+
+	setup();
+	memset(fake_mem(PG(0)), 0x66, 8192);
+	CHECK_EQ(deposit(p, 2), SVSM_SUCCESS);
+	CHECK_EQ(get16(LIST + 2), 2);
+	CHECK_EQ(mem_pool_count(), 2);
+	for (int i = 0; i < 2; i++) {
+		CHECK_TRUE(fake_rmp(PG(i))->validated);
+		CHECK_EQ(fake_rmp(PG(i))->perms[1], 0);
+		CHECK_EQ(fake_rmp(PG(i))->perms[2], 0);
+		CHECK_EQ(fake_rmp(PG(i))->perms[3], 0);
+	}
+	CHECK_TRUE(all_bytes(PG(0), 8192, 0));
+	CHECK_TRUE(fake_stats.tlb_flushes >= 1);
+}
+
+/* A deposited page is SVSM memory until withdrawn. */
+TAP_CASE(deposited_page_is_svsm_memory)
+{
+	uint64_t p = PG(0);
+	uint64_t e = pv(PG(0), SVSM_PV_SIZE_4K, false);
+	uint8_t b[8];
+
+	setup();
+	CHECK_EQ(deposit(&p, 1), SVSM_SUCCESS);
+	CHECK_EQ(guest_mem_read(b, gpa(PG(0)), 8), SVSM_E_ADDR);
+	put_list(LIST, &e, 1, 1, 0);
+	CHECK_EQ(core(SVSM_CORE_PVALIDATE, LIST, 0, 0),
+		 SVSM_ERR_INVALID_ADDRESS);
+	CHECK_EQ(core(SVSM_CORE_REMAP_CA, PG(0), 0, 0),
+		 SVSM_ERR_INVALID_ADDRESS);
+	CHECK_EQ(core(SVSM_CORE_CREATE_VCPU, PG(0), PG(1), 1),
+		 SVSM_ERR_INVALID_ADDRESS);
+	CHECK_TRUE(fake_rmp(PG(0))->validated);
+}
+
+TAP_CASE(withdraw_returns_pages)
+{
+	uint64_t p[2] = {PG(0), PG(1)};
+	uint64_t got0 = 0;
+	uint64_t got1 = 0;
+
+	setup();
+	CHECK_EQ(deposit(p, 2), SVSM_SUCCESS);
+	memset(fake_mem(PG(0)), 0x5a, 8192); /* "SVSM data" */
+	CHECK_EQ(withdraw(8), SVSM_SUCCESS);
+	CHECK_EQ(last.out.rcx, 2);
+	CHECK_EQ(get16(LIST + 2), 2);
+	got0 = get64(LIST + 8);
+	got1 = get64(LIST + 16);
+	CHECK_TRUE((got0 == PG(0) && got1 == PG(1)) ||
+		   (got0 == PG(1) && got1 == PG(0)));
+	CHECK_EQ(mem_pool_count(), 0);
+	CHECK_TRUE(all_bytes(PG(0), 8192, 0)); /* nothing leaves */
+	CHECK_EQ(fake_rmp(PG(0))->perms[G_VMPL], 0xf);
+	CHECK_EQ(fake_rmp(PG(1))->perms[G_VMPL], 0xf);
+	CHECK_TRUE(fake_rmp(PG(1))->validated);
+}
+
+TAP_CASE(round_trip_repeated)
+{
+	uint64_t p[3] = {PG(0), PG(1), PG(2)};
+
+	setup();
+	for (int round = 0; round < 3; round++) {
+		CHECK_EQ(deposit(p, 3), SVSM_SUCCESS);
+		CHECK_EQ(mem_pool_count(), 3);
+		CHECK_EQ(withdraw(3), SVSM_SUCCESS);
+		CHECK_EQ(last.out.rcx, 3);
+		CHECK_EQ(mem_pool_count(), 0);
+	}
+}
+
+TAP_CASE(deposit_same_page_twice)
+{
+	uint64_t p[2] = {PG(0), PG(0)};
+
+	setup();
+	CHECK_EQ(deposit(p, 2), SVSM_ERR_INVALID_ADDRESS);
+	CHECK_EQ(get16(LIST + 2), 1);
+	CHECK_EQ(mem_pool_count(), 1);
+}
+
+TAP_CASE(deposit_format_errors)
+{
+	uint64_t p[3] = {PG(0) | SVSM_PV_SIZE_2M, PG(0) | 0x10, PG(0) | 4};
+
+	setup();
+	for (int i = 0; i < 3; i++) {
+		CHECK_EQ(deposit(&p[i], 1), SVSM_ERR_INVALID_PARAMETER);
+	}
+	CHECK_EQ(mem_pool_count(), 0);
+	put_list(LIST, p, 1, 0, 0);
+	CHECK_EQ(core(SVSM_CORE_DEPOSIT_MEM, LIST, 0, 0),
+		 SVSM_ERR_INVALID_PARAMETER);
+	CHECK_EQ(core(SVSM_CORE_DEPOSIT_MEM, LIST + 1, 0, 0),
+		 SVSM_ERR_INVALID_PARAMETER);
+}
+
+TAP_CASE(deposit_forbidden_pages)
+{
+	uint64_t p[5] = {FAKE_SVSM_BASE, BSP_VMSA, BSP_CAA, FAKE_RAM_SIZE,
+			 UINT64_C(0xfffffffffffff000)};
+
+	setup();
+	for (int i = 0; i < 5; i++) {
+		CHECK_EQ(deposit(&p[i], 1), SVSM_ERR_INVALID_ADDRESS);
+	}
+	CHECK_EQ(mem_pool_count(), 0);
+	CHECK_TRUE(fake_rmp(BSP_VMSA)->vmsa);
+}
+
+TAP_CASE(deposit_unvalidated_page)
+{
+	uint64_t p = UNVAL_2M;
+
+	setup();
+	CHECK_EQ(deposit(&p, 1), SVSM_SUCCESS);
+	CHECK_TRUE(fake_rmp(UNVAL_2M)->validated);
+	CHECK_EQ(fake_rmp(UNVAL_2M)->perms[G_VMPL], 0);
+}
+
+TAP_CASE(withdraw_empty_pool)
+{
+	setup();
+	CHECK_EQ(withdraw(4), SVSM_SUCCESS);
+	CHECK_EQ(last.out.rcx, 0);
+	CHECK_EQ(get16(LIST + 2), 0);
+}
+
+TAP_CASE(withdraw_partial)
+{
+	uint64_t p[3] = {PG(0), PG(1), PG(2)};
+
+	setup();
+	CHECK_EQ(deposit(p, 3), SVSM_SUCCESS);
+	put64(LIST + 16, 0xa5a5a5a5a5a5a5a5);
+	CHECK_EQ(withdraw(1), SVSM_SUCCESS);
+	CHECK_EQ(last.out.rcx, 1);
+	CHECK_EQ(mem_pool_count(), 2);
+	/* The slot after the capacity was not written. */
+	CHECK_EQ(get64(LIST + 16), 0xa5a5a5a5a5a5a5a5);
+}
+
+TAP_CASE(withdraw_bad_header)
+{
+	setup();
+	put_list(LIST, NULL, 0, 4, 1);
+	CHECK_EQ(core(SVSM_CORE_WITHDRAW_MEM, LIST, 0, 0),
+		 SVSM_ERR_INVALID_PARAMETER);
+	CHECK_EQ(withdraw(0), SVSM_ERR_INVALID_PARAMETER);
+	CHECK_EQ(withdraw(SVSM_PVALIDATE_MAX_ENTRIES_CAA + 1),
+		 SVSM_ERR_INVALID_PARAMETER);
+	CHECK_EQ(core(SVSM_CORE_WITHDRAW_MEM, FAKE_SVSM_BASE, 0, 0),
+		 SVSM_ERR_INVALID_ADDRESS);
+}
+
+TAP_CASE(borrowed_pages_stay)
+{
+	uint64_t p[2] = {PG(0), PG(1)};
+	gpa_t used;
+
+	setup();
+	CHECK_EQ(deposit(p, 2), SVSM_SUCCESS);
+	used = mem_pool_alloc();
+	CHECK_TRUE(!gpa_is_invalid(used));
+	CHECK_EQ(withdraw(8), SVSM_SUCCESS);
+	CHECK_EQ(last.out.rcx, 1);
+	CHECK_TRUE(get64(LIST + 8) != gpa_val(used));
+	CHECK_EQ(mem_pool_count(), 1);
+	CHECK_TRUE(mem_pool_overlaps(used, 1));
+	mem_pool_free(used);
+	CHECK_EQ(withdraw(8), SVSM_SUCCESS);
+	CHECK_EQ(last.out.rcx, 1);
+}
+
+/* The list lives on a page that faults: nothing leaves the pool. */
+TAP_CASE(withdraw_list_fault)
+{
+	uint64_t p = PG(0);
+
+	setup();
+	CHECK_EQ(deposit(&p, 1), SVSM_SUCCESS);
+	put_list(PG(5), NULL, 0, 1, 0);
+	fake_set_fault_page(PG(5));
+	CHECK_EQ(core(SVSM_CORE_WITHDRAW_MEM, PG(5), 0, 0),
+		 SVSM_ERR_INVALID_ADDRESS);
+	CHECK_EQ(mem_pool_count(), 1);
+}
+
+TAP_CASE(withdraw_zero_fault_keeps_page)
+{
+	uint64_t p = PG(0);
+
+	setup();
+	CHECK_EQ(deposit(&p, 1), SVSM_SUCCESS);
+	fake_set_fault_page(PG(0));
+	CHECK_EQ(withdraw(1), SVSM_ERR_INVALID_ADDRESS);
+	CHECK_EQ(mem_pool_count(), 1);
+	CHECK_EQ(fake_rmp(PG(0))->perms[G_VMPL], 0);
+	CHECK_EQ(get16(LIST + 2), 0);
+}
+
+TAP_CASE(pool_capacity)
+{
+	setup();
+	for (uint32_t i = 0; i < MEM_POOL_MAX_PAGES; i++) {
+		CHECK_EQ(mem_pool_add(gpa(UINT64_C(0x1000000) + 4096u * i)),
+			 SVSM_OK);
+	}
+	CHECK_EQ(mem_pool_add(gpa(0x5000000)), SVSM_E_NOMEM);
+	uint64_t p = PG(0);
+	CHECK_EQ(deposit(&p, 1), SVSM_ERR_INVALID_REQUEST);
+	CHECK_EQ(fake_rmp(PG(0))->perms[G_VMPL], 0xf);
+}
+
+TAP_MAIN(TAP_ENTRY(deposit_two_pages), TAP_ENTRY(deposited_page_is_svsm_memory),
+	 TAP_ENTRY(withdraw_returns_pages), TAP_ENTRY(round_trip_repeated),
+	 TAP_ENTRY(deposit_same_page_twice), TAP_ENTRY(deposit_format_errors),
+	 TAP_ENTRY(deposit_forbidden_pages),
+	 TAP_ENTRY(deposit_unvalidated_page), TAP_ENTRY(withdraw_empty_pool),
+	 TAP_ENTRY(withdraw_partial), TAP_ENTRY(withdraw_bad_header),
+	 TAP_ENTRY(borrowed_pages_stay), TAP_ENTRY(withdraw_list_fault),
+	 TAP_ENTRY(withdraw_zero_fault_keeps_page), TAP_ENTRY(pool_capacity))

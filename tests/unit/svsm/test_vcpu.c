@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: MIT
+/*
+ * REMAP_CA, CREATE_VCPU, DELETE_VCPU (protocols/core.c, core_vcpu.c).
+ */
+#include <stddef.h>
+
+#include "svsm_test.h"
+
+#define NEW_VMSA UINT64_C(0x20000)
+#define NEW_CAA UINT64_C(0x21000)
+
+/* A VMSA page the guest prepared for the AP (APIC 1). */
+static void make_vmsa(uint64_t at, uint8_t vmpl, uint64_t efer,
+		      uint64_t features)
+{
+	memset(fake_mem(at), 0, 4096);
+	*fake_mem(at + offsetof(struct snp_vmsa, vmpl)) = vmpl;
+	put64(at + offsetof(struct snp_vmsa, efer), efer);
+	put64(at + offsetof(struct snp_vmsa, sev_features), features);
+}
+
+static uint64_t create(uint64_t vmsa, uint64_t caa, uint64_t apic)
+{
+	return core(SVSM_CORE_CREATE_VCPU, vmsa, caa, apic);
+}
+
+/* The guest got its normal access back and nothing is registered. */
+static bool rolled_back(uint64_t vmsa)
+{
+	return fake_rmp(vmsa)->perms[G_VMPL] == 0xf && !fake_rmp(vmsa)->vmsa &&
+	       vcpu_vmsa_owner(gpa(vmsa)) == NULL &&
+	       gpa_is_invalid(ap->guest_vmsa);
+}
+
+TAP_CASE(remap_ca)
+{
+	setup();
+	memset(fake_mem(FREE_4K), 0xee, 16);
+	CHECK_EQ(core(SVSM_CORE_REMAP_CA, FREE_4K, 0, 0), SVSM_SUCCESS);
+	CHECK_EQ(gpa_val(bsp->caa), FREE_4K);
+	CHECK_TRUE(all_bytes(FREE_4K, 8, 0));
+	CHECK_EQ(*fake_mem(FREE_4K + 8), 0xee);
+	/* The old CAA is no longer protected; the new one is. */
+	uint64_t e = pv(FREE_4K, SVSM_PV_SIZE_4K, false);
+	put_list(BSP_CAA + 8, &e, 1, 1, 0);
+	CHECK_EQ(core(SVSM_CORE_PVALIDATE, BSP_CAA + 8, 0, 0),
+		 SVSM_ERR_INVALID_ADDRESS);
+}
+
+TAP_CASE(remap_ca_same_is_noop)
+{
+	setup();
+	*fake_mem(BSP_CAA + 4) = 0x12;
+	CHECK_EQ(core(SVSM_CORE_REMAP_CA, BSP_CAA, 0, 0), SVSM_SUCCESS);
+	CHECK_EQ(gpa_val(bsp->caa), BSP_CAA);
+	CHECK_EQ(*fake_mem(BSP_CAA + 4), 0x12);
+}
+
+TAP_CASE(remap_ca_refusals)
+{
+	setup();
+	CHECK_EQ(core(SVSM_CORE_REMAP_CA, FREE_4K + 8, 0, 0),
+		 SVSM_ERR_INVALID_PARAMETER);
+	CHECK_EQ(core(SVSM_CORE_REMAP_CA, FAKE_SVSM_BASE, 0, 0),
+		 SVSM_ERR_INVALID_ADDRESS);
+	CHECK_EQ(core(SVSM_CORE_REMAP_CA, BSP_VMSA, 0, 0),
+		 SVSM_ERR_INVALID_ADDRESS);
+	CHECK_EQ(core(SVSM_CORE_REMAP_CA, FAKE_RAM_SIZE, 0, 0),
+		 SVSM_ERR_INVALID_ADDRESS);
+	CHECK_EQ(core(SVSM_CORE_REMAP_CA, UINT64_C(0xfffffffffffff000), 0, 0),
+		 SVSM_ERR_INVALID_ADDRESS);
+	CHECK_EQ(gpa_val(bsp->caa), BSP_CAA);
+}
+
+TAP_CASE(remap_ca_onto_other_vcpus_caa)
+{
+	setup();
+	ap->caa = gpa(AP_CAA);
+	CHECK_EQ(core(SVSM_CORE_REMAP_CA, AP_CAA, 0, 0),
+		 SVSM_ERR_INVALID_ADDRESS);
+	CHECK_EQ(gpa_val(bsp->caa), BSP_CAA);
+}
+
+TAP_CASE(remap_ca_fault)
+{
+	setup();
+	fake_set_fault_page(FREE_4K);
+	CHECK_EQ(core(SVSM_CORE_REMAP_CA, FREE_4K, 0, 0),
+		 SVSM_ERR_INVALID_ADDRESS);
+	CHECK_EQ(gpa_val(bsp->caa), BSP_CAA);
+}
+
+TAP_CASE(create_vcpu)
+{
+	setup();
+	make_vmsa(NEW_VMSA, G_VMPL, VMSA_EFER_SVME, FEAT_BASE);
+	fake_set_watch(NEW_VMSA);
+	CHECK_EQ(create(NEW_VMSA, NEW_CAA, 1), SVSM_SUCCESS);
+	CHECK_TRUE(fake_rmp(NEW_VMSA)->vmsa);
+	CHECK_EQ(fake_rmp(NEW_VMSA)->perms[G_VMPL], RMPADJ_READ >> 8);
+	CHECK_EQ(gpa_val(ap->guest_vmsa), NEW_VMSA);
+	CHECK_EQ(gpa_val(ap->caa), NEW_CAA);
+	CHECK_TRUE(vcpu_vmsa_owner(gpa(NEW_VMSA)) == ap);
+	/* Revoked BEFORE it was read: no read while a guest could write. */
+	CHECK_TRUE(fake_stats.watch_reads >= 3);
+	CHECK_EQ(fake_stats.watch_writable_reads, 0);
+}
+
+TAP_CASE(create_wrong_vmpl)
+{
+	setup();
+	make_vmsa(NEW_VMSA, 0, VMSA_EFER_SVME, FEAT_BASE);
+	CHECK_EQ(create(NEW_VMSA, NEW_CAA, 1), SVSM_ERR_INVALID_PARAMETER);
+	CHECK_TRUE(rolled_back(NEW_VMSA));
+	make_vmsa(NEW_VMSA, 1, VMSA_EFER_SVME, FEAT_BASE);
+	CHECK_EQ(create(NEW_VMSA, NEW_CAA, 1), SVSM_ERR_INVALID_PARAMETER);
+	CHECK_TRUE(rolled_back(NEW_VMSA));
+}
+
+TAP_CASE(create_svme_clear)
+{
+	setup();
+	make_vmsa(NEW_VMSA, G_VMPL, 0, FEAT_BASE);
+	CHECK_EQ(create(NEW_VMSA, NEW_CAA, 1), SVSM_ERR_INVALID_PARAMETER);
+	CHECK_TRUE(rolled_back(NEW_VMSA));
+}
+
+TAP_CASE(create_features_differ_from_caller)
+{
+	setup();
+	make_vmsa(NEW_VMSA, G_VMPL, VMSA_EFER_SVME,
+		  FEAT_BASE | SEV_FEAT_SECURE_TSC);
+	CHECK_EQ(create(NEW_VMSA, NEW_CAA, 1), SVSM_ERR_INVALID_PARAMETER);
+	CHECK_TRUE(rolled_back(NEW_VMSA));
+}
+
+TAP_CASE(create_forbidden_features)
+{
+	static const uint64_t bad[] = {
+		SEV_FEAT_VTOM,           SEV_FEAT_REFLECT_VC,
+		SEV_FEAT_RESTRICTED_INJ, SEV_FEAT_ALTERNATE_INJ,
+		SEV_FEAT_VMPL_SSS,       SEV_FEAT_VMGEXIT_PARAM,
+		SEV_FEAT_VMSA_REG_PROT,  UINT64_C(1) << 11,
+		UINT64_C(1) << 13,       UINT64_C(1) << 16,
+		UINT64_C(1) << 63};
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		setup();
+		/* Even when the caller claims to have the same features. */
+		bsp->sev_features = FEAT_BASE | bad[i];
+		make_vmsa(NEW_VMSA, G_VMPL, VMSA_EFER_SVME, FEAT_BASE | bad[i]);
+		CHECK_EQ(create(NEW_VMSA, NEW_CAA, 1),
+			 SVSM_ERR_INVALID_PARAMETER);
+		CHECK_TRUE(rolled_back(NEW_VMSA));
+	}
+	/* Allowed extras pass when they match the caller's. */
+	setup();
+	bsp->sev_features = FEAT_BASE | SEV_FEAT_SECURE_TSC | SEV_FEAT_SMT_PROT;
+	make_vmsa(NEW_VMSA, G_VMPL, VMSA_EFER_SVME, bsp->sev_features);
+	CHECK_EQ(create(NEW_VMSA, NEW_CAA, 1), SVSM_SUCCESS);
+}
+
+TAP_CASE(create_unknown_apic_id)
+{
+	setup();
+	make_vmsa(NEW_VMSA, G_VMPL, VMSA_EFER_SVME, FEAT_BASE);
+	CHECK_EQ(create(NEW_VMSA, NEW_CAA, 7), SVSM_ERR_INVALID_PARAMETER);
+	CHECK_EQ(create(NEW_VMSA, NEW_CAA, UINT64_C(1) << 32 | 1),
+		 SVSM_ERR_INVALID_PARAMETER);
+	CHECK_EQ(fake_stats.rmpadjust_calls, 0);
+}
+
+TAP_CASE(create_bad_addresses)
+{
+	setup();
+	make_vmsa(NEW_VMSA, G_VMPL, VMSA_EFER_SVME, FEAT_BASE);
+	CHECK_EQ(create(NEW_VMSA + 8, NEW_CAA, 1), SVSM_ERR_INVALID_ADDRESS);
+	CHECK_EQ(create(NEW_VMSA, NEW_CAA + 8, 1), SVSM_ERR_INVALID_ADDRESS);
+	CHECK_EQ(create(NEW_VMSA, NEW_VMSA, 1), SVSM_ERR_INVALID_ADDRESS);
+	CHECK_EQ(create(FAKE_SVSM_BASE, NEW_CAA, 1), SVSM_ERR_INVALID_ADDRESS);
+	CHECK_EQ(create(NEW_VMSA, FAKE_SVSM_BASE, 1), SVSM_ERR_INVALID_ADDRESS);
+	CHECK_EQ(create(FAKE_RAM_SIZE, NEW_CAA, 1), SVSM_ERR_INVALID_ADDRESS);
+	CHECK_EQ(create(BSP_CAA, NEW_CAA, 1), SVSM_ERR_INVALID_ADDRESS);
+	CHECK_EQ(create(NEW_VMSA, BSP_CAA, 1), SVSM_ERR_INVALID_ADDRESS);
+	CHECK_EQ(create(NEW_VMSA, BSP_VMSA, 1), SVSM_ERR_INVALID_ADDRESS);
+	CHECK_EQ(fake_stats.rmpadjust_calls, 0);
+	CHECK_TRUE(gpa_is_invalid(ap->guest_vmsa));
+}
+
+TAP_CASE(double_create_same_vmsa)
+{
+	setup();
+	make_vmsa(NEW_VMSA, G_VMPL, VMSA_EFER_SVME, FEAT_BASE);
+	CHECK_EQ(create(NEW_VMSA, NEW_CAA, 1), SVSM_SUCCESS);
+	CHECK_EQ(create(NEW_VMSA, NEW_CAA, 1), SVSM_ERR_INVALID_ADDRESS);
+	CHECK_EQ(create(BSP_VMSA, NEW_CAA + 4096, 1), SVSM_ERR_INVALID_ADDRESS);
+	CHECK_TRUE(fake_rmp(NEW_VMSA)->vmsa);
+}
+
+/* Linux re-creates an AP: new VMSA, same CAA, then deletes the old. */
+TAP_CASE(recreate_then_delete_old)
+{
+	setup();
+	make_vmsa(NEW_VMSA, G_VMPL, VMSA_EFER_SVME, FEAT_BASE);
+	CHECK_EQ(create(NEW_VMSA, NEW_CAA, 1), SVSM_SUCCESS);
+	make_vmsa(NEW_VMSA + 0x2000, G_VMPL, VMSA_EFER_SVME, FEAT_BASE);
+	CHECK_EQ(create(NEW_VMSA + 0x2000, NEW_CAA, 1), SVSM_SUCCESS);
+	CHECK_EQ(gpa_val(ap->guest_vmsa), NEW_VMSA + 0x2000);
+	CHECK_TRUE(vcpu_vmsa_owner(gpa(NEW_VMSA)) == ap);
+	CHECK_EQ(core(SVSM_CORE_DELETE_VCPU, NEW_VMSA, 0, 0), SVSM_SUCCESS);
+	CHECK_EQ(gpa_val(ap->guest_vmsa), NEW_VMSA + 0x2000);
+	CHECK_EQ(gpa_val(ap->caa), NEW_CAA);
+}
+
+TAP_CASE(create_revoke_failure)
+{
+	setup();
+	make_vmsa(NEW_VMSA, G_VMPL, VMSA_EFER_SVME, FEAT_BASE);
+	fake_rmp(NEW_VMSA)->validated = false; /* RMPADJUST fails */
+	fake_set_watch(NEW_VMSA);
+	CHECK_EQ(create(NEW_VMSA, NEW_CAA, 1), SVSM_ERR_INVALID_ADDRESS);
+	CHECK_TRUE(vcpu_vmsa_owner(gpa(NEW_VMSA)) == NULL);
+	CHECK_EQ(fake_stats.watch_reads, 0);
+}
+
+TAP_CASE(create_fault_reading_vmsa)
+{
+	setup();
+	make_vmsa(NEW_VMSA, G_VMPL, VMSA_EFER_SVME, FEAT_BASE);
+	fake_set_fault_page(NEW_VMSA);
+	CHECK_EQ(create(NEW_VMSA, NEW_CAA, 1), SVSM_ERR_INVALID_ADDRESS);
+	CHECK_TRUE(rolled_back(NEW_VMSA));
+}
+
+TAP_CASE(delete_vcpu)
+{
+	setup();
+	make_vmsa(NEW_VMSA, G_VMPL, VMSA_EFER_SVME, FEAT_BASE);
+	CHECK_EQ(create(NEW_VMSA, NEW_CAA, 1), SVSM_SUCCESS);
+	CHECK_EQ(core(SVSM_CORE_DELETE_VCPU, NEW_VMSA, 0, 0), SVSM_SUCCESS);
+	CHECK_TRUE(!fake_rmp(NEW_VMSA)->vmsa);
+	CHECK_EQ(fake_rmp(NEW_VMSA)->perms[G_VMPL], 0xf);
+	CHECK_TRUE(gpa_is_invalid(ap->guest_vmsa));
+	CHECK_TRUE(gpa_is_invalid(ap->caa));
+	CHECK_TRUE(fake_stats.tlb_flushes >= 2);
+	/* Double delete. */
+	CHECK_EQ(core(SVSM_CORE_DELETE_VCPU, NEW_VMSA, 0, 0),
+		 SVSM_ERR_INVALID_PARAMETER);
+	/* Deleted pages are ordinary guest pages again. */
+	uint64_t e = pv(NEW_VMSA, SVSM_PV_SIZE_4K, false);
+	put_list(LIST, &e, 1, 1, 0);
+	CHECK_EQ(core(SVSM_CORE_PVALIDATE, LIST, 0, 0), SVSM_SUCCESS);
+}
+
+TAP_CASE(delete_unknown_or_misaligned)
+{
+	setup();
+	CHECK_EQ(core(SVSM_CORE_DELETE_VCPU, NEW_VMSA, 0, 0),
+		 SVSM_ERR_INVALID_PARAMETER);
+	CHECK_EQ(core(SVSM_CORE_DELETE_VCPU, BSP_VMSA + 8, 0, 0),
+		 SVSM_ERR_INVALID_PARAMETER);
+	CHECK_EQ(core(SVSM_CORE_DELETE_VCPU, FAKE_SVSM_BASE, 0, 0),
+		 SVSM_ERR_INVALID_PARAMETER);
+	CHECK_EQ(fake_stats.rmpadjust_calls, 0);
+}
+
+TAP_CASE(delete_in_use)
+{
+	setup();
+	fake_set_vmsa_in_use(true);
+	CHECK_EQ(core(SVSM_CORE_DELETE_VCPU, BSP_VMSA, 0, 0),
+		 UINT64_C(0x80001003));
+	CHECK_TRUE(vcpu_vmsa_owner(gpa(BSP_VMSA)) == bsp);
+	CHECK_TRUE(fake_rmp(BSP_VMSA)->vmsa);
+}
+
+TAP_CASE(delete_rmpadjust_failure_keeps_vmsa)
+{
+	setup();
+	fake_fail_next_rmpadjust(SNP_RC_FAIL_INPUT);
+	CHECK_EQ(core(SVSM_CORE_DELETE_VCPU, BSP_VMSA, 0, 0),
+		 UINT64_C(0x80001001));
+	CHECK_TRUE(vcpu_vmsa_owner(gpa(BSP_VMSA)) == bsp);
+}
+
+TAP_CASE(created_vmsa_cannot_be_rescinded)
+{
+	setup();
+	make_vmsa(NEW_VMSA, G_VMPL, VMSA_EFER_SVME, FEAT_BASE);
+	CHECK_EQ(create(NEW_VMSA, NEW_CAA, 1), SVSM_SUCCESS);
+	uint64_t e[2] = {pv(NEW_VMSA, SVSM_PV_SIZE_4K, false),
+			 pv(NEW_CAA, SVSM_PV_SIZE_4K, false)};
+	for (int i = 0; i < 2; i++) {
+		put_list(LIST, &e[i], 1, 1, 0);
+		CHECK_EQ(core(SVSM_CORE_PVALIDATE, LIST, 0, 0),
+			 SVSM_ERR_INVALID_ADDRESS);
+	}
+	CHECK_TRUE(fake_rmp(NEW_VMSA)->validated);
+	/* Nor become a CAA. */
+	CHECK_EQ(core(SVSM_CORE_REMAP_CA, NEW_VMSA, 0, 0),
+		 SVSM_ERR_INVALID_ADDRESS);
+}
+
+TAP_MAIN(TAP_ENTRY(remap_ca), TAP_ENTRY(remap_ca_same_is_noop),
+	 TAP_ENTRY(remap_ca_refusals), TAP_ENTRY(remap_ca_onto_other_vcpus_caa),
+	 TAP_ENTRY(remap_ca_fault), TAP_ENTRY(create_vcpu),
+	 TAP_ENTRY(create_wrong_vmpl), TAP_ENTRY(create_svme_clear),
+	 TAP_ENTRY(create_features_differ_from_caller),
+	 TAP_ENTRY(create_forbidden_features),
+	 TAP_ENTRY(create_unknown_apic_id), TAP_ENTRY(create_bad_addresses),
+	 TAP_ENTRY(double_create_same_vmsa),
+	 TAP_ENTRY(recreate_then_delete_old), TAP_ENTRY(create_revoke_failure),
+	 TAP_ENTRY(create_fault_reading_vmsa), TAP_ENTRY(delete_vcpu),
+	 TAP_ENTRY(delete_unknown_or_misaligned), TAP_ENTRY(delete_in_use),
+	 TAP_ENTRY(delete_rmpadjust_failure_keeps_vmsa),
+	 TAP_ENTRY(created_vmsa_cannot_be_rescinded))
