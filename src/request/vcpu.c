@@ -13,6 +13,12 @@ struct vmsa_slot {
 
 static struct svsm_vcpu vcpus[SVSM_MAX_VCPUS];
 static struct vmsa_slot vmsas[SVSM_MAX_GUEST_VMSAS];
+/*
+ * One past the highest slot ever used: every PVALIDATE entry scans both
+ * tables, so scans stop here instead of at the (mostly empty) maximum.
+ */
+static uint32_t vcpu_hwm;
+static uint32_t vmsa_hwm;
 
 void vcpu_reset(void)
 {
@@ -25,11 +31,13 @@ void vcpu_reset(void)
 		vmsas[i].used = false;
 		vmsas[i].owner = NULL;
 	}
+	vcpu_hwm = 0;
+	vmsa_hwm = 0;
 }
 
 struct svsm_vcpu *vcpu_by_apic_id(uint32_t apic_id)
 {
-	for (uint32_t i = 0; i < SVSM_MAX_VCPUS; i++) {
+	for (uint32_t i = 0; i < vcpu_hwm; i++) {
 		if (vcpus[i].in_use && vcpus[i].apic_id == apic_id) {
 			return &vcpus[i];
 		}
@@ -53,6 +61,7 @@ struct svsm_vcpu *vcpu_add(uint32_t apic_id, uint8_t guest_vmpl,
 			v->sev_features = sev_features;
 			v->caa = gpa_invalid();
 			v->guest_vmsa = gpa_invalid();
+			vcpu_hwm = MAX(vcpu_hwm, i + 1);
 			return v;
 		}
 	}
@@ -61,7 +70,7 @@ struct svsm_vcpu *vcpu_add(uint32_t apic_id, uint8_t guest_vmpl,
 
 static struct vmsa_slot *vmsa_find(uint64_t page)
 {
-	for (uint32_t i = 0; i < SVSM_MAX_GUEST_VMSAS; i++) {
+	for (uint32_t i = 0; i < vmsa_hwm; i++) {
 		if (vmsas[i].used && vmsas[i].gpa == page) {
 			return &vmsas[i];
 		}
@@ -73,6 +82,7 @@ static struct vmsa_slot *vmsa_free_slot(void)
 {
 	for (uint32_t i = 0; i < SVSM_MAX_GUEST_VMSAS; i++) {
 		if (!vmsas[i].used) {
+			vmsa_hwm = MAX(vmsa_hwm, i + 1);
 			return &vmsas[i];
 		}
 	}
@@ -127,13 +137,13 @@ struct svsm_vcpu *vcpu_vmsa_owner(gpa_t vmsa)
 
 bool vcpu_range_is_vmsa_or_caa(gpa_t g, uint64_t len)
 {
-	for (uint32_t i = 0; i < SVSM_MAX_GUEST_VMSAS; i++) {
+	for (uint32_t i = 0; i < vmsa_hwm; i++) {
 		if (vmsas[i].used &&
 		    range_overlaps(gpa_val(g), len, vmsas[i].gpa, PAGE_SIZE)) {
 			return true;
 		}
 	}
-	for (uint32_t i = 0; i < SVSM_MAX_VCPUS; i++) {
+	for (uint32_t i = 0; i < vcpu_hwm; i++) {
 		if (vcpus[i].in_use && !gpa_is_invalid(vcpus[i].caa) &&
 		    range_overlaps(gpa_val(g), len, gpa_val(vcpus[i].caa),
 				   PAGE_SIZE)) {
