@@ -1,16 +1,52 @@
 // SPDX-License-Identifier: MIT
 /*
- * The SVSM's C entry point. Today it prints its banner; SNP boot (GHCB
- * console, page tables with the C-bit, VMPL2 launch, request loop) is the
- * SVSM issue's work, and this file is where it will start.
+ * SVSM boot at VMPL0 (design.md §3; abi.md §1.4, §2, §7, §8). Entered from
+ * svsm_entry.S in long mode on the boot identity map, FS = the BSP's
+ * per-CPU block, with the GPA of the measured boot-parameter page
+ * (src/include/svsm_boot/boot_params.h; the IGVM VMSA passes it in RSI).
+ *
+ * Order matters: descriptors and the #VC handler come first (CPUID raises
+ * #VC), then the hypervisor check, the page pool (which must be PVALIDATEd
+ * before use), the final page tables, the shared GHCB page, and only then
+ * the console, which is port I/O through the GHCB. Before the console
+ * exists, failures end the VM with a GHCB termination request whose code
+ * says where it stopped (sev/ghcb.h).
  */
+#include "arch/cpu.h"
+#include "arch/desc.h"
+#include "arch/fpu.h"
+#include "arch/snp_insn.h"
+
 #include "lib/console.h"
+#include "lib/panic.h"
 #include "lib/serial.h"
+#include "lib/string.h"
+
+#include "svsm/abi/secrets.h"
+#include "svsm/abi/snp.h"
+
+#include "boot/params.h"
+#include "launch.h"
+#include "mm/mem.h"
+#include "mm/paging.h"
+#include "percpu.h"
+#include "request_loop.h"
+#include "sev/cpuid_page.h"
+#include "sev/ghcb.h"
+#include "sev/platform_snp.h"
+#include "sev/vc.h"
 
 #define SVSM_VERSION "0.1.0"
+#define MEMMAP_MAX 64
+#define NO_SSP __attribute__((no_stack_protector))
 
-void svsm_main(void);
+void svsm_main(uint64_t boot_params_gpa);
 
+/* Copied once from the measured page; read-only afterwards. */
+static struct svsm_boot_params boot_params;
+static struct svsm_igvm_memmap_entry memmap_copy[MEMMAP_MAX];
+static struct mem_range ram[MEMMAP_MAX];
+static size_t ram_count;
 static struct serial svsm_com1;
 
 static void svsm_con_write(void *ctx, const char *buf, uint32_t len)
@@ -18,13 +54,116 @@ static void svsm_con_write(void *ctx, const char *buf, uint32_t len)
 	serial_write(ctx, buf, len);
 }
 
-void svsm_main(void)
+/* The boot identity map covers 4 GiB; what we read before paging_init()
+ * must lie below that. */
+static bool below_4g(uint64_t base, uint64_t size)
 {
-	/*
-	 * Direct port I/O is a placeholder: under SNP it raises #VC, and the
-	 * console must go through the GHCB once the #VC handler exists.
-	 */
-	serial_init(&svsm_com1, SERIAL_COM1, &serial_io_pio, 115200, false);
+	return range_ok(base, size) && base + size <= (UINT64_C(1) << 32);
+}
+
+static void read_memory_map(const struct svsm_boot_params *bp)
+{
+	size_t n = bp->memmap_size / sizeof(memmap_copy[0]);
+	enum bp_status st = BP_OK;
+
+	if (!below_4g(bp->memmap_gpa, bp->memmap_size)) {
+		ghcb_terminate(SVSM_TERM_SET, SVSM_TERM_BOOT_PARAMS + 1);
+	}
+	if (n > MEMMAP_MAX) {
+		n = MEMMAP_MAX;
+	}
+	/* Copy once: the host owns this (unmeasured) area. */
+	memcpy(memmap_copy, (const void *)(uintptr_t)bp->memmap_gpa,
+	       n * sizeof(memmap_copy[0]));
+	st = bp_parse_memmap(memmap_copy, n, ram, MEMMAP_MAX, &ram_count);
+	if (st == BP_OK) {
+		st = bp_check_guest_pages(bp, ram, ram_count);
+	}
+	if (st != BP_OK) {
+		ghcb_terminate(SVSM_TERM_SET, SVSM_TERM_BOOT_PARAMS + 2);
+	}
+}
+
+/* GHCB page: rescind validation, convert to shared, map without C-bit
+ * (GHCB spec §2.3.1; Linux snp_set_memory_shared order), then register. */
+static void ghcb_setup(void)
+{
+	uint64_t pa = mem_alloc_page();
+
+	if (pa == 0 || !mem_pvalidate_range(pa, PAGE_SIZE, false, false) ||
+	    !ghcb_msr_psc(pa, true) || !paging_set_shared(pa, true)) {
+		ghcb_terminate(SVSM_TERM_SET, SVSM_TERM_GHCB + 8);
+	}
+	memset((void *)(uintptr_t)pa, 0, PAGE_SIZE);
+	ghcb_register((void *)(uintptr_t)pa, pa);
+}
+
+static uint32_t read_vp_count(const struct svsm_boot_params *bp)
+{
+	uint32_t n = 0;
+
+	memcpy(&n,
+	       (const void *)(uintptr_t)(bp->general_gpa + bp->vp_count_offset),
+	       sizeof(n));
+	return n;
+}
+
+NO_SSP void svsm_main(uint64_t boot_params_gpa)
+{
+	struct percpu *pc = &svsm_bsp_percpu;
+	const struct svsm_boot_params *bp = &boot_params;
+	const struct snp_cpuid_page *cpuid = NULL;
+	struct mem_range svsm_region;
+	struct mem_range extra[2];
+	struct svsm_vcpu *vcpu = NULL;
+	uint32_t vp_count = 0;
+
+	percpu_set_fs(pc);
+	percpu_desc_init(pc);
+	memcpy(&boot_params, (const void *)(uintptr_t)boot_params_gpa,
+	       sizeof(boot_params));
+	if (bp_check(bp) != BP_OK || !below_4g(bp->pool_base, bp->pool_size) ||
+	    !below_4g(bp->general_gpa, PAGE_SIZE)) {
+		ghcb_terminate(SVSM_TERM_SET, SVSM_TERM_BOOT_PARAMS);
+	}
+	cpuid = (const struct snp_cpuid_page *)(uintptr_t)bp->cpuid_gpa;
+	if (!snp_cpuid_page_valid(cpuid)) {
+		ghcb_terminate(SVSM_TERM_SET, SVSM_TERM_CPUID_PAGE);
+	}
+	vc_init(cpuid);
+	panic_set_exit(ghcb_panic_exit);
+	ghcb_check_hypervisor();
+
+	mem_init(bp->pool_base, bp->pool_size);
+	read_memory_map(bp);
+	svsm_region.base = bp->svsm_base;
+	svsm_region.size = bp->svsm_size;
+	extra[0].base = bp->memmap_gpa;
+	extra[0].size = bp->memmap_size;
+	extra[1].base = bp->general_gpa;
+	extra[1].size = PAGE_SIZE;
+	paging_init(&svsm_region, ram, ram_count, extra, ARRAY_SIZE(extra));
+	ghcb_setup();
+
+	serial_init(&svsm_com1, SERIAL_COM1, &ghcb_serial_io, 115200, false);
 	con_set_sink(svsm_con_write, &svsm_com1);
-	con_printf("C SVSM %s (VMPL0)\n", SVSM_VERSION);
+	con_printf("C SVSM %s (VMPL0), C-bit %u, SVSM [%llx, +%llx)\n",
+		   SVSM_VERSION, __builtin_ctzll(paging_cbit_mask()),
+		   (unsigned long long)bp->svsm_base,
+		   (unsigned long long)bp->svsm_size);
+
+	(void)arch_fpu_enable();
+	percpu_init_canary(pc);
+	vp_count = read_vp_count(bp);
+	con_printf("memory: %zu RAM ranges, pool %llu pages free, %u vCPUs\n",
+		   ram_count, (unsigned long long)mem_free_page_count(),
+		   vp_count);
+	if (vp_count > 1) {
+		con_printf("note: only the BSP is started (APs: not done)\n");
+	}
+	plat_snp_init(&svsm_region, ram, ram_count);
+	vcpu = launch_guest(
+		bp, cpuid,
+		(const struct snp_secrets_page *)(uintptr_t)bp->secrets_gpa);
+	request_loop(vcpu);
 }

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Guest launch (abi.md §2.4: with KVM, launch pages grant VMPL0 only, so
+ * the SVSM must RMPADJUST everything the guest uses at hand-over; §8.2 for
+ * the register state; [C] platform/snp_fw.rs does the same).
+ *
+ * Boot argument of the PROT32 payload: RSI = GPA of the guest's secrets
+ * page, RDI = GPA of the guest's CPUID page (the test guest reads the C-bit
+ * position from it before it has a #VC handler, like the SVSM itself).
+ */
+#include "launch.h"
+
+#include "arch/cpu.h"
+#include "arch/snp_insn.h"
+
+#include "lib/console.h"
+#include "lib/panic.h"
+#include "lib/string.h"
+
+#include "svsm/abi/ghcb.h"
+
+#include "mm/mem.h"
+#include "percpu.h"
+#include "sev/ghcb.h"
+#include "sev/secrets.h"
+#include "sev/vmsa_init.h"
+
+#define GUEST_RWX (SVSM_GUEST_VMPL | RMPADJ_RWX)
+
+/* PVALIDATE one guest page (accepting "already valid") and zero it. */
+static void *guest_page_prepare(uint64_t gpa)
+{
+	if (!mem_pvalidate_range(gpa, PAGE_SIZE, true, true)) {
+		panic("PVALIDATE of guest page %llx failed",
+		      (unsigned long long)gpa);
+	}
+	memset((void *)(uintptr_t)gpa, 0, PAGE_SIZE);
+	return (void *)(uintptr_t)gpa;
+}
+
+static void guest_grant(uint64_t base, uint64_t size, const char *what)
+{
+	if (!mem_rmpadjust_range(base, size, GUEST_RWX)) {
+		panic("RMPADJUST VMPL2 RWX on %s [%llx, +%llx) failed", what,
+		      (unsigned long long)base, (unsigned long long)size);
+	}
+}
+
+/* A VMSA page that is not 2 MiB aligned (SNP erratum, abi.md §3.3). */
+static uint64_t vmsa_page_alloc(void)
+{
+	uint64_t pa = mem_alloc_page();
+	uint64_t spare = 0;
+
+	if (pa != 0 && IS_ALIGNED(pa, PAGE_SIZE_2M)) {
+		spare = pa;
+		pa = mem_alloc_page();
+		mem_free_pages(spare, 1);
+	}
+	if (pa == 0) {
+		panic("no page for the guest VMSA");
+	}
+	return pa;
+}
+
+struct svsm_vcpu *launch_guest(const struct svsm_boot_params *bp,
+			       const struct snp_cpuid_page *cpuid,
+			       const struct snp_secrets_page *secrets)
+{
+	struct snp_guest_secrets_cfg scfg = {
+		.svsm_base = bp->svsm_base,
+		.svsm_size = bp->svsm_size,
+		.caa_gpa = bp->guest_caa_gpa,
+		.guest_vmpl = SVSM_GUEST_VMPL,
+	};
+	struct guest_vmsa_cfg vcfg = {
+		.mode = bp->payload_mode,
+		.entry = bp->payload_entry,
+		.sev_features = snp_guest_sev_features(rdmsr(MSR_SEV_STATUS)),
+		.rsi = bp->guest_secrets_gpa,
+		.rdi = bp->guest_cpuid_gpa,
+	};
+	struct snp_vmsa *vmsa = NULL;
+	struct svsm_vcpu *vcpu = NULL;
+	uint64_t vmsa_pa = 0;
+	uint32_t rc = 0;
+
+	snp_secrets_build_guest(guest_page_prepare(bp->guest_secrets_gpa),
+				secrets, &scfg);
+	memcpy(guest_page_prepare(bp->guest_cpuid_gpa), cpuid, PAGE_SIZE);
+	(void)guest_page_prepare(bp->guest_caa_gpa);
+	guest_grant(bp->guest_secrets_gpa, PAGE_SIZE, "secrets");
+	guest_grant(bp->guest_cpuid_gpa, PAGE_SIZE, "CPUID page");
+	guest_grant(bp->guest_caa_gpa, PAGE_SIZE, "calling area");
+	guest_grant(bp->payload_base, bp->payload_size, "payload");
+
+	vmsa_pa = vmsa_page_alloc();
+	vmsa = (struct snp_vmsa *)(uintptr_t)vmsa_pa;
+	if (!snp_vmsa_init_guest(vmsa, &vcfg)) {
+		panic("bad payload mode %u", bp->payload_mode);
+	}
+	/*
+	 * Make it a VMSA: target VMPL1 with no permissions plus the VMSA bit
+	 * (as Linux at VMPL0 does, abi.md §7.2). The page stays SVSM memory;
+	 * the guest cannot read or write it.
+	 */
+	rc = snp_rmpadjust(vmsa_pa, SNP_PAGE_SIZE_4K, 1 | RMPADJ_VMSA);
+	if (rc != SNP_RC_SUCCESS) {
+		panic("RMPADJUST VMSA %llx: rc %u", (unsigned long long)vmsa_pa,
+		      rc);
+	}
+
+	vcpu_reset();
+	vcpu = vcpu_add(0, SVSM_GUEST_VMPL, vcfg.sev_features);
+	if (vcpu == NULL) {
+		panic("vcpu_add(0) failed");
+	}
+	vcpu->caa = gpa(bp->guest_caa_gpa);
+	vcpu->guest_vmsa = gpa(vmsa_pa);
+
+	/* [C]: the BSP's guest VMSA is registered as "create on INIT". */
+	if (!ghcb_ap_create(0, SVSM_GUEST_VMPL, SVM_VMGEXIT_AP_CREATE_ON_INIT,
+			    vmsa_pa, vcfg.sev_features)) {
+		panic("hypervisor refused the VMPL2 VMSA (AP_CREATION)");
+	}
+	this_cpu()->guest_vmsa = vmsa;
+	this_cpu()->guest_vmsa_gpa = vmsa_pa;
+	this_cpu()->guest_caa_gpa = bp->guest_caa_gpa;
+	con_printf("guest: %s entry %llx, VMSA %llx, CAA %llx, features %llx\n",
+		   bp->payload_mode == SVSM_PAYLOAD_RESET ? "reset" : "prot32",
+		   (unsigned long long)bp->payload_entry,
+		   (unsigned long long)vmsa_pa,
+		   (unsigned long long)bp->guest_caa_gpa,
+		   (unsigned long long)vcfg.sev_features);
+	return vcpu;
+}

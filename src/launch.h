@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Starting the VMPL2 guest on the BSP (abi.md §2.1, §2.4, §8.2).
+ */
+#pragma once
+
+#include "svsm/vcpu.h"
+
+#include "svsm/abi/secrets.h"
+#include "svsm/abi/snp.h"
+
+#include "svsm_boot/boot_params.h"
+
+/**
+ * Prepare the guest's secrets, CPUID and calling-area pages, grant VMPL2
+ * access to the payload, build and register the first VMPL2 VMSA and the
+ * BSP's vCPU entry. Panics on failure (nothing here is guest input).
+ */
+struct svsm_vcpu *launch_guest(const struct svsm_boot_params *bp,
+			       const struct snp_cpuid_page *cpuid,
+			       const struct snp_secrets_page *secrets);

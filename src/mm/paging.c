@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: MIT
+/*
+ * SVSM page tables (see paging.h), built with lib/pt.h. Physical addresses
+ * in PTEs carry the C-bit (APM vol. 2 §15.34.4); pt.h treats it as an
+ * address bit, so phys_to_virt strips it again.
+ */
+#include "mm/paging.h"
+
+#include "arch/cpu.h"
+
+#include "lib/panic.h"
+#include "lib/pt.h"
+
+#include "mm/mem.h"
+
+extern uint32_t boot_cbit_pos; /* svsm_entry.S */
+
+static uint64_t root_pa;
+
+uint64_t paging_cbit_mask(void)
+{
+	return UINT64_C(1) << boot_cbit_pos;
+}
+
+static uint64_t pt_alloc(void *ctx)
+{
+	(void)ctx;
+	return mem_alloc_page();
+}
+
+static void *pt_p2v(void *ctx, uint64_t pa)
+{
+	(void)ctx;
+	return (void *)(uintptr_t)(pa & ~paging_cbit_mask());
+}
+
+static const struct pt_ops svsm_pt_ops = {
+	.alloc_page = pt_alloc,
+	.phys_to_virt = pt_p2v,
+	.ctx = NULL,
+};
+
+static void map_or_panic(uint64_t base, uint64_t size, uint64_t flags,
+			 bool large)
+{
+	enum pt_status st = PT_OK;
+
+	if (size == 0) {
+		return;
+	}
+	st = pt_map(&svsm_pt_ops, root_pa, base, base | paging_cbit_mask(),
+		    size, flags, large);
+	if (st != PT_OK && st != PT_E_EXISTS) {
+		panic("pt_map [%llx, +%llx) failed: %d",
+		      (unsigned long long)base, (unsigned long long)size,
+		      (int)st);
+	}
+}
+
+/* Map [base, base+size) minus the SVSM region @svsm. */
+static void map_outside(const struct mem_range *svsm, uint64_t base,
+			uint64_t size, uint64_t flags, bool large)
+{
+	uint64_t end = base + size;
+	uint64_t s_end = svsm->base + svsm->size;
+
+	if (end <= svsm->base || base >= s_end) {
+		map_or_panic(base, size, flags, large);
+		return;
+	}
+	if (base < svsm->base) {
+		map_or_panic(base, svsm->base - base, flags, large);
+	}
+	if (end > s_end) {
+		map_or_panic(s_end, end - s_end, flags, large);
+	}
+}
+
+void paging_init(const struct mem_range *svsm, const struct mem_range *ram,
+		 size_t ram_count, const struct mem_range *extra,
+		 size_t extra_count)
+{
+	root_pa = mem_alloc_page();
+	if (root_pa == 0) {
+		panic("no page for the page-table root");
+	}
+	map_or_panic(svsm->base, svsm->size, PTE_W, false);
+	for (size_t i = 0; i < ram_count; i++) {
+		map_outside(svsm, ram[i].base, ram[i].size, PTE_W | PTE_NX,
+			    true);
+	}
+	for (size_t i = 0; i < extra_count; i++) {
+		uint64_t b = ALIGN_DOWN(extra[i].base, PAGE_SIZE);
+		uint64_t e = ALIGN_UP(extra[i].base + extra[i].size, PAGE_SIZE);
+
+		/* Already covered pages are left as they are (EXISTS). */
+		for (uint64_t p = b; p < e; p += PAGE_SIZE) {
+			map_outside(svsm, p, PAGE_SIZE, PTE_W | PTE_NX, false);
+		}
+	}
+	write_cr3(root_pa | paging_cbit_mask());
+}
+
+bool paging_set_shared(uint64_t va, bool shared)
+{
+	uint64_t pa = va | (shared ? 0 : paging_cbit_mask());
+
+	if (pt_unmap(&svsm_pt_ops, root_pa, va, PAGE_SIZE) != PT_OK) {
+		return false;
+	}
+	if (pt_map(&svsm_pt_ops, root_pa, va, pa, PAGE_SIZE, PTE_W | PTE_NX,
+		   false) != PT_OK) {
+		return false;
+	}
+	invlpg(va);
+	return true;
+}

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The SVSM's side of the GHCB protocol (GHCB spec 56421; abi.md §7.4): the
+ * MSR protocol (SEV info, HV features, page-state change, GHCB registration,
+ * RUN_VMPL, termination) and NAE events through this CPU's GHCB page (IOIO,
+ * MSR, AP creation). The hypervisor is hostile: every response is read once
+ * from the shared page and checked; a protocol violation terminates the VM
+ * (there is no safe way to continue without the hypervisor's cooperation,
+ * and no guest input can cause it).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/compiler.h"
+#include "lib/serial.h"
+
+#include "svsm/abi/ghcb.h"
+
+/*
+ * Termination reason set used by the SVSM (GHCB MSR 0x100 [15:12]). Sets 0
+ * (GHCB general) and 1 (Linux) are taken; 3 is ours. Codes: panic reasons
+ * (lib/panic.h) and the boot failures below. svsm_entry.S uses 0x10-0x13.
+ */
+#define SVSM_TERM_SET 3
+enum svsm_term_code {
+	SVSM_TERM_BOOT_PARAMS = 0x10, /* bad boot-parameter page */
+	SVSM_TERM_CPUID_PAGE = 0x11,  /* CPUID page unusable */
+	SVSM_TERM_NO_CBIT = 0x12,     /* no CPUID 0x8000001F entry */
+	SVSM_TERM_BAD_CBIT = 0x13,    /* C-bit position out of range */
+	SVSM_TERM_GHCB = 0x20,        /* GHCB protocol violation */
+};
+
+/** End the VM (MSR protocol termination request). */
+__noreturn void ghcb_terminate(uint32_t set, uint32_t code);
+
+/** panic_exit_fn: panic reason -> termination code in SVSM_TERM_SET. */
+__noreturn void ghcb_panic_exit(uint32_t reason);
+
+/**
+ * One MSR-protocol exchange: write @req to the GHCB MSR, VMGEXIT, read the
+ * response, and put this CPU's registered GHCB GPA back.
+ */
+uint64_t ghcb_msr_exchange(uint64_t req);
+
+/** Check the hypervisor's GHCB protocol range and features (SNP, AP
+ * creation, multi-VMPL); terminates if they are missing. */
+void ghcb_check_hypervisor(void);
+
+/** Page-state change of one 4 KiB page via the MSR protocol. */
+bool ghcb_msr_psc(uint64_t gpa, bool shared) __must_check;
+
+/**
+ * Make this CPU's GHCB: @va/@gpa name a private, validated, 4 KiB page that
+ * the caller has already remapped without the C-bit after rescinding its
+ * validation and converting it to shared. Registers the GPA (MSR protocol
+ * 0x012) and records it in the per-CPU block.
+ */
+void ghcb_register(void *va, uint64_t gpa);
+
+/**
+ * RUN_VMPL via the MSR protocol (abi.md §1.4 step 6): returns when the
+ * hypervisor switches back to VMPL0 on this vCPU. False if the hypervisor
+ * refused (response code or error field wrong).
+ */
+bool ghcb_run_vmpl(uint8_t vmpl) __must_check;
+
+/** NAE IOIO (non-string IN/OUT), @size 1, 2 or 4. */
+void ghcb_io_out(uint16_t port, uint32_t size, uint32_t val);
+uint32_t ghcb_io_in(uint16_t port, uint32_t size);
+
+/** NAE MSR read/write. */
+uint64_t ghcb_rdmsr(uint32_t msr);
+void ghcb_wrmsr(uint32_t msr, uint64_t val);
+
+/**
+ * NAE AP_CREATION (abi.md §7.4): register @vmsa_gpa for @apic_id at @vmpl.
+ * @op: SVM_VMGEXIT_AP_CREATE_ON_INIT / _CREATE / _DESTROY.
+ */
+bool ghcb_ap_create(uint32_t apic_id, uint8_t vmpl, uint32_t op,
+		    uint64_t vmsa_gpa, uint64_t sev_features) __must_check;
+
+/** serial_io ops that perform port I/O through the GHCB. */
+extern const struct serial_io ghcb_serial_io;
