@@ -7,10 +7,10 @@
  */
 #include <stdint.h>
 #include <string.h>
+#include <vtpm/vtpm.h>
 
 #include "marshal.h"
 #include "vtpm_private.h"
-#include <vtpm/vtpm.h>
 
 #define TPM2_ALG_RSA 0x0001u
 #define TPM2_ALG_AES 0x0006u
@@ -50,15 +50,15 @@ static size_t ek_template(enum vtpm_ek_kind kind, uint8_t *p)
 	put_be16(p + 6, TPM2_ALG_NULL);
 	p += 8;
 	if (rsa) {
-		put_be16(p, 2048); /* keyBits */
-		put_be32(p + 2, 0); /* exponent: default 65537 */
+		put_be16(p, 2048);    /* keyBits */
+		put_be32(p + 2, 0);   /* exponent: default 65537 */
 		put_be16(p + 6, 256); /* unique: 256 zero bytes */
 		memset(p + 8, 0, 256);
 		p += 8 + 256;
 	} else {
 		put_be16(p, TPM2_ECC_NIST_P256);
 		put_be16(p + 2, TPM2_ALG_NULL); /* kdf */
-		put_be16(p + 4, 32); /* unique.x: 32 zero bytes */
+		put_be16(p + 4, 32);            /* unique.x: 32 zero bytes */
 		memset(p + 6, 0, 32);
 		put_be16(p + 38, 32); /* unique.y */
 		memset(p + 40, 0, 32);
@@ -93,7 +93,7 @@ int32_t vtpm_ek_public(enum vtpm_ek_kind kind, uint8_t *out, size_t out_cap)
 	put_be32(p + 4, 9); /* authorization area: one empty password */
 	put_be32(p + 8, TPM2_RS_PW);
 	put_be16(p + 12, 0); /* nonce */
-	p[14] = 0; /* session attributes */
+	p[14] = 0;           /* session attributes */
 	put_be16(p + 15, 0); /* hmac (the empty endorsement auth) */
 	p += 17;
 	put_be16(p, 4); /* inSensitive: empty userAuth and data */
@@ -103,7 +103,7 @@ int32_t vtpm_ek_public(enum vtpm_ek_kind kind, uint8_t *out, size_t out_cap)
 	size_t tlen = ek_template(kind, p + 2);
 	put_be16(p, (uint16_t)tlen);
 	p += 2 + tlen;
-	put_be16(p, 0); /* outsideInfo */
+	put_be16(p, 0);     /* outsideInfo */
 	put_be32(p + 2, 0); /* creationPCR: none */
 	p += 6;
 	size_t len = (size_t)(p - cmd);

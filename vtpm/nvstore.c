@@ -8,13 +8,13 @@
  * The blob may come from untrusted storage: import checks every length
  * against the bytes that remain and accepts only the names libtpms uses.
  */
+#include <libtpms/tpm_error.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "vtpm_private.h"
-#include <libtpms/tpm_error.h>
 
 #define NV_MAGIC "VTPMNV01"
 #define NV_MAGIC_LEN 8u

@@ -3,17 +3,16 @@
  * The vTPM engine: libtpms set up for TPM 2.0 with its NV callbacks on our
  * in-memory store, a command entry point, and the start-up RNG self-test.
  */
+#include <libtpms/tpm_error.h>
+#include <openssl/rand.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
-
-#include <openssl/rand.h>
+#include <vtpm/vtpm.h>
 
 #include "marshal.h"
 #include "shim/shim.h"
 #include "vtpm_private.h"
-#include <libtpms/tpm_error.h>
-#include <vtpm/vtpm.h>
 
 static struct libtpms_callbacks callbacks = {
 	.sizeOfStruct = sizeof(struct libtpms_callbacks),
@@ -57,8 +56,7 @@ static int32_t process(const uint8_t *in, size_t in_len, uint8_t *out,
 	return (int32_t)resp_len;
 }
 
-int32_t vtpm_cmd(const uint8_t *in, size_t in_len, uint8_t *out,
-		 size_t out_cap)
+int32_t vtpm_cmd(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_cap)
 {
 	if (!ready) {
 		return VTPM_E_NOTREADY;
@@ -124,8 +122,8 @@ static int rng_self_test(void)
 	put_be32(cmd + 6, TPM2_CC_GET_RANDOM);
 	put_be16(cmd + 10, 32);
 	for (int i = 0; i < 2; i++) {
-		int32_t n = vtpm_run_internal(cmd, sizeof(cmd), resp,
-					      sizeof(resp));
+		int32_t n =
+			vtpm_run_internal(cmd, sizeof(cmd), resp, sizeof(resp));
 		if (n != (int32_t)sizeof(resp) ||
 		    get_be16(resp + TPM2_HEADER_SIZE) != 32) {
 			return VTPM_E_SELFTEST;

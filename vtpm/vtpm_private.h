@@ -2,10 +2,9 @@
 /* Interfaces between the vTPM's own modules (not for embedders). */
 #pragma once
 
+#include <libtpms/tpm_library.h>
 #include <stddef.h>
 #include <stdint.h>
-
-#include <libtpms/tpm_library.h>
 
 /* TPM 2.0 constants the engine's own commands use (TPM 2.0 Part 2). */
 #define TPM2_ST_NO_SESSIONS 0x8001u

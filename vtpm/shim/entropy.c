@@ -13,9 +13,9 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <vtpm/vtpm_platform.h>
 
 #include "shim.h"
-#include <vtpm/vtpm_platform.h>
 
 /* Intel's guidance: RDRAND may fail transiently; retry ten times. RDSEED
  * fails more often under load, so it gets more tries (with PAUSE) before

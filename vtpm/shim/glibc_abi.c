@@ -12,9 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <vtpm/vtpm_platform.h>
 
 #include "shim.h"
-#include <vtpm/vtpm_platform.h>
 
 /* Prototypes (glibc declares these in its own headers; picolibc does not). */
 void *__memcpy_chk(void *dst, const void *src, size_t len, size_t dstlen);
@@ -88,7 +88,8 @@ int __vdprintf_chk(int fd, int flag, const char *fmt, va_list ap)
 	(void)flag;
 	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	if (n > 0) {
-		size_t len = (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1;
+		size_t len =
+			(size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1;
 		vtpm_plat_log(buf, len);
 	}
 	return n;
@@ -121,8 +122,8 @@ _Noreturn void __stack_chk_fail(void)
 _Noreturn void __assert_fail(const char *expr, const char *file,
 			     unsigned int line, const char *func)
 {
-	shim_log_fmt("vtpm: assertion '%s' failed in %s (%s:%u)\n", expr,
-		     func, file, line);
+	shim_log_fmt("vtpm: assertion '%s' failed in %s (%s:%u)\n", expr, func,
+		     file, line);
 	vtpm_plat_abort("vtpm: assertion failed");
 }
 

@@ -10,9 +10,9 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <vtpm/vtpm_platform.h>
 
 #include "shim.h"
-#include <vtpm/vtpm_platform.h>
 
 /* glibc's struct timespec and struct timeval on x86_64. */
 struct glibc_timespec {
@@ -86,7 +86,8 @@ void *vtpm_glibc_fopen(const char *path, const char *mode)
 {
 	(void)path;
 	(void)mode;
-	vtpm_plat_abort("vtpm: libtpms tried to open a file (no NV callbacks?)");
+	vtpm_plat_abort(
+		"vtpm: libtpms tried to open a file (no NV callbacks?)");
 }
 
 int vtpm_glibc_fclose(void *f)

@@ -15,9 +15,9 @@
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
+#include <vtpm/vtpm_platform.h>
 
 #include "shim.h"
-#include <vtpm/vtpm_platform.h>
 
 void *opendir(const char *path);
 void *readdir(void *dir);
@@ -78,7 +78,8 @@ int gettimeofday(struct timeval *restrict tv, void *restrict tz)
 /* OpenSSL's ossl_sleep(): a busy wait on the embedder's clock. */
 int nanosleep(const struct timespec *req, struct timespec *rem)
 {
-	uint64_t ns = (uint64_t)req->tv_sec * 1000000000u + (uint64_t)req->tv_nsec;
+	uint64_t ns =
+		(uint64_t)req->tv_sec * 1000000000u + (uint64_t)req->tv_nsec;
 	uint64_t end = vtpm_plat_monotonic_ns() + ns;
 
 	while (vtpm_plat_monotonic_ns() < end) {
