@@ -1,0 +1,37 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Run a libFuzzer binary for a bounded time on a fresh corpus directory
+seeded from the given files; exit status is the fuzzer's (0 = no crash).
+
+usage: run_fuzz.py FUZZER SECONDS|RUNS=N SEED_FILE...
+"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+
+def main():
+    fuzzer, budget, seeds = sys.argv[1], sys.argv[2], sys.argv[3:]
+    with tempfile.TemporaryDirectory(prefix="igvm-fuzz-") as tmp:
+        corpus = os.path.join(tmp, "corpus")
+        os.mkdir(corpus)
+        for i, s in enumerate(seeds):
+            shutil.copy(s, os.path.join(corpus, "seed-%d" % i))
+        limit = (["-runs=" + budget[5:]] if budget.startswith("RUNS=")
+                 else ["-max_total_time=" + budget])
+        cmd = [fuzzer, "-seed=1", "-max_len=65536",
+               "-artifact_prefix=" + tmp + "/", corpus] + limit
+        r = subprocess.run(cmd)
+        if r.returncode != 0:
+            for f in os.listdir(tmp):
+                if f.startswith(("crash-", "leak-", "timeout-", "oom-")):
+                    dst = os.path.join(os.getcwd(), f)
+                    shutil.copy(os.path.join(tmp, f), dst)
+                    print("artifact kept:", dst)
+        return r.returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())
