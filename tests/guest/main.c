@@ -1,13 +1,156 @@
 // SPDX-License-Identifier: MIT
 /*
- * The VMPL2 test guest (placeholder). It will find the SVSM through the
- * secrets page, call it through the CAA and VMGEXIT, and report TAP.
+ * The VMPL2 test guest (design.md §7 "emu" suite). It finds the SVSM the way
+ * Linux does (secrets page: svsm_size != 0, svsm_guest_vmpl, svsm_caa; the
+ * SVSM passes the secrets page GPA in RSI, src/launch.c), sets up its GHCB
+ * (rescind through the SVSM's PVALIDATE, page-state change, register),
+ * prints TAP on COM1 through GHCB IOIO, and ends the VM with a GHCB
+ * termination request: reason set 4, code 0 = all passed, 1 = failures,
+ * 2+ = setup failed.
  */
+#include "arch/cpu.h"
+
 #include "lib/console.h"
+#include "lib/string.h"
 
-void guest_main(void);
+#include "svsm/abi/ghcb.h"
+#include "svsm/abi/snp.h"
 
-void guest_main(void)
+#include "guest.h"
+
+#define GUEST_TERM_SET 4
+#define SHARED_ALIAS (UINT64_C(1) << 39) /* entry.S: PML4[1] */
+
+void guest_main(uint64_t secrets_gpa, uint64_t cpuid_gpa, uint32_t cbit);
+
+static uint8_t ghcb_page[4096] __attribute__((aligned(4096)));
+struct ghcb *guest_ghcb_shared;
+uint64_t guest_ghcb_gpa;
+uint32_t tap_failures;
+static uint32_t tap_count;
+
+__attribute__((noreturn)) static void guest_terminate(uint32_t code)
 {
-	con_printf("test guest: nothing to run yet\n");
+	for (;;) {
+		wrmsr(MSR_GHCB, GHCB_MSR_TERM(GUEST_TERM_SET, code));
+		__asm__ volatile(".byte 0xf3, 0x0f, 0x01, 0xd9" ::: "memory");
+	}
+}
+
+static uint64_t msr_proto(uint64_t req)
+{
+	uint64_t saved = rdmsr(MSR_GHCB);
+	uint64_t resp = 0;
+
+	wrmsr(MSR_GHCB, req);
+	__asm__ volatile(".byte 0xf3, 0x0f, 0x01, 0xd9" ::: "memory");
+	resp = rdmsr(MSR_GHCB);
+	wrmsr(MSR_GHCB, saved);
+	return resp;
+}
+
+static void ghcb_out8(uint16_t port, uint8_t v)
+{
+	struct ghcb *gh = guest_ghcb_shared;
+	uint64_t info = ((uint64_t)port << 16) | IOIO_SZ8 | (1u << 9);
+
+	memset(gh, 0, sizeof(*gh));
+	gh->rax = v;
+	gh->sw_exit_code = SVM_EXIT_IOIO;
+	gh->sw_exit_info_1 = info;
+	gh->sw_exit_info_2 = 0;
+	gh->valid_bitmap[GHCB_BITMAP_IDX(rax) / 8] |=
+		(uint8_t)(1u << (GHCB_BITMAP_IDX(rax) % 8));
+	gh->valid_bitmap[GHCB_BITMAP_IDX(sw_exit_code) / 8] |=
+		(uint8_t)(1u << (GHCB_BITMAP_IDX(sw_exit_code) % 8));
+	gh->valid_bitmap[GHCB_BITMAP_IDX(sw_exit_info_1) / 8] |=
+		(uint8_t)(1u << (GHCB_BITMAP_IDX(sw_exit_info_1) % 8));
+	gh->valid_bitmap[GHCB_BITMAP_IDX(sw_exit_info_2) / 8] |=
+		(uint8_t)(1u << (GHCB_BITMAP_IDX(sw_exit_info_2) % 8));
+	gh->protocol_version = 2;
+	wrmsr(MSR_GHCB, guest_ghcb_gpa);
+	__asm__ volatile(".byte 0xf3, 0x0f, 0x01, 0xd9" ::: "memory");
+}
+
+static void con_sink(void *ctx, const char *buf, uint32_t len)
+{
+	(void)ctx;
+	for (uint32_t i = 0; i < len; i++) {
+		ghcb_out8(0x3f8, (uint8_t)buf[i]);
+	}
+}
+
+void tap_ok(bool ok, const char *name)
+{
+	tap_count++;
+	if (!ok) {
+		tap_failures++;
+	}
+	con_printf("%sok %u - %s\n", ok ? "" : "not ", tap_count, name);
+}
+
+void tap_plan_done(void)
+{
+	con_printf("1..%u\n", tap_count);
+}
+
+/* GHCB: the page must be shared. At VMPL2 the guest cannot PVALIDATE, so
+ * it asks the SVSM to rescind (abi.md §1.5, as Linux does), then converts
+ * the page with the MSR protocol and registers it. */
+static bool ghcb_setup(void)
+{
+	uint64_t gpa = (uint64_t)(uintptr_t)ghcb_page;
+	struct svsm_pvalidate_hdr *h = (void *)g.caa->svsm_buffer;
+	uint64_t *e = (uint64_t *)(h + 1);
+	uint64_t resp = 0;
+
+	h->entries = 1;
+	h->next = 0;
+	h->reserved = 0;
+	e[0] = gpa; /* 4K, rescind */
+	if (gcall3(SVSM_CALL(SVSM_PROTO_CORE, SVSM_CORE_PVALIDATE),
+		   (uint64_t)(uintptr_t)h, 0, 0) != SVSM_SUCCESS) {
+		return false;
+	}
+	resp = msr_proto(GHCB_MSR_PSC(gpa >> 12, GHCB_MSR_PSC_OP_SHARED));
+	if ((resp & 0xfff) != GHCB_MSR_PSC_RESP || (resp >> 32) != 0) {
+		return false;
+	}
+	resp = msr_proto(gpa | GHCB_MSR_REG_GPA_REQ);
+	if (resp != (gpa | GHCB_MSR_REG_GPA_RESP)) {
+		return false;
+	}
+	guest_ghcb_gpa = gpa;
+	guest_ghcb_shared = (struct ghcb *)(uintptr_t)(gpa + SHARED_ALIAS);
+	memset(guest_ghcb_shared, 0, 4096);
+	return true;
+}
+
+void guest_main(uint64_t secrets_gpa, uint64_t cpuid_gpa, uint32_t cbit)
+{
+	(void)cpuid_gpa;
+	g.secrets = (struct snp_secrets_page *)(uintptr_t)secrets_gpa;
+	g.cbit = cbit;
+	/* The checks Linux makes before it trusts the SVSM (abi.md §2.5). */
+	if (g.secrets->svsm_size == 0 || g.secrets->svsm_guest_vmpl != 2 ||
+	    (g.secrets->svsm_caa & 0xfff) != 0 || g.secrets->svsm_caa == 0) {
+		guest_terminate(2);
+	}
+	g.svsm_base = g.secrets->svsm_base;
+	g.svsm_size = g.secrets->svsm_size;
+	g.caa = (struct svsm_caa *)(uintptr_t)g.secrets->svsm_caa;
+	if (!ghcb_setup()) {
+		guest_terminate(3);
+	}
+	con_set_sink(con_sink, NULL);
+	con_printf("# test guest at VMPL2: SVSM [%llx, +%llx), CAA %llx\n",
+		   (unsigned long long)g.svsm_base,
+		   (unsigned long long)g.svsm_size,
+		   (unsigned long long)g.secrets->svsm_caa);
+	tap_ok(true, "ghcb set up through SVSM PVALIDATE rescind");
+	tests_core();
+	tests_pvalidate();
+	tests_ca_vcpu();
+	tap_plan_done();
+	guest_terminate(tap_failures == 0 ? 0 : 1);
 }

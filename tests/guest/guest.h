@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The VMPL2 test guest: SVSM calls through both transports (abi.md §1.4),
+ * GHCB console, and the TAP helpers the test files use.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "svsm/abi/secrets.h"
+#include "svsm/abi/svsm_call.h"
+
+/* Register block of one call (layout fixed by call.S). */
+struct gcall {
+	uint64_t rax, rcx, rdx, r8, r9;
+	uint64_t rbx, rbp, rsi, rdi, r10, r11, r12, r13, r14, r15;
+};
+
+enum gtransport {
+	GT_MSR = 0,  /* GHCB MSR protocol 0x016 */
+	GT_GHCB = 1, /* GHCB page, NAE 0x8000_0018 */
+};
+
+/* What the guest knows (from the secrets page, as Linux finds it). */
+struct gstate {
+	struct snp_secrets_page *secrets;
+	struct svsm_caa *caa; /* current calling area */
+	uint64_t svsm_base, svsm_size;
+	uint64_t cbit;
+};
+extern struct gstate g;
+
+/**
+ * Make one call: returns true if the transport worked (hypervisor response
+ * ok and call_pending cleared by the SVSM); @c holds the outputs.
+ */
+bool gcall(enum gtransport t, struct gcall *c);
+
+/** Shorthand: RAX of a call with up to three parameters (MSR transport). */
+uint64_t gcall3(uint64_t rax, uint64_t rcx, uint64_t rdx, uint64_t r8);
+
+/** True if every register the call does not define survived. */
+bool gcall_preserved(const struct gcall *c);
+
+/* TAP. */
+void tap_ok(bool ok, const char *name);
+void tap_plan_done(void);
+extern uint32_t tap_failures;
+
+#define EXPECT_RAX(expr, want, name) tap_ok((expr) == (want), name)
+
+/* Test groups (tests_*.c). */
+void tests_core(void);
+void tests_pvalidate(void);
+void tests_ca_vcpu(void);

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: MIT
+/*
+ * REMAP_CA, CREATE_VCPU, DELETE_VCPU, DEPOSIT_MEM and WITHDRAW_MEM error
+ * paths (abi.md §3.1, §3.3–§3.5, §8.3, §11 items 10–12).
+ */
+#include "lib/string.h"
+
+#include "svsm/abi/snp.h"
+#include "svsm/abi/vmsa.h"
+
+#include "guest.h"
+
+#define CORE(id) SVSM_CALL(SVSM_PROTO_CORE, (id))
+
+static uint8_t new_ca[4096] __attribute__((aligned(4096)));
+static struct snp_vmsa vmsa_page __attribute__((aligned(4096)));
+static uint8_t ca2[4096] __attribute__((aligned(4096)));
+
+static uint64_t remap(uint64_t gpa)
+{
+	return gcall3(CORE(SVSM_CORE_REMAP_CA), gpa, 0, 0);
+}
+
+static void good_vmsa(void)
+{
+	memset(&vmsa_page, 0, sizeof(vmsa_page));
+	vmsa_page.vmpl = 2;
+	vmsa_page.efer = VMSA_EFER_SVME;
+	vmsa_page.sev_features = SEV_FEAT_SNP_ACTIVE;
+	vmsa_page.cr0 = 0x31;
+	vmsa_page.rip = 0x1000;
+}
+
+static uint64_t create(uint64_t vmsa, uint64_t ca, uint64_t apic)
+{
+	return gcall3(CORE(SVSM_CORE_CREATE_VCPU), vmsa, ca, apic);
+}
+
+void tests_ca_vcpu(void)
+{
+	uint64_t old = (uint64_t)(uintptr_t)g.caa;
+	uint64_t v = (uint64_t)(uintptr_t)&vmsa_page;
+	uint64_t c2 = (uint64_t)(uintptr_t)ca2;
+
+	EXPECT_RAX(remap(old + 8), SVSM_ERR_INVALID_PARAMETER,
+		   "remap_ca: misaligned");
+	tap_ok(remap(g.svsm_base) != SVSM_SUCCESS, "remap_ca: SVSM memory");
+	tap_ok(remap(g.svsm_base + g.svsm_size - 4096) != SVSM_SUCCESS,
+	       "remap_ca: last SVSM page");
+	tap_ok(remap(UINT64_C(1) << 46) != SVSM_SUCCESS,
+	       "remap_ca: not guest RAM");
+	tap_ok(remap(UINT64_MAX & ~UINT64_C(0xfff)) != SVSM_SUCCESS,
+	       "remap_ca: top of the address space");
+	EXPECT_RAX(remap(old), SVSM_SUCCESS, "remap_ca: same CA");
+	EXPECT_RAX(remap((uint64_t)(uintptr_t)new_ca), SVSM_SUCCESS,
+		   "remap_ca: to a new page");
+	/* call_pending was in the OLD CA (abi.md §3.1); now use the new. */
+	g.caa = (struct svsm_caa *)(void *)new_ca;
+	EXPECT_RAX(gcall3(CORE(SVSM_CORE_QUERY_PROTOCOL),
+			  SVSM_QUERY_PROTOCOL_ARG(0, 1), 0, 0),
+		   SVSM_SUCCESS, "remap_ca: calls work through the new CA");
+	EXPECT_RAX(remap(old), SVSM_SUCCESS, "remap_ca: back to the boot CA");
+	g.caa = (struct svsm_caa *)(uintptr_t)old;
+
+	good_vmsa();
+	EXPECT_RAX(create(v + 8, c2, 0), SVSM_ERR_INVALID_ADDRESS,
+		   "create_vcpu: misaligned VMSA");
+	tap_ok(create(v, c2 + 8, 0) != SVSM_SUCCESS,
+	       "create_vcpu: misaligned CA");
+	tap_ok(create(g.svsm_base, c2, 0) != SVSM_SUCCESS,
+	       "create_vcpu: VMSA in SVSM memory");
+	tap_ok(create(v, g.svsm_base, 0) != SVSM_SUCCESS,
+	       "create_vcpu: CA in SVSM memory");
+	tap_ok(create(v, v, 0) != SVSM_SUCCESS, "create_vcpu: VMSA == CA");
+	tap_ok(create(old, c2, 0) != SVSM_SUCCESS,
+	       "create_vcpu: VMSA on the current CA");
+	EXPECT_RAX(create(v, c2, 0x7777), SVSM_ERR_INVALID_PARAMETER,
+		   "create_vcpu: unknown APIC ID");
+	vmsa_page.vmpl = 0;
+	EXPECT_RAX(create(v, c2, 0), SVSM_ERR_INVALID_PARAMETER,
+		   "create_vcpu: VMSA for VMPL0");
+	vmsa_page.vmpl = 1;
+	EXPECT_RAX(create(v, c2, 0), SVSM_ERR_INVALID_PARAMETER,
+		   "create_vcpu: VMSA for VMPL1");
+	good_vmsa();
+	vmsa_page.efer = 0;
+	EXPECT_RAX(create(v, c2, 0), SVSM_ERR_INVALID_PARAMETER,
+		   "create_vcpu: EFER.SVME clear");
+	good_vmsa();
+	vmsa_page.sev_features |= SEV_FEAT_VTOM;
+	EXPECT_RAX(create(v, c2, 0), SVSM_ERR_INVALID_PARAMETER,
+		   "create_vcpu: vTOM feature");
+	good_vmsa();
+	vmsa_page.sev_features |= SEV_FEAT_RESTRICTED_INJ;
+	EXPECT_RAX(create(v, c2, 0), SVSM_ERR_INVALID_PARAMETER,
+		   "create_vcpu: restricted injection");
+	good_vmsa();
+	vmsa_page.sev_features |= SEV_FEAT_VMSA_REG_PROT;
+	EXPECT_RAX(create(v, c2, 0), SVSM_ERR_INVALID_PARAMETER,
+		   "create_vcpu: VMSA register protection");
+	/* The refused page must still be ordinary guest memory. */
+	vmsa_page.rip = 0x2000;
+	tap_ok(vmsa_page.rip == 0x2000, "create_vcpu: refused page writable");
+
+	EXPECT_RAX(gcall3(CORE(SVSM_CORE_DELETE_VCPU), v, 0, 0),
+		   SVSM_ERR_INVALID_PARAMETER,
+		   "delete_vcpu: not a registered VMSA");
+	EXPECT_RAX(gcall3(CORE(SVSM_CORE_DELETE_VCPU), v + 8, 0, 0),
+		   SVSM_ERR_INVALID_PARAMETER, "delete_vcpu: misaligned");
+	tap_ok(gcall3(CORE(SVSM_CORE_DELETE_VCPU), g.svsm_base, 0, 0) !=
+		       SVSM_SUCCESS,
+	       "delete_vcpu: SVSM memory");
+
+	tap_ok(gcall3(CORE(SVSM_CORE_DEPOSIT_MEM), g.svsm_base, 0, 0) !=
+		       SVSM_SUCCESS,
+	       "deposit_mem: SVSM memory refused");
+	tap_ok(gcall3(CORE(SVSM_CORE_DEPOSIT_MEM), old, 0, 0) != SVSM_SUCCESS,
+	       "deposit_mem: calling area refused");
+	tap_ok(gcall3(CORE(SVSM_CORE_DEPOSIT_MEM), c2 + 1, 0, 0) !=
+		       SVSM_SUCCESS,
+	       "deposit_mem: misaligned refused");
+}
