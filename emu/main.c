@@ -12,6 +12,9 @@
  *   selftest=<mode>   misbehave on purpose, for the host harness's own tests:
  *                     hang | triple-fault | fault | panic | no-plan |
  *                     silent
+ *   run=payload       instead of the in-image tests, run the first PVH
+ *                     module (-initrd) as a VMPL0 test payload (payload.h)
+ *   arg=<n>           a number handed to the payload in RDI
  */
 #include "arch/cpu.h"
 #include "arch/desc.h"
@@ -23,7 +26,10 @@
 #include "lib/test.h"
 
 #include "emu.h"
+#include "loader.h"
+#include "machine.h"
 #include "pvh.h"
+#include "svm.h"
 
 #define EMU_VERSION "0.1.0"
 #define CMDLINE_MAX 512
@@ -177,6 +183,83 @@ static void run_selftest(const char *mode)
 	emu_exit(EMU_EXIT_USAGE);
 }
 
+static struct rmp_entry emu_rmp_entries[EMU_GUEST_PAGES];
+
+static uint64_t parse_u64(const char *p)
+{
+	uint64_t v = 0;
+	unsigned base = 10;
+
+	if (p[0] == '0' && p[1] == 'x') {
+		base = 16;
+		p += 2;
+	}
+	for (; *p != '\0'; p++) {
+		unsigned d = (*p >= '0' && *p <= '9') ? (unsigned)(*p - '0')
+			     : (*p >= 'a' && *p <= 'f')
+				     ? (unsigned)(*p - 'a' + 10)
+				     : 99;
+		if (d >= base) {
+			break;
+		}
+		v = v * base + d;
+	}
+	return v;
+}
+
+/* True if [pa, pa+size) is RAM in the PVH memory map. */
+static bool range_is_ram(const struct pvh_start_info *si, uint64_t pa,
+			 uint64_t size)
+{
+	const struct pvh_memmap_entry *mm =
+		(const void *)(uintptr_t)si->memmap_paddr;
+
+	for (uint32_t i = 0; i < si->memmap_entries && i < 128; i++) {
+		if (mm[i].type == 1 && pa >= mm[i].addr &&
+		    pa + size <= mm[i].addr + mm[i].size) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* run=payload: the SNP machine with a test payload at VMPL0. */
+static void run_payload(const struct pvh_start_info *si)
+{
+	struct machine *m = &emu_machine;
+	const struct pvh_module *mod = NULL;
+	char arg[32];
+	uint64_t lo = EMU_POOL_HPA, hi = EMU_GUEST_RAM_HPA + EMU_GUEST_RAM_SIZE;
+
+	if (si == NULL || si->nr_modules < 1 || si->modlist_paddr == 0 ||
+	    si->memmap_paddr == 0) {
+		con_printf("snpemu: run=payload needs a payload (-initrd)\n");
+		emu_exit(EMU_EXIT_USAGE);
+	}
+	mod = (const void *)(uintptr_t)si->modlist_paddr;
+	if (!range_is_ram(si, lo, hi - lo) ||
+	    (mod->paddr < hi && mod->paddr + mod->size > lo) ||
+	    mod->paddr + mod->size > (UINT64_C(1) << 32)) {
+		con_printf(
+			"snpemu: guest RAM 0x%llx-0x%llx is not free RAM "
+			"(need -m 1G or more)\n",
+			(unsigned long long)lo, (unsigned long long)hi);
+		emu_exit(EMU_EXIT_USAGE);
+	}
+	if (!cmdline_get("arg", arg, sizeof(arg))) {
+		arg[0] = '\0';
+	}
+	vmpl_init(m);
+	rmp_init(&m->rmp, emu_rmp_entries, EMU_GUEST_PAGES);
+	memset((void *)(uintptr_t)EMU_GUEST_RAM_HPA, 0, EMU_GUEST_RAM_SIZE);
+	if (!svm_init(m) ||
+	    loader_payload(m, (const void *)(uintptr_t)mod->paddr, mod->size,
+			   parse_u64(arg)) != 0) {
+		emu_exit(EMU_EXIT_USAGE);
+	}
+	emu_run(m);
+}
+
 void emu_main(uint32_t start_info_pa);
 
 void emu_main(uint32_t start_info_pa)
@@ -205,6 +288,13 @@ void emu_main(uint32_t start_info_pa)
 
 	if (cmdline_get("selftest", arg, sizeof(arg))) {
 		run_selftest(arg);
+	}
+	if (cmdline_get("run", arg, sizeof(arg))) {
+		if (strcmp(arg, "payload") != 0) {
+			con_printf("snpemu: unknown run=%s\n", arg);
+			emu_exit(EMU_EXIT_USAGE);
+		}
+		run_payload(si);
 	}
 	if (!cmdline_get("test", arg, sizeof(arg))) {
 		arg[0] = '\0';

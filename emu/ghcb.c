@@ -1,0 +1,646 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The hypervisor side of the GHCB protocol, version 2 (GHCB spec 56421;
+ * abi.md §1.4, §7.4): the MSR protocol and the NAE events of a GHCB page.
+ *
+ * The GHCB is a shared page the guest fills while snpemu reads it, so
+ * every input is copied out once and checked; results go back through the
+ * valid bitmap. Port I/O and MMIO are performed on QEMU's devices, but only
+ * on an allow-list: COM1 (VMPL0's console, shared with snpemu), COM2 (by
+ * convention the lower VMPLs' console), the HPET and IOAPIC windows. Other
+ * ports read as all-ones and ignore writes (nothing decodes them); in
+ * particular isa-debug-exit at 0xf4 is unreachable, so a guest cannot fake
+ * snpemu's verdict.
+ */
+#include "svsm/abi/ghcb.h"
+
+#include "arch/cpu.h"
+
+#include "lib/console.h"
+#include "lib/string.h"
+
+#include "svsm/abi/ghcb_nae.h"
+
+#include "emu.h"
+#include "ghcb_msr.h"
+#include "machine.h"
+#include "payload.h"
+
+#define EMU_HV_FEATURES                                \
+	(GHCB_HV_FT_SNP | GHCB_HV_FT_SNP_AP_CREATION | \
+	 GHCB_HV_FT_SNP_MULTI_VMPL)
+#define MSR_PAT 0x277u
+#define MSR_APIC_BASE 0x1bu
+#define MSR_TSC 0x10u
+
+uint64_t emu_sev_status(const struct vmpl_ctx *c)
+{
+	/* SEV, SEV-ES, then SEV_FEATURES bit n at n + 2 (abi.md §8.3). */
+	return SEV_STATUS_SEV | SEV_STATUS_SEV_ES | (c->sev_features << 2);
+}
+
+void emu_cpuid(const struct vmpl_ctx *c, uint32_t fn, uint32_t sub,
+	       uint32_t out[4])
+{
+	struct cpuid_regs r = cpuid_count(fn, sub);
+
+	(void)c;
+	switch (fn) {
+	case 1:
+		r.ecx |= 1u << 31; /* running under a hypervisor */
+		break;
+	case 0x80000000:
+		r.eax = MAX(r.eax, 0x8000001fu);
+		break;
+	case 0x80000001:
+		r.ecx &= ~(1u << 2); /* no SVM inside an SNP guest */
+		break;
+	case 0x8000000a:
+		r = (struct cpuid_regs){0};
+		break;
+	case 0x8000001f:
+		/* SEV (1), SEV-ES (3), SNP (4), VMPL (5); C-bit position,
+		 * no physical-address reduction, 4 VMPLs (APM vol. 3 E.4.17).
+		 */
+		r.eax = (1u << 1) | (1u << 3) | CPUID_8000001F_EAX_SNP |
+			CPUID_8000001F_EAX_VMPL;
+		r.ebx = EMU_CBIT_POS | (SNP_VMPL_COUNT << 12);
+		r.ecx = 0;
+		r.edx = 0;
+		break;
+	default:
+		break;
+	}
+	out[0] = r.eax;
+	out[1] = r.ebx;
+	out[2] = r.ecx;
+	out[3] = r.edx;
+}
+
+static __noreturn void terminate(struct machine *m, uint32_t set, uint32_t code)
+{
+	con_printf(
+		"snpemu: VMPL%u terminated (reason set %u, code %u) after "
+		"%llu exits, %llu VMPL switches\n",
+		m->cur, set, code, (unsigned long long)m->exits,
+		(unsigned long long)m->vmpl_switches);
+	if (set == EMU_TERM_SET_VERDICT && code == 0) {
+		emu_exit(EMU_EXIT_OK);
+	}
+	if (set != EMU_TERM_SET_VERDICT) {
+		con_printf("snpemu: the guest requested termination\n");
+	}
+	emu_exit(EMU_EXIT_FAIL);
+}
+
+/* ---- devices ---- */
+
+static bool port_allowed(uint16_t port, uint8_t size)
+{
+	uint32_t end = (uint32_t)port + size;
+
+	return (port >= 0x3f8 && end <= 0x400) ||
+	       (port >= 0x2f8 && end <= 0x300);
+}
+
+static uint32_t port_in(uint16_t port, uint8_t size)
+{
+	uint32_t v = 0;
+
+	if (!port_allowed(port, size)) {
+		return size == 4 ? UINT32_MAX : (1u << (size * 8)) - 1;
+	}
+	if (size == 1) {
+		v = inb(port);
+	} else if (size == 2) {
+		__asm__ volatile("inw %1, %w0" : "=a"(v) : "Nd"(port));
+		v &= 0xffff;
+	} else {
+		__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+	}
+	return v;
+}
+
+static void port_out(uint16_t port, uint8_t size, uint32_t v)
+{
+	if (!port_allowed(port, size)) {
+		return;
+	}
+	if (size == 1) {
+		outb(port, (uint8_t)v);
+	} else if (size == 2) {
+		__asm__ volatile("outw %w0, %1" : : "a"(v), "Nd"(port));
+	} else {
+		outl(port, v);
+	}
+}
+
+/* MMIO windows of QEMU q35 devices a guest may reach. */
+static bool mmio_allowed(uint64_t gpa, uint64_t len)
+{
+	static const uint64_t win[][2] = {
+		{0xfed00000, 0x400},  /* HPET */
+		{0xfec00000, 0x1000}, /* IOAPIC */
+	};
+
+	if ((gpa & (len - 1)) != 0) {
+		return false;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(win); i++) {
+		if (gpa >= win[i][0] && gpa + len <= win[i][0] + win[i][1]) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* ---- GHCB page access ---- */
+
+struct nae {
+	struct ghcb *g;
+	uint64_t gpa; /* of the GHCB, no C-bit */
+	uint8_t valid[16];
+	uint64_t exit_code, info1, info2, scratch;
+};
+
+static bool is_valid(const struct nae *n, size_t off)
+{
+	size_t idx = off / 8;
+
+	return (n->valid[idx / 8] >> (idx % 8)) & 1;
+}
+
+static void set_valid(struct nae *n, size_t off)
+{
+	size_t idx = off / 8;
+
+	n->g->valid_bitmap[idx / 8] |= (uint8_t)(1u << (idx % 8));
+}
+
+static void set_result(struct nae *n, uint64_t info1, uint64_t info2)
+{
+	n->g->sw_exit_info_1 = info1;
+	n->g->sw_exit_info_2 = info2;
+	set_valid(n, offsetof(struct ghcb, sw_exit_info_1));
+	set_valid(n, offsetof(struct ghcb, sw_exit_info_2));
+}
+
+static void set_error(struct nae *n, uint64_t err)
+{
+	set_result(n, GHCB_RESULT_ERROR, err);
+}
+
+/*
+ * The scratch buffer must lie inside this GHCB's shared buffer (model:
+ * snpemu accepts no other scratch area). Returns a host pointer or NULL.
+ */
+static void *scratch(struct nae *n, uint64_t len)
+{
+	uint64_t lo = n->gpa + offsetof(struct ghcb, shared_buffer);
+	uint64_t hi = lo + sizeof(n->g->shared_buffer);
+	uint64_t s = n->scratch & ~EMU_CBIT;
+
+	if (!is_valid(n, offsetof(struct ghcb, sw_scratch)) || s < lo ||
+	    s > hi || len > hi - s) {
+		set_error(n, GHCB_ERR_INVALID_SCRATCH_AREA);
+		return NULL;
+	}
+	return (uint8_t *)n->g + (s - n->gpa);
+}
+
+#define REQUIRE(n, field)                                           \
+	do {                                                        \
+		if (!is_valid((n), offsetof(struct ghcb, field))) { \
+			set_error((n), GHCB_ERR_MISSING_INPUT);     \
+			return;                                     \
+		}                                                   \
+	} while (0)
+
+static void nae_cpuid(struct vmpl_ctx *c, struct nae *n)
+{
+	uint32_t r[4];
+
+	REQUIRE(n, rax);
+	REQUIRE(n, rcx);
+	emu_cpuid(c, (uint32_t)n->g->rax, (uint32_t)n->g->rcx, r);
+	n->g->rax = r[0];
+	n->g->rbx = r[1];
+	n->g->rcx = r[2];
+	n->g->rdx = r[3];
+	set_valid(n, offsetof(struct ghcb, rax));
+	set_valid(n, offsetof(struct ghcb, rbx));
+	set_valid(n, offsetof(struct ghcb, rcx));
+	set_valid(n, offsetof(struct ghcb, rdx));
+	set_result(n, 0, 0);
+}
+
+static void nae_ioio(struct nae *n)
+{
+	struct ghcb_ioio io = ghcb_ioio_decode(n->info1);
+	uint32_t mask = 0;
+
+	if (!io.valid) {
+		set_error(n, GHCB_ERR_INVALID_INPUT);
+		return;
+	}
+	mask = io.size == 4 ? UINT32_MAX : (1u << (io.size * 8)) - 1;
+	if (io.str) {
+		/* String forms: SW_EXITINFO2 = repetitions, data in the
+		 * scratch buffer (GHCB spec §4.1.2). */
+		uint64_t count = n->info2;
+		uint8_t *buf = NULL;
+
+		if (count > sizeof(n->g->shared_buffer) / io.size) {
+			set_error(n, GHCB_ERR_INVALID_INPUT);
+			return;
+		}
+		buf = scratch(n, count * io.size);
+		if (buf == NULL) {
+			return;
+		}
+		for (uint64_t i = 0; i < count; i++) {
+			uint32_t v = 0;
+
+			if (io.in) {
+				v = port_in(io.port, io.size);
+				memcpy(buf + i * io.size, &v, io.size);
+			} else {
+				memcpy(&v, buf + i * io.size, io.size);
+				port_out(io.port, io.size, v);
+			}
+		}
+		set_result(n, 0, 0);
+		return;
+	}
+	if (io.in) {
+		n->g->rax = (n->g->rax & ~(uint64_t)mask) |
+			    port_in(io.port, io.size);
+		set_valid(n, offsetof(struct ghcb, rax));
+	} else {
+		REQUIRE(n, rax);
+		port_out(io.port, io.size, (uint32_t)n->g->rax & mask);
+	}
+	set_result(n, 0, 0);
+}
+
+static bool msr_read(struct vmpl_ctx *c, uint32_t msr, uint64_t *v)
+{
+	switch (msr) {
+	case MSR_TSC:
+		*v = rdtsc();
+		return true;
+	case MSR_APIC_BASE:
+		*v = rdmsr(MSR_APIC_BASE);
+		return true;
+	case MSR_SEV_STATUS:
+		*v = emu_sev_status(c);
+		return true;
+	case MSR_PAT:
+		*v = vmcb_save(c->vmcb)->g_pat;
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool msr_write(struct vmpl_ctx *c, uint32_t msr, uint64_t v)
+{
+	switch (msr) {
+	case MSR_PAT:
+		/* Recorded per VMPL; TCG ignores memory types anyway. */
+		vmcb_save(c->vmcb)->g_pat = v;
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void nae_msr(struct vmpl_ctx *c, struct nae *n)
+{
+	uint32_t msr = 0;
+	uint64_t v = 0;
+	bool ok = false;
+
+	REQUIRE(n, rcx);
+	msr = (uint32_t)n->g->rcx;
+	if (n->info1 == 1) {
+		REQUIRE(n, rax);
+		REQUIRE(n, rdx);
+		v = (uint32_t)n->g->rax | (n->g->rdx << 32);
+		ok = msr_write(c, msr, v);
+	} else if (n->info1 == 0) {
+		ok = msr_read(c, msr, &v);
+		if (ok) {
+			n->g->rax = (uint32_t)v;
+			n->g->rdx = v >> 32;
+			set_valid(n, offsetof(struct ghcb, rax));
+			set_valid(n, offsetof(struct ghcb, rdx));
+		}
+	} else {
+		set_error(n, GHCB_ERR_INVALID_INPUT);
+		return;
+	}
+	if (!ok) {
+		/* Unknown MSR: #GP, as a real CPU would (APM RDMSR). */
+		set_result(n, GHCB_RESULT_EXCEPTION, GHCB_EVENT_EXCEPTION(13));
+		return;
+	}
+	set_result(n, 0, 0);
+}
+
+static void nae_mmio(struct nae *n, bool write)
+{
+	uint64_t gpa = n->info1 & ~EMU_CBIT, len = n->info2, v = 0;
+	uint8_t *buf = NULL;
+	volatile void *dev = (volatile void *)(uintptr_t)gpa;
+
+	if (len != 1 && len != 2 && len != 4 && len != 8) {
+		set_error(n, GHCB_ERR_INVALID_INPUT);
+		return;
+	}
+	buf = scratch(n, len);
+	if (buf == NULL) {
+		return;
+	}
+	if (!mmio_allowed(gpa, len)) {
+		/* Nothing there: reads float high, writes vanish. */
+		if (!write) {
+			memset(buf, 0xff, len);
+		}
+		set_result(n, 0, 0);
+		return;
+	}
+	if (write) {
+		memcpy(&v, buf, len);
+	}
+	switch (len) {
+	case 1:
+		if (write) {
+			*(volatile uint8_t *)dev = (uint8_t)v;
+		} else {
+			v = *(volatile uint8_t *)dev;
+		}
+		break;
+	case 2:
+		if (write) {
+			*(volatile uint16_t *)dev = (uint16_t)v;
+		} else {
+			v = *(volatile uint16_t *)dev;
+		}
+		break;
+	case 4:
+		if (write) {
+			*(volatile uint32_t *)dev = (uint32_t)v;
+		} else {
+			v = *(volatile uint32_t *)dev;
+		}
+		break;
+	default:
+		if (write) {
+			*(volatile uint64_t *)dev = v;
+		} else {
+			v = *(volatile uint64_t *)dev;
+		}
+		break;
+	}
+	if (!write) {
+		memcpy(buf, &v, len);
+	}
+	set_result(n, 0, 0);
+}
+
+static void nae_psc(struct machine *m, struct nae *n)
+{
+	struct ghcb_psc_hdr *h = scratch(n, sizeof(*h));
+	uint64_t *ent = NULL;
+	uint16_t cur = 0, end = 0;
+
+	if (h == NULL) {
+		return;
+	}
+	cur = h->cur_entry;
+	end = h->end_entry;
+	if (end >= GHCB_PSC_MAX_ENTRIES || cur > end) {
+		set_result(n, 0, GHCB_PSC_ERR_HDR);
+		return;
+	}
+	ent = scratch(n, sizeof(*h) + (end + 1u) * 8u);
+	if (ent == NULL) {
+		return;
+	}
+	ent = (uint64_t *)(h + 1);
+	for (; cur <= end; cur++) {
+		struct ghcb_psc_entry e = ghcb_psc_entry_decode(ent[cur]);
+		struct rmp_change chg = {0};
+		int rc = RMP_PSC_E_INPUT;
+
+		if (!e.reserved_set) {
+			rc = rmp_psc(&m->rmp, e.gfn << PAGE_SHIFT, e.op,
+				     e.size_2m, &chg);
+		}
+		npt_apply(m, &chg);
+		if (rc != RMP_PSC_OK) {
+			h->cur_entry = cur;
+			set_result(n, 0, GHCB_PSC_ERR_ENTRY | (uint32_t)rc);
+			return;
+		}
+		e.cur_page = e.size_2m ? RMP_PAGES_2M : 1;
+		ent[cur] = ghcb_psc_entry_encode(&e);
+	}
+	h->cur_entry = cur;
+	set_result(n, 0, 0);
+}
+
+/* AP creation (abi.md §7.4): only for this vCPU (APIC ID 0) and only for a
+ * less-privileged VMPL than the caller's. */
+static void nae_ap_creation(struct machine *m, struct nae *n)
+{
+	uint32_t req = (uint32_t)(n->info1 & 0xffff);
+	uint32_t apic_id = (uint32_t)(n->info1 >> 32);
+	uint64_t gpa = n->info2 & ~EMU_CBIT;
+	const struct snp_vmsa *v = NULL;
+
+	if (apic_id != 0 || rmp_entry_at(&m->rmp, gpa) == NULL ||
+	    (gpa & (PAGE_SIZE - 1))) {
+		set_error(n, GHCB_ERR_INVALID_INPUT);
+		return;
+	}
+	v = emu_hva(gpa);
+	if (req == SVM_VMGEXIT_AP_DESTROY) {
+		for (unsigned i = m->cur + 1; i < SNP_VMPL_COUNT; i++) {
+			if (m->ctx[i].present && m->ctx[i].vmsa_gpa == gpa) {
+				vmpl_destroy(m, i);
+			}
+		}
+		set_result(n, 0, 0);
+		return;
+	}
+	if (req != SVM_VMGEXIT_AP_CREATE &&
+	    req != SVM_VMGEXIT_AP_CREATE_ON_INIT) {
+		set_error(n, GHCB_ERR_INVALID_INPUT);
+		return;
+	}
+	REQUIRE(n, rax);
+	if (v->vmpl <= m->cur || n->g->rax != v->sev_features ||
+	    vmpl_create(m, v->vmpl, gpa) != 0) {
+		set_error(n, GHCB_ERR_INVALID_INPUT);
+		return;
+	}
+	set_result(n, 0, 0);
+}
+
+static void nae_run_vmpl(struct machine *m, struct nae *n)
+{
+	unsigned target = (unsigned)MIN(n->info1, UINT64_C(0xff));
+
+	/* The answer goes into the caller's GHCB before the switch. */
+	set_result(n, 0, 0);
+	if (n->info1 >= SNP_VMPL_COUNT || !vmpl_switch(m, target)) {
+		set_error(n, GHCB_ERR_INVALID_INPUT);
+	}
+}
+
+static void nae(struct machine *m, struct vmpl_ctx *c, uint64_t gpa)
+{
+	struct nae n = {.gpa = gpa};
+	void *hva = NULL;
+	enum gmem_rc rc = 0;
+
+	if (c->ghcb_gfn != gpa >> PAGE_SHIFT) {
+		emu_stop(m,
+			 "VMPL%u RIP 0x%llx: VMGEXIT with GHCB GPA 0x%llx "
+			 "that was not registered (GHCB spec §2.3.2)",
+			 m->cur, (unsigned long long)emu_save(m)->rip - 4,
+			 (unsigned long long)gpa);
+	}
+	rc = gmem_gpa(m, m->cur, gpa, GACC_WRITE, &hva);
+	if (rc != GMEM_OK) {
+		gmem_violation(
+			m, rc, gpa, GACC_WRITE,
+			"hypervisor access to the GHCB (must be shared)");
+	}
+	n.g = hva;
+	memcpy(n.valid, n.g->valid_bitmap, sizeof(n.valid));
+	n.exit_code = n.g->sw_exit_code;
+	n.info1 = n.g->sw_exit_info_1;
+	n.info2 = n.g->sw_exit_info_2;
+	n.scratch = n.g->sw_scratch;
+	/* Inputs are consumed: only what snpemu returns is valid now. */
+	memset(n.g->valid_bitmap, 0, sizeof(n.g->valid_bitmap));
+	if (!is_valid(&n, offsetof(struct ghcb, sw_exit_code)) ||
+	    !is_valid(&n, offsetof(struct ghcb, sw_exit_info_1)) ||
+	    !is_valid(&n, offsetof(struct ghcb, sw_exit_info_2))) {
+		set_error(&n, GHCB_ERR_MISSING_INPUT);
+		return;
+	}
+	if (n.g->protocol_version < GHCB_PROTOCOL_MIN ||
+	    n.g->protocol_version > GHCB_PROTOCOL_MAX || n.g->ghcb_usage != 0) {
+		set_error(&n, GHCB_ERR_INVALID_USAGE);
+		return;
+	}
+	switch (n.exit_code) {
+	case SVM_EXIT_CPUID:
+		nae_cpuid(c, &n);
+		break;
+	case SVM_EXIT_IOIO:
+		nae_ioio(&n);
+		break;
+	case SVM_EXIT_MSR:
+		nae_msr(c, &n);
+		break;
+	case SVM_VMGEXIT_MMIO_READ:
+		nae_mmio(&n, false);
+		break;
+	case SVM_VMGEXIT_MMIO_WRITE:
+		nae_mmio(&n, true);
+		break;
+	case SVM_VMGEXIT_PSC:
+		nae_psc(m, &n);
+		break;
+	case SVM_VMGEXIT_AP_CREATION:
+		nae_ap_creation(m, &n);
+		break;
+	case SVM_VMGEXIT_SNP_RUN_VMPL:
+		nae_run_vmpl(m, &n);
+		break;
+	case SVM_VMGEXIT_HV_FEATURES:
+		set_result(&n, 0, EMU_HV_FEATURES);
+		break;
+	case SVM_VMGEXIT_TERM_REQUEST:
+		terminate(m, (uint32_t)n.info1 & 0xf,
+			  (uint32_t)(n.info1 >> 4) & 0xff);
+	case SVM_VMGEXIT_GUEST_REQUEST:
+	case SVM_VMGEXIT_EXT_GUEST_REQUEST:
+		/* Not yet: the PSP model (psp.c) does not exist. */
+	default:
+		set_error(&n, GHCB_ERR_INVALID_EVENT);
+		break;
+	}
+}
+
+static void msr_protocol(struct machine *m, struct vmpl_ctx *c,
+			 const struct ghcb_msr_req *q)
+{
+	uint32_t r[4];
+	struct rmp_change chg = {0};
+	int rc = 0;
+
+	switch (q->kind) {
+	case GHCB_MSR_K_SEV_INFO:
+		c->ghcb_msr = GHCB_MSR_SEV_INFO(
+			GHCB_PROTOCOL_MAX, GHCB_PROTOCOL_MIN, EMU_CBIT_POS);
+		break;
+	case GHCB_MSR_K_CPUID:
+		emu_cpuid(c, q->fn, 0, r);
+		c->ghcb_msr = ghcb_msr_cpuid_resp(q->reg, r[q->reg]);
+		break;
+	case GHCB_MSR_K_REG_GPA:
+		/* Registration is per VMPL; any guest-RAM page is accepted
+		 * here, sharing is checked at each use. */
+		if (q->gfn < EMU_GUEST_PAGES) {
+			c->ghcb_gfn = q->gfn;
+			c->ghcb_msr = ghcb_msr_reg_gpa_resp(q->gfn);
+		} else {
+			c->ghcb_msr =
+				ghcb_msr_reg_gpa_resp((UINT64_C(1) << 52) - 1);
+		}
+		break;
+	case GHCB_MSR_K_PSC:
+		rc = rmp_psc(&m->rmp, q->gfn << PAGE_SHIFT, q->op, false, &chg);
+		npt_apply(m, &chg);
+		c->ghcb_msr = ghcb_msr_psc_resp((uint32_t)rc);
+		break;
+	case GHCB_MSR_K_RUN_VMPL:
+		c->ghcb_msr = ghcb_msr_run_vmpl_resp(0);
+		if (!vmpl_switch(m, q->vmpl)) {
+			c->ghcb_msr = ghcb_msr_run_vmpl_resp(1);
+		}
+		break;
+	case GHCB_MSR_K_HV_FEATURES:
+		c->ghcb_msr = ghcb_msr_hv_features_resp(EMU_HV_FEATURES);
+		break;
+	case GHCB_MSR_K_TERM:
+		terminate(m, q->set, q->code);
+	case GHCB_MSR_K_GHCB_GPA:
+	case GHCB_MSR_K_INVALID:
+		emu_stop(m,
+			 "VMPL%u RIP 0x%llx: invalid GHCB MSR request 0x%llx",
+			 m->cur, (unsigned long long)emu_save(m)->rip - 4,
+			 (unsigned long long)c->ghcb_msr);
+	}
+}
+
+void ghcb_vmgexit(struct machine *m)
+{
+	struct vmpl_ctx *c = emu_cur(m);
+	struct ghcb_msr_req q = ghcb_msr_decode(c->ghcb_msr);
+
+	/* VMGEXIT completes before anything else happens: the caller resumes
+	 * after it, also when it is switched out here. */
+	emu_save(m)->rip += 4;
+	if (q.kind == GHCB_MSR_K_GHCB_GPA) {
+		nae(m, c, q.gfn << PAGE_SHIFT);
+	} else {
+		msr_protocol(m, c, &q);
+	}
+}

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The vCPU loop: VMRUN the current VMPL, then handle its #VMEXIT the way
+ * SEV-SNP hardware plus a hypervisor would (design.md §2): intercepts an
+ * SNP guest would see as #VC become #VC (error code = SVM exit code, GHCB
+ * spec §2.1), #UD hides the SNP instructions, VMMCALL with an F3 prefix is
+ * VMGEXIT, and #NPF is decided against the RMP.
+ */
+#include "machine.h"
+
+#include "arch/cpu.h"
+
+#include "lib/console.h"
+#include "lib/fmt.h"
+#include "lib/string.h"
+
+#include "svsm/abi/ghcb.h"
+
+#include "emu.h"
+#include "svm.h"
+
+#define SVM_EXIT_NOT_VALIDATED 0x404 /* #VC: page not validated */
+#define X86_VEC_UD 6
+#define X86_VEC_GP 13
+
+struct machine emu_machine;
+static uint64_t pool_next = EMU_POOL_HPA;
+
+uint64_t emu_alloc_page(void)
+{
+	uint64_t pa = pool_next;
+
+	if (pa >= EMU_POOL_HPA + EMU_POOL_SIZE) {
+		emu_stop(&emu_machine, "snpemu page pool exhausted");
+	}
+	pool_next += PAGE_SIZE;
+	memset((void *)(uintptr_t)pa, 0, PAGE_SIZE);
+	return pa;
+}
+
+void emu_stop(struct machine *m, const char *fmt, ...)
+{
+	char buf[320];
+	va_list ap;
+
+	va_start(ap, fmt);
+	fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	con_printf("snpemu: VM stopped: %s\n", buf);
+	con_printf("snpemu: after %llu exits, %llu VMPL switches\n",
+		   (unsigned long long)m->exits,
+		   (unsigned long long)m->vmpl_switches);
+	emu_exit(EMU_EXIT_FAIL);
+}
+
+static void handle_msr(struct machine *m)
+{
+	struct vmpl_ctx *c = emu_cur(m);
+	struct snp_vmsa *s = emu_save(m);
+	uint32_t msr = (uint32_t)c->gprs.rcx;
+	bool write = c->vmcb->c.exit_info_1 == 1;
+	uint64_t v = 0;
+
+	if (msr == MSR_GHCB) {
+		/* Hardware keeps the GHCB MSR per VMSA, without a #VC. */
+		if (write) {
+			c->ghcb_msr = (uint32_t)s->rax | (c->gprs.rdx << 32);
+		} else {
+			v = c->ghcb_msr;
+		}
+	} else if (msr == MSR_SEV_STATUS) {
+		if (write) {
+			vc_deliver(m, X86_VEC_GP, true, 0);
+			return;
+		}
+		v = emu_sev_status(c);
+	} else {
+		vc_raise(m, SVM_EXIT_MSR);
+		return;
+	}
+	if (!write) {
+		s->rax = (uint32_t)v;
+		c->gprs.rdx = v >> 32;
+	}
+	s->rip += 2; /* RDMSR/WRMSR: 0F 32 / 0F 30 */
+}
+
+static void handle_vmmcall(struct machine *m)
+{
+	static const uint8_t vmgexit[4] = SNP_INSN_VMGEXIT;
+	uint8_t b[4];
+
+	/* VMGEXIT is "rep vmmcall": the exit RIP points at the F3 prefix
+	 * (snpemu-notes.md). A plain VMMCALL is an SEV-ES #VC (0x81). */
+	if (!insn_fetch(m, b, 1)) {
+		return;
+	}
+	if (b[0] == 0xf3 && insn_fetch(m, b, 4) && memcmp(b, vmgexit, 4) == 0) {
+		ghcb_vmgexit(m);
+	} else if (b[0] == 0x0f) {
+		vc_raise(m, SVM_EXIT_VMMCALL);
+	} else {
+		vc_deliver(m, X86_VEC_UD, false, 0);
+	}
+}
+
+static void handle_npf(struct machine *m, unsigned *stale)
+{
+	struct vmcb *v = emu_cur(m)->vmcb;
+	uint64_t err = v->c.exit_info_1, gpa = v->c.exit_info_2;
+	enum gacc acc = (err & NPF_ID)  ? GACC_EXEC
+			: (err & NPF_W) ? GACC_WRITE
+					: GACC_READ;
+	void *hva = NULL;
+	enum gmem_rc rc = gmem_gpa(m, m->cur, gpa, acc, &hva);
+
+	switch (rc) {
+	case GMEM_OK:
+		/* Allowed now: a stale translation. Refresh, flush, retry. */
+		if (++*stale > 4) {
+			emu_stop(m, "VMPL%u: repeated #NPF at GPA 0x%llx",
+				 m->cur, (unsigned long long)gpa);
+		}
+		npt_update(m, (gpa & ~EMU_CBIT) >> PAGE_SHIFT, 1);
+		return;
+	case GMEM_NOT_VALIDATED:
+		/* APM vol. 2 §15.36.9; the guest's CR2 is not updated (the
+		 * faulting GVA is not known to snpemu: known gap). */
+		vc_raise(m, SVM_EXIT_NOT_VALIDATED);
+		return;
+	case GMEM_MMIO:
+		if (acc != GACC_EXEC && !(err & NPF_WALK)) {
+			/* Emulated MMIO: #VC with the NPF exit code. */
+			vc_raise(m, SVM_EXIT_NPF);
+			return;
+		}
+		break;
+	case GMEM_FORBIDDEN:
+	case GMEM_PAGE_FAULT:
+	case GMEM_UNSUPPORTED:
+		break;
+	}
+	gmem_violation(m, rc, gpa, acc,
+		       (err & NPF_WALK) ? "a guest page-table walk"
+					: "a guest access");
+}
+
+static void handle_exit(struct machine *m, unsigned *stale)
+{
+	struct vmcb *v = emu_cur(m)->vmcb;
+	uint64_t code = v->c.exit_code;
+
+	if (code != VMEXIT_NPF) {
+		*stale = 0;
+	}
+	switch (code) {
+	case VMEXIT_UD:
+		insn_ud(m);
+		break;
+	case VMEXIT_CPUID:
+		vc_raise(m, SVM_EXIT_CPUID);
+		break;
+	case VMEXIT_IOIO:
+		vc_raise(m, SVM_EXIT_IOIO);
+		break;
+	case VMEXIT_MSR:
+		handle_msr(m);
+		break;
+	case VMEXIT_VMMCALL:
+		handle_vmmcall(m);
+		break;
+	case VMEXIT_NPF:
+		handle_npf(m, stale);
+		break;
+	case VMEXIT_HLT:
+		emu_stop(m,
+			 "VMPL%u RIP 0x%llx: HLT, and snpemu has no "
+			 "interrupt to wake it",
+			 m->cur, (unsigned long long)emu_save(m)->rip);
+	case VMEXIT_SHUTDOWN:
+		emu_stop(m, "VMPL%u RIP 0x%llx: shutdown (triple fault)",
+			 m->cur, (unsigned long long)emu_save(m)->rip);
+	case VMEXIT_INVALID:
+		emu_stop(m,
+			 "VMPL%u: VMRUN refused the state from its VMSA "
+			 "(VMEXIT_INVALID)",
+			 m->cur);
+	default:
+		if (code >= VMEXIT_VMRUN && code <= VMEXIT_SKINIT) {
+			/* SVM instructions do not exist for an SNP guest. */
+			vc_deliver(m, X86_VEC_UD, false, 0);
+			break;
+		}
+		emu_stop(m,
+			 "VMPL%u RIP 0x%llx: unexpected #VMEXIT 0x%llx "
+			 "(info1 0x%llx, info2 0x%llx)",
+			 m->cur, (unsigned long long)emu_save(m)->rip,
+			 (unsigned long long)code,
+			 (unsigned long long)v->c.exit_info_1,
+			 (unsigned long long)v->c.exit_info_2);
+	}
+}
+
+void emu_run(struct machine *m)
+{
+	unsigned stale = 0;
+
+	vmpl_enter_first(m);
+	for (;;) {
+		struct vmpl_ctx *c = emu_cur(m);
+
+		if (m->tlb_flush) {
+			c->vmcb->c.tlb_ctl = VMCB_TLB_FLUSH_ALL;
+			m->tlb_flush = false;
+		}
+		svm_vmrun((uint64_t)(uintptr_t)c->vmcb, &c->gprs,
+			  m->host_save_pa);
+		c->vmcb->c.tlb_ctl = 0;
+		m->exits++;
+		handle_exit(m, &stale);
+	}
+}

@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The emulated SEV-SNP machine: guest memory, the RMP, one vCPU with one
+ * context per VMPL. Shared by the emu/ modules (design.md §4).
+ */
+#pragma once
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/compiler.h"
+
+#include "svsm/abi/snp.h"
+#include "svsm/abi/vmsa.h"
+
+#include "rmp.h"
+#include "vmcb.h"
+
+/*
+ * Guest RAM: GPAs [0, EMU_GUEST_RAM_SIZE) live at host physical
+ * EMU_GUEST_RAM_HPA + gpa. Nested tables come from a pool below it. Both
+ * must be RAM in the PVH memory map (checked at boot).
+ */
+#define EMU_GUEST_RAM_HPA UINT64_C(0x10000000)  /* 256 MiB */
+#define EMU_GUEST_RAM_SIZE UINT64_C(0x10000000) /* 256 MiB */
+#define EMU_GUEST_PAGES (EMU_GUEST_RAM_SIZE >> PAGE_SHIFT)
+#define EMU_POOL_HPA UINT64_C(0x08000000)
+#define EMU_POOL_SIZE UINT64_C(0x08000000)
+
+/* C-bit at 47 (snpemu-notes.md: phys-bits=48). */
+#define EMU_CBIT_POS 47
+#define EMU_CBIT (UINT64_C(1) << EMU_CBIT_POS)
+
+/* Guest GPRs that VMRUN does not switch (RAX/RSP/RIP live in the VMCB). */
+struct emu_gprs {
+	uint64_t rbx, rcx, rdx, rsi, rdi, rbp;
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+};
+
+#define EMU_XSAVE_SIZE 4096
+
+struct vmpl_ctx {
+	bool present;
+	unsigned vmpl;
+	uint64_t vmsa_gpa;
+	struct vmcb *vmcb; /* identity mapped: pointer == host PA */
+	struct emu_gprs gprs;
+	uint64_t ghcb_msr; /* MSR 0xC0010130 as this VMPL sees it */
+	uint64_t ghcb_gfn; /* registered GHCB, or UINT64_MAX */
+	uint64_t sev_features;
+	uint64_t npt_root;
+	uint64_t *npt_private; /* flat PTE arrays over guest RAM */
+	uint64_t *npt_shared;
+	uint64_t xcr0;
+	uint8_t *xsave; /* EMU_XSAVE_SIZE, 64-byte aligned */
+};
+
+struct machine {
+	struct rmp rmp;
+	struct vmpl_ctx ctx[SNP_VMPL_COUNT];
+	unsigned cur;   /* running VMPL */
+	bool tlb_flush; /* nested tables changed since the last VMRUN */
+	uint64_t exits;
+	uint64_t vmpl_switches;
+	uint64_t host_save_pa; /* VMSAVE area for snpemu's own state */
+};
+
+extern struct machine emu_machine;
+
+/* ---- machine.c ---- */
+/** Stop the VM with a report on the console ("never silent"). */
+__noreturn void emu_stop(struct machine *m, const char *fmt, ...)
+	__printf(2, 3);
+__noreturn void emu_run(struct machine *m);
+uint64_t emu_alloc_page(void);
+
+/* ---- npt.c ---- */
+void npt_init_vmpl(struct machine *m, unsigned vmpl);
+/** Recompute the nested PTEs of [gfn, gfn+count) for every VMPL. */
+void npt_update(struct machine *m, uint64_t gfn, uint64_t count);
+void npt_apply(struct machine *m, const struct rmp_change *chg);
+
+enum gacc {
+	GACC_READ,
+	GACC_WRITE,
+	GACC_EXEC,
+};
+enum gmem_rc {
+	GMEM_OK = 0,
+	GMEM_NOT_VALIDATED, /* private, assigned, not validated: #VC 0x404 */
+	GMEM_FORBIDDEN,     /* the RMP forbids it: stop the VM */
+	GMEM_MMIO,          /* shared, outside guest RAM */
+	GMEM_PAGE_FAULT,    /* the guest's own page tables refuse: #PF */
+	GMEM_UNSUPPORTED,   /* paging mode snpemu does not walk */
+};
+const char *gacc_name(enum gacc a);
+/** Host pointer for @gpa (C-bit included) as VMPL @vmpl may access it. */
+enum gmem_rc gmem_gpa(struct machine *m, unsigned vmpl, uint64_t gpa,
+		      enum gacc acc, void **hva);
+/** Translate @gva through the guest's page tables (as VMPL @vmpl). */
+enum gmem_rc gmem_gva(struct machine *m, unsigned vmpl, uint64_t gva,
+		      enum gacc acc, uint64_t *gpa, uint32_t *pf_err);
+/**
+ * Copy to/from guest virtual memory on behalf of the running VMPL; on any
+ * failure other than a guest #PF the VM is stopped with a report. Returns
+ * false after injecting #PF.
+ */
+bool gmem_read(struct machine *m, uint64_t gva, void *dst, uint32_t len,
+	       enum gacc acc);
+bool gmem_write(struct machine *m, uint64_t gva, const void *src, uint32_t len);
+/** Report and stop for a failed access (names VMPL, RIP, GPA, kind). */
+__noreturn void gmem_violation(struct machine *m, enum gmem_rc rc, uint64_t gpa,
+			       enum gacc acc, const char *what);
+
+/* ---- vc.c ---- */
+/** Deliver exception @vector in the running VMPL, frame built in software. */
+void vc_deliver(struct machine *m, unsigned vector, bool has_err, uint64_t err);
+static inline void vc_raise(struct machine *m, uint64_t exit_code)
+{
+	vc_deliver(m, 29, true, exit_code);
+}
+
+/* ---- insn.c ---- */
+/** #UD intercept: emulate PVALIDATE/RMPADJUST/RMPQUERY or reflect #UD. */
+void insn_ud(struct machine *m);
+/** Reads @len instruction bytes at the running VMPL's RIP. */
+bool insn_fetch(struct machine *m, uint8_t *buf, uint32_t len);
+
+/* ---- ghcb.c ---- */
+void ghcb_vmgexit(struct machine *m);
+uint64_t emu_sev_status(const struct vmpl_ctx *c);
+void emu_cpuid(const struct vmpl_ctx *c, uint32_t fn, uint32_t sub,
+	       uint32_t out[4]);
+
+/* ---- vmpl.c ---- */
+void vmpl_init(struct machine *m);
+/** Create/replace the context of VMPL @vmpl from the VMSA at @gpa. */
+int vmpl_create(struct machine *m, unsigned vmpl, uint64_t vmsa_gpa);
+void vmpl_destroy(struct machine *m, unsigned vmpl);
+/** Switch the vCPU to VMPL @target; returns false if not runnable. */
+bool vmpl_switch(struct machine *m, unsigned target);
+/** First entry: load the current VMPL's VMSA into its VMCB. */
+void vmpl_enter_first(struct machine *m);
+struct snp_vmsa *vmpl_vmsa(struct machine *m, unsigned vmpl);
+
+static inline struct vmpl_ctx *emu_cur(struct machine *m)
+{
+	return &m->ctx[m->cur];
+}
+
+static inline struct snp_vmsa *emu_save(struct machine *m)
+{
+	return vmcb_save(emu_cur(m)->vmcb);
+}
+
+static inline void *emu_hva(uint64_t gpa)
+{
+	return (void *)(uintptr_t)(EMU_GUEST_RAM_HPA + (gpa & ~EMU_CBIT));
+}

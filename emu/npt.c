@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: MIT
+/*
+ * One nested page table per VMPL, derived from the RMP (design.md §2), and
+ * guest-memory access on behalf of a VMPL with exactly the same rules.
+ *
+ * Each VMPL's table maps guest RAM twice: GPAs with the C-bit (PML4[256])
+ * are the private view, GPAs without it (PML4[0]) the shared view. A
+ * private page is present for VMPL v only if it is assigned, validated and
+ * v holds read permission; a shared page only if it is not assigned, and
+ * never executable (SEV: instruction fetches are always private, APM
+ * vol. 2 §15.34.5). Every other access takes #NPF, which machine.c turns
+ * into #VC (unvalidated page, MMIO) or a stop report.
+ *
+ * NPT leaves cannot tell supervisor from user execution without GMET
+ * (which TCG lacks), so XU or XS each grant execution: a documented
+ * approximation.
+ */
+#include "arch/cpu.h"
+
+#include "lib/console.h"
+#include "lib/pt.h"
+#include "lib/string.h"
+
+#include "machine.h"
+
+#define PT_ENTRIES 512
+#define NPT_TABLE (PTE_P | PTE_W | PTE_U)
+#define NPT_LEAF (PTE_P | PTE_U | PTE_A | PTE_D)
+#define PT_PAGES_RAM (EMU_GUEST_PAGES / PT_ENTRIES)
+
+static uint64_t *table(uint64_t pa)
+{
+	return (uint64_t *)(uintptr_t)pa;
+}
+
+static uint64_t private_pte(const struct rmp *r, unsigned vmpl, uint64_t gfn)
+{
+	uint32_t perm = rmp_perms(r, gfn, vmpl);
+	uint64_t pte = 0;
+
+	if (!(perm & RMP_PERM_R)) {
+		return 0;
+	}
+	pte = (EMU_GUEST_RAM_HPA + (gfn << PAGE_SHIFT)) | NPT_LEAF;
+	if (perm & RMP_PERM_W) {
+		pte |= PTE_W;
+	}
+	if (!(perm & (RMP_PERM_XU | RMP_PERM_XS))) {
+		pte |= PTE_NX;
+	}
+	return pte;
+}
+
+static uint64_t shared_pte(const struct rmp *r, uint64_t gfn)
+{
+	if (r->e[gfn].flags & RMP_F_ASSIGNED) {
+		return 0;
+	}
+	return (EMU_GUEST_RAM_HPA + (gfn << PAGE_SHIFT)) | NPT_LEAF | PTE_W |
+	       PTE_NX;
+}
+
+/* PML4 -> PDPT -> PD -> 128 contiguous PTs: a flat PTE array per view. */
+static uint64_t *build_view(uint64_t *pml4, unsigned idx)
+{
+	uint64_t pdpt = emu_alloc_page();
+	uint64_t pd = emu_alloc_page();
+	uint64_t pts = emu_alloc_page();
+
+	for (uint64_t i = 1; i < PT_PAGES_RAM; i++) {
+		/* The pool is a bump allocator: these pages are adjacent. */
+		if (emu_alloc_page() != pts + i * PAGE_SIZE) {
+			emu_stop(&emu_machine, "NPT pool not contiguous");
+		}
+	}
+	pml4[idx] = pdpt | NPT_TABLE;
+	table(pdpt)[0] = pd | NPT_TABLE;
+	for (uint64_t i = 0; i < PT_PAGES_RAM; i++) {
+		table(pd)[i] = (pts + i * PAGE_SIZE) | NPT_TABLE;
+	}
+	return table(pts);
+}
+
+void npt_init_vmpl(struct machine *m, unsigned vmpl)
+{
+	struct vmpl_ctx *c = &m->ctx[vmpl];
+
+	if (c->npt_root != 0) {
+		return;
+	}
+	c->npt_root = emu_alloc_page();
+	c->npt_shared = build_view(table(c->npt_root), 0);
+	c->npt_private = build_view(table(c->npt_root),
+				    (unsigned)(EMU_CBIT >> 39) & 511);
+	for (uint64_t g = 0; g < EMU_GUEST_PAGES; g++) {
+		c->npt_private[g] = private_pte(&m->rmp, vmpl, g);
+		c->npt_shared[g] = shared_pte(&m->rmp, g);
+	}
+}
+
+void npt_update(struct machine *m, uint64_t gfn, uint64_t count)
+{
+	if (gfn >= EMU_GUEST_PAGES || count > EMU_GUEST_PAGES - gfn) {
+		return;
+	}
+	for (unsigned v = 0; v < SNP_VMPL_COUNT; v++) {
+		struct vmpl_ctx *c = &m->ctx[v];
+
+		if (c->npt_root == 0) {
+			continue;
+		}
+		for (uint64_t g = gfn; g < gfn + count; g++) {
+			c->npt_private[g] = private_pte(&m->rmp, v, g);
+			c->npt_shared[g] = shared_pte(&m->rmp, g);
+		}
+	}
+	/* Cached translations of every ASID may now be stale. */
+	m->tlb_flush = true;
+}
+
+void npt_apply(struct machine *m, const struct rmp_change *chg)
+{
+	if (chg->count != 0) {
+		npt_update(m, chg->gfn, chg->count);
+	}
+}
+
+const char *gacc_name(enum gacc a)
+{
+	switch (a) {
+	case GACC_READ:
+		return "read";
+	case GACC_WRITE:
+		return "write";
+	case GACC_EXEC:
+		return "execute";
+	}
+	return "?";
+}
+
+enum gmem_rc gmem_gpa(struct machine *m, unsigned vmpl, uint64_t gpa,
+		      enum gacc acc, void **hva)
+{
+	bool priv = (gpa & EMU_CBIT) != 0;
+	uint64_t addr = gpa & ~EMU_CBIT;
+	uint64_t gfn = addr >> PAGE_SHIFT;
+	uint32_t perm = 0;
+
+	/* Bits above the C-bit are beyond phys-bits: never RAM. */
+	if (addr >> EMU_CBIT_POS) {
+		return GMEM_FORBIDDEN;
+	}
+	if (gfn >= EMU_GUEST_PAGES) {
+		return priv ? GMEM_FORBIDDEN : GMEM_MMIO;
+	}
+	if (!priv) {
+		if ((m->rmp.e[gfn].flags & RMP_F_ASSIGNED) ||
+		    acc == GACC_EXEC) {
+			return GMEM_FORBIDDEN;
+		}
+		*hva = emu_hva(addr);
+		return GMEM_OK;
+	}
+	if (!(m->rmp.e[gfn].flags & RMP_F_ASSIGNED)) {
+		return GMEM_FORBIDDEN;
+	}
+	if (!(m->rmp.e[gfn].flags & RMP_F_VALIDATED)) {
+		return GMEM_NOT_VALIDATED;
+	}
+	perm = rmp_perms(&m->rmp, gfn, vmpl);
+	if (!(perm & RMP_PERM_R) ||
+	    (acc == GACC_WRITE && !(perm & RMP_PERM_W)) ||
+	    (acc == GACC_EXEC && !(perm & (RMP_PERM_XU | RMP_PERM_XS)))) {
+		return GMEM_FORBIDDEN;
+	}
+	*hva = emu_hva(addr);
+	return GMEM_OK;
+}
+
+/* #PF error code bits (APM vol. 2 §8.4.2). */
+#define PF_P (1u << 0)
+#define PF_W (1u << 1)
+#define PF_U (1u << 2)
+#define PF_ID (1u << 4)
+#define CR0_PG (UINT64_C(1) << 31)
+#define CR0_WP (UINT64_C(1) << 16)
+#define EFER_LMA (UINT64_C(1) << 10)
+#define EFER_NXE (UINT64_C(1) << 11)
+
+enum gmem_rc gmem_gva(struct machine *m, unsigned vmpl, uint64_t gva,
+		      enum gacc acc, uint64_t *gpa, uint32_t *pf_err)
+{
+	const struct snp_vmsa *s = emu_save(m);
+	bool user = s->cpl == 3;
+	uint64_t tbl = s->cr3 & PTE_ADDR_MASK;
+	uint32_t err = (acc == GACC_WRITE ? PF_W : 0) | (user ? PF_U : 0) |
+		       (acc == GACC_EXEC ? PF_ID : 0);
+	bool writable = true, usr = true, nx = false;
+
+	if (!(s->cr0 & CR0_PG)) {
+		*gpa = gva;
+		return GMEM_OK;
+	}
+	if (!(s->efer & EFER_LMA)) {
+		return GMEM_UNSUPPORTED;
+	}
+	*pf_err = err;
+	if (!pt_va_canonical(gva)) {
+		return GMEM_PAGE_FAULT;
+	}
+	for (int level = 3; level >= 0; level--) {
+		unsigned idx = (unsigned)(gva >> (12 + 9 * level)) & 511;
+		void *hva = NULL;
+		uint64_t pte = 0;
+		enum gmem_rc rc = 0;
+
+		/* The walk itself reads through this VMPL's view. */
+		rc = gmem_gpa(m, vmpl, tbl + idx * 8, GACC_READ, &hva);
+		if (rc != GMEM_OK) {
+			*gpa = tbl + idx * 8;
+			return rc;
+		}
+		pte = *(volatile uint64_t *)hva;
+		if (!(pte & PTE_P)) {
+			return GMEM_PAGE_FAULT;
+		}
+		writable = writable && (pte & PTE_W);
+		usr = usr && (pte & PTE_U);
+		nx = nx || ((s->efer & EFER_NXE) && (pte & PTE_NX));
+		if (level == 0 || (level <= 2 && (pte & PTE_PS))) {
+			uint64_t size = UINT64_C(1) << (12 + 9 * level);
+			uint64_t base = pte & PTE_ADDR_MASK & ~(size - 1);
+
+			*pf_err |= PF_P;
+			if (acc == GACC_WRITE && !writable &&
+			    (user || (s->cr0 & CR0_WP))) {
+				return GMEM_PAGE_FAULT;
+			}
+			if (user && !usr) {
+				return GMEM_PAGE_FAULT;
+			}
+			if (acc == GACC_EXEC && nx) {
+				return GMEM_PAGE_FAULT;
+			}
+			*gpa = base | (gva & (size - 1));
+			return GMEM_OK;
+		}
+		tbl = pte & PTE_ADDR_MASK;
+	}
+	return GMEM_PAGE_FAULT;
+}
+
+void gmem_violation(struct machine *m, enum gmem_rc rc, uint64_t gpa,
+		    enum gacc acc, const char *what)
+{
+	const char *why = "";
+	uint64_t gfn = (gpa & ~EMU_CBIT) >> PAGE_SHIFT;
+	const struct rmp_entry *e = rmp_entry_at(&m->rmp, gpa & ~EMU_CBIT);
+
+	switch (rc) {
+	case GMEM_FORBIDDEN:
+		why = "RMP violation";
+		break;
+	case GMEM_NOT_VALIDATED:
+		why = "page not validated";
+		break;
+	case GMEM_MMIO:
+		why = "no RAM or device there";
+		break;
+	case GMEM_UNSUPPORTED:
+		why = "paging mode not supported by snpemu";
+		break;
+	case GMEM_PAGE_FAULT:
+	case GMEM_OK:
+		why = "unexpected";
+		break;
+	}
+	emu_stop(m,
+		 "%s: VMPL%u RIP 0x%llx: %s of GPA 0x%llx (%s, gfn 0x%llx, "
+		 "RMP %s%s%s perms VMPL%u=0x%x) during %s",
+		 why, m->cur, (unsigned long long)emu_save(m)->rip,
+		 gacc_name(acc), (unsigned long long)gpa,
+		 (gpa & EMU_CBIT) ? "private" : "shared",
+		 (unsigned long long)gfn,
+		 e == NULL                     ? "none"
+		 : (e->flags & RMP_F_ASSIGNED) ? "assigned"
+					       : "shared",
+		 e != NULL && (e->flags & RMP_F_VALIDATED) ? ",validated" : "",
+		 e != NULL && (e->flags & RMP_F_VMSA) ? ",vmsa" : "", m->cur,
+		 rmp_perms(&m->rmp, gfn, m->cur), what);
+}
+
+static bool gmem_copy(struct machine *m, uint64_t gva, uint8_t *buf,
+		      uint32_t len, enum gacc acc, bool write)
+{
+	while (len > 0) {
+		uint32_t chunk =
+			(uint32_t)MIN((uint64_t)len, PAGE_SIZE - (gva & 0xfff));
+		uint64_t gpa = 0;
+		uint32_t pf_err = 0;
+		void *hva = NULL;
+		enum gmem_rc rc = gmem_gva(m, m->cur, gva, acc, &gpa, &pf_err);
+
+		if (rc == GMEM_PAGE_FAULT) {
+			emu_save(m)->cr2 = gva;
+			vc_deliver(m, 14, true, pf_err);
+			return false;
+		}
+		if (rc == GMEM_OK) {
+			rc = gmem_gpa(m, m->cur, gpa, acc, &hva);
+		}
+		if (rc != GMEM_OK) {
+			gmem_violation(m, rc, gpa, acc,
+				       "an access snpemu made for the guest");
+		}
+		if (write) {
+			memcpy(hva, buf, chunk);
+		} else {
+			memcpy(buf, hva, chunk);
+		}
+		gva += chunk;
+		buf += chunk;
+		len -= chunk;
+	}
+	return true;
+}
+
+bool gmem_read(struct machine *m, uint64_t gva, void *dst, uint32_t len,
+	       enum gacc acc)
+{
+	return gmem_copy(m, gva, dst, len, acc, false);
+}
+
+bool gmem_write(struct machine *m, uint64_t gva, const void *src, uint32_t len)
+{
+	return gmem_copy(m, gva, (uint8_t *)(uintptr_t)src, len, GACC_WRITE,
+			 true);
+}

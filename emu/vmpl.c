@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: MIT
+/*
+ * VMPL contexts of the vCPU. The truth about a VMPL that is not running is
+ * its VMSA page in guest memory (abi.md §1.4, §8): switching away copies
+ * VMCB + GPRs into the VMSA, switching in copies the VMSA (possibly edited
+ * by VMPL0 meanwhile, e.g. an SVSM call's result in RAX) into the VMCB.
+ *
+ * FPU/SSE/AVX state is kept per context in an XSAVE area that snpemu owns
+ * (snpemu never touches the FPU itself: -mgeneral-regs-only); it is not
+ * mirrored into the VMSA's x87/XMM fields (known gap: VMPL0 cannot read
+ * another VMPL's FPU registers through the VMSA).
+ */
+#include "arch/cpu.h"
+
+#include "lib/console.h"
+#include "lib/string.h"
+
+#include "machine.h"
+#include "svm.h"
+
+/* Features snpemu implements; anything else in a VMSA is refused. */
+#define EMU_SEV_FEATURES_OK                                   \
+	(SEV_FEAT_SNP_ACTIVE | SEV_FEAT_DEBUG_SWAP |          \
+	 SEV_FEAT_PREVENT_HOST_IBS | SEV_FEAT_BTB_ISOLATION | \
+	 SEV_FEAT_IBS_VIRT | SEV_FEAT_SMT_PROT | SEV_FEAT_IBPB_ON_ENTRY)
+
+struct snp_vmsa *vmpl_vmsa(struct machine *m, unsigned vmpl)
+{
+	return emu_hva(m->ctx[vmpl].vmsa_gpa);
+}
+
+static void init_xsave(struct vmpl_ctx *c)
+{
+	memset(c->xsave, 0, EMU_XSAVE_SIZE);
+	/* Legacy area: FCW 0x37f, MXCSR 0x1f80 (APM vol. 2 §11.4.4 reset);
+	 * XSTATE_BV = 0 so XRSTOR puts every component in its init state. */
+	c->xsave[0] = 0x7f;
+	c->xsave[1] = 0x03;
+	c->xsave[24] = 0x80;
+	c->xsave[25] = 0x1f;
+	c->xcr0 = 1;
+}
+
+/* A VMSA is runnable if the RMP still marks it and EFER.SVME is set. */
+static bool vmsa_runnable(struct machine *m, unsigned vmpl)
+{
+	struct vmpl_ctx *c = &m->ctx[vmpl];
+	const struct rmp_entry *e = rmp_entry_at(&m->rmp, c->vmsa_gpa);
+	uint8_t need = RMP_F_ASSIGNED | RMP_F_VALIDATED | RMP_F_VMSA;
+
+	if (!c->present || e == NULL || (e->flags & need) != need) {
+		return false;
+	}
+	return (vmpl_vmsa(m, vmpl)->efer & VMSA_EFER_SVME) != 0 &&
+	       vmpl_vmsa(m, vmpl)->vmpl == vmpl;
+}
+
+int vmpl_create(struct machine *m, unsigned vmpl, uint64_t vmsa_gpa)
+{
+	struct vmpl_ctx *c = NULL;
+	const struct rmp_entry *e = rmp_entry_at(&m->rmp, vmsa_gpa);
+	uint8_t need = RMP_F_ASSIGNED | RMP_F_VALIDATED | RMP_F_VMSA;
+	const struct snp_vmsa *v = NULL;
+
+	if (vmpl >= SNP_VMPL_COUNT || (vmsa_gpa & (PAGE_SIZE - 1)) ||
+	    e == NULL || (e->flags & need) != need) {
+		return -1;
+	}
+	v = emu_hva(vmsa_gpa);
+	if (v->vmpl != vmpl || !(v->sev_features & SEV_FEAT_SNP_ACTIVE) ||
+	    (v->sev_features & ~EMU_SEV_FEATURES_OK)) {
+		return -1;
+	}
+	c = &m->ctx[vmpl];
+	if (c->vmcb == NULL) {
+		c->vmcb = (struct vmcb *)(uintptr_t)emu_alloc_page();
+		c->xsave = (uint8_t *)(uintptr_t)emu_alloc_page();
+	}
+	npt_init_vmpl(m, vmpl);
+	svm_init_vmcb(c->vmcb, vmpl, c->npt_root);
+	init_xsave(c);
+	c->present = true;
+	c->vmpl = vmpl;
+	c->vmsa_gpa = vmsa_gpa;
+	c->ghcb_msr = 0;
+	c->ghcb_gfn = UINT64_MAX;
+	c->sev_features = v->sev_features;
+	return 0;
+}
+
+void vmpl_destroy(struct machine *m, unsigned vmpl)
+{
+	if (vmpl != 0 && vmpl < SNP_VMPL_COUNT && vmpl != m->cur) {
+		m->ctx[vmpl].present = false;
+	}
+}
+
+#define COPY_FIELDS(dst, src)                                  \
+	do {                                                   \
+		(dst)->es = (src)->es;                         \
+		(dst)->cs = (src)->cs;                         \
+		(dst)->ss = (src)->ss;                         \
+		(dst)->ds = (src)->ds;                         \
+		(dst)->fs = (src)->fs;                         \
+		(dst)->gs = (src)->gs;                         \
+		(dst)->gdtr = (src)->gdtr;                     \
+		(dst)->ldtr = (src)->ldtr;                     \
+		(dst)->idtr = (src)->idtr;                     \
+		(dst)->tr = (src)->tr;                         \
+		(dst)->cpl = (src)->cpl;                       \
+		(dst)->efer = (src)->efer;                     \
+		(dst)->cr4 = (src)->cr4;                       \
+		(dst)->cr3 = (src)->cr3;                       \
+		(dst)->cr0 = (src)->cr0;                       \
+		(dst)->dr7 = (src)->dr7;                       \
+		(dst)->dr6 = (src)->dr6;                       \
+		(dst)->rflags = (src)->rflags;                 \
+		(dst)->rip = (src)->rip;                       \
+		(dst)->rsp = (src)->rsp;                       \
+		(dst)->rax = (src)->rax;                       \
+		(dst)->star = (src)->star;                     \
+		(dst)->lstar = (src)->lstar;                   \
+		(dst)->cstar = (src)->cstar;                   \
+		(dst)->sfmask = (src)->sfmask;                 \
+		(dst)->kernel_gs_base = (src)->kernel_gs_base; \
+		(dst)->sysenter_cs = (src)->sysenter_cs;       \
+		(dst)->sysenter_esp = (src)->sysenter_esp;     \
+		(dst)->sysenter_eip = (src)->sysenter_eip;     \
+		(dst)->cr2 = (src)->cr2;                       \
+		(dst)->g_pat = (src)->g_pat;                   \
+	} while (0)
+
+static void save_to_vmsa(struct machine *m, unsigned vmpl)
+{
+	struct vmpl_ctx *c = &m->ctx[vmpl];
+	struct snp_vmsa *v = vmpl_vmsa(m, vmpl);
+	const struct snp_vmsa *s = vmcb_save(c->vmcb);
+
+	COPY_FIELDS(v, s);
+	v->rbx = c->gprs.rbx;
+	v->rcx = c->gprs.rcx;
+	v->rdx = c->gprs.rdx;
+	v->rsi = c->gprs.rsi;
+	v->rdi = c->gprs.rdi;
+	v->rbp = c->gprs.rbp;
+	v->r8 = c->gprs.r8;
+	v->r9 = c->gprs.r9;
+	v->r10 = c->gprs.r10;
+	v->r11 = c->gprs.r11;
+	v->r12 = c->gprs.r12;
+	v->r13 = c->gprs.r13;
+	v->r14 = c->gprs.r14;
+	v->r15 = c->gprs.r15;
+	/* A VMPL only leaves the CPU through VMGEXIT(RUN_VMPL): that is what
+	 * the SVSM checks before treating it as a call (abi.md §1.4 step 3). */
+	v->guest_exit_code = SVM_EXIT_VMGEXIT;
+	v->guest_exit_info_1 = 0;
+	v->guest_exit_info_2 = 0;
+	c->xcr0 = xgetbv0();
+	xsave_all(c->xsave);
+	v->xcr0 = c->xcr0;
+}
+
+static void load_from_vmsa(struct machine *m, unsigned vmpl)
+{
+	struct vmpl_ctx *c = &m->ctx[vmpl];
+	const struct snp_vmsa *v = vmpl_vmsa(m, vmpl);
+	struct snp_vmsa *s = vmcb_save(c->vmcb);
+	uint64_t xcr0 = v->xcr0;
+
+	COPY_FIELDS(s, v);
+	c->gprs.rbx = v->rbx;
+	c->gprs.rcx = v->rcx;
+	c->gprs.rdx = v->rdx;
+	c->gprs.rsi = v->rsi;
+	c->gprs.rdi = v->rdi;
+	c->gprs.rbp = v->rbp;
+	c->gprs.r8 = v->r8;
+	c->gprs.r9 = v->r9;
+	c->gprs.r10 = v->r10;
+	c->gprs.r11 = v->r11;
+	c->gprs.r12 = v->r12;
+	c->gprs.r13 = v->r13;
+	c->gprs.r14 = v->r14;
+	c->gprs.r15 = v->r15;
+	/* XSETBV would #GP snpemu on a bad value from a guest-written VMSA:
+	 * keep x87 always, AVX only with SSE (Intel SDM/APM XCR0 rules). */
+	xcr0 &= svm_xcr0_mask();
+	xcr0 |= 1;
+	if ((xcr0 & 4) && !(xcr0 & 2)) {
+		xcr0 &= ~UINT64_C(4);
+	}
+	c->xcr0 = xcr0;
+	xsetbv0(c->xcr0);
+	xrstor_all(c->xsave);
+	c->vmcb->c.tlb_ctl = VMCB_TLB_FLUSH_ALL;
+}
+
+bool vmpl_switch(struct machine *m, unsigned target)
+{
+	if (target >= SNP_VMPL_COUNT || !vmsa_runnable(m, target)) {
+		return false;
+	}
+	if (target == m->cur) {
+		return true;
+	}
+	save_to_vmsa(m, m->cur);
+	load_from_vmsa(m, target);
+	m->cur = target;
+	m->vmpl_switches++;
+	return true;
+}
+
+void vmpl_enter_first(struct machine *m)
+{
+	if (!vmsa_runnable(m, m->cur)) {
+		emu_stop(m, "VMPL%u VMSA is not runnable", m->cur);
+	}
+	load_from_vmsa(m, m->cur);
+}
+
+void vmpl_init(struct machine *m)
+{
+	for (unsigned v = 0; v < SNP_VMPL_COUNT; v++) {
+		m->ctx[v].vmpl = v;
+		m->ctx[v].ghcb_gfn = UINT64_MAX;
+	}
+}
