@@ -113,6 +113,21 @@ with tempfile.TemporaryDirectory() as tmp:
     case("rebuilding gives identical bytes",
          outs[0] and outs[0] == outs[1] == open(image, "rb").read())
 
+# The dump tool refuses damaged copies with a message and status 1.
+data = open(image, "rb").read()
+with tempfile.TemporaryDirectory() as tmp:
+    for label, blob, msg in (
+            ("truncated", data[:-1], "total_file_size"),
+            ("bad CRC", data[:40] + bytes([data[40] ^ 1]) + data[41:],
+             "checksum"),
+            ("empty", b"", "shorter than the fixed header")):
+        bad = os.path.join(tmp, "bad.igvm")
+        open(bad, "wb").write(blob)
+        r = run(tool, "dump", bad)
+        case("dump refuses a %s image" % label,
+             r.returncode == 1 and msg in r.stderr and not r.stdout,
+             r.stderr.strip())
+
 print("1..%d" % len(results))
 for i, (name, ok, why) in enumerate(results, 1):
     print("%sok %d - %s" % ("" if ok else "not ", i, name))
