@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""vTPM benchmark, side by side in one run on one machine:
+  1. vtpm_cmd: the freestanding engine (no-asm OpenSSL), in process;
+  2. Debian's hosted libtpms.so.0 (system OpenSSL with assembly), in process,
+     driven by the same benchmark code (bench/vtpm/hosted.c);
+  3. Debian's swtpm driven by tpm2-tools (one tool run per command: what a
+     user of the tools sees, process start-up included).
+Prints medians and the library size; judges nothing (targets are printed
+next to the figures, for the reader).
+usage: bench_vtpm.py VTPM_FS HOSTED LIBVTPM_O FS_OBJS_DIR [N]"""
+
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+CMDS = ["GetRandom(32)", "PCR_Extend", "CreatePrimary-ECC-P256",
+        "CreatePrimary-RSA-2048"]
+
+
+def parse_bench(out):
+    res = {}
+    for line in out.splitlines():
+        m = re.match(r"bench (\S+) n=(\d+) median_ns=(\d+) min_ns=(\d+) "
+                     r"max_ns=(\d+)", line)
+        if m:
+            res[m.group(1)] = (int(m.group(2)), int(m.group(3)) / 1e6,
+                               int(m.group(4)) / 1e6, int(m.group(5)) / 1e6)
+    return res
+
+
+def size_of(path):
+    out = subprocess.run(["size", path], capture_output=True, text=True,
+                         check=True).stdout.splitlines()[-1].split()
+    return int(out[0]), int(out[1]), int(out[2])
+
+
+def free_port_pair():
+    for _ in range(50):
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        s.close()
+        try:
+            t = socket.socket()
+            t.bind(("127.0.0.1", port + 1))
+            t.close()
+            return port
+        except OSError:
+            continue
+    raise RuntimeError("no free port pair")
+
+
+def bench_swtpm(runs):
+    if not shutil.which("swtpm") or not shutil.which("tpm2_getrandom"):
+        print("# swtpm or tpm2-tools missing: no swtpm column")
+        return {}
+    state = tempfile.mkdtemp(prefix="vtpm-bench-swtpm-")
+    port = free_port_pair()
+    proc = subprocess.Popen(
+        ["swtpm", "socket", "--tpm2", "--tpmstate", "dir=" + state,
+         "--server", "type=tcp,port=%d,bindaddr=127.0.0.1" % port,
+         "--ctrl", "type=tcp,port=%d,bindaddr=127.0.0.1" % (port + 1),
+         "--flags", "not-need-init,startup-clear"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = dict(os.environ, TPM2TOOLS_TCTI="swtpm:host=127.0.0.1,port=%d" % port)
+    res = {}
+    try:
+        for _ in range(100):  # wait for the server socket
+            try:
+                socket.create_connection(("127.0.0.1", port), 0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+
+        def run(args):
+            t0 = time.perf_counter()
+            subprocess.run(args, env=env, cwd=state, check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            return (time.perf_counter() - t0) * 1e3
+
+        tools = {
+            "GetRandom(32)": ["tpm2_getrandom", "-o", "r.bin", "32"],
+            "PCR_Extend": ["tpm2_pcrextend", "16:sha256=" + "ab" * 32],
+            "CreatePrimary-ECC-P256": ["tpm2_createek", "-G", "ecc", "-c",
+                                       "ek.ctx"],
+            "CreatePrimary-RSA-2048": ["tpm2_createek", "-G", "rsa", "-c",
+                                       "ek.ctx"],
+        }
+        for name, args in tools.items():
+            n = runs * 2 if name.startswith(("Get", "PCR")) else runs
+            samples = []
+            for _ in range(n):
+                samples.append(run(args))
+                if "ek.ctx" in args:
+                    run(["tpm2_flushcontext", "-t"])
+            res[name] = (n, statistics.median(samples), min(samples),
+                         max(samples))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        shutil.rmtree(state, ignore_errors=True)
+    return res
+
+
+def main():
+    vtpm_fs, hosted, libvtpm_o, fs_objs = sys.argv[1:5]
+    runs = int(sys.argv[5]) if len(sys.argv) > 5 else 10
+    out = subprocess.run([vtpm_fs, "bench", str(runs)], capture_output=True,
+                         text=True, timeout=600)
+    vt = parse_bench(out.stdout)
+    heap = re.search(r"# heap peak (\d+)", out.stdout)
+    ho = {}
+    if os.path.exists(hosted):
+        with tempfile.TemporaryDirectory() as d:
+            r = subprocess.run([hosted, str(runs)], capture_output=True,
+                               text=True, timeout=600,
+                               env=dict(os.environ, TPM_PATH=d))
+            ho = parse_bench(r.stdout)
+    sw = bench_swtpm(runs)
+
+    def cell(res, name):
+        return "%9.3f" % res[name][1] if name in res else "%9s" % "-"
+
+    print("vTPM latency, median ms (n = runs; lower is better)")
+    print("| command                  | vtpm_cmd | hosted libtpms | "
+          "swtpm+tpm2-tools | swtpm/vtpm | vtpm/hosted |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name in CMDS:
+        r1 = ("%.0fx" % (sw[name][1] / vt[name][1])
+              if name in sw and name in vt else "-")
+        r2 = ("%.2fx" % (vt[name][1] / ho[name][1])
+              if name in ho and name in vt else "-")
+        print("| %-24s | %s | %s | %s | %10s | %11s |" % (
+            name, cell(vt, name), cell(ho, name), cell(sw, name), r1, r2))
+    for name in CMDS:
+        if name in vt:
+            print("# vtpm %s: n=%d min %.3f max %.3f ms" % (
+                name, vt[name][0], vt[name][2], vt[name][3]))
+    if "vtpm_init" in vt:
+        print("# vtpm_init (manufacture + Startup + RNG self-test): %.1f ms"
+              % vt["vtpm_init"][1])
+    if heap:
+        print("# vtpm heap peak: %d KB" % (int(heap.group(1)) // 1024))
+
+    t, d, b = size_of(libvtpm_o)
+    ft, fd, fb = size_of(vtpm_fs)
+    test_text = 0
+    for root, _, files in os.walk(fs_objs):
+        for f in files:
+            if f.endswith(".o"):
+                test_text += size_of(os.path.join(root, f))[0]
+    print("vTPM size (bytes): libvtpm.o before --gc-sections text=%d data=%d "
+          "bss=%d" % (t, d, b))
+    print("vTPM size (bytes): linked (vtpm-fs minus its %d B of test code) "
+          "text=%d data=%d bss=%d (bss includes the %d KB heap arena)" % (
+              test_text, ft - test_text, fd, fb, 3072))
+    print("targets: small commands >= 5x faster than swtpm+tools; RSA "
+          "CreatePrimary <= 1.5x hosted libtpms; text <= 1.8 MB (1887437 B)")
+    return 0 if vt else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

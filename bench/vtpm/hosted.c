@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The vTPM benchmark driver (tests/unit/vtpm/fs/bench.c, unchanged) on
+ * Debian's hosted libtpms.so.0, which uses the system's OpenSSL with its
+ * assembly: the same commands, timed the same way, so the figures compare
+ * engine to engine. libtpms keeps its NV in files under $TPM_PATH.
+ */
+#include <inttypes.h>
+#include <libtpms/tpm_error.h>
+#include <libtpms/tpm_library.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <vtpm/vtpm.h>
+
+#include "sys.h"
+
+static unsigned char *resp_buf;
+static uint32_t resp_buf_size;
+
+int32_t vtpm_cmd(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_cap)
+{
+	static unsigned char cmd[VTPM_BUFFER_MAX];
+	uint32_t resp_len = 0;
+
+	if (in_len > sizeof(cmd)) {
+		return VTPM_E_PARAM;
+	}
+	memcpy(cmd, in, in_len);
+	if (TPMLIB_Process(&resp_buf, &resp_len, &resp_buf_size, cmd,
+			   (uint32_t)in_len) != TPM_SUCCESS) {
+		return VTPM_E_TPM;
+	}
+	if (resp_len > out_cap) {
+		return VTPM_E_NOSPACE;
+	}
+	memcpy(out, resp_buf, resp_len);
+	return (int32_t)resp_len;
+}
+
+int vtpm_init(const uint8_t *state, size_t state_len, bool resume)
+{
+	static const uint8_t startup[12] = {0x80, 0x01, 0, 0,    0, 12,
+					    0,    0,    1, 0x44, 0, 0};
+	uint8_t resp[64];
+
+	(void)state;
+	(void)state_len;
+	(void)resume;
+	if (TPMLIB_ChooseTPMVersion(TPMLIB_TPM_VERSION_2) != TPM_SUCCESS ||
+	    TPMLIB_MainInit() != TPM_SUCCESS) {
+		return VTPM_E_INIT;
+	}
+	return vtpm_cmd(startup, sizeof(startup), resp, sizeof(resp)) == 10 &&
+			       resp[6] == 0 && resp[7] == 0 && resp[8] == 0 &&
+			       resp[9] == 0
+		       ? VTPM_OK
+		       : VTPM_E_INIT;
+}
+
+size_t vtpm_heap_peak(void)
+{
+	return 0; /* not measured for the hosted library */
+}
+
+uint64_t sys_monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+void out_str(const char *s)
+{
+	fputs(s, stdout);
+}
+
+void out_u64(uint64_t v)
+{
+	printf("%" PRIu64, v);
+}
+
+int main(int argc, char **argv)
+{
+	int rc = bench_main(argc > 1 ? atoi(argv[1]) : 20);
+	fflush(stdout);
+	return rc;
+}
