@@ -205,6 +205,7 @@ static bool load_firmware(struct cfg *cfg, struct cfg_section *s,
 	struct cfg_key *file = cfg_get(s, "file");
 	struct cfg_key *pin = cfg_get(s, "sha256");
 	struct cfg_key *place = cfg_get(s, "placement");
+	struct cfg_key *meta = cfg_get(s, "metadata");
 	uint8_t *data = NULL;
 	size_t len = 0;
 
@@ -220,6 +221,16 @@ static bool load_firmware(struct cfg *cfg, struct cfg_section *s,
 			  file->value, len);
 		free(data);
 		return false;
+	}
+	if (meta) {
+		bool want = false;
+
+		if (!cfg_bool(cfg, meta, &want) ||
+		    (want &&
+		     !ovmf_parse(cfg, meta->line, data, len, &r->meta))) {
+			free(data);
+			return false;
+		}
 	}
 	if (pin) {
 		uint8_t want[32], got[32];
@@ -496,6 +507,52 @@ static bool parse_guest(struct layout *l, struct cfg *cfg,
 	       opt_u64(cfg, s, "caa_gpa", &l->guest_caa);
 }
 
+/*
+ * A firmware payload's SEV metadata says where it wants its secrets and
+ * CPUID copies and its calling area; [guest] may repeat but not contradict.
+ */
+static bool apply_firmware_meta(struct layout *l, struct cfg *cfg)
+{
+	for (size_t i = 0; i < l->region_count; i++) {
+		const struct region *r = &l->regions[i];
+		const uint64_t have[3] = {r->meta.secrets, r->meta.cpuid,
+					  r->meta.caa};
+		uint64_t *set[3] = {&l->guest_secrets, &l->guest_cpuid,
+				    &l->guest_caa};
+		static const char *const names[3] = {"secrets_gpa", "cpuid_gpa",
+						     "caa_gpa"};
+
+		if (!r->meta.found || !r->payload) {
+			continue;
+		}
+		for (size_t k = 0; k < 3; k++) {
+			if (have[k] == 0 && *set[k] == 0) {
+				cfg_error(cfg, r->line,
+					  "firmware '%s' metadata has no %s; "
+					  "give it in [guest]",
+					  r->name, names[k]);
+				return false;
+			}
+			if (have[k] != 0 && *set[k] != 0 &&
+			    *set[k] != have[k]) {
+				cfg_error(cfg, l->guest_line,
+					  "[guest] %s 0x%llx contradicts "
+					  "firmware "
+					  "'%s' metadata (0x%llx)",
+					  names[k], (unsigned long long)*set[k],
+					  r->name, (unsigned long long)have[k]);
+				return false;
+			}
+			if (*set[k] == 0) {
+				*set[k] = have[k];
+				l->guest_line =
+					l->guest_line ? l->guest_line : r->line;
+			}
+		}
+	}
+	return true;
+}
+
 static struct cfg_section *single(struct cfg *cfg, const char *kind)
 {
 	struct cfg_section *found = NULL;
@@ -561,6 +618,7 @@ bool layout_load(struct layout *l, struct cfg *cfg)
 	}
 	ok = ok && parse_vmsa(l, cfg, vmsa);
 	ok = ok && (!guest || parse_guest(l, cfg, guest));
+	ok = ok && apply_firmware_meta(l, cfg);
 	for (size_t i = 0; ok && i < cfg->section_count; i++) {
 		ok = cfg_check_unused(cfg, &cfg->sections[i]);
 	}

@@ -37,6 +37,13 @@ struct memory {
 	bool required;
 };
 
+/* What OVMF's SEV metadata says (igvm.md §4.2); ovmf.c. */
+struct ovmf_meta {
+	bool found;
+	uint64_t secrets, cpuid, caa; /* 0 = not described */
+	uint64_t mem_pages;           /* pages OVMF expects pre-validated */
+};
+
 struct region {
 	const char *name;
 	int line;
@@ -45,6 +52,7 @@ struct region {
 	uint8_t *image;     /* size bytes for ELF/FIRMWARE, else NULL */
 	uint64_t entry;     /* ELF entry point */
 	bool payload;
+	struct ovmf_meta meta; /* firmware with metadata = yes */
 };
 
 #define PARAM_NONE UINT32_MAX
@@ -104,6 +112,10 @@ const struct region *layout_find(const struct layout *l, enum region_kind kind);
  */
 bool layout_emit(const struct layout *l, struct cfg *cfg, uint8_t **file,
 		 size_t *len, FILE *map);
+
+/** Parse OVMF's footer table and SEV metadata; ovmf.c. */
+bool ovmf_parse(struct cfg *cfg, int line, const uint8_t *fw, size_t len,
+		struct ovmf_meta *out);
 
 /** Load an ELF64 x86-64 executable's PT_LOAD segments; elf.c. */
 bool elf_load(struct cfg *cfg, int line, const uint8_t *data, size_t len,

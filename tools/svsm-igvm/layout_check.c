@@ -248,6 +248,27 @@ static bool check_pool(const struct layout *l, struct cfg *cfg)
 	return true;
 }
 
+/* Memory ranges must be disjoint, or "inside a range" is ambiguous. */
+static bool check_memory(const struct layout *l, struct cfg *cfg)
+{
+	for (size_t i = 0; i < l->memory_count; i++) {
+		for (size_t j = 0; j < i; j++) {
+			const struct memory *a = &l->memory[j];
+			const struct memory *b = &l->memory[i];
+
+			if (b->gpa < a->gpa + a->size &&
+			    a->gpa < b->gpa + b->size) {
+				cfg_error(cfg, b->line,
+					  "memory '%s' overlaps memory '%s' "
+					  "(line %d)",
+					  b->name, a->name, a->line);
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
 bool layout_check(const struct layout *l, struct cfg *cfg)
 {
 	struct span spans[LAYOUT_MAX_REGIONS + LAYOUT_MAX_PARAMS + 4];
@@ -257,8 +278,9 @@ bool layout_check(const struct layout *l, struct cfg *cfg)
 						   "caa_gpa"};
 	size_t n = 0;
 
-	if (!check_unique(l, cfg) || !check_params(l, cfg) ||
-	    !check_vmsa(l, cfg) || !check_pool(l, cfg)) {
+	if (!check_memory(l, cfg) || !check_unique(l, cfg) ||
+	    !check_params(l, cfg) || !check_vmsa(l, cfg) ||
+	    !check_pool(l, cfg)) {
 		return false;
 	}
 	for (size_t i = 0; i < l->region_count; i++) {

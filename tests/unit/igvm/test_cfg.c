@@ -16,6 +16,7 @@
 
 static char dir[64];
 static char svsm_path[128], guest_path[128], fw_path[128], junk_path[128];
+static char ovmf_path[128];
 static char fw_sha[65];
 
 static const char base_cfg[] =
@@ -99,6 +100,47 @@ static void write_elf(const char *path, uint64_t base)
 	igvm_host_write_file(path, img, sizeof(img));
 }
 
+static void put_u32(uint8_t *p, uint32_t v)
+{
+	memcpy(p, &v, 4);
+}
+
+/*
+ * An 8 KiB stand-in for OVMF: a GUID footer table whose only entry points
+ * at an "ASEV" SEV metadata block (igvm.md §4.2) with SECRETS 0x80D000,
+ * CPUID 0x80E000 and SVSM_CAA 0x80F000.
+ */
+static void write_ovmf(const char *path)
+{
+	static const uint8_t footer[16] = {0xde, 0x82, 0xb5, 0x96, 0xb2, 0x1f,
+					   0xf7, 0x45, 0xba, 0xea, 0xa3, 0x66,
+					   0xc5, 0x5a, 0x08, 0x2d};
+	static const uint8_t meta[16] = {0x66, 0x65, 0x88, 0xdc, 0x4a, 0x98,
+					 0x98, 0x47, 0xa7, 0x5e, 0x55, 0x85,
+					 0xa7, 0xbf, 0x67, 0xcc};
+	const uint32_t desc[3][3] = {{0x80D000, 0x1000, 2},
+				     {0x80E000, 0x1000, 3},
+				     {0x80F000, 0x1000, 4}};
+	uint8_t fw[8192] = {0};
+	size_t n = sizeof(fw);
+
+	memcpy(fw + n - 0x30, footer, 16);
+	fw[n - 0x32] = 40; /* table: 22-byte entry + 18-byte footer */
+	memcpy(fw + n - 0x42, meta, 16);
+	fw[n - 0x44] = 22;
+	put_u32(fw + n - 0x48, (uint32_t)(n - 0x100)); /* metadata at 0x100 */
+	memcpy(fw + 0x100, "ASEV", 4);
+	put_u32(fw + 0x104, 16 + 3 * 12);
+	put_u32(fw + 0x108, 1);
+	put_u32(fw + 0x10c, 3);
+	for (int i = 0; i < 3; i++) {
+		for (int j = 0; j < 3; j++) {
+			put_u32(fw + 0x110 + 12 * i + 4 * j, desc[i][j]);
+		}
+	}
+	igvm_host_write_file(path, fw, sizeof(fw));
+}
+
 static void setup(void)
 {
 	uint8_t fw[8192], h[32];
@@ -111,6 +153,8 @@ static void setup(void)
 	snprintf(guest_path, sizeof(guest_path), "%s/guest.elf", dir);
 	snprintf(fw_path, sizeof(fw_path), "%s/fw.fd", dir);
 	snprintf(junk_path, sizeof(junk_path), "%s/junk", dir);
+	snprintf(ovmf_path, sizeof(ovmf_path), "%s/ovmf.fd", dir);
+	write_ovmf(ovmf_path);
 	write_elf(svsm_path, 0x08000000);
 	write_elf(guest_path, 0x01000000);
 	for (size_t i = 0; i < sizeof(fw); i++) {
@@ -128,6 +172,7 @@ static void cleanup(void)
 	unlink(guest_path);
 	unlink(fw_path);
 	unlink(junk_path);
+	unlink(ovmf_path);
 	rmdir(dir);
 }
 
@@ -171,14 +216,15 @@ static void run(const char *text, struct result *r)
 	const struct cfg_var vars[] = {{"svsm", svsm_path},
 				       {"guest", guest_path},
 				       {"fw", fw_path},
-				       {"junk", junk_path}};
+				       {"junk", junk_path},
+				       {"ovmf", ovmf_path}};
 	static struct layout l;
 	struct cfg cfg;
 	FILE *map;
 
 	memset(r, 0, sizeof(*r));
 	map = fmemopen(r->map, sizeof(r->map) - 1, "w");
-	r->ok = cfg_parse(&cfg, "t.cfg", text, vars, 4) &&
+	r->ok = cfg_parse(&cfg, "t.cfg", text, vars, 5) &&
 		layout_load(&l, &cfg) &&
 		layout_emit(&l, &cfg, &r->file, &r->len, map);
 	fclose(map);
@@ -475,6 +521,8 @@ TAP_CASE(refuse_overlap)
 
 TAP_CASE(refuse_outside_memory)
 {
+	expect_refusal("size = 64M", "size = 129M", "[memory svsm]",
+		       "memory 'svsm' overlaps memory 'low'");
 	expect_refusal("gpa = 0x08F01000", "gpa = 0x09000000",
 		       "[region secrets]", "is not inside any [memory] range");
 	expect_refusal("gpa = 0x08FFF000", "gpa = 0x09001000", "[vmsa bsp]",
@@ -560,6 +608,73 @@ TAP_CASE(refuse_region_rules)
 		       "platform must be sev-snp");
 }
 
+/* base_cfg with OVMF (firmware + metadata) as the payload, no [guest]. */
+static char *ovmf_cfg(const char *guest)
+{
+	char *a = edit(base_cfg, "[region payload]\n",
+		       "[memory flash]\ngpa = 0xFFE00000\nsize = 2M\n"
+		       "[region payload]\n");
+	char *b = edit(a, "kind = elf\nfile = ${guest}\n",
+		       "kind = firmware\nfile = ${ovmf}\n"
+		       "placement = end-at-4g\nmetadata = yes\n");
+	char *c = edit(b,
+		       "[guest]\nsecrets_gpa = 0x00FFD000\ncpuid_gpa = "
+		       "0x00FFE000\ncaa_gpa = 0x00FFF000\n",
+		       guest);
+
+	free(a);
+	free(b);
+	return c;
+}
+
+TAP_CASE(ovmf_metadata_fills_guest_pages)
+{
+	char *text = ovmf_cfg("");
+	struct svsm_layout_boot_params bp;
+	struct result r;
+	uint16_t type;
+	const uint8_t *p;
+
+	run(text, &r);
+	CHECK_TRUE(r.ok);
+	if (r.ok) {
+		CHECK_EQ(igvm_parse(r.file, r.len, &pf), IGVM_OK);
+		p = page_at(&pf, 0x08F00000, &type);
+		CHECK_TRUE(p != NULL);
+		if (p) {
+			memcpy(&bp, p, sizeof(bp));
+			CHECK_EQ(bp.guest_secrets_gpa, 0x80D000);
+			CHECK_EQ(bp.guest_cpuid_gpa, 0x80E000);
+			CHECK_EQ(bp.guest_caa_gpa, 0x80F000);
+			CHECK_EQ(bp.payload_mode, SVSM_LAYOUT_PAYLOAD_RESET);
+			CHECK_EQ(bp.payload_entry, 0xFFFFFFF0);
+			CHECK_EQ(bp.payload_base, 0xFFFFE000);
+		}
+	} else {
+		printf("# %s\n", r.error);
+	}
+	free(r.file);
+	free(text);
+}
+
+TAP_CASE(refuse_ovmf_metadata_problems)
+{
+	char *text = ovmf_cfg("[guest]\ncaa_gpa = 0x00FFF000\n");
+	char *plain;
+	struct result r;
+
+	run(text, &r);
+	CHECK_TRUE(!r.ok && strstr(r.error, "contradicts firmware"));
+	CHECK_TRUE(strncmp(r.error, "t.cfg:", 6) == 0);
+	free(r.file);
+	plain = edit(text, "${ovmf}", "${fw}");
+	run(plain, &r);
+	CHECK_TRUE(!r.ok && strstr(r.error, "no OVMF GUID table"));
+	free(r.file);
+	free(plain);
+	free(text);
+}
+
 int main(void)
 {
 	static const struct tap_case cases[] = {
@@ -582,6 +697,8 @@ int main(void)
 		TAP_ENTRY(refuse_params),
 		TAP_ENTRY(refuse_firmware_hash_mismatch),
 		TAP_ENTRY(refuse_region_rules),
+		TAP_ENTRY(ovmf_metadata_fills_guest_pages),
+		TAP_ENTRY(refuse_ovmf_metadata_problems),
 	};
 	int rc;
 
