@@ -156,7 +156,10 @@ static void save_to_vmsa(struct machine *m, unsigned vmpl)
 	v->guest_exit_code = SVM_EXIT_VMGEXIT;
 	v->guest_exit_info_1 = 0;
 	v->guest_exit_info_2 = 0;
+	/* XSAVE saves only what XCR0 enables, and SSE state is live even
+	 * with the guest's XCR0 = x87: save everything snpemu supports. */
 	c->xcr0 = xgetbv0();
+	xsetbv0(svm_xcr0_mask());
 	xsave_all(c->xsave);
 	v->xcr0 = c->xcr0;
 }
@@ -191,8 +194,9 @@ static void load_from_vmsa(struct machine *m, unsigned vmpl)
 		xcr0 &= ~UINT64_C(4);
 	}
 	c->xcr0 = xcr0;
-	xsetbv0(c->xcr0);
+	xsetbv0(svm_xcr0_mask());
 	xrstor_all(c->xsave);
+	xsetbv0(c->xcr0);
 	c->vmcb->c.tlb_ctl = VMCB_TLB_FLUSH_ALL;
 }
 

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The snpemu test payload: shared declarations of its VMPL0 C code and its
+ * assembly (entry.S, including the whole VMPL2 program).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define CBIT (UINT64_C(1) << 47)
+#define SHARED_ALIAS UINT64_C(0x40000000) /* VA = GPA + 1 GiB, no C-bit */
+#define MMIO_VA_BASE UINT64_C(0xc0000000) /* VA = GPA, no C-bit */
+
+/* Exception frame as entry.S hands it to payload_exception(). */
+struct xframe {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, err, rip, cs, rflags, rsp, ss;
+};
+
+/* What the VMPL2 program records (.vmpl2_data, read back by VMPL0). */
+struct v2_results {
+	uint64_t mode;      /* in: 0 tests, 1 attack, 2 bench */
+	uint64_t ghcb_gpa;  /* in: VMPL2's GHCB (shared page) */
+	uint64_t attack_va; /* in: a VMPL0-only address to read */
+	uint64_t vc_code;   /* #VC error code seen at VMPL2 */
+	uint64_t gp_count;  /* #GP at VMPL2 (PVALIDATE) */
+	uint64_t reg_gpa_resp;
+	uint64_t call_rax, call_rcx; /* registers after the first call */
+	uint64_t r12, r13;
+	uint64_t xmm0;
+	uint64_t rmpadjust_up, rmpadjust_self, rmpadjust_down;
+	uint64_t done;
+};
+
+extern struct v2_results v2_results;
+extern uint8_t __v2_text_start[], __v2_text_end[], __pt_start[], __pt_end[],
+	__v2_data_start[], __v2_data_end[];
+extern uint8_t v2_stack_top[], v2_entry[], v2_page[];
+extern uint64_t pml4[], v2_pml4[];
+extern uint64_t gdt[];
+extern uint8_t idt2[];
+extern uint8_t vstub_6[], vstub_13[], vstub_14[], vstub_29[];
+extern uint8_t v2_vc_handler[], v2_gp_handler[];
+
+void payload_main(uint64_t arg);
+void payload_exception(struct xframe *f);
+/* entry.S: VMGEXIT with callee-saved registers and xmm0 set to patterns,
+ * returns a mask of those that changed. */
+uint64_t vmgexit_check_regs(void);
+
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+	__asm__ volatile("wrmsr"
+			 :
+			 : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32))
+			 : "memory");
+}
+
+static inline uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo = 0, hi = 0;
+
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr) : "memory");
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void vmgexit(void)
+{
+	__asm__ volatile(".byte 0xf3, 0x0f, 0x01, 0xd9" ::: "memory");
+}
+
+static inline uint32_t pvalidate(uint64_t va, uint32_t size, uint32_t valid,
+				 bool *cf)
+{
+	uint64_t rc = 0;
+	uint8_t c = 0;
+
+	__asm__ volatile(".byte 0xf2, 0x0f, 0x01, 0xff\n\tsetc %1"
+			 : "=a"(rc), "=qm"(c)
+			 : "a"(va), "c"(size), "d"(valid)
+			 : "memory", "cc");
+	*cf = c != 0;
+	return (uint32_t)rc;
+}
+
+static inline uint32_t rmpadjust(uint64_t va, uint32_t size, uint64_t attrs)
+{
+	uint64_t rc = 0;
+
+	__asm__ volatile(".byte 0xf3, 0x0f, 0x01, 0xfe"
+			 : "=a"(rc)
+			 : "a"(va), "c"(size), "d"(attrs)
+			 : "memory", "cc");
+	return (uint32_t)rc;
+}
+
+static inline uint32_t rmpquery(uint64_t va, uint64_t *rdx, uint64_t *rcx)
+{
+	uint64_t rc = 0;
+
+	__asm__ volatile(".byte 0xf3, 0x0f, 0x01, 0xfd"
+			 : "=a"(rc), "+d"(*rdx), "=c"(*rcx)
+			 : "a"(va)
+			 : "memory", "cc");
+	return (uint32_t)rc;
+}

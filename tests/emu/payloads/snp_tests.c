@@ -1,0 +1,636 @@
+// SPDX-License-Identifier: MIT
+/*
+ * snpemu test payload, VMPL0 part: runs at VMPL0 under snpemu and checks
+ * the SNP machine from the inside, printing TAP to COM1 through GHCB IOIO
+ * (so every line is also a GHCB round trip). The verdict goes to snpemu as
+ * a GHCB termination request with reason set 0xF (emu/payload.h).
+ *
+ * arg (RDI) bits 3:0 select the mode, bits 63:4 a count:
+ *   0  the tests below
+ *   1  the same, but VMPL2 then reads VMPL0 memory: snpemu must stop
+ *   2  benchmark: count SVSM-call-like round trips VMPL0 -> VMPL2 -> VMPL0
+ *   3  benchmark: count bare exits (GHCB HV_FEATURES)
+ */
+#include "lib/compiler.h"
+#include "lib/fmt.h"
+#include "lib/string.h"
+
+#include "svsm/abi/ghcb.h"
+#include "svsm/abi/ghcb_nae.h"
+#include "svsm/abi/snp.h"
+#include "svsm/abi/vmsa.h"
+
+#include "guest.h"
+#include "payload.h"
+
+static uint8_t ghcb0_page[4096] __aligned(4096);
+static uint8_t ghcb2_page[4096] __aligned(4096);
+static uint8_t vmsa2_page[4096] __aligned(4096);
+static uint8_t scratch_page[4096] __aligned(4096);
+static uint8_t shared_page[4096] __aligned(4096);
+static uint8_t idt0[4096] __aligned(4096);
+static volatile uint64_t vmpl0_secret = 0x5ec2e7;
+
+static struct ghcb *ghcb; /* shared-alias view of ghcb0_page */
+static uint64_t ghcb_gpa;
+static unsigned test_no, failures;
+
+/* What the exception handler saw; set vc_skip to step over the insn. */
+static volatile uint64_t exc_count, exc_vector, exc_err, exc_rip, vc_skip;
+static volatile uint64_t revalidate_va; /* #VC 0x404: PVALIDATE and retry */
+
+static uint64_t gpa_of(const void *p)
+{
+	return (uint64_t)(uintptr_t)p;
+}
+
+static void *shared_va(const void *p)
+{
+	return (void *)((uintptr_t)p + SHARED_ALIAS);
+}
+
+static void terminate(uint32_t set, uint32_t code)
+{
+	wrmsr(MSR_GHCB, GHCB_MSR_TERM(set, code));
+	vmgexit();
+	for (;;) {
+		__asm__ volatile("ud2");
+	}
+}
+
+/* ---- GHCB calls ---- */
+
+static void ghcb_set_valid(size_t off)
+{
+	ghcb->valid_bitmap[off / 64] |= (uint8_t)(1u << ((off / 8) % 8));
+}
+
+static void ghcb_prepare(uint64_t code, uint64_t info1, uint64_t info2)
+{
+	memset(ghcb->valid_bitmap, 0, sizeof(ghcb->valid_bitmap));
+	ghcb->sw_exit_code = code;
+	ghcb->sw_exit_info_1 = info1;
+	ghcb->sw_exit_info_2 = info2;
+	ghcb_set_valid(offsetof(struct ghcb, sw_exit_code));
+	ghcb_set_valid(offsetof(struct ghcb, sw_exit_info_1));
+	ghcb_set_valid(offsetof(struct ghcb, sw_exit_info_2));
+	ghcb->protocol_version = 2;
+	ghcb->ghcb_usage = 0;
+}
+
+static bool ghcb_is_valid(size_t off)
+{
+	return (ghcb->valid_bitmap[off / 64] >> ((off / 8) % 8)) & 1;
+}
+
+static uint64_t ghcb_call(uint64_t code, uint64_t info1, uint64_t info2)
+{
+	ghcb_prepare(code, info1, info2);
+	vmgexit();
+	return ghcb->sw_exit_info_1;
+}
+
+static void set_scratch(void)
+{
+	ghcb->sw_scratch = ghcb_gpa + offsetof(struct ghcb, shared_buffer);
+	ghcb_set_valid(offsetof(struct ghcb, sw_scratch));
+}
+
+static void con_write(const char *s, size_t len)
+{
+	while (len > 0) {
+		size_t n = MIN(len, sizeof(ghcb->shared_buffer));
+
+		memcpy(ghcb->shared_buffer, s, n);
+		ghcb_prepare(SVM_EXIT_IOIO,
+			     (UINT64_C(0x3f8) << IOIO_PORT_SHIFT) | IOIO_SZ8 |
+				     IOIO_STR | IOIO_REP,
+			     n);
+		set_scratch();
+		vmgexit();
+		s += n;
+		len -= n;
+	}
+}
+
+static __printf(1, 2) void out(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	int n = 0;
+
+	va_start(ap, fmt);
+	n = fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	con_write(buf, (size_t)MIN(n, (int)sizeof(buf) - 1));
+}
+
+static void report(bool ok, const char *name)
+{
+	test_no++;
+	if (!ok) {
+		failures++;
+	}
+	out("%sok %u - %s\n", ok ? "" : "not ", test_no, name);
+}
+
+#define EXPECT_EQ(a, b)                                                        \
+	do {                                                                   \
+		uint64_t _a = (uint64_t)(a), _b = (uint64_t)(b);               \
+		if (_a != _b) {                                                \
+			out("# %s:%d: %s == %s: 0x%llx != 0x%llx\n", __FILE__, \
+			    __LINE__, #a, #b, (unsigned long long)_a,          \
+			    (unsigned long long)_b);                           \
+			ok = false;                                            \
+		}                                                              \
+	} while (0)
+
+/* ---- exceptions ---- */
+
+void payload_exception(struct xframe *f)
+{
+	bool cf = false;
+
+	exc_count++;
+	exc_vector = f->vector;
+	exc_err = f->err;
+	exc_rip = f->rip;
+	if (f->vector == 29 && f->err == 0x404 && revalidate_va != 0) {
+		/* Linux-style: validate the page, then retry the access. */
+		(void)pvalidate(revalidate_va, 0, 1, &cf);
+		revalidate_va = 0;
+		return;
+	}
+	if (vc_skip == 0) {
+		out("# unexpected exception %llu err 0x%llx at 0x%llx\n",
+		    (unsigned long long)f->vector, (unsigned long long)f->err,
+		    (unsigned long long)f->rip);
+		terminate(EMU_TERM_SET_VERDICT, 3);
+	}
+	f->rip += vc_skip;
+	vc_skip = 0;
+}
+
+static void set_gate(uint8_t *idt, unsigned vec, const void *handler)
+{
+	uint64_t h = (uint64_t)(uintptr_t)handler;
+	uint8_t *g = idt + vec * 16;
+
+	memset(g, 0, 16);
+	g[0] = (uint8_t)h;
+	g[1] = (uint8_t)(h >> 8);
+	g[2] = 0x08; /* selector */
+	g[5] = 0x8e; /* present, DPL0, 64-bit interrupt gate */
+	g[6] = (uint8_t)(h >> 16);
+	g[7] = (uint8_t)(h >> 24);
+	g[8] = (uint8_t)(h >> 32);
+	g[9] = (uint8_t)(h >> 40);
+	g[10] = (uint8_t)(h >> 48);
+	g[11] = (uint8_t)(h >> 56);
+}
+
+static void idt_init(void)
+{
+	struct __packed {
+		uint16_t limit;
+		uint64_t base;
+	} idtr = {4095, (uint64_t)(uintptr_t)idt0};
+
+	set_gate(idt0, 6, vstub_6);
+	set_gate(idt0, 13, vstub_13);
+	set_gate(idt0, 14, vstub_14);
+	set_gate(idt0, 29, vstub_29);
+	__asm__ volatile("lidt %0" : : "m"(idtr));
+}
+
+/* ---- a shared page, the SNP way: rescind, then PSC to shared ---- */
+
+static bool make_shared(void *page)
+{
+	bool cf = false;
+	uint64_t gfn = gpa_of(page) >> 12, resp = 0;
+
+	if (pvalidate((uint64_t)(uintptr_t)page, 0, 0, &cf) != 0) {
+		return false;
+	}
+
+	wrmsr(MSR_GHCB, GHCB_MSR_PSC(gfn, GHCB_MSR_PSC_OP_SHARED));
+	vmgexit();
+	resp = rdmsr(MSR_GHCB);
+	if (ghcb != NULL) {
+		wrmsr(MSR_GHCB, ghcb_gpa);
+	}
+	return resp == GHCB_MSR_PSC_RESP;
+}
+
+static void ghcb_init(void)
+{
+	ghcb_gpa = gpa_of(ghcb0_page);
+	if (!make_shared(ghcb0_page)) {
+		terminate(EMU_TERM_SET_VERDICT, 2);
+	}
+	wrmsr(MSR_GHCB, (ghcb_gpa) | GHCB_MSR_REG_GPA_REQ);
+	vmgexit();
+	if (rdmsr(MSR_GHCB) != (ghcb_gpa | GHCB_MSR_REG_GPA_RESP)) {
+		terminate(EMU_TERM_SET_VERDICT, 2);
+	}
+	wrmsr(MSR_GHCB, ghcb_gpa);
+	ghcb = shared_va(ghcb0_page);
+}
+
+/* ---- tests ---- */
+
+static void t_sev_status(void)
+{
+	bool ok = true;
+
+	EXPECT_EQ(rdmsr(MSR_SEV_STATUS),
+		  SEV_STATUS_SEV | SEV_STATUS_SEV_ES | SEV_STATUS_SNP);
+	report(ok, "SEV_STATUS reads SEV|ES|SNP without a #VC");
+}
+
+static uint64_t msr_proto(uint64_t req)
+{
+	uint64_t resp = 0;
+
+	wrmsr(MSR_GHCB, req);
+	vmgexit();
+	resp = rdmsr(MSR_GHCB);
+	wrmsr(MSR_GHCB, ghcb_gpa);
+	return resp;
+}
+
+static void t_msr_protocol(void)
+{
+	bool ok = true;
+	uint64_t r = msr_proto(GHCB_MSR_SEV_INFO_REQ);
+
+	EXPECT_EQ(r, GHCB_MSR_SEV_INFO(2, 1, 47));
+	r = msr_proto(GHCB_MSR_CPUID(0x8000001f, 0));
+	EXPECT_EQ(r & 0xfff, GHCB_MSR_CPUID_RESP);
+	EXPECT_EQ(
+		(r >> 32) & (CPUID_8000001F_EAX_SNP | CPUID_8000001F_EAX_VMPL),
+		CPUID_8000001F_EAX_SNP | CPUID_8000001F_EAX_VMPL);
+	r = msr_proto(GHCB_MSR_CPUID(0x8000001f, 1));
+	EXPECT_EQ((r >> 32) & 0x3f, 47);
+	EXPECT_EQ((r >> 44) & 0xf, 4);
+	r = msr_proto(GHCB_MSR_HV_FEATURES_REQ);
+	EXPECT_EQ(r & 0xfff, GHCB_MSR_HV_FEATURES_RESP);
+	EXPECT_EQ((r >> 12) & 0x23, 0x23);
+	report(ok, "MSR protocol: SEV info, CPUID 0x8000001F, HV features");
+}
+
+static void t_vc(void)
+{
+	bool ok = true;
+	uint64_t rip = 0, before = exc_count;
+	uint32_t a = 0, b = 0, c = 0, d = 0;
+
+	vc_skip = 2;
+	__asm__ volatile("lea 1f(%%rip), %0\n1: cpuid"
+			 : "=&r"(rip), "=a"(a), "=b"(b), "=c"(c), "=d"(d)
+			 : "a"(0), "c"(0));
+	EXPECT_EQ(exc_vector, 29);
+	EXPECT_EQ(exc_err, SVM_EXIT_CPUID);
+	EXPECT_EQ(exc_rip, rip);
+	vc_skip = 2;
+	__asm__ volatile("inb $0x80, %%al" : "=a"(a) : : "memory");
+	EXPECT_EQ(exc_err, SVM_EXIT_IOIO);
+	vc_skip = 2;
+	(void)rdmsr(0x1b);
+	EXPECT_EQ(exc_err, SVM_EXIT_MSR);
+	vc_skip = 3;
+	__asm__ volatile("movq (%0), %%rax"
+			 :
+			 : "r"(MMIO_VA_BASE + 0x3ed00000)
+			 : "rax", "memory");
+	EXPECT_EQ(exc_err, SVM_EXIT_NPF);
+	vc_skip = 3;
+	__asm__ volatile(".byte 0x0f, 0x01, 0xd9" ::: "memory");
+	EXPECT_EQ(exc_err, SVM_EXIT_VMMCALL);
+	EXPECT_EQ(exc_count - before, 5);
+	report(ok,
+	       "#VC with error code = exit code: CPUID, IOIO, MSR, MMIO, "
+	       "VMMCALL");
+}
+
+static void t_ghcb_nae(void)
+{
+	bool ok = true;
+	uint64_t v = 0;
+
+	ghcb_prepare(SVM_EXIT_CPUID, 0, 0);
+	ghcb->rax = 0x8000001f;
+	ghcb->rcx = 0;
+	ghcb_set_valid(offsetof(struct ghcb, rax));
+	ghcb_set_valid(offsetof(struct ghcb, rcx));
+	vmgexit();
+	EXPECT_EQ(ghcb->sw_exit_info_1, 0);
+	EXPECT_EQ(ghcb_is_valid(offsetof(struct ghcb, rbx)), 1);
+	EXPECT_EQ(ghcb->rax & CPUID_8000001F_EAX_SNP, CPUID_8000001F_EAX_SNP);
+	EXPECT_EQ(ghcb->rbx & 0x3f, 47);
+	/* IOIO in: COM1 LSR, transmitter idle. */
+	ghcb_prepare(
+		SVM_EXIT_IOIO,
+		(UINT64_C(0x3fd) << IOIO_PORT_SHIFT) | IOIO_SZ8 | IOIO_TYPE_IN,
+		0);
+	vmgexit();
+	EXPECT_EQ(ghcb->rax & 0x20, 0x20);
+	/* MSR: APIC base, and #GP for an MSR nobody implements. */
+	ghcb_prepare(SVM_EXIT_MSR, 0, 0);
+	ghcb->rcx = 0x1b;
+	ghcb_set_valid(offsetof(struct ghcb, rcx));
+	vmgexit();
+	EXPECT_EQ(ghcb->sw_exit_info_1, 0);
+	EXPECT_EQ(ghcb->rax & 0xfffff000, 0xfee00000);
+	ghcb_prepare(SVM_EXIT_MSR, 0, 0);
+	ghcb->rcx = 0x12345;
+	ghcb_set_valid(offsetof(struct ghcb, rcx));
+	vmgexit();
+	EXPECT_EQ(ghcb->sw_exit_info_1, GHCB_RESULT_EXCEPTION);
+	EXPECT_EQ(ghcb->sw_exit_info_2, GHCB_EVENT_EXCEPTION(13));
+	/* MMIO read of the HPET capabilities: vendor 0x8086. */
+	ghcb_prepare(SVM_VMGEXIT_MMIO_READ, 0xfed00000, 8);
+	set_scratch();
+	vmgexit();
+	memcpy(&v, ghcb->shared_buffer, 8);
+	EXPECT_EQ(ghcb->sw_exit_info_1, 0);
+	EXPECT_EQ((v >> 16) & 0xffff, 0x8086);
+	/* Missing input and unsupported events are errors, not crashes. */
+	ghcb_prepare(SVM_EXIT_CPUID, 0, 0);
+	vmgexit();
+	EXPECT_EQ(ghcb->sw_exit_info_1, GHCB_RESULT_ERROR);
+	EXPECT_EQ(ghcb->sw_exit_info_2, GHCB_ERR_MISSING_INPUT);
+	EXPECT_EQ(ghcb_call(SVM_VMGEXIT_GUEST_REQUEST, 0, 0),
+		  GHCB_RESULT_ERROR);
+	EXPECT_EQ(ghcb->sw_exit_info_2, GHCB_ERR_INVALID_EVENT);
+	EXPECT_EQ(ghcb_call(SVM_VMGEXIT_HV_FEATURES, 0, 0), 0);
+	EXPECT_EQ(ghcb->sw_exit_info_2 & 0x23, 0x23);
+	/* A scratch area outside the GHCB is refused. */
+	ghcb_prepare(SVM_VMGEXIT_MMIO_READ, 0xfed00000, 8);
+	ghcb->sw_scratch = gpa_of(scratch_page);
+	ghcb_set_valid(offsetof(struct ghcb, sw_scratch));
+	vmgexit();
+	EXPECT_EQ(ghcb->sw_exit_info_2, GHCB_ERR_INVALID_SCRATCH_AREA);
+	report(ok, "GHCB NAE: CPUID, IOIO, MSR (+#GP), MMIO, errors");
+}
+
+static void t_pvalidate(void)
+{
+	bool ok = true, cf = false;
+	uint64_t va = (uint64_t)(uintptr_t)scratch_page;
+	volatile uint64_t *p = (volatile uint64_t *)scratch_page;
+
+	EXPECT_EQ(pvalidate(va, 0, 1, &cf), 0);
+	EXPECT_EQ(cf, 1); /* launch-validated already */
+	EXPECT_EQ(pvalidate(va, 0, 0, &cf), 0);
+	EXPECT_EQ(cf, 0);
+	/* Touching it now: #VC 0x404; the handler validates, we retry. */
+	revalidate_va = va;
+	exc_err = 0;
+	*p = 42;
+	EXPECT_EQ(exc_err, 0x404);
+	EXPECT_EQ(*p, 42);
+	EXPECT_EQ(revalidate_va, 0);
+	EXPECT_EQ(pvalidate(va + 8, 0, 1, &cf), SNP_RC_FAIL_INPUT);
+	EXPECT_EQ(pvalidate(va, 1, 1, &cf), SNP_RC_FAIL_INPUT);
+	EXPECT_EQ(pvalidate(va, 2, 1, &cf), SNP_RC_FAIL_INPUT);
+	/* Through the shared alias (C-bit clear): refused. */
+	EXPECT_EQ(pvalidate((uint64_t)(uintptr_t)shared_va(scratch_page), 0, 1,
+			    &cf),
+		  SNP_RC_FAIL_INPUT);
+	report(ok, "PVALIDATE: validate, rescind, CF=1, #VC 0x404, inputs");
+}
+
+static void t_pvalidate_2m(void)
+{
+	bool ok = true, cf = false;
+	uint64_t gpa = 0x800000; /* 8 MiB: outside the payload */
+	struct ghcb_psc_hdr *h = (void *)ghcb->shared_buffer;
+	uint64_t *ent = (uint64_t *)(h + 1);
+	volatile uint64_t *p = (volatile uint64_t *)(uintptr_t)(gpa + 0x3000);
+
+	/* NAE page-state change: one 2 MiB entry to private. */
+	h->cur_entry = 0;
+	h->end_entry = 0;
+	ent[0] = (gpa >> 12) << 12 | ((uint64_t)GHCB_MSR_PSC_OP_PRIVATE << 52) |
+		 (UINT64_C(1) << 56);
+	ghcb_prepare(SVM_VMGEXIT_PSC, 0, 0);
+	set_scratch();
+	vmgexit();
+	EXPECT_EQ(ghcb->sw_exit_info_2, 0);
+	EXPECT_EQ(h->cur_entry, 1);
+	EXPECT_EQ(pvalidate(gpa + 0x1000, 0, 1, &cf), SNP_RC_FAIL_SIZEMISMATCH);
+	EXPECT_EQ(pvalidate(gpa, 1, 1, &cf), 0);
+	EXPECT_EQ(cf, 0);
+	*p = 0x2b;
+	EXPECT_EQ(*p, 0x2b);
+	EXPECT_EQ(pvalidate(gpa, 1, 1, &cf), 0);
+	EXPECT_EQ(cf, 1);
+	/* 512 separately assigned 4K pages are not a 2 MiB page. */
+	EXPECT_EQ(pvalidate(0x100000, 1, 1, &cf), SNP_RC_FAIL_INPUT);
+	EXPECT_EQ(pvalidate(gpa, 1, 0, &cf), 0);
+	report(ok, "PSC (NAE, 2M) and 2M PVALIDATE; size mismatch");
+}
+
+static void t_rmp_adjust_query(void)
+{
+	bool ok = true;
+	uint64_t va = (uint64_t)(uintptr_t)scratch_page, rdx = 2, rcx = 0;
+
+	EXPECT_EQ(rmpadjust(va, 0, 0 | RMPADJ_RWX), SNP_RC_FAIL_PERMISSION);
+	EXPECT_EQ(rmpadjust(va, 0, 4), SNP_RC_FAIL_INPUT);
+	EXPECT_EQ(rmpadjust(va, 0, 2 | RMPADJ_READ | (1u << 12)),
+		  SNP_RC_FAIL_INPUT);
+	EXPECT_EQ(rmpadjust(va, 0, 2 | RMPADJ_READ), 0);
+	EXPECT_EQ(rmpquery(va, &rdx, &rcx), 0);
+	EXPECT_EQ(rdx, 2 | RMPADJ_READ);
+	EXPECT_EQ(rcx, 0);
+	EXPECT_EQ(rmpadjust(va, 0, 2), 0);
+	rdx = 2;
+	EXPECT_EQ(rmpquery(va, &rdx, &rcx), 0);
+	EXPECT_EQ(rdx, 2);
+	report(ok, "RMPADJUST rules and RMPQUERY");
+}
+
+static void t_psc_msr(void)
+{
+	bool ok = true, cf = false;
+	volatile uint64_t *priv = (volatile uint64_t *)shared_page;
+	volatile uint64_t *shr = shared_va(shared_page);
+
+	EXPECT_EQ(make_shared(shared_page), 1);
+	*shr = 0x5a5a;
+	EXPECT_EQ(*shr, 0x5a5a);
+	EXPECT_EQ(msr_proto(GHCB_MSR_PSC(gpa_of(shared_page) >> 12,
+					 GHCB_MSR_PSC_OP_PRIVATE)),
+		  GHCB_MSR_PSC_RESP);
+	revalidate_va = (uint64_t)(uintptr_t)shared_page;
+	exc_err = 0;
+	(void)*priv;
+	EXPECT_EQ(exc_err, 0x404);
+	EXPECT_EQ(pvalidate((uint64_t)(uintptr_t)shared_page, 0, 1, &cf), 0);
+	EXPECT_EQ(cf, 1);
+	report(ok, "PSC (MSR protocol) shared <-> private");
+}
+
+static void grant(uint8_t *lo, uint8_t *hi, uint64_t perms, bool *ok)
+{
+	for (uint8_t *p = lo; p < hi; p += 4096) {
+		if (rmpadjust((uint64_t)(uintptr_t)p, 0, 2 | perms) != 0) {
+			*ok = false;
+		}
+	}
+}
+
+static uint64_t gdt_base(void)
+{
+	return (uint64_t)(uintptr_t)gdt;
+}
+
+static bool vmpl2_setup(uint64_t mode)
+{
+	struct snp_vmsa *v = (struct snp_vmsa *)vmsa2_page;
+	struct vmsa_seg data = {
+		.selector = 0x10, .attrib = 0x0c93, .limit = 0xffffffff};
+	bool ok = true;
+	uint64_t cr0 = 0, cr4 = 0;
+
+	v2_results.mode = mode;
+	v2_results.ghcb_gpa = gpa_of(ghcb2_page);
+	v2_results.attack_va = (uint64_t)(uintptr_t)&vmpl0_secret;
+	set_gate(idt2, 13, v2_gp_handler);
+	set_gate(idt2, 29, v2_vc_handler);
+	ok = make_shared(ghcb2_page);
+	grant(__v2_text_start, __v2_text_end, RMPADJ_READ | RMPADJ_XS, &ok);
+	grant(__pt_start, __pt_end, RMPADJ_READ, &ok);
+	grant(__v2_data_start, __v2_data_end, RMPADJ_READ | RMPADJ_WRITE, &ok);
+
+	__asm__ volatile("mov %%cr0, %0; mov %%cr4, %1" : "=r"(cr0), "=r"(cr4));
+	memset(v, 0, sizeof(*v));
+	v->cs = (struct vmsa_seg){
+		.selector = 0x08, .attrib = 0x029b, .limit = 0xffffffff};
+	v->ss = v->ds = v->es = v->fs = v->gs = data;
+	v->tr = (struct vmsa_seg){.attrib = 0x008b, .limit = 0x67};
+	v->ldtr = (struct vmsa_seg){.attrib = 0x0082, .limit = 0xffff};
+	v->gdtr = (struct vmsa_seg){.base = gdt_base(), .limit = 23};
+	v->cr0 = cr0;
+	v->cr3 = (uint64_t)(uintptr_t)v2_pml4 | CBIT;
+	v->cr4 = cr4;
+	v->efer = 0x0d00 | VMSA_EFER_SVME;
+	v->rflags = 2;
+	v->rip = (uint64_t)(uintptr_t)v2_entry;
+	v->rsp = (uint64_t)(uintptr_t)v2_stack_top;
+	v->dr6 = 0xffff0ff0;
+	v->dr7 = 0x400;
+	v->g_pat = UINT64_C(0x0007040600070406);
+	v->xcr0 = 1;
+	v->vmpl = 2;
+	v->sev_features = SEV_FEAT_SNP_ACTIVE;
+	/* The VMSA bit, as Linux does it: target VMPL1, no permissions. */
+	if (rmpadjust((uint64_t)(uintptr_t)v, 0, 1 | RMPADJ_VMSA) != 0) {
+		ok = false;
+	}
+	ghcb_prepare(SVM_VMGEXIT_AP_CREATION, SVM_VMGEXIT_AP_CREATE, gpa_of(v));
+	ghcb->rax = SEV_FEAT_SNP_ACTIVE;
+	ghcb_set_valid(offsetof(struct ghcb, rax));
+	vmgexit();
+	if (ghcb->sw_exit_info_1 != 0) {
+		ok = false;
+	}
+	return ok;
+}
+
+static void run_vmpl2_prepare(void)
+{
+	ghcb_prepare(SVM_VMGEXIT_SNP_RUN_VMPL, 2, 0);
+}
+
+static void t_vmpl2(void)
+{
+	struct snp_vmsa *v = (struct snp_vmsa *)vmsa2_page;
+	bool ok = true;
+	uint64_t changed = 0;
+
+	/* RUN_VMPL to a VMPL without a context fails cleanly. */
+	EXPECT_EQ(ghcb_call(SVM_VMGEXIT_SNP_RUN_VMPL, 3, 0), GHCB_RESULT_ERROR);
+	run_vmpl2_prepare();
+	changed = vmgexit_check_regs();
+	EXPECT_EQ(changed, 0);
+	EXPECT_EQ(ghcb->sw_exit_info_1, 0);
+	/* VMPL2 called back: its state is in its VMSA. */
+	EXPECT_EQ(v->guest_exit_code, SVM_EXIT_VMGEXIT);
+	EXPECT_EQ(v->rax, 0x1234);
+	EXPECT_EQ(v->rcx, 0x5678);
+	EXPECT_EQ(v->r12, 0x2c12);
+	EXPECT_EQ(v2_results.vc_code, SVM_EXIT_CPUID);
+	EXPECT_EQ(v2_results.gp_count, 1);
+	EXPECT_EQ(v2_results.reg_gpa_resp,
+		  gpa_of(ghcb2_page) | GHCB_MSR_REG_GPA_RESP);
+	EXPECT_EQ(v2_results.rmpadjust_up, SNP_RC_FAIL_PERMISSION);
+	EXPECT_EQ(v2_results.rmpadjust_self, SNP_RC_FAIL_PERMISSION);
+	EXPECT_EQ(v2_results.rmpadjust_down, 0);
+	/* Answer the "call" through the VMSA, then resume VMPL2. */
+	v->rax = 0;
+	v->rcx = 0xabc;
+	run_vmpl2_prepare();
+	changed = vmgexit_check_regs();
+	EXPECT_EQ(changed, 0);
+	EXPECT_EQ(v2_results.done, 1);
+	EXPECT_EQ(v2_results.call_rax, 0);
+	EXPECT_EQ(v2_results.call_rcx, 0xabc);
+	EXPECT_EQ(v2_results.r12, 0x2c12);
+	EXPECT_EQ(v2_results.r13, 0x2c13);
+	EXPECT_EQ(v2_results.xmm0, UINT64_C(0x2222222222222222));
+	report(ok,
+	       "RUN_VMPL 0 <-> 2: VMSA state, registers and FPU per VMPL, "
+	       "#VC/#GP/RMPADJUST at VMPL2");
+}
+
+static void bench(uint64_t mode, uint64_t count)
+{
+	if (mode == 2) {
+		if (!vmpl2_setup(2)) {
+			terminate(EMU_TERM_SET_VERDICT, 4);
+		}
+		for (uint64_t i = 0; i < count; i++) {
+			run_vmpl2_prepare();
+			vmgexit();
+		}
+	} else {
+		for (uint64_t i = 0; i < count; i++) {
+			ghcb_prepare(SVM_VMGEXIT_HV_FEATURES, 0, 0);
+			vmgexit();
+		}
+	}
+	out("# bench mode %llu: %llu iterations\n", (unsigned long long)mode,
+	    (unsigned long long)count);
+	terminate(EMU_TERM_SET_VERDICT, 0);
+}
+
+void payload_main(uint64_t arg)
+{
+	uint64_t mode = arg & 0xf;
+	bool ok = false;
+
+	idt_init();
+	ghcb_init();
+	if (mode >= 2) {
+		bench(mode, arg >> 4);
+	}
+	out("1..10\n");
+	t_sev_status();
+	t_msr_protocol();
+	t_vc();
+	t_ghcb_nae();
+	t_pvalidate();
+	t_pvalidate_2m();
+	t_rmp_adjust_query();
+	t_psc_msr();
+	ok = vmpl2_setup(mode);
+	report(ok, "VMPL2 set up: grants, VMSA via RMPADJUST, AP creation");
+	if (ok) {
+		t_vmpl2();
+	}
+	terminate(EMU_TERM_SET_VERDICT, failures == 0 ? 0 : 1);
+}

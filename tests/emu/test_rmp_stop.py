@@ -1,0 +1,40 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""snpemu must stop the VM, with a report, when VMPL2 reads VMPL0 memory.
+
+Runs the test payload in attack mode (arg=1): it does the normal VMPL2 set
+up, then VMPL2 reads a VMPL0-only variable. A pass means run-image FAILED
+(the VM was stopped), and the output names the violation, the VMPL, the
+RIP, the GPA (private, C-bit set) and the access kind. Prints TAP.
+"""
+
+import re
+import subprocess
+import sys
+
+run_image, qemu, snpemu, payload = sys.argv[1:5]
+
+cmd = [sys.executable, run_image, "--qemu", qemu, snpemu,
+       "--append", "run=payload arg=1", "--qemu-arg=-initrd " + payload]
+p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                   text=True, timeout=240)
+report = re.search(r"VM stopped: RMP violation: VMPL2 RIP 0x[0-9a-f]+: "
+                   r"read of GPA 0x8000001[0-9a-f]{5} \(private", p.stdout)
+checks = [
+    ("run-image fails: the VM was stopped", p.returncode == 1),
+    ("the report names the RMP violation, VMPL2, RIP, GPA and 'read'",
+     report is not None),
+    ("the stop came after the VMPL0 tests ran", "ok 9 -" in p.stdout),
+    ("snpemu ended through its stop path, not a panic",
+     "panic" not in p.stdout.lower()),
+]
+print("1..%d" % len(checks))
+failed = 0
+for i, (name, ok) in enumerate(checks, 1):
+    if not ok:
+        failed += 1
+    print("%s %d - %s" % ("ok" if ok else "not ok", i, name))
+if failed:
+    for line in p.stdout.splitlines()[-15:]:
+        print("#   " + line)
+sys.exit(1 if failed else 0)
