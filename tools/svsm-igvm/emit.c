@@ -363,16 +363,37 @@ static void write_map(const struct emit *e, FILE *map, const uint8_t *ld)
 		l->profile == IGVM_PROFILE_KVM ? "kvm" : "direct", hex);
 }
 
+static bool build(const struct emit *e, struct cfg *cfg,
+		  const struct igvm_snp_id_block *blk, uint8_t **file,
+		  size_t *len)
+{
+	struct igvm_builder b;
+	bool ok;
+
+	igvm_builder_init(&b);
+	emit_directives(e, &b);
+	if (blk) {
+		igvm_builder_id_block(&b, blk);
+	}
+	ok = igvm_builder_finish(&b, file, len);
+	igvm_builder_free(&b);
+	if (!ok) {
+		cfg_error(cfg, 0,
+			  "IGVM file larger than 4 GiB or out of memory");
+	}
+	return ok;
+}
+
 bool layout_emit(const struct layout *l, struct cfg *cfg, uint8_t **file,
 		 size_t *len, FILE *map)
 {
 	struct emit *e = calloc(1, sizeof(*e));
-	struct igvm_builder b;
 	struct igvm_file *pf = calloc(1, sizeof(*pf));
 	struct igvm_measure_opts o = {.profile = l->profile,
 				      .vcpus = l->vcpus,
 				      .vcpu_sig = l->vcpu_sig};
 	uint8_t scratch[PAGE], ld[48];
+	struct igvm_snp_id_block blk;
 	enum igvm_err err;
 	bool ok = false;
 
@@ -387,19 +408,25 @@ bool layout_emit(const struct layout *l, struct cfg *cfg, uint8_t **file,
 		cfg_error(cfg, 0, "out of memory");
 		goto out;
 	}
-	igvm_builder_init(&b);
-	emit_directives(e, &b);
-	ok = igvm_builder_finish(&b, file, len);
-	igvm_builder_free(&b);
-	if (!ok) {
-		cfg_error(cfg, 0,
-			  "IGVM file larger than 4 GiB or out of memory");
-		goto out;
-	}
+	ok = build(e, cfg, NULL, file, len);
 	/* Our own parser is the self-test of what we just wrote. */
-	err = igvm_parse(*file, *len, pf);
-	if (err == IGVM_OK) {
+	err = ok ? igvm_parse(*file, *len, pf) : IGVM_OK;
+	if (ok && err == IGVM_OK) {
 		err = igvm_measure(pf, igvm_host_sha384, &o, ld);
+	}
+	/*
+	 * The ID block does not change the digest (igvm.md §3.5), so it is
+	 * signed over the digest of the file without it and appended last.
+	 */
+	if (ok && err == IGVM_OK && l->id_block.enabled) {
+		free(*file);
+		*file = NULL;
+		ok = id_block_make(l, cfg, ld, &blk) &&
+		     build(e, cfg, &blk, file, len);
+		err = ok ? igvm_parse(*file, *len, pf) : IGVM_OK;
+	}
+	if (!ok) {
+		goto out;
 	}
 	if (err != IGVM_OK) {
 		cfg_error(cfg, 0,

@@ -553,6 +553,46 @@ static bool apply_firmware_meta(struct layout *l, struct cfg *cfg)
 	return true;
 }
 
+static bool copy_path(struct cfg *cfg, struct cfg_key *k, char *out,
+		      size_t size)
+{
+	if (strlen(k->value) >= size) {
+		cfg_error(cfg, k->line, "%s: path too long", k->key);
+		return false;
+	}
+	strcpy(out, k->value);
+	return true;
+}
+
+static bool parse_id_block(struct layout *l, struct cfg *cfg,
+			   struct cfg_section *s)
+{
+	struct id_block_cfg *c = &l->id_block;
+	struct cfg_key *id = cfg_get(s, "id_key");
+	struct cfg_key *author = cfg_get(s, "author_key");
+	struct cfg_key *fam = cfg_get(s, "family_id");
+	struct cfg_key *img = cfg_get(s, "image_id");
+
+	c->enabled = true;
+	c->line = s->line;
+	if (!id) {
+		cfg_error(cfg, s->line, "[id_block] needs 'id_key'");
+		return false;
+	}
+	if (fam && !parse_hex(fam->value, c->family_id, 16)) {
+		cfg_error(cfg, fam->line, "family_id must be 32 hex digits");
+		return false;
+	}
+	if (img && !parse_hex(img->value, c->image_id, 16)) {
+		cfg_error(cfg, img->line, "image_id must be 32 hex digits");
+		return false;
+	}
+	return copy_path(cfg, id, c->id_key, sizeof(c->id_key)) &&
+	       (!author ||
+		copy_path(cfg, author, c->author_key, sizeof(c->author_key))) &&
+	       opt_u32(cfg, s, "guest_svn", &c->guest_svn);
+}
+
 static struct cfg_section *single(struct cfg *cfg, const char *kind)
 {
 	struct cfg_section *found = NULL;
@@ -577,7 +617,7 @@ static struct cfg_section *single(struct cfg *cfg, const char *kind)
 
 bool layout_load(struct layout *l, struct cfg *cfg)
 {
-	struct cfg_section *image, *vmsa, *guest;
+	struct cfg_section *image, *vmsa, *guest, *id_block;
 	bool ok = true;
 
 	memset(l, 0, sizeof(*l));
@@ -587,7 +627,8 @@ bool layout_load(struct layout *l, struct cfg *cfg)
 
 		if (strcmp(k, "image") && strcmp(k, "memory") &&
 		    strcmp(k, "region") && strcmp(k, "param") &&
-		    strcmp(k, "vmsa") && strcmp(k, "guest")) {
+		    strcmp(k, "vmsa") && strcmp(k, "guest") &&
+		    strcmp(k, "id_block")) {
 			cfg_error(cfg, cfg->sections[i].line,
 				  "unknown section [%s]", k);
 			return false;
@@ -596,6 +637,7 @@ bool layout_load(struct layout *l, struct cfg *cfg)
 	image = single(cfg, "image");
 	vmsa = single(cfg, "vmsa");
 	guest = single(cfg, "guest");
+	id_block = single(cfg, "id_block");
 	if (cfg->failed) {
 		return false;
 	}
@@ -619,6 +661,7 @@ bool layout_load(struct layout *l, struct cfg *cfg)
 	ok = ok && parse_vmsa(l, cfg, vmsa);
 	ok = ok && (!guest || parse_guest(l, cfg, guest));
 	ok = ok && apply_firmware_meta(l, cfg);
+	ok = ok && (!id_block || parse_id_block(l, cfg, id_block));
 	for (size_t i = 0; ok && i < cfg->section_count; i++) {
 		ok = cfg_check_unused(cfg, &cfg->sections[i]);
 	}

@@ -79,6 +79,16 @@ struct vmsa_cfg {
 	const struct region *page_tables;
 };
 
+/* [id_block]: sign an SNP ID block over the predicted digest. */
+struct id_block_cfg {
+	bool enabled;
+	int line;
+	char id_key[256];
+	char author_key[256]; /* "" = no author key */
+	uint8_t family_id[16], image_id[16];
+	uint32_t guest_svn;
+};
+
 struct layout {
 	uint32_t compat_mask;
 	uint8_t highest_vtl;
@@ -94,6 +104,7 @@ struct layout {
 	struct vmsa_cfg vmsa;
 	uint64_t guest_secrets, guest_cpuid, guest_caa; /* 0 = none */
 	int guest_line;
+	struct id_block_cfg id_block;
 };
 
 /** Build and validate the layout from a parsed config. */
@@ -112,6 +123,10 @@ const struct region *layout_find(const struct layout *l, enum region_kind kind);
  */
 bool layout_emit(const struct layout *l, struct cfg *cfg, uint8_t **file,
 		 size_t *len, FILE *map);
+
+/** Build and sign the SNP ID block for digest @ld; id_block.c. */
+bool id_block_make(const struct layout *l, struct cfg *cfg,
+		   const uint8_t ld[48], struct igvm_snp_id_block *blk);
 
 /** Parse OVMF's footer table and SEV metadata; ovmf.c. */
 bool ovmf_parse(struct cfg *cfg, int line, const uint8_t *fw, size_t len,

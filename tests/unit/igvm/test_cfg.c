@@ -5,6 +5,9 @@
  * file:line and its cause (one case per message).
  */
 #include <elf.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <unistd.h>
 
 #include "../tap.h"
@@ -16,7 +19,8 @@
 
 static char dir[64];
 static char svsm_path[128], guest_path[128], fw_path[128], junk_path[128];
-static char ovmf_path[128];
+static char ovmf_path[128], key_path[128], author_path[128], p256_path[128];
+static EVP_PKEY *id_key, *author_key;
 static char fw_sha[65];
 
 static const char base_cfg[] =
@@ -141,6 +145,17 @@ static void write_ovmf(const char *path)
 	igvm_host_write_file(path, fw, sizeof(fw));
 }
 
+static void write_key(const char *path, EVP_PKEY *k)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f || !k ||
+	    !PEM_write_PrivateKey(f, k, NULL, NULL, 0, NULL, NULL)) {
+		abort();
+	}
+	fclose(f);
+}
+
 static void setup(void)
 {
 	uint8_t fw[8192], h[32];
@@ -155,6 +170,19 @@ static void setup(void)
 	snprintf(junk_path, sizeof(junk_path), "%s/junk", dir);
 	snprintf(ovmf_path, sizeof(ovmf_path), "%s/ovmf.fd", dir);
 	write_ovmf(ovmf_path);
+	snprintf(key_path, sizeof(key_path), "%s/id.pem", dir);
+	snprintf(author_path, sizeof(author_path), "%s/author.pem", dir);
+	snprintf(p256_path, sizeof(p256_path), "%s/p256.pem", dir);
+	id_key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384");
+	author_key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384");
+	write_key(key_path, id_key);
+	write_key(author_path, author_key);
+	{
+		EVP_PKEY *p256 = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+
+		write_key(p256_path, p256);
+		EVP_PKEY_free(p256);
+	}
 	write_elf(svsm_path, 0x08000000);
 	write_elf(guest_path, 0x01000000);
 	for (size_t i = 0; i < sizeof(fw); i++) {
@@ -173,6 +201,11 @@ static void cleanup(void)
 	unlink(fw_path);
 	unlink(junk_path);
 	unlink(ovmf_path);
+	unlink(key_path);
+	unlink(author_path);
+	unlink(p256_path);
+	EVP_PKEY_free(id_key);
+	EVP_PKEY_free(author_key);
 	rmdir(dir);
 }
 
@@ -213,18 +246,18 @@ struct result {
 
 static void run(const char *text, struct result *r)
 {
-	const struct cfg_var vars[] = {{"svsm", svsm_path},
-				       {"guest", guest_path},
-				       {"fw", fw_path},
-				       {"junk", junk_path},
-				       {"ovmf", ovmf_path}};
+	const struct cfg_var vars[] = {
+		{"svsm", svsm_path},     {"guest", guest_path},
+		{"fw", fw_path},         {"junk", junk_path},
+		{"ovmf", ovmf_path},     {"key", key_path},
+		{"author", author_path}, {"p256", p256_path}};
 	static struct layout l;
 	struct cfg cfg;
 	FILE *map;
 
 	memset(r, 0, sizeof(*r));
 	map = fmemopen(r->map, sizeof(r->map) - 1, "w");
-	r->ok = cfg_parse(&cfg, "t.cfg", text, vars, 5) &&
+	r->ok = cfg_parse(&cfg, "t.cfg", text, vars, 8) &&
 		layout_load(&l, &cfg) &&
 		layout_emit(&l, &cfg, &r->file, &r->len, map);
 	fclose(map);
@@ -675,6 +708,115 @@ TAP_CASE(refuse_ovmf_metadata_problems)
 	free(text);
 }
 
+/* Verify an SNP signature (LE r/s, LE qx/qy) independently of the tool. */
+static bool verify(EVP_PKEY *k, const struct igvm_snp_id_block_signature *sg,
+		   const void *msg, size_t len)
+{
+	ECDSA_SIG *es = ECDSA_SIG_new();
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	unsigned char *der = NULL;
+	int der_len;
+	bool ok;
+
+	ECDSA_SIG_set0(es, BN_lebin2bn(sg->r_comp, 72, NULL),
+		       BN_lebin2bn(sg->s_comp, 72, NULL));
+	der_len = i2d_ECDSA_SIG(es, &der);
+	ok = der_len > 0 &&
+	     EVP_DigestVerifyInit(ctx, NULL, EVP_sha384(), NULL, k) > 0 &&
+	     EVP_DigestVerify(ctx, der, (size_t)der_len, msg, len) == 1;
+	OPENSSL_free(der);
+	ECDSA_SIG_free(es);
+	EVP_MD_CTX_free(ctx);
+	return ok;
+}
+
+static bool same_pubkey(EVP_PKEY *k,
+			const struct igvm_snp_id_block_public_key *pk)
+{
+	BIGNUM *x = NULL, *y = NULL;
+	uint8_t qx[72], qy[72];
+	bool ok = EVP_PKEY_get_bn_param(k, "qx", &x) &&
+		  EVP_PKEY_get_bn_param(k, "qy", &y) &&
+		  BN_bn2lebinpad(x, qx, 72) == 72 &&
+		  BN_bn2lebinpad(y, qy, 72) == 72 && pk->curve == 2 &&
+		  !memcmp(qx, pk->qx, 72) && !memcmp(qy, pk->qy, 72);
+
+	BN_free(x);
+	BN_free(y);
+	return ok;
+}
+
+TAP_CASE(id_block_signed_over_the_digest)
+{
+	char *text =
+		edit(base_cfg, "[guest]\n",
+		     "[id_block]\nid_key = ${key}\nauthor_key = ${author}\n"
+		     "family_id = 00112233445566778899aabbccddeeff\n"
+		     "guest_svn = 7\n[guest]\n");
+	struct igvm_measure_opts o = {.profile = IGVM_PROFILE_DIRECT};
+	const struct igvm_snp_id_block *blk = NULL;
+	struct igvm_header h;
+	struct igvm_iter it;
+	struct result r;
+	uint8_t ld[48], msg[96] = {0}, pub[0x404] = {0};
+	uint32_t one = 1, svn = 7;
+	uint64_t policy = 0x30000;
+
+	run(text, &r);
+	CHECK_TRUE(r.ok);
+	if (!r.ok) {
+		printf("# %s\n", r.error);
+		free(text);
+		return;
+	}
+	CHECK_EQ(igvm_parse(r.file, r.len, &pf), IGVM_OK);
+	CHECK_EQ(igvm_measure(&pf, igvm_host_sha384, &o, ld), IGVM_OK);
+	igvm_iter_init(&it, &pf, 1);
+	while (igvm_iter_next(&it, &h)) {
+		if (h.type == IGVM_VHT_SNP_ID_BLOCK) {
+			blk = (const struct igvm_snp_id_block *)(const void *)
+				      h.body;
+		}
+	}
+	CHECK_TRUE(blk != NULL);
+	if (blk) {
+		CHECK_EQ(memcmp(blk->ld, ld, 48), 0);
+		CHECK_EQ(blk->author_key_enabled, 1);
+		CHECK_EQ(blk->id_key_algorithm, 1);
+		CHECK_EQ(blk->family_id[15], 0xff);
+		CHECK_TRUE(same_pubkey(id_key, &blk->id_public_key));
+		CHECK_TRUE(same_pubkey(author_key, &blk->author_public_key));
+		memcpy(msg, ld, 48);
+		memcpy(msg + 48, blk->family_id, 16);
+		memcpy(msg + 64, blk->image_id, 16);
+		memcpy(msg + 80, &one, 4);
+		memcpy(msg + 84, &svn, 4);
+		memcpy(msg + 88, &policy, 8);
+		CHECK_TRUE(verify(id_key, &blk->id_key_signature, msg, 96));
+		memcpy(pub, &blk->id_public_key.curve, 4);
+		memcpy(pub + 4, blk->id_public_key.qx, 72);
+		memcpy(pub + 76, blk->id_public_key.qy, 72);
+		CHECK_TRUE(verify(author_key, &blk->author_key_signature, pub,
+				  sizeof(pub)));
+		/* And a tampered message does not verify. */
+		msg[0] ^= 1;
+		CHECK_TRUE(!verify(id_key, &blk->id_key_signature, msg, 96));
+	}
+	free(r.file);
+	free(text);
+}
+
+TAP_CASE(refuse_id_block_problems)
+{
+	expect_refusal("[guest]\n", "[id_block]\nid_key = ${p256}\n[guest]\n",
+		       "[id_block]", "is not an EC P-384 private key");
+	expect_refusal("[guest]\n",
+		       "[id_block]\nid_key = ${key}\nimage_id = 12\n[guest]\n",
+		       "image_id", "image_id must be 32 hex digits");
+	expect_refusal("[guest]\n", "[id_block]\nguest_svn = 1\n[guest]\n",
+		       "[id_block]", "needs 'id_key'");
+}
+
 int main(void)
 {
 	static const struct tap_case cases[] = {
@@ -699,6 +841,8 @@ int main(void)
 		TAP_ENTRY(refuse_region_rules),
 		TAP_ENTRY(ovmf_metadata_fills_guest_pages),
 		TAP_ENTRY(refuse_ovmf_metadata_problems),
+		TAP_ENTRY(id_block_signed_over_the_digest),
+		TAP_ENTRY(refuse_id_block_problems),
 	};
 	int rc;
 
