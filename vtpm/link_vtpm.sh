@@ -15,7 +15,13 @@ set -eu
 out=$1 glue=$2 tpms=$3 crypto=$4 libc=$5 libgcc=$6 exports=$7 hooks=$8
 obj="${out%.a}.o"
 rm -f "$out" "$obj"
-ld -r -o "$obj.tmp" --whole-archive "$glue" --no-whole-archive \
+# --gc-sections with the API as roots: dropping unused sections here,
+# before ld -r merges same-named ones (string literals, constants), keeps
+# the final firmware link as small as linking the archives directly.
+roots=$(sed -e 's/#.*//' -e '/^$/d' -e 's/^/-u /' "$exports")
+# shellcheck disable=SC2086 # one word per -u option
+ld -r --gc-sections $roots -o "$obj.tmp" \
+	--whole-archive "$glue" --no-whole-archive \
 	--defsym=TPM12Interface=DisabledInterface \
 	--start-group "$tpms" "$crypto" "$libc" "$libgcc" --end-group
 objcopy --keep-global-symbols="$exports" "$obj.tmp" "$obj"
