@@ -24,7 +24,10 @@ ld -r --gc-sections $roots -o "$obj.tmp" \
 	--whole-archive "$glue" --no-whole-archive \
 	--defsym=TPM12Interface=DisabledInterface \
 	--start-group "$tpms" "$crypto" "$libc" "$libgcc" --end-group
-objcopy --keep-global-symbols="$exports" "$obj.tmp" "$obj"
+# No unwinding in the firmware (backtraces walk frame pointers): drop the
+# unwind tables libtpms' objects carry (~50 KB).
+objcopy --remove-section=.eh_frame --keep-global-symbols="$exports" \
+	"$obj.tmp" "$obj"
 rm -f "$obj.tmp"
 # The object may import the platform hooks and nothing else.
 got=$(nm -u --format=posix "$obj" | awk '{print $1}' | sort)
