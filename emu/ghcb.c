@@ -79,11 +79,15 @@ void emu_cpuid(const struct vmpl_ctx *c, uint32_t fn, uint32_t sub,
 
 static __noreturn void terminate(struct machine *m, uint32_t set, uint32_t code)
 {
+	uint64_t total = rdtsc() - m->tsc_start;
+
 	con_printf(
 		"snpemu: VMPL%u terminated (reason set %u, code %u) after "
-		"%llu exits, %llu VMPL switches\n",
+		"%llu exits, %llu VMPL switches; exit handling %llu%% of "
+		"TSC time\n",
 		m->cur, set, code, (unsigned long long)m->exits,
-		(unsigned long long)m->vmpl_switches);
+		(unsigned long long)m->vmpl_switches,
+		(unsigned long long)(total ? m->tsc_l1 * 100 / total : 0));
 	if (set == EMU_TERM_SET_VERDICT && code == 0) {
 		emu_exit(EMU_EXIT_OK);
 	}

@@ -206,8 +206,10 @@ void emu_run(struct machine *m)
 	unsigned stale = 0;
 
 	vmpl_enter_first(m);
+	m->tsc_start = rdtsc();
 	for (;;) {
 		struct vmpl_ctx *c = emu_cur(m);
+		uint64_t t0 = 0;
 
 		if (m->tlb_flush) {
 			c->vmcb->c.tlb_ctl = VMCB_TLB_FLUSH_ALL;
@@ -215,8 +217,10 @@ void emu_run(struct machine *m)
 		}
 		svm_vmrun((uint64_t)(uintptr_t)c->vmcb, &c->gprs,
 			  m->host_save_pa);
+		t0 = rdtsc();
 		c->vmcb->c.tlb_ctl = 0;
 		m->exits++;
 		handle_exit(m, &stale);
+		m->tsc_l1 += rdtsc() - t0;
 	}
 }

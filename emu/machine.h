@@ -63,7 +63,8 @@ struct machine {
 	bool tlb_flush; /* nested tables changed since the last VMRUN */
 	uint64_t exits;
 	uint64_t vmpl_switches;
-	uint64_t host_save_pa; /* VMSAVE area for snpemu's own state */
+	uint64_t tsc_start, tsc_l1; /* TSC total, and spent handling exits */
+	uint64_t host_save_pa;      /* VMSAVE area for snpemu's own state */
 };
 
 extern struct machine emu_machine;

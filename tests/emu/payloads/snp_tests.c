@@ -589,6 +589,7 @@ static void t_vmpl2(void)
 
 static void bench(uint64_t mode, uint64_t count)
 {
+	out("1..1\n");
 	if (mode == 2) {
 		if (!vmpl2_setup(2)) {
 			terminate(EMU_TERM_SET_VERDICT, 4);
@@ -603,8 +604,8 @@ static void bench(uint64_t mode, uint64_t count)
 			vmgexit();
 		}
 	}
-	out("# bench mode %llu: %llu iterations\n", (unsigned long long)mode,
-	    (unsigned long long)count);
+	out("ok 1 - bench mode %llu: %llu iterations\n",
+	    (unsigned long long)mode, (unsigned long long)count);
 	terminate(EMU_TERM_SET_VERDICT, 0);
 }
 
