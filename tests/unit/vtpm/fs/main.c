@@ -11,6 +11,35 @@
 
 _Noreturn void fs_start(uint64_t *sp);
 
+/*
+ * Stack high-water mark of a mode: paint STACK_PAINT bytes below our frame
+ * before it runs, find the deepest overwritten byte after. Linux grows the
+ * main stack on demand, so the painted pages need no mapping of their own.
+ */
+#define STACK_PAINT (256u * 1024u)
+#define STACK_PATTERN 0x5a
+
+static __attribute__((noinline)) void paint_stack(uint8_t *top)
+{
+	volatile uint8_t *p = top - STACK_PAINT;
+
+	/* Stop 4 KB short of our own frame, which is in use right now. */
+	for (uint32_t i = 0; i < STACK_PAINT - 4096u; i++) {
+		p[i] = STACK_PATTERN;
+	}
+}
+
+static uint32_t stack_used(uint8_t *top)
+{
+	volatile uint8_t *p = top - STACK_PAINT;
+	uint32_t i = 0;
+
+	while (i < STACK_PAINT - 4096u && p[i] == STACK_PATTERN) {
+		i++;
+	}
+	return STACK_PAINT - i;
+}
+
 static int parse_int(const char *s)
 {
 	int v = 0;
@@ -27,9 +56,15 @@ _Noreturn void fs_start(uint64_t *sp)
 	char **argv = (char **)(sp + 1);
 	int rc = 2;
 
+	uint8_t *top = (uint8_t *)__builtin_frame_address(0);
+
 	sys_setup_fs_canary();
 	if (argc < 2 || fs_strcmp(argv[1], "session") == 0) {
+		paint_stack(top);
 		rc = session_test_main();
+		out_str("# stack peak ");
+		out_u64(stack_used(top));
+		out_str(" bytes (session, including the test's own frames)\n");
 	} else if (fs_strcmp(argv[1], "bench") == 0) {
 		rc = bench_main(argc > 2 ? parse_int(argv[2]) : 20);
 	} else if (fs_strcmp(argv[1], "serve") == 0) {
