@@ -48,6 +48,8 @@ static const char *kind_name(enum region_kind k)
 		[REGION_BOOT_PARAMS] = "boot-params",
 		[REGION_PAGE_TABLES] = "page-tables",
 		[REGION_POOL] = "pool",
+		[REGION_BZIMAGE] = "bzimage",
+		[REGION_DATA] = "data",
 	};
 
 	return names[k];
@@ -201,6 +203,8 @@ static void collect_region(struct emit *e, const struct region *r)
 		switch (r->kind) {
 		case REGION_ELF:
 		case REGION_FIRMWARE:
+		case REGION_BZIMAGE:
+		case REGION_DATA:
 			data = r->image + off;
 			break;
 		case REGION_PAGE_TABLES:

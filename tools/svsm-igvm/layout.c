@@ -312,15 +312,20 @@ static const struct {
 	{"boot-params", REGION_BOOT_PARAMS},
 	{"page-tables", REGION_PAGE_TABLES},
 	{"pool", REGION_POOL},
+	{"bzimage", REGION_BZIMAGE},
 };
 
 /* Identity map of 4 GiB with 2 MiB pages: PML4, PDPT, four PDs. */
 #define PAGE_TABLE_PAGES 6
 
-static bool region_extent(struct cfg *cfg, struct cfg_section *s,
-			  struct region *r)
+static bool region_extent(struct layout *l, struct cfg *cfg,
+			  struct cfg_section *s, struct region *r)
 {
 	switch (r->kind) {
+	case REGION_BZIMAGE:
+		return bzimage_load(l, cfg, s, r);
+	case REGION_DATA:
+		break; /* generated only, never named in a config */
 	case REGION_ELF:
 		return load_elf(cfg, s, r);
 	case REGION_FIRMWARE:
@@ -369,21 +374,24 @@ static bool parse_region(struct layout *l, struct cfg *cfg,
 			break;
 		}
 	}
-	if (i == sizeof(kinds) / sizeof(kinds[0])) {
+	if (i == sizeof(kinds) / sizeof(kinds[0]) ||
+	    kinds[i].kind == REGION_DATA) {
 		cfg_error(cfg, k->line, "unknown region kind '%s'", k->value);
 		return false;
 	}
 	r->kind = kinds[i].kind;
-	if (!region_extent(cfg, s, r)) {
+	if (!region_extent(l, cfg, s, r)) {
 		return false;
 	}
 	k = cfg_get(s, "payload");
 	if (k && !cfg_bool(cfg, k, &r->payload)) {
 		return false;
 	}
-	if (r->payload && r->kind != REGION_ELF && r->kind != REGION_FIRMWARE) {
+	if (r->payload && r->kind != REGION_ELF && r->kind != REGION_FIRMWARE &&
+	    r->kind != REGION_BZIMAGE) {
 		cfg_error(cfg, k->line,
-			  "only elf and firmware regions can be the payload");
+			  "only elf, firmware and bzimage regions can be the "
+			  "payload");
 		return false;
 	}
 	if (r->kind == REGION_FIRMWARE) {
@@ -391,6 +399,9 @@ static bool parse_region(struct layout *l, struct cfg *cfg,
 	}
 	if (!opt_u64(cfg, s, "entry", &r->entry)) {
 		return false;
+	}
+	if (r->span < r->size) {
+		r->span = r->size;
 	}
 	if (!aligned(r->gpa) || !aligned(r->size) || r->size == 0 ||
 	    r->gpa + r->size < r->gpa) {
@@ -672,7 +683,9 @@ void layout_free(struct layout *l)
 {
 	for (size_t i = 0; i < l->region_count; i++) {
 		free(l->regions[i].image);
+		free(l->regions[i].owned_name);
 		l->regions[i].image = NULL;
+		l->regions[i].owned_name = NULL;
 	}
 }
 

@@ -28,6 +28,8 @@ enum region_kind {
 	REGION_BOOT_PARAMS, /* generated svsm_layout_boot_params page */
 	REGION_PAGE_TABLES, /* generated identity map for long64 entry */
 	REGION_POOL,        /* reserved for the SVSM; no pages emitted */
+	REGION_BZIMAGE,     /* Linux protected-mode kernel (bzimage.c) */
+	REGION_DATA,        /* bytes generated from another region */
 };
 
 struct memory {
@@ -48,7 +50,9 @@ struct region {
 	const char *name;
 	int line;
 	enum region_kind kind;
-	uint64_t gpa, size; /* page-aligned extent */
+	uint64_t gpa, size; /* page-aligned extent of the emitted pages */
+	uint64_t span;      /* claimed extent (>= size; bzImage init_size) */
+	char *owned_name;   /* generated sub-region name, freed with it */
 	uint8_t *image;     /* size bytes for ELF/FIRMWARE, else NULL */
 	uint64_t entry;     /* ELF entry point */
 	bool payload;
@@ -131,6 +135,10 @@ bool id_block_make(const struct layout *l, struct cfg *cfg,
 /** Parse OVMF's footer table and SEV metadata; ovmf.c. */
 bool ovmf_parse(struct cfg *cfg, int line, const uint8_t *fw, size_t len,
 		struct ovmf_meta *out);
+
+/** Place a bzImage, its command line, zero page and initrd; bzimage.c. */
+bool bzimage_load(struct layout *l, struct cfg *cfg, struct cfg_section *s,
+		  struct region *r);
 
 /** Load an ELF64 x86-64 executable's PT_LOAD segments; elf.c. */
 bool elf_load(struct cfg *cfg, int line, const uint8_t *data, size_t len,

@@ -286,7 +286,7 @@ bool layout_check(const struct layout *l, struct cfg *cfg)
 	for (size_t i = 0; i < l->region_count; i++) {
 		spans[n++] = (struct span){
 			"region", l->regions[i].name, l->regions[i].line,
-			l->regions[i].gpa, l->regions[i].size};
+			l->regions[i].gpa, l->regions[i].span};
 	}
 	for (size_t i = 0; i < l->param_count; i++) {
 		spans[n++] = (struct span){"param", l->params[i].name,

@@ -20,6 +20,7 @@
 static char dir[64];
 static char svsm_path[128], guest_path[128], fw_path[128], junk_path[128];
 static char ovmf_path[128], key_path[128], author_path[128], p256_path[128];
+static char bz_path[128], initrd_path[128];
 static EVP_PKEY *id_key, *author_key;
 static char fw_sha[65];
 
@@ -145,6 +146,25 @@ static void write_ovmf(const char *path)
 	igvm_host_write_file(path, fw, sizeof(fw));
 }
 
+/* A minimal bzImage: one setup sector, boot protocol 2.15, 6 KiB kernel. */
+static void write_bzimage(const char *path)
+{
+	uint8_t k[0x400 + 0x1800] = {0};
+
+	k[0x1F1] = 1;    /* setup_sects */
+	k[0x200] = 0xEB; /* jmp */
+	k[0x201] = 0x66; /* header ends at 0x268 */
+	memcpy(k + 0x202, "HdrS", 4);
+	put_u32(k + 0x206, 0x020F);
+	k[0x211] = 1; /* LOADED_HIGH */
+	put_u32(k + 0x214, 0x100000);
+	put_u32(k + 0x22C, 0x37FFFFFF); /* initrd_addr_max */
+	put_u32(k + 0x238, 2047);       /* cmdline_size */
+	put_u32(k + 0x260, 0x10000);    /* init_size: 16 pages */
+	memset(k + 0x400, 0x90, 0x1800);
+	igvm_host_write_file(path, k, sizeof(k));
+}
+
 static void write_key(const char *path, EVP_PKEY *k)
 {
 	FILE *f = fopen(path, "w");
@@ -170,6 +190,15 @@ static void setup(void)
 	snprintf(junk_path, sizeof(junk_path), "%s/junk", dir);
 	snprintf(ovmf_path, sizeof(ovmf_path), "%s/ovmf.fd", dir);
 	write_ovmf(ovmf_path);
+	snprintf(bz_path, sizeof(bz_path), "%s/bzImage", dir);
+	snprintf(initrd_path, sizeof(initrd_path), "%s/initrd", dir);
+	write_bzimage(bz_path);
+	{
+		uint8_t rd[5000];
+
+		memset(rd, 0x5A, sizeof(rd));
+		igvm_host_write_file(initrd_path, rd, sizeof(rd));
+	}
 	snprintf(key_path, sizeof(key_path), "%s/id.pem", dir);
 	snprintf(author_path, sizeof(author_path), "%s/author.pem", dir);
 	snprintf(p256_path, sizeof(p256_path), "%s/p256.pem", dir);
@@ -201,6 +230,8 @@ static void cleanup(void)
 	unlink(fw_path);
 	unlink(junk_path);
 	unlink(ovmf_path);
+	unlink(bz_path);
+	unlink(initrd_path);
 	unlink(key_path);
 	unlink(author_path);
 	unlink(p256_path);
@@ -250,14 +281,16 @@ static void run(const char *text, struct result *r)
 		{"svsm", svsm_path},     {"guest", guest_path},
 		{"fw", fw_path},         {"junk", junk_path},
 		{"ovmf", ovmf_path},     {"key", key_path},
-		{"author", author_path}, {"p256", p256_path}};
+		{"author", author_path}, {"p256", p256_path},
+		{"bz", bz_path},         {"initrd", initrd_path}};
 	static struct layout l;
 	struct cfg cfg;
 	FILE *map;
 
 	memset(r, 0, sizeof(*r));
 	map = fmemopen(r->map, sizeof(r->map) - 1, "w");
-	r->ok = cfg_parse(&cfg, "t.cfg", text, vars, 8) &&
+	r->ok = cfg_parse(&cfg, "t.cfg", text, vars,
+			  sizeof(vars) / sizeof(vars[0])) &&
 		layout_load(&l, &cfg) &&
 		layout_emit(&l, &cfg, &r->file, &r->len, map);
 	fclose(map);
@@ -632,7 +665,7 @@ TAP_CASE(refuse_region_rules)
 	expect_refusal("kind = pool", "kind = lake", "lake",
 		       "unknown region kind 'lake'");
 	expect_refusal("kind = pool\n", "kind = pool\npayload = yes\n",
-		       "payload = yes\ngpa", "only elf and firmware");
+		       "payload = yes\ngpa", "only elf, firmware and bzimage");
 	expect_refusal("gpa = 0x08400000", "gpa = 0x08400800", "[region pool]",
 		       "4 KiB-aligned range");
 	expect_refusal("host_profile = direct", "host_profile = tdx",
@@ -817,6 +850,90 @@ TAP_CASE(refuse_id_block_problems)
 		       "[id_block]", "needs 'id_key'");
 }
 
+static char *bz_cfg(void)
+{
+	return edit(base_cfg, "kind = elf\nfile = ${guest}\n",
+		    "kind = bzimage\nfile = ${bz}\ngpa = 0x01000000\n"
+		    "cmdline = console=ttyS0 quiet\ncmdline_gpa = 0x00020000\n"
+		    "zero_page_gpa = 0x00021000\ninitrd = ${initrd}\n"
+		    "initrd_gpa = 0x02000000\n");
+}
+
+TAP_CASE(bzimage_parsed_and_placed)
+{
+	char *text = bz_cfg();
+	struct svsm_layout_boot_params bp;
+	const uint8_t *p;
+	struct result r;
+	uint16_t type;
+	uint32_t v = 0;
+
+	run(text, &r);
+	CHECK_TRUE(r.ok);
+	if (!r.ok) {
+		printf("# %s\n", r.error);
+		free(text);
+		return;
+	}
+	CHECK_EQ(igvm_parse(r.file, r.len, &pf), IGVM_OK);
+	p = page_at(&pf, 0x01000000, &type);
+	CHECK_TRUE(p && p[0] == 0x90 && p[4095] == 0x90);
+	p = page_at(&pf, 0x01001000, &type);
+	CHECK_TRUE(p && p[0x7FF] == 0x90 && p[0x800] == 0);
+	CHECK_TRUE(page_at(&pf, 0x01002000, &type) == NULL && type == 0xffff);
+	p = page_at(&pf, 0x00020000, &type);
+	CHECK_TRUE(p && !strcmp((const char *)p, "console=ttyS0 quiet"));
+	p = page_at(&pf, 0x00021000, &type);
+	CHECK_TRUE(p && !memcmp(p + 0x202, "HdrS", 4) && p[0x210] == 0xFF);
+	if (p) {
+		memcpy(&v, p + 0x228, 4);
+		CHECK_EQ(v, 0x20000);
+		memcpy(&v, p + 0x218, 4);
+		CHECK_EQ(v, 0x2000000);
+		memcpy(&v, p + 0x21C, 4);
+		CHECK_EQ(v, 5000);
+		memcpy(&v, p + 0x214, 4);
+		CHECK_EQ(v, 0x01000000);
+	}
+	p = page_at(&pf, 0x02001000, &type);
+	CHECK_TRUE(p && p[5000 - 4096 - 1] == 0x5A && p[5000 - 4096] == 0);
+	p = page_at(&pf, 0x08F00000, &type);
+	if (p) {
+		memcpy(&bp, p, sizeof(bp));
+		CHECK_EQ(bp.payload_base, 0x01000000);
+		CHECK_EQ(bp.payload_entry, 0x01000000);
+		CHECK_EQ(bp.payload_mode, SVSM_LAYOUT_PAYLOAD_PROT32);
+	}
+	free(r.file);
+	free(text);
+}
+
+TAP_CASE(refuse_bzimage_problems)
+{
+	char *text = bz_cfg();
+	char *bad;
+	struct result r;
+
+	/* init_size (16 pages) is claimed although only 2 are emitted. */
+	bad = edit(text, "caa_gpa = 0x00FFF000", "caa_gpa = 0x0100F000");
+	run(bad, &r);
+	CHECK_TRUE(!r.ok && strstr(r.error, "guest page 'caa_gpa'") &&
+		   strstr(r.error, "overlaps region 'payload'"));
+	free(r.file);
+	free(bad);
+	bad = edit(text, "${bz}", "${junk}");
+	run(bad, &r);
+	CHECK_TRUE(!r.ok && strstr(r.error, "not a bzImage"));
+	free(r.file);
+	free(bad);
+	bad = edit(text, "initrd_gpa = 0x02000000", "initrd_gpa = 0x37FFF000");
+	run(bad, &r);
+	CHECK_TRUE(!r.ok && strstr(r.error, "initrd_addr_max"));
+	free(r.file);
+	free(bad);
+	free(text);
+}
+
 int main(void)
 {
 	static const struct tap_case cases[] = {
@@ -843,6 +960,8 @@ int main(void)
 		TAP_ENTRY(refuse_ovmf_metadata_problems),
 		TAP_ENTRY(id_block_signed_over_the_digest),
 		TAP_ENTRY(refuse_id_block_problems),
+		TAP_ENTRY(bzimage_parsed_and_placed),
+		TAP_ENTRY(refuse_bzimage_problems),
 	};
 	int rc;
 
