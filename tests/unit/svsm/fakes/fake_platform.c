@@ -31,6 +31,28 @@ static int next_rmpadjust_rc = -1;
 static int next_pvalidate_rc = -1;
 static bool vmsa_in_use;
 static uint64_t watch_page = UINT64_MAX;
+/* Pages possibly written since the last reset (for fake_reset_fast). */
+static uint8_t dirty[PAGES];
+
+static void mark_dirty(uint64_t gpa, uint64_t n)
+{
+	for (uint64_t p = gpa >> 12; n != 0 && p <= (gpa + n - 1) >> 12; p++) {
+		dirty[p] = 1;
+	}
+}
+
+static void reset_state(void)
+{
+	memset(rmp, 0, sizeof(rmp));
+	memset(backed_2m, 0, sizeof(backed_2m));
+	memset(&fake_stats, 0, sizeof(fake_stats));
+	fault_page = UINT64_MAX;
+	mutate_gpa = UINT64_MAX;
+	next_rmpadjust_rc = -1;
+	next_pvalidate_rc = -1;
+	vmsa_in_use = false;
+	watch_page = UINT64_MAX;
+}
 
 void fake_reset(void)
 {
@@ -41,15 +63,24 @@ void fake_reset(void)
 		}
 	}
 	memset(ram, 0xa5, FAKE_RAM_SIZE);
-	memset(rmp, 0, sizeof(rmp));
-	memset(backed_2m, 0, sizeof(backed_2m));
-	memset(&fake_stats, 0, sizeof(fake_stats));
-	fault_page = UINT64_MAX;
-	mutate_gpa = UINT64_MAX;
-	next_rmpadjust_rc = -1;
-	next_pvalidate_rc = -1;
-	vmsa_in_use = false;
-	watch_page = UINT64_MAX;
+	memset(dirty, 0, sizeof(dirty));
+	reset_state();
+}
+
+void fake_reset_fast(void)
+{
+	if (ram == NULL) {
+		fake_reset();
+		return;
+	}
+	/* The fuzzer resets per input: refill only what may have changed. */
+	for (uint64_t p = 0; p < PAGES; p++) {
+		if (dirty[p]) {
+			memset(ram + p * 4096, 0xa5, 4096);
+			dirty[p] = 0;
+		}
+	}
+	reset_state();
 }
 
 void fake_set_watch(uint64_t gpa)
@@ -62,6 +93,7 @@ uint8_t *fake_mem(uint64_t gpa)
 	if (gpa >= FAKE_RAM_SIZE) {
 		abort();
 	}
+	dirty[gpa >> 12] = 1;
 	return ram + gpa;
 }
 
@@ -228,6 +260,18 @@ static bool hits(uint64_t gpa, uint64_t n, uint64_t target, uint64_t tlen)
 	return gpa < target + tlen && target < gpa + n;
 }
 
+static bool guest_writable(uint64_t gpa)
+{
+	const struct fake_rmp *e = &rmp[gpa >> 12];
+
+	for (int v = 1; v < SNP_VMPL_COUNT; v++) {
+		if (!e->vmsa && (e->perms[v] & (RMPADJ_WRITE >> 8))) {
+			return true;
+		}
+	}
+	return false;
+}
+
 bool plat_copy_guarded(void *dst, const void *src, uint64_t n)
 {
 	uint64_t sg = 0;
@@ -251,10 +295,18 @@ bool plat_copy_guarded(void *dst, const void *src, uint64_t n)
 			}
 		}
 	}
+	if (to_guest) {
+		mark_dirty(dg, n);
+	}
 	memcpy(dst, src, n);
-	/* The guest (another vCPU) changes the byte right after we read it. */
+	/*
+	 * The guest (another vCPU) changes the byte right after we read it,
+	 * if it can: a page no guest VMPL may write (a VMSA, SVSM memory)
+	 * does not change behind the SVSM's back.
+	 */
 	if (from_guest && mutate_gpa != UINT64_MAX &&
-	    hits(sg, n, mutate_gpa, 1)) {
+	    hits(sg, n, mutate_gpa, 1) && guest_writable(mutate_gpa)) {
+		dirty[mutate_gpa >> 12] = 1;
 		ram[mutate_gpa] = mutate_val;
 		mutate_gpa = UINT64_MAX;
 	}

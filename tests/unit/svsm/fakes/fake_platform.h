@@ -40,6 +40,12 @@ extern struct fake_stats fake_stats;
 
 /* Fresh RAM (filled with 0xa5 so zeroing is visible), empty RMP. */
 void fake_reset(void);
+/*
+ * The same, but refills only pages written since the last reset: through
+ * the SVSM's guarded copies, or through fake_mem() (a write through a
+ * fake_mem() pointer must then stay within that pointer's page).
+ */
+void fake_reset_fast(void);
 uint8_t *fake_mem(uint64_t gpa);
 struct fake_rmp *fake_rmp(uint64_t gpa);
 /* Mark [gpa, gpa + len) validated with RWX for @vmpl (as after boot). */
@@ -48,7 +54,8 @@ void fake_set_valid(uint64_t gpa, uint64_t len, uint8_t vmpl);
 void fake_set_backing_2m(uint64_t gpa, bool is_2m);
 /* Guarded copies touching this page fail (UINT64_MAX: none). */
 void fake_set_fault_page(uint64_t gpa);
-/* After the first guarded read covering @gpa, store @val at @gpa. */
+/* After the first guarded read covering @gpa, store @val at @gpa (if a
+ * guest VMPL may write that page then, as another vCPU would). */
 void fake_set_mutation(uint64_t gpa, uint8_t val);
 /* Next plat_rmpadjust / plat_pvalidate returns @rc (-1: none). */
 void fake_fail_next_rmpadjust(int rc);
