@@ -11,3 +11,6 @@
 /** Load a test payload (payload.h) and create the VMPL0 context. */
 int loader_payload(struct machine *m, const void *image, uint64_t size,
 		   uint64_t arg);
+
+/** Load svsm.igvm (igvm_load.c) and create the VMPL0 context. */
+int loader_igvm(struct machine *m, const void *image, uint64_t size);

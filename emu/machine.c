@@ -104,6 +104,62 @@ static void handle_vmmcall(struct machine *m)
 	}
 }
 
+static uint64_t *gpr(struct machine *m, unsigned reg)
+{
+	struct vmpl_ctx *c = emu_cur(m);
+	struct snp_vmsa *s = emu_save(m);
+	uint64_t *map[16] = {
+		&s->rax,      &c->gprs.rcx, &c->gprs.rdx, &c->gprs.rbx,
+		&s->rsp,      &c->gprs.rbp, &c->gprs.rsi, &c->gprs.rdi,
+		&c->gprs.r8,  &c->gprs.r9,  &c->gprs.r10, &c->gprs.r11,
+		&c->gprs.r12, &c->gprs.r13, &c->gprs.r14, &c->gprs.r15,
+	};
+
+	return map[reg & 15];
+}
+
+/*
+ * MOV to CR0 while paging is off (the only time it is intercepted). No
+ * decode assists under TCG: decode [REX] 0F 22 /r (mod = 11, reg = 0)
+ * here. Setting PG with EFER.LME activates long mode (APM vol. 2 §14.6.1);
+ * VMRUN does not derive LMA itself, so snpemu does.
+ */
+static void handle_cr0_write(struct machine *m)
+{
+	struct snp_vmsa *s = emu_save(m);
+	uint8_t b[4];
+	unsigned i = 0, rex = 0;
+	uint64_t v = 0;
+
+	if (!insn_fetch(m, b, sizeof(b))) {
+		return;
+	}
+	if ((b[0] & 0xf0) == 0x40) {
+		rex = b[0];
+		i = 1;
+	}
+	if (b[i] != 0x0f || b[i + 1] != 0x22 || (b[i + 2] & 0xc0) != 0xc0 ||
+	    (b[i + 2] & 0x38) != 0 || (rex & 4)) {
+		emu_stop(m,
+			 "VMPL%u RIP 0x%llx: CR0 write by an instruction "
+			 "snpemu does not decode (%02x %02x %02x %02x)",
+			 m->cur, (unsigned long long)s->rip, b[0], b[1], b[2],
+			 b[3]);
+	}
+	v = *gpr(m, (b[i + 2] & 7u) | ((rex & 1u) << 3));
+	if (!(s->efer & EFER_LMA)) {
+		v = (uint32_t)v;
+	}
+	s->cr0 = v;
+	if ((v & CR0_PG) && (s->efer & EFER_LME)) {
+		s->efer |= EFER_LMA;
+	} else if (!(v & CR0_PG)) {
+		s->efer &= ~EFER_LMA;
+	}
+	s->rip += i + 3;
+	vmpl_sync_paging(emu_cur(m));
+}
+
 static void handle_npf(struct machine *m, unsigned *stale)
 {
 	struct vmcb *v = emu_cur(m)->vmcb;
@@ -112,8 +168,12 @@ static void handle_npf(struct machine *m, unsigned *stale)
 			: (err & NPF_W) ? GACC_WRITE
 					: GACC_READ;
 	void *hva = NULL;
-	enum gmem_rc rc = gmem_gpa(m, m->cur, gpa, acc, &hva);
+	enum gmem_rc rc = 0;
 
+	if (!emu_paging(m)) {
+		gpa |= EMU_CBIT; /* paging off: private */
+	}
+	rc = gmem_gpa(m, m->cur, gpa, acc, &hva);
 	switch (rc) {
 	case GMEM_OK:
 		/* Allowed now: a stale translation. Refresh, flush, retry. */
@@ -156,6 +216,9 @@ static void handle_exit(struct machine *m, unsigned *stale)
 	switch (code) {
 	case VMEXIT_UD:
 		insn_ud(m);
+		break;
+	case VMEXIT_CR0_WRITE:
+		handle_cr0_write(m);
 		break;
 	case VMEXIT_CPUID:
 		vc_raise(m, SVM_EXIT_CPUID);

@@ -50,6 +50,9 @@ struct vmpl_ctx {
 	uint64_t ghcb_gfn; /* registered GHCB, or UINT64_MAX */
 	uint64_t sev_features;
 	uint64_t npt_root;
+	/* CR0.PG=0: every access is private (APM vol. 2 §15.34.5), so the
+	 * C-bit-less GPAs use the private PTEs through this second root. */
+	uint64_t npt_root_unpaged;
 	uint64_t *npt_private; /* flat PTE arrays over guest RAM */
 	uint64_t *npt_shared;
 	uint64_t xcr0;
@@ -141,6 +144,8 @@ int vmpl_create(struct machine *m, unsigned vmpl, uint64_t vmsa_gpa);
 void vmpl_destroy(struct machine *m, unsigned vmpl);
 /** Switch the vCPU to VMPL @target; returns false if not runnable. */
 bool vmpl_switch(struct machine *m, unsigned target);
+/** Pick the nested root and CR0 intercept for the VMCB's paging mode. */
+void vmpl_sync_paging(struct vmpl_ctx *c);
 /** First entry: load the current VMPL's VMSA into its VMCB. */
 void vmpl_enter_first(struct machine *m);
 struct snp_vmsa *vmpl_vmsa(struct machine *m, unsigned vmpl);
@@ -153,6 +158,15 @@ static inline struct vmpl_ctx *emu_cur(struct machine *m)
 static inline struct snp_vmsa *emu_save(struct machine *m)
 {
 	return vmcb_save(emu_cur(m)->vmcb);
+}
+
+#define CR0_PG (UINT64_C(1) << 31)
+#define EFER_LME (UINT64_C(1) << 8)
+#define EFER_LMA (UINT64_C(1) << 10)
+
+static inline bool emu_paging(struct machine *m)
+{
+	return (vmcb_save(m->ctx[m->cur].vmcb)->cr0 & CR0_PG) != 0;
 }
 
 static inline void *emu_hva(uint64_t gpa)

@@ -14,6 +14,7 @@
  *                     silent
  *   run=payload       instead of the in-image tests, run the first PVH
  *                     module (-initrd) as a VMPL0 test payload (payload.h)
+ *   run=igvm          load the first PVH module as svsm.igvm and run it
  *   arg=<n>           a number handed to the payload in RDI
  */
 #include "arch/cpu.h"
@@ -223,8 +224,8 @@ static bool range_is_ram(const struct pvh_start_info *si, uint64_t pa,
 	return false;
 }
 
-/* run=payload: the SNP machine with a test payload at VMPL0. */
-static void run_payload(const struct pvh_start_info *si)
+/* run=payload|igvm: the SNP machine with a test payload or an IGVM file. */
+static void run_machine(const struct pvh_start_info *si, bool igvm)
 {
 	struct machine *m = &emu_machine;
 	const struct pvh_module *mod = NULL;
@@ -233,7 +234,7 @@ static void run_payload(const struct pvh_start_info *si)
 
 	if (si == NULL || si->nr_modules < 1 || si->modlist_paddr == 0 ||
 	    si->memmap_paddr == 0) {
-		con_printf("snpemu: run=payload needs a payload (-initrd)\n");
+		con_printf("snpemu: run= needs a module (-initrd)\n");
 		emu_exit(EMU_EXIT_USAGE);
 	}
 	mod = (const void *)(uintptr_t)si->modlist_paddr;
@@ -252,9 +253,13 @@ static void run_payload(const struct pvh_start_info *si)
 	vmpl_init(m);
 	rmp_init(&m->rmp, emu_rmp_entries, EMU_GUEST_PAGES);
 	memset((void *)(uintptr_t)EMU_GUEST_RAM_HPA, 0, EMU_GUEST_RAM_SIZE);
-	if (!svm_init(m) ||
-	    loader_payload(m, (const void *)(uintptr_t)mod->paddr, mod->size,
-			   parse_u64(arg)) != 0) {
+	if (!svm_init(m)) {
+		emu_exit(EMU_EXIT_USAGE);
+	}
+	if (igvm ? loader_igvm(m, (const void *)(uintptr_t)mod->paddr,
+			       mod->size)
+		 : loader_payload(m, (const void *)(uintptr_t)mod->paddr,
+				  mod->size, parse_u64(arg))) {
 		emu_exit(EMU_EXIT_USAGE);
 	}
 	emu_run(m);
@@ -290,11 +295,11 @@ void emu_main(uint32_t start_info_pa)
 		run_selftest(arg);
 	}
 	if (cmdline_get("run", arg, sizeof(arg))) {
-		if (strcmp(arg, "payload") != 0) {
+		if (strcmp(arg, "payload") != 0 && strcmp(arg, "igvm") != 0) {
 			con_printf("snpemu: unknown run=%s\n", arg);
 			emu_exit(EMU_EXIT_USAGE);
 		}
-		run_payload(si);
+		run_machine(si, strcmp(arg, "igvm") == 0);
 	}
 	if (!cmdline_get("test", arg, sizeof(arg))) {
 		arg[0] = '\0';

@@ -60,6 +60,19 @@ static uint64_t shared_pte(const struct rmp *r, uint64_t gfn)
 	       PTE_NX;
 }
 
+/* PML4[idx] -> PDPT -> PD -> the 128 PT pages at @pts. */
+static void link_view(uint64_t *pml4, unsigned idx, uint64_t pts)
+{
+	uint64_t pdpt = emu_alloc_page();
+	uint64_t pd = emu_alloc_page();
+
+	pml4[idx] = pdpt | NPT_TABLE;
+	table(pdpt)[0] = pd | NPT_TABLE;
+	for (uint64_t i = 0; i < PT_PAGES_RAM; i++) {
+		table(pd)[i] = (pts + i * PAGE_SIZE) | NPT_TABLE;
+	}
+}
+
 /* PML4 -> PDPT -> PD -> 128 contiguous PTs: a flat PTE array per view. */
 static uint64_t *build_view(uint64_t *pml4, unsigned idx)
 {
@@ -92,6 +105,9 @@ void npt_init_vmpl(struct machine *m, unsigned vmpl)
 	c->npt_shared = build_view(table(c->npt_root), 0);
 	c->npt_private = build_view(table(c->npt_root),
 				    (unsigned)(EMU_CBIT >> 39) & 511);
+	c->npt_root_unpaged = emu_alloc_page();
+	link_view(table(c->npt_root_unpaged), 0,
+		  (uint64_t)(uintptr_t)c->npt_private);
 	for (uint64_t g = 0; g < EMU_GUEST_PAGES; g++) {
 		c->npt_private[g] = private_pte(&m->rmp, vmpl, g);
 		c->npt_shared[g] = shared_pte(&m->rmp, g);
@@ -182,9 +198,7 @@ enum gmem_rc gmem_gpa(struct machine *m, unsigned vmpl, uint64_t gpa,
 #define PF_W (1u << 1)
 #define PF_U (1u << 2)
 #define PF_ID (1u << 4)
-#define CR0_PG (UINT64_C(1) << 31)
 #define CR0_WP (UINT64_C(1) << 16)
-#define EFER_LMA (UINT64_C(1) << 10)
 #define EFER_NXE (UINT64_C(1) << 11)
 
 enum gmem_rc gmem_gva(struct machine *m, unsigned vmpl, uint64_t gva,
@@ -198,7 +212,8 @@ enum gmem_rc gmem_gva(struct machine *m, unsigned vmpl, uint64_t gva,
 	bool writable = true, usr = true, nx = false;
 
 	if (!(s->cr0 & CR0_PG)) {
-		*gpa = gva;
+		/* Without paging every access is private (§15.34.5). */
+		*gpa = gva | EMU_CBIT;
 		return GMEM_OK;
 	}
 	if (!(s->efer & EFER_LMA)) {
@@ -259,7 +274,7 @@ void gmem_violation(struct machine *m, enum gmem_rc rc, uint64_t gpa,
 
 	switch (rc) {
 	case GMEM_FORBIDDEN:
-		why = "RMP violation";
+		why = e == NULL ? "no guest RAM there" : "RMP violation";
 		break;
 	case GMEM_NOT_VALIDATED:
 		why = "page not validated";

@@ -21,7 +21,6 @@
 #define RFLAGS_NT (UINT64_C(1) << 14)
 #define RFLAGS_RF (UINT64_C(1) << 16)
 #define RFLAGS_VM (UINT64_C(1) << 17)
-#define EFER_LMA (UINT64_C(1) << 10)
 
 static bool delivering;
 

@@ -86,6 +86,7 @@ static inline struct snp_vmsa *vmcb_save(struct vmcb *v)
 #define VMCB_TLB_FLUSH_ALL 1u
 
 /* Exit codes (APM Table C-1) snpemu handles. */
+#define VMEXIT_CR0_WRITE 0x10
 #define VMEXIT_EXCP_BASE 0x40
 #define VMEXIT_UD (VMEXIT_EXCP_BASE + 6)
 #define VMEXIT_CPUID 0x72

@@ -197,6 +197,17 @@ static void load_from_vmsa(struct machine *m, unsigned vmpl)
 	xsetbv0(svm_xcr0_mask());
 	xrstor_all(c->xsave);
 	xsetbv0(c->xcr0);
+	vmpl_sync_paging(c);
+}
+
+void vmpl_sync_paging(struct vmpl_ctx *c)
+{
+	bool pg = (vmcb_save(c->vmcb)->cr0 & CR0_PG) != 0;
+
+	c->vmcb->c.nested_cr3 = pg ? c->npt_root : c->npt_root_unpaged;
+	/* Watch CR0 writes only while paging is off: the switch to paging
+	 * changes which root applies (machine.c). */
+	c->vmcb->c.intercept_cr = pg ? 0 : (1u << 16);
 	c->vmcb->c.tlb_ctl = VMCB_TLB_FLUSH_ALL;
 }
 
