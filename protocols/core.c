@@ -79,6 +79,14 @@ svsm_err_t core_list_header(uint64_t rcx, struct svsm_pvalidate_hdr *hdr,
 	if (off + sizeof(*hdr) > PAGE_SIZE) {
 		return SVSM_E_INVAL;
 	}
+	/*
+	 * The SVSM writes `next` (and WITHDRAW's entries) back into this
+	 * page: refuse a VMSA before doing any work, not only at that final
+	 * write (guest_mem refuses it too), so the call has no effect at all.
+	 */
+	if (vcpu_range_is_vmsa(gpa(rcx - off), PAGE_SIZE)) {
+		return SVSM_E_ADDR;
+	}
 	err = guest_mem_read_obj(hdr, gpa(rcx));
 	if (err != SVSM_OK) {
 		return err;

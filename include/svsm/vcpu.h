@@ -51,6 +51,12 @@ struct svsm_vcpu *vcpu_vmsa_unregister(gpa_t vmsa);
 struct svsm_vcpu *vcpu_vmsa_owner(gpa_t vmsa);
 
 /**
+ * True if [@g, @g + @len) overlaps a registered guest VMSA. The guest may
+ * read such a page but not write it, so guest_mem never writes one for it.
+ */
+bool vcpu_range_is_vmsa(gpa_t g, uint64_t len);
+
+/**
  * True if [@g, @g + @len) overlaps a registered guest VMSA or any vCPU's
  * CAA. Such pages must not be rescinded, remapped, deposited or used as a
  * second VMSA/CAA (abi.md §3.1–§3.3).

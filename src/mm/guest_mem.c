@@ -10,6 +10,7 @@
 
 #include "svsm/mem_pool.h"
 #include "svsm/platform.h"
+#include "svsm/vcpu.h"
 
 /*
  * Source for guest_mem_zero(): a read-only page of zeros, so zeroing goes
@@ -104,9 +105,25 @@ svsm_err_t guest_mem_read(void *dst, gpa_t src, size_t len)
 	return copy(gpa_val(src), dst, NULL, len, TO_SVSM);
 }
 
-svsm_err_t guest_mem_write(gpa_t dst, const void *src, size_t len)
+/*
+ * Writes also stay off registered guest VMSAs: the guest may read them
+ * (CREATE_VCPU reads one through guest_mem) but has no write access, and
+ * a write on its behalf - e.g. a page list's `next` field placed at
+ * VMSA + 0xc8, right on the VMPL byte - would let it edit a vCPU's state.
+ */
+static svsm_err_t check_write(gpa_t dst, uint64_t len)
 {
 	svsm_err_t err = guest_mem_check(dst, len);
+
+	if (err == SVSM_OK && vcpu_range_is_vmsa(dst, len)) {
+		err = SVSM_E_ADDR;
+	}
+	return err;
+}
+
+svsm_err_t guest_mem_write(gpa_t dst, const void *src, size_t len)
+{
+	svsm_err_t err = check_write(dst, len);
 
 	if (err != SVSM_OK) {
 		return err;
@@ -116,7 +133,7 @@ svsm_err_t guest_mem_write(gpa_t dst, const void *src, size_t len)
 
 svsm_err_t guest_mem_zero(gpa_t dst, uint64_t len)
 {
-	svsm_err_t err = guest_mem_check(dst, len);
+	svsm_err_t err = check_write(dst, len);
 	uint64_t g = gpa_val(dst);
 
 	if (err != SVSM_OK) {

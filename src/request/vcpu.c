@@ -135,13 +135,21 @@ struct svsm_vcpu *vcpu_vmsa_owner(gpa_t vmsa)
 	return s != NULL ? s->owner : NULL;
 }
 
-bool vcpu_range_is_vmsa_or_caa(gpa_t g, uint64_t len)
+bool vcpu_range_is_vmsa(gpa_t g, uint64_t len)
 {
 	for (uint32_t i = 0; i < vmsa_hwm; i++) {
 		if (vmsas[i].used &&
 		    range_overlaps(gpa_val(g), len, vmsas[i].gpa, PAGE_SIZE)) {
 			return true;
 		}
+	}
+	return false;
+}
+
+bool vcpu_range_is_vmsa_or_caa(gpa_t g, uint64_t len)
+{
+	if (vcpu_range_is_vmsa(g, len)) {
+		return true;
 	}
 	for (uint32_t i = 0; i < vcpu_hwm; i++) {
 		if (vcpus[i].in_use && !gpa_is_invalid(vcpus[i].caa) &&

@@ -240,6 +240,27 @@ TAP_CASE(pool_capacity)
 	CHECK_EQ(fake_rmp(PG(0))->perms[G_VMPL], 0xf);
 }
 
+/* DEPOSIT/WITHDRAW lists must not be in a VMSA either (see test_pvalidate). */
+TAP_CASE(lists_in_vmsa_refused)
+{
+	uint64_t at = BSP_VMSA + 0x3b0; /* sev_features = 1: entries 1 */
+	uint64_t p[1] = {PG(0)};
+	uint8_t before[4096];
+
+	setup();
+	CHECK_EQ(deposit(p, 1), SVSM_SUCCESS);
+	CHECK_EQ(mem_pool_count(), 1);
+	put64(at, FEAT_BASE);
+	put64(at + 8, PG(1));
+	memcpy(before, fake_mem(BSP_VMSA), sizeof(before));
+	CHECK_EQ(core(SVSM_CORE_WITHDRAW_MEM, at, 0, 0),
+		 SVSM_ERR_INVALID_ADDRESS);
+	CHECK_EQ(core(SVSM_CORE_DEPOSIT_MEM, at, 0, 0),
+		 SVSM_ERR_INVALID_ADDRESS);
+	CHECK_TRUE(memcmp(before, fake_mem(BSP_VMSA), sizeof(before)) == 0);
+	CHECK_EQ(mem_pool_count(), 1);
+}
+
 TAP_MAIN(TAP_ENTRY(deposit_two_pages), TAP_ENTRY(deposited_page_is_svsm_memory),
 	 TAP_ENTRY(withdraw_returns_pages), TAP_ENTRY(round_trip_repeated),
 	 TAP_ENTRY(deposit_same_page_twice), TAP_ENTRY(deposit_format_errors),
@@ -247,4 +268,5 @@ TAP_MAIN(TAP_ENTRY(deposit_two_pages), TAP_ENTRY(deposited_page_is_svsm_memory),
 	 TAP_ENTRY(deposit_unvalidated_page), TAP_ENTRY(withdraw_empty_pool),
 	 TAP_ENTRY(withdraw_partial), TAP_ENTRY(withdraw_bad_header),
 	 TAP_ENTRY(borrowed_pages_stay), TAP_ENTRY(withdraw_list_fault),
-	 TAP_ENTRY(withdraw_zero_fault_keeps_page), TAP_ENTRY(pool_capacity))
+	 TAP_ENTRY(withdraw_zero_fault_keeps_page), TAP_ENTRY(pool_capacity),
+	 TAP_ENTRY(lists_in_vmsa_refused))

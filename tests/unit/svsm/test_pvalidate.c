@@ -362,6 +362,29 @@ TAP_CASE(rescind_then_validate_zeroes)
 	CHECK_EQ(fake_rmp(FREE_4K)->perms[G_VMPL], 0xf);
 }
 
+/*
+ * A list header placed at VMSA + 0xc8 has its `next` field on the VMSA's
+ * VMPL and CPL bytes (abi.md §8.1). The guest can only read a VMSA page;
+ * writing `next` there would let it set a vCPU's VMPL (found by
+ * reading the code while writing fuzz_dispatch's VMSA-contents invariant).
+ */
+TAP_CASE(list_in_vmsa_refused)
+{
+	uint64_t at = BSP_VMSA + 0xc8;
+	uint64_t e = pv(UNVAL_2M, SVSM_PV_SIZE_4K, true);
+	struct svsm_pvalidate_hdr h = {3, 2, 0}; /* next = VMPL 2, CPL 0 */
+
+	setup();
+	/* The VMSA as the guest wrote it before CREATE_VCPU. */
+	memcpy(fake_mem(at), &h, sizeof(h));
+	put64(at + 8 + 16, e);
+	CHECK_EQ(core(SVSM_CORE_PVALIDATE, at, 0, 0), SVSM_ERR_INVALID_ADDRESS);
+	CHECK_EQ(*fake_mem(BSP_VMSA + 0xca), 2); /* VMPL unchanged */
+	CHECK_EQ(get16(at + 2), 2);
+	CHECK_TRUE(!fake_rmp(UNVAL_2M)->validated); /* nothing was done */
+	CHECK_EQ(fake_stats.pvalidate_calls, 0);
+}
+
 TAP_MAIN(TAP_ENTRY(validate_4k), TAP_ENTRY(validate_already_valid_fails),
 	 TAP_ENTRY(validate_already_valid_ignore_cf), TAP_ENTRY(rescind_4k),
 	 TAP_ENTRY(rescind_invalid_page_unchanged),
@@ -378,4 +401,5 @@ TAP_MAIN(TAP_ENTRY(validate_4k), TAP_ENTRY(validate_already_valid_fails),
 	 TAP_ENTRY(copy_once_entry), TAP_ENTRY(fault_while_zeroing),
 	 TAP_ENTRY(fault_on_list), TAP_ENTRY(pvalidate_fail_input),
 	 TAP_ENTRY(grant_failure_rolls_back), TAP_ENTRY(isa_hole_not_zeroed),
-	 TAP_ENTRY(rescind_then_validate_zeroes))
+	 TAP_ENTRY(rescind_then_validate_zeroes),
+	 TAP_ENTRY(list_in_vmsa_refused))
