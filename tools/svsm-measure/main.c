@@ -2,8 +2,11 @@
 /*
  * svsm-measure: the expected SNP launch digest of an IGVM file.
  *
- *   svsm-measure [--profile kvm|direct] [--vcpus N] [--vcpu-sig SIG] [-v]
+ *   svsm-measure --profile kvm|direct [--vcpus N] [--vcpu-sig SIG] [-v]
  *                FILE
+ *
+ * The profile is required: the same file has different digests on the two
+ * host kinds, and guessing would print a plausible wrong answer.
  *
  * kvm (upstream KVM): every page in file order, then one VMSA per vCPU at
  * 0xFFFFFFFFF000 (BSP = the file's VMSA, APs = KVM reset state
@@ -52,7 +55,7 @@ static void print_page(void *ctx, const struct igvm_measured_page *p)
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: svsm-measure [--profile kvm|direct] "
+		"usage: svsm-measure --profile kvm|direct "
 		"[--vcpus N] [--vcpu-sig SIG] [-v] FILE\n");
 	return 2;
 }
@@ -77,6 +80,7 @@ int main(int argc, char **argv)
 				      .vcpus = 1,
 				      .vcpu_sig = 0x00800f12};
 	const char *path = NULL;
+	bool have_profile = false;
 	struct igvm_file *f = calloc(1, sizeof(*f));
 	uint8_t scratch[4096], ld[48];
 	uint8_t *data = NULL;
@@ -91,6 +95,7 @@ int main(int argc, char **argv)
 
 		if (!strcmp(a, "--profile") && has) {
 			a = argv[++i];
+			have_profile = true;
 			if (!strcmp(a, "kvm")) {
 				o.profile = IGVM_PROFILE_KVM;
 			} else if (!strcmp(a, "direct")) {
@@ -114,7 +119,7 @@ int main(int argc, char **argv)
 			return usage();
 		}
 	}
-	if (!path || !f) {
+	if (!path || !f || !have_profile) {
 		free(f);
 		return usage();
 	}

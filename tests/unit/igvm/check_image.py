@@ -6,6 +6,7 @@ config describes them; the map's digest is what svsm-measure predicts;
 measuring and rebuilding are deterministic.
 
 usage: check_image.py SVSM_IGVM SVSM_MEASURE IMAGE MAP CFG SVSM_ELF GUEST_ELF
+                      TINY_IGVM
 """
 import os
 import re
@@ -13,7 +14,7 @@ import subprocess
 import sys
 import tempfile
 
-tool, measure, image, map_path, cfg, svsm_elf, guest_elf = sys.argv[1:8]
+tool, measure, image, map_path, cfg, svsm_elf, guest_elf, tiny = sys.argv[1:9]
 results = []
 
 
@@ -112,6 +113,20 @@ with tempfile.TemporaryDirectory() as tmp:
         outs.append(open(out, "rb").read() if r.returncode == 0 else b"")
     case("rebuilding gives identical bytes",
          outs[0] and outs[0] == outs[1] == open(image, "rb").read())
+
+# The CLI reproduces the igvm.md 3.7 vector for the 1.7 file, and wants an
+# explicit profile.
+TINY_LD = ("7ce46c880b9289ca8f41024457a2293e58445026d91e7e1896a846a8587124"
+           "2811ed79c7597198c96432326b4afe030a")
+r = run(measure, "--profile", "kvm", tiny)
+case("svsm-measure --profile kvm on the 1.7 file gives the 3.7 vector",
+     r.stdout.strip() == TINY_LD, r.stdout + r.stderr)
+r = run(measure, image)
+case("svsm-measure without --profile is a usage error",
+     r.returncode == 2 and not r.stdout)
+r = run(measure, "--profile", "kvm", image)
+case("svsm-measure --profile kvm refuses a direct-profile VMSA",
+     r.returncode == 1 and "0xFFFFFFFFF000" in r.stderr, r.stderr)
 
 # The dump tool refuses damaged copies with a message and status 1.
 data = open(image, "rb").read()
