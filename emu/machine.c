@@ -172,6 +172,19 @@ static void handle_npf(struct machine *m, unsigned *stale)
 
 	if (!emu_paging(m)) {
 		gpa |= EMU_CBIT; /* paging off: private */
+	} else if (!(gpa & EMU_CBIT) &&
+		   ((err & NPF_WALK) || acc == GACC_EXEC)) {
+		/*
+		 * A walk or a fetch through a C-bit-less GPA: private on SNP.
+		 * If the private page allows it, alias it (fidelity cost: data
+		 * accesses to that GPA without the C-bit then work as well).
+		 */
+		if (gmem_gpa(m, m->cur, gpa | EMU_CBIT, acc, &hva) == GMEM_OK &&
+		    ++*stale <= 4) {
+			npt_alias_private(m, gpa >> PAGE_SHIFT);
+			return;
+		}
+		gpa |= EMU_CBIT;
 	}
 	rc = gmem_gpa(m, m->cur, gpa, acc, &hva);
 	switch (rc) {

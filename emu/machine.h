@@ -84,6 +84,12 @@ void npt_init_vmpl(struct machine *m, unsigned vmpl);
 /** Recompute the nested PTEs of [gfn, gfn+count) for every VMPL. */
 void npt_update(struct machine *m, uint64_t gfn, uint64_t count);
 void npt_apply(struct machine *m, const struct rmp_change *chg);
+/**
+ * Map the running VMPL's private view of @gfn at its C-bit-less GPA too:
+ * page-table walks and fetches are private on SNP whatever the C-bit says,
+ * but TCG walks the literal GPA. Dropped at the page's next RMP change.
+ */
+void npt_alias_private(struct machine *m, uint64_t gfn);
 
 enum gacc {
 	GACC_READ,

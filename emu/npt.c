@@ -134,6 +134,16 @@ void npt_update(struct machine *m, uint64_t gfn, uint64_t count)
 	m->tlb_flush = true;
 }
 
+void npt_alias_private(struct machine *m, uint64_t gfn)
+{
+	struct vmpl_ctx *c = emu_cur(m);
+
+	if (gfn < EMU_GUEST_PAGES && c->npt_root != 0) {
+		c->npt_shared[gfn] = private_pte(&m->rmp, m->cur, gfn);
+		m->tlb_flush = true;
+	}
+}
+
 void npt_apply(struct machine *m, const struct rmp_change *chg)
 {
 	if (chg->count != 0) {
@@ -229,8 +239,11 @@ enum gmem_rc gmem_gva(struct machine *m, unsigned vmpl, uint64_t gva,
 		uint64_t pte = 0;
 		enum gmem_rc rc = 0;
 
-		/* The walk itself reads through this VMPL's view. */
-		rc = gmem_gpa(m, vmpl, tbl + idx * 8, GACC_READ, &hva);
+		/* The walk reads through this VMPL's view, always as
+		 * private (APM vol. 2 §15.34.5: table walks and instruction
+		 * fetches are private whatever the C-bit says). */
+		rc = gmem_gpa(m, vmpl, (tbl + idx * 8) | EMU_CBIT, GACC_READ,
+			      &hva);
 		if (rc != GMEM_OK) {
 			*gpa = tbl + idx * 8;
 			return rc;
@@ -320,6 +333,9 @@ static bool gmem_copy(struct machine *m, uint64_t gva, uint8_t *buf,
 			emu_save(m)->cr2 = gva;
 			vc_deliver(m, 14, true, pf_err);
 			return false;
+		}
+		if (acc == GACC_EXEC) {
+			gpa |= EMU_CBIT; /* fetches are private */
 		}
 		if (rc == GMEM_OK) {
 			rc = gmem_gpa(m, m->cur, gpa, acc, &hva);

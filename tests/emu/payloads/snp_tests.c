@@ -474,6 +474,31 @@ static void t_psc_msr(void)
 	report(ok, "PSC (MSR protocol) shared <-> private");
 }
 
+static __attribute__((noinline)) uint64_t forty_two(void)
+{
+	return 42;
+}
+
+/* Table walks and fetches are private whatever the C-bit says (APM vol. 2
+ * §15.34.5): a CR3 without the C-bit and code run through the C-bit-less
+ * alias both work. */
+static void t_private_walks_fetches(void)
+{
+	bool ok = true;
+	uint64_t cr3 = 0, v = 0;
+	uint64_t (*alias)(void) =
+		(uint64_t(*)(void))((uintptr_t)forty_two + SHARED_ALIAS);
+
+	__asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
+	__asm__ volatile("mov %1, %%cr3; mov (%2), %0; mov %3, %%cr3"
+			 : "=&r"(v)
+			 : "r"(cr3 & ~CBIT), "r"(&vmpl0_secret), "r"(cr3)
+			 : "memory");
+	EXPECT_EQ(v, 0x5ec2e7);
+	EXPECT_EQ(alias(), 42);
+	report(ok, "page-table walks and fetches are private without C-bit");
+}
+
 static void grant(uint8_t *lo, uint8_t *hi, uint64_t perms, bool *ok)
 {
 	for (uint8_t *p = lo; p < hi; p += 4096) {
@@ -619,7 +644,7 @@ void payload_main(uint64_t arg)
 	if (mode >= 2) {
 		bench(mode, arg >> 4);
 	}
-	out("1..10\n");
+	out("1..11\n");
 	t_sev_status();
 	t_msr_protocol();
 	t_vc();
@@ -628,6 +653,7 @@ void payload_main(uint64_t arg)
 	t_pvalidate_2m();
 	t_rmp_adjust_query();
 	t_psc_msr();
+	t_private_walks_fetches();
 	ok = vmpl2_setup(mode);
 	report(ok, "VMPL2 set up: grants, VMSA via RMPADJUST, AP creation");
 	if (ok) {
