@@ -94,6 +94,43 @@ TAP_CASE(valid_config_builds_described_image)
 	free(r.file);
 }
 
+TAP_CASE(zero_and_unmeasured_regions)
+{
+	char *text = edit(base_cfg, "[guest]\n",
+			  "[region scratch]\nkind = zero\ngpa = 0x08F05000\n"
+			  "size = 8K\n[region log]\nkind = unmeasured\n"
+			  "gpa = 0x08F07000\nsize = 4K\n[guest]\n");
+	struct igvm_header h;
+	struct igvm_iter it;
+	struct result r;
+	int zero = 0, unmeasured = 0;
+
+	run(text, &r);
+	CHECK_TRUE(r.ok);
+	if (r.ok) {
+		CHECK_EQ(igvm_parse(r.file, r.len, &pf), IGVM_OK);
+		igvm_iter_init(&it, &pf, 1);
+		while (igvm_iter_next(&it, &h)) {
+			if (h.type != IGVM_VHT_PAGE_DATA) {
+				continue;
+			}
+			if (h.u.page.gpa >= 0x08F05000 &&
+			    h.u.page.gpa < 0x08F07000) {
+				zero += h.u.page.file_offset == 0 &&
+					h.u.page.flags == 0;
+			}
+			if (h.u.page.gpa == 0x08F07000) {
+				unmeasured += h.u.page.flags ==
+					      IGVM_PAGE_FLAG_UNMEASURED;
+			}
+		}
+	}
+	CHECK_EQ(zero, 2);
+	CHECK_EQ(unmeasured, 1);
+	free(r.file);
+	free(text);
+}
+
 TAP_CASE(long64_generates_page_tables)
 {
 	char *text;
@@ -351,6 +388,7 @@ int main(void)
 {
 	static const struct tap_case cases[] = {
 		TAP_ENTRY(valid_config_builds_described_image),
+		TAP_ENTRY(zero_and_unmeasured_regions),
 		TAP_ENTRY(long64_generates_page_tables),
 		TAP_ENTRY(kvm_profile_and_firmware_payload_build),
 		TAP_ENTRY(refuse_unknown_key),

@@ -5,6 +5,7 @@
  * zero-page hash; plus the stored golden copy of the §1.7 file.
  */
 #include "../tap.h"
+#include "igvm/builder.h"
 #include "igvm/host.h"
 #include "igvm/measure.h"
 #include "tiny.h"
@@ -128,6 +129,44 @@ TAP_CASE(zero_page_constant_matches_sha384)
 	CHECK_EQ(memcmp(l1.digest, l2.digest, 48), 0);
 }
 
+TAP_CASE(page_types_follow_qemu_rules)
+{
+	/* igvm.md §3.6: unmeasured flag, CPUID_XF -> CPUID, a 2-page area
+	 * inserted -> 2 UNMEASURED pages, in file order. */
+	struct igvm_measure_opts o = {.profile = IGVM_PROFILE_DIRECT};
+	uint8_t page[4096], want[48], got[48];
+	struct igvm_builder b;
+	struct igvm_file pf;
+	struct igvm_ld ld;
+	uint8_t *f = NULL;
+	size_t len = 0;
+
+	memset(page, 0xA5, sizeof(page));
+	igvm_builder_init(&b);
+	igvm_builder_platform(&b, 1, IGVM_PLATFORM_SEV_SNP, 2, 0);
+	igvm_builder_policy(&b, 1, 0x30000);
+	igvm_builder_area(&b, 3, 2 * 4096);
+	igvm_builder_param(&b, IGVM_VHT_MEMORY_MAP, 3, 0);
+	igvm_builder_insert(&b, 1, 0x40000, 3);
+	igvm_builder_page(&b, 1, 0x1000, 0, IGVM_PAGE_DATA_NORMAL, page, 4096);
+	igvm_builder_page(&b, 1, 0x2000, IGVM_PAGE_FLAG_UNMEASURED,
+			  IGVM_PAGE_DATA_NORMAL, page, 4096);
+	igvm_builder_page(&b, 1, 0x3000, 0, IGVM_PAGE_DATA_CPUID_XF, NULL, 0);
+	CHECK_TRUE(igvm_builder_finish(&b, &f, &len));
+	igvm_builder_free(&b);
+	CHECK_EQ(igvm_parse(f, len, &pf), IGVM_OK);
+	CHECK_EQ(igvm_measure(&pf, igvm_host_sha384, &o, got), IGVM_OK);
+	igvm_ld_init(&ld, igvm_host_sha384);
+	igvm_ld_page(&ld, IGVM_SNP_PAGE_UNMEASURED, 0x40000, NULL, NULL);
+	igvm_ld_page(&ld, IGVM_SNP_PAGE_UNMEASURED, 0x41000, NULL, NULL);
+	igvm_ld_page(&ld, IGVM_SNP_PAGE_NORMAL, 0x1000, page, NULL);
+	igvm_ld_page(&ld, IGVM_SNP_PAGE_UNMEASURED, 0x2000, NULL, NULL);
+	igvm_ld_page(&ld, IGVM_SNP_PAGE_CPUID, 0x3000, NULL, NULL);
+	memcpy(want, ld.digest, 48);
+	CHECK_EQ(memcmp(want, got, 48), 0);
+	free(f);
+}
+
 #ifdef IGVM_HAVE_OVMF_FIXTURE
 /*
  * sev-snp-measure test_snp_ovmf_hash_full_default (igvm.md §3.7): one NORMAL
@@ -166,4 +205,5 @@ TAP_MAIN(TAP_ENTRY(tiny_fixed_header_matches_doc),
 	 TAP_ENTRY(tiny_digest_kvm_profile),
 	 TAP_ENTRY(tiny_digest_direct_profile),
 	 TAP_ENTRY(six_page_chain_vector),
-	 TAP_ENTRY(zero_page_constant_matches_sha384) PUBLISHED_CASE)
+	 TAP_ENTRY(zero_page_constant_matches_sha384),
+	 TAP_ENTRY(page_types_follow_qemu_rules) PUBLISHED_CASE)
