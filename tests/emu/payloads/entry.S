@@ -24,6 +24,7 @@
 #define V2_ADJ_SELF 96
 #define V2_ADJ_DOWN 104
 #define V2_DONE 112
+#define V2_VC_RSP 120
 
 	.section .header, "a"
 	.quad 0x4c50554d45504e53	/* EMU_PAYLOAD_MAGIC */
@@ -180,6 +181,17 @@ gdtr:
 v2_idtr:
 	.word 4095
 	.quad idt2
+	/* VMPL2's TSS: only IST1 matters (the #VC gate uses it). */
+	.balign 16
+	.globl v2_tss
+v2_tss:
+	.long 0
+	.quad 0, 0, 0			/* RSP0-2 */
+	.quad 0				/* reserved */
+	.quad v2_ist_top		/* IST1 */
+	.fill 6, 8, 0
+	.quad 0
+	.word 0, 104
 	.balign 4096
 	.globl idt2
 idt2:
@@ -276,6 +288,7 @@ v2_call0:
 
 	.globl v2_vc_handler
 v2_vc_handler:
+	movq %rsp, v2_results + V2_VC_RSP(%rip)	/* IST 1 from the TSS? */
 	pushq %rax
 	movq 8(%rsp), %rax
 	movq %rax, v2_results + V2_VC_CODE(%rip)
@@ -312,6 +325,12 @@ v2_pdpt:
 	.globl v2_results
 v2_results:
 	.skip 128
+	.balign 16
+	.globl v2_ist_stack
+v2_ist_stack:
+	.skip 512
+	.globl v2_ist_top
+v2_ist_top:
 	.balign 16
 	.skip 2048
 	.globl v2_stack_top

@@ -32,12 +32,14 @@ struct v2_results {
 	uint64_t xmm0;
 	uint64_t rmpadjust_up, rmpadjust_self, rmpadjust_down;
 	uint64_t done;
+	uint64_t vc_rsp; /* RSP in the #VC handler (IST 1) */
 };
 
 extern struct v2_results v2_results;
 extern uint8_t __v2_text_start[], __v2_text_end[], __pt_start[], __pt_end[],
 	__v2_data_start[], __v2_data_end[];
-extern uint8_t v2_stack_top[], v2_entry[], v2_page[];
+extern uint8_t v2_stack_top[], v2_entry[], v2_ist_stack[], v2_ist_top[],
+	v2_tss[];
 extern uint64_t pml4[], v2_pml4[];
 extern uint64_t gdt[];
 extern uint8_t idt2[];

@@ -171,7 +171,8 @@ void payload_exception(struct xframe *f)
 	vc_skip = 0;
 }
 
-static void set_gate(uint8_t *idt, unsigned vec, const void *handler)
+static void set_gate_ist(uint8_t *idt, unsigned vec, const void *handler,
+			 unsigned ist)
 {
 	uint64_t h = (uint64_t)(uintptr_t)handler;
 	uint8_t *g = idt + vec * 16;
@@ -180,6 +181,7 @@ static void set_gate(uint8_t *idt, unsigned vec, const void *handler)
 	g[0] = (uint8_t)h;
 	g[1] = (uint8_t)(h >> 8);
 	g[2] = 0x08; /* selector */
+	g[4] = (uint8_t)ist;
 	g[5] = 0x8e; /* present, DPL0, 64-bit interrupt gate */
 	g[6] = (uint8_t)(h >> 16);
 	g[7] = (uint8_t)(h >> 24);
@@ -187,6 +189,11 @@ static void set_gate(uint8_t *idt, unsigned vec, const void *handler)
 	g[9] = (uint8_t)(h >> 40);
 	g[10] = (uint8_t)(h >> 48);
 	g[11] = (uint8_t)(h >> 56);
+}
+
+static void set_gate(uint8_t *idt, unsigned vec, const void *handler)
+{
+	set_gate_ist(idt, vec, handler, 0);
 }
 
 static void idt_init(void)
@@ -525,7 +532,7 @@ static bool vmpl2_setup(uint64_t mode)
 	v2_results.ghcb_gpa = gpa_of(ghcb2_page);
 	v2_results.attack_va = (uint64_t)(uintptr_t)&vmpl0_secret;
 	set_gate(idt2, 13, v2_gp_handler);
-	set_gate(idt2, 29, v2_vc_handler);
+	set_gate_ist(idt2, 29, v2_vc_handler, 1);
 	ok = make_shared(ghcb2_page);
 	grant(__v2_text_start, __v2_text_end, RMPADJ_READ | RMPADJ_XS, &ok);
 	grant(__pt_start, __pt_end, RMPADJ_READ, &ok);
@@ -536,7 +543,9 @@ static bool vmpl2_setup(uint64_t mode)
 	v->cs = (struct vmsa_seg){
 		.selector = 0x08, .attrib = 0x029b, .limit = 0xffffffff};
 	v->ss = v->ds = v->es = v->fs = v->gs = data;
-	v->tr = (struct vmsa_seg){.attrib = 0x008b, .limit = 0x67};
+	v->tr = (struct vmsa_seg){.attrib = 0x008b,
+				  .limit = 0x67,
+				  .base = (uint64_t)(uintptr_t)v2_tss};
 	v->ldtr = (struct vmsa_seg){.attrib = 0x0082, .limit = 0xffff};
 	v->gdtr = (struct vmsa_seg){.base = gdt_base(), .limit = 23};
 	v->cr0 = cr0;
@@ -589,6 +598,9 @@ static void t_vmpl2(void)
 	EXPECT_EQ(v->rcx, 0x5678);
 	EXPECT_EQ(v->r12, 0x2c12);
 	EXPECT_EQ(v2_results.vc_code, SVM_EXIT_CPUID);
+	/* Delivered on IST 1 of VMPL2's TSS: 16-byte aligned top, frame of
+	 * six qwords below it. */
+	EXPECT_EQ(v2_results.vc_rsp, (uint64_t)(uintptr_t)v2_ist_top - 48);
 	EXPECT_EQ(v2_results.gp_count, 1);
 	EXPECT_EQ(v2_results.reg_gpa_resp,
 		  gpa_of(ghcb2_page) | GHCB_MSR_REG_GPA_RESP);
@@ -609,7 +621,7 @@ static void t_vmpl2(void)
 	EXPECT_EQ(v2_results.xmm0, UINT64_C(0x2222222222222222));
 	report(ok,
 	       "RUN_VMPL 0 <-> 2: VMSA state, registers and FPU per VMPL, "
-	       "#VC/#GP/RMPADJUST at VMPL2");
+	       "#VC (IST)/#GP/RMPADJUST at VMPL2");
 }
 
 static void bench(uint64_t mode, uint64_t count)
