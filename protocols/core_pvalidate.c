@@ -96,7 +96,48 @@ static svsm_err_t pv_rescind(struct svsm_req *req, gpa_t g, uint32_t size,
 	return SVSM_OK;
 }
 
-static svsm_err_t pv_entry(struct svsm_req *req, uint64_t e)
+/*
+ * Per-call memo of core_check_guest_page() at 2 MiB granularity. A list is
+ * usually a run of 4K pages in one or two 2M regions (Linux sends up to
+ * 510 consecutive ones), so checking the whole region once replaces 512
+ * scans of the SVSM range, the pool, the VMSAs and the CAAs by one
+ * compare, and keeps the per-entry cost independent of how many vCPUs,
+ * VMSAs and pool pages there are.
+ *
+ * Why it is sound: an entry is 4K or 2M and aligned to its size, so it
+ * lies inside its 2M region; a region that passed the check in full has
+ * no byte that is SVSM-owned, deposited, a VMSA or a CAA, or not guest
+ * RAM, so neither has any entry in it. Only for the duration of one call:
+ * the core lock is held, and PVALIDATE itself changes only RMP state,
+ * never the boot reservations, the pool, the VMSA registry or any CAA
+ * that the check reads. A region that fails in full (e.g. it holds the
+ * CAA) is remembered too, and its entries get the exact per-page check.
+ */
+struct pv_region_memo {
+	uint64_t clean; /* 2M base that passed in full, or GPA_INVALID_VALUE */
+	uint64_t mixed; /* 2M base that did not, or GPA_INVALID_VALUE */
+};
+
+static svsm_err_t pv_check_page(struct pv_region_memo *m, gpa_t g, uint64_t len)
+{
+	uint64_t region = gpa_val(g) & ~(PAGE_SIZE_2M - 1);
+
+	if (region == m->clean) {
+		return SVSM_OK;
+	}
+	if (region != m->mixed) {
+		if (core_check_guest_page(gpa(region), PAGE_SIZE_2M) ==
+		    SVSM_OK) {
+			m->clean = region;
+			return SVSM_OK;
+		}
+		m->mixed = region;
+	}
+	return core_check_guest_page(g, len);
+}
+
+static svsm_err_t pv_entry(struct svsm_req *req, struct pv_region_memo *m,
+			   uint64_t e)
 {
 	uint32_t size = SVSM_PV_SIZE(e);
 	uint64_t len = size == SVSM_PV_SIZE_2M ? PAGE_SIZE_2M : PAGE_SIZE;
@@ -110,7 +151,7 @@ static svsm_err_t pv_entry(struct svsm_req *req, uint64_t e)
 	if (!IS_ALIGNED(gpa_val(g), len)) {
 		return SVSM_E_INVAL;
 	}
-	err = core_check_guest_page(g, len);
+	err = pv_check_page(m, g, len);
 	if (err != SVSM_OK) {
 		return err;
 	}
@@ -123,6 +164,7 @@ static svsm_err_t pv_entry(struct svsm_req *req, uint64_t e)
 svsm_err_t core_pvalidate(struct svsm_req *req)
 {
 	struct svsm_pvalidate_hdr hdr;
+	struct pv_region_memo memo = {GPA_INVALID_VALUE, GPA_INVALID_VALUE};
 	uint64_t entries_gpa = req->rcx + sizeof(hdr);
 	uint64_t chunk[PV_CHUNK];
 	uint32_t pages = 0;
@@ -158,7 +200,7 @@ svsm_err_t core_pvalidate(struct svsm_req *req)
 				err = SVSM_E_INCOMPLETE;
 				break;
 			}
-			err = pv_entry(req, chunk[k]);
+			err = pv_entry(req, &memo, chunk[k]);
 			if (err == SVSM_OK) {
 				pages += SVSM_PV_SIZE(chunk[k]) ? 512u : 1u;
 				i++;

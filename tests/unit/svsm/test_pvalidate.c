@@ -385,6 +385,54 @@ TAP_CASE(list_in_vmsa_refused)
 	CHECK_EQ(fake_stats.pvalidate_calls, 0);
 }
 
+/*
+ * core_pvalidate checks a whole 2M region once and then trusts it for the
+ * rest of the call. A region that holds something forbidden must still
+ * get the exact per-page check, whichever entry reaches it first.
+ */
+TAP_CASE(region_memo_mixed_region_exact)
+{
+	/* Region 0 holds the CAA and VMSA: FREE_4K passes, the CAA not. */
+	uint64_t e[4] = {pv(FREE_4K, SVSM_PV_SIZE_4K, false),
+			 pv(FREE_4K + 4096, SVSM_PV_SIZE_4K, false),
+			 pv(BSP_CAA, SVSM_PV_SIZE_4K, false),
+			 pv(FREE_4K + 8192, SVSM_PV_SIZE_4K, false)};
+
+	setup();
+	CHECK_EQ(pvalidate_list(e, 4), SVSM_ERR_INVALID_ADDRESS);
+	CHECK_EQ(next_index(), 2);
+	CHECK_TRUE(!fake_rmp(FREE_4K + 4096)->validated);
+	CHECK_TRUE(fake_rmp(BSP_CAA)->validated);
+	/* The SVSM range sits in region 4, after a clean region 2. */
+	e[0] = pv(UNVAL_2M, SVSM_PV_SIZE_4K, true);
+	e[1] = pv(UNVAL_2M + 4096, SVSM_PV_SIZE_4K, true);
+	e[2] = pv(FAKE_SVSM_BASE - 4096, SVSM_PV_SIZE_4K, true);
+	e[3] = pv(FAKE_SVSM_BASE, SVSM_PV_SIZE_4K, false);
+	CHECK_EQ(pvalidate_list(e, 4), SVSM_ERR_INVALID_ADDRESS);
+	CHECK_EQ(next_index(), 3);
+	CHECK_TRUE(fake_rmp(FAKE_SVSM_BASE)->validated);
+	CHECK_EQ(fake_rmp(FAKE_SVSM_BASE)->perms[G_VMPL], 0);
+}
+
+/* A deposited page makes its region mixed. */
+TAP_CASE(region_memo_sees_pool)
+{
+	uint64_t pool_page = UNVAL_2M + PAGE_SIZE_2M + 0x5000;
+	uint64_t e[3] = {pool_page, pv(pool_page - 4096, SVSM_PV_SIZE_4K, true),
+			 pv(pool_page, SVSM_PV_SIZE_4K, true)};
+
+	setup();
+	/* Deposit it (the DEPOSIT list has the PVALIDATE layout). */
+	put_list(LIST, e, 1, 1, 0);
+	CHECK_EQ(core(SVSM_CORE_DEPOSIT_MEM, LIST, 0, 0), SVSM_SUCCESS);
+	CHECK_EQ(mem_pool_count(), 1);
+	CHECK_EQ(pvalidate_list(&e[1], 2), SVSM_ERR_INVALID_ADDRESS);
+	CHECK_EQ(next_index(), 1);
+	CHECK_EQ(fake_rmp(pool_page)->perms[G_VMPL], 0);
+	/* Same region again, in a new call: still refused. */
+	CHECK_EQ(pvalidate_list(&e[2], 1), SVSM_ERR_INVALID_ADDRESS);
+}
+
 TAP_MAIN(TAP_ENTRY(validate_4k), TAP_ENTRY(validate_already_valid_fails),
 	 TAP_ENTRY(validate_already_valid_ignore_cf), TAP_ENTRY(rescind_4k),
 	 TAP_ENTRY(rescind_invalid_page_unchanged),
@@ -402,4 +450,6 @@ TAP_MAIN(TAP_ENTRY(validate_4k), TAP_ENTRY(validate_already_valid_fails),
 	 TAP_ENTRY(fault_on_list), TAP_ENTRY(pvalidate_fail_input),
 	 TAP_ENTRY(grant_failure_rolls_back), TAP_ENTRY(isa_hole_not_zeroed),
 	 TAP_ENTRY(rescind_then_validate_zeroes),
-	 TAP_ENTRY(list_in_vmsa_refused))
+	 TAP_ENTRY(list_in_vmsa_refused),
+	 TAP_ENTRY(region_memo_mixed_region_exact),
+	 TAP_ENTRY(region_memo_sees_pool))

@@ -31,15 +31,27 @@ static int next_rmpadjust_rc = -1;
 static int next_pvalidate_rc = -1;
 static bool vmsa_in_use;
 static uint64_t watch_page = UINT64_MAX;
-/* Pages possibly written since the last reset (for fake_reset_fast). */
+/*
+ * Pages possibly written since the last reset, for fake_reset_fast(). Only
+ * the fuzzer builds with it (-DFAKE_TRACK_DIRTY): the benchmark counts
+ * the fake's instructions too, and must not pay for the bookkeeping.
+ */
+#ifdef FAKE_TRACK_DIRTY
 static uint8_t dirty[PAGES];
 
-static void mark_dirty(uint64_t gpa, uint64_t n)
+static inline void mark_dirty(uint64_t gpa, uint64_t n)
 {
-	for (uint64_t p = gpa >> 12; n != 0 && p <= (gpa + n - 1) >> 12; p++) {
+	for (uint64_t p = gpa >> 12; p <= (gpa + n - 1) >> 12; p++) {
 		dirty[p] = 1;
 	}
 }
+#else
+static inline void mark_dirty(uint64_t gpa, uint64_t n)
+{
+	(void)gpa;
+	(void)n;
+}
+#endif
 
 static void reset_state(void)
 {
@@ -63,24 +75,28 @@ void fake_reset(void)
 		}
 	}
 	memset(ram, 0xa5, FAKE_RAM_SIZE);
+#ifdef FAKE_TRACK_DIRTY
 	memset(dirty, 0, sizeof(dirty));
+#endif
 	reset_state();
 }
 
 void fake_reset_fast(void)
 {
-	if (ram == NULL) {
-		fake_reset();
+#ifdef FAKE_TRACK_DIRTY
+	if (ram != NULL) {
+		/* Per fuzz input: refill only what may have changed. */
+		for (uint64_t p = 0; p < PAGES; p++) {
+			if (dirty[p]) {
+				memset(ram + p * 4096, 0xa5, 4096);
+				dirty[p] = 0;
+			}
+		}
+		reset_state();
 		return;
 	}
-	/* The fuzzer resets per input: refill only what may have changed. */
-	for (uint64_t p = 0; p < PAGES; p++) {
-		if (dirty[p]) {
-			memset(ram + p * 4096, 0xa5, 4096);
-			dirty[p] = 0;
-		}
-	}
-	reset_state();
+#endif
+	fake_reset();
 }
 
 void fake_set_watch(uint64_t gpa)
@@ -93,7 +109,7 @@ uint8_t *fake_mem(uint64_t gpa)
 	if (gpa >= FAKE_RAM_SIZE) {
 		abort();
 	}
-	dirty[gpa >> 12] = 1;
+	mark_dirty(gpa, 1);
 	return ram + gpa;
 }
 
@@ -306,7 +322,7 @@ bool plat_copy_guarded(void *dst, const void *src, uint64_t n)
 	 */
 	if (from_guest && mutate_gpa != UINT64_MAX &&
 	    hits(sg, n, mutate_gpa, 1) && guest_writable(mutate_gpa)) {
-		dirty[mutate_gpa >> 12] = 1;
+		mark_dirty(mutate_gpa, 1);
 		ram[mutate_gpa] = mutate_val;
 		mutate_gpa = UINT64_MAX;
 	}

@@ -41,9 +41,10 @@ extern struct fake_stats fake_stats;
 /* Fresh RAM (filled with 0xa5 so zeroing is visible), empty RMP. */
 void fake_reset(void);
 /*
- * The same, but refills only pages written since the last reset: through
- * the SVSM's guarded copies, or through fake_mem() (a write through a
- * fake_mem() pointer must then stay within that pointer's page).
+ * The same, but (when built with -DFAKE_TRACK_DIRTY, as the fuzzers are)
+ * refills only pages written since the last reset: through the SVSM's
+ * guarded copies, or through fake_mem() (a write through a fake_mem()
+ * pointer must then stay within that pointer's page).
  */
 void fake_reset_fast(void);
 uint8_t *fake_mem(uint64_t gpa);
