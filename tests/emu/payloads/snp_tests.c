@@ -481,6 +481,93 @@ static void t_psc_msr(void)
 	report(ok, "PSC (MSR protocol) shared <-> private");
 }
 
+/* Hostile GHCB input: answered with errors, never acted on wrongly. */
+static void t_hostile(void)
+{
+	bool ok = true;
+	struct ghcb_psc_hdr *h = (void *)ghcb->shared_buffer;
+	uint64_t *ent = (uint64_t *)(h + 1), v = 0;
+
+	/* isa-debug-exit (0xf4) is not reachable: writing "fail" there must
+	 * not end the VM (the plan would then be short). */
+	ghcb_prepare(SVM_EXIT_IOIO,
+		     (UINT64_C(0xf4) << IOIO_PORT_SHIFT) | IOIO_SZ32, 0);
+	ghcb->rax = 0x11;
+	ghcb_set_valid(offsetof(struct ghcb, rax));
+	vmgexit();
+	EXPECT_EQ(ghcb->sw_exit_info_1, 0);
+	/* MMIO at a guest-RAM GPA (host: snpemu's own image) reads ones and
+	 * a write there is dropped. */
+	ghcb_prepare(SVM_VMGEXIT_MMIO_READ, 0x100000, 8);
+	set_scratch();
+	vmgexit();
+	memcpy(&v, ghcb->shared_buffer, 8);
+	EXPECT_EQ(v, UINT64_MAX);
+	memset(ghcb->shared_buffer, 0xcc, 8);
+	ghcb_prepare(SVM_VMGEXIT_MMIO_WRITE, 0x100000, 8);
+	set_scratch();
+	vmgexit();
+	EXPECT_EQ(ghcb->sw_exit_info_1, 0);
+	/* Bad IOIO size, bad MMIO length, unknown event, bad version. */
+	EXPECT_EQ(ghcb_call(SVM_EXIT_IOIO, IOIO_SZ8 | IOIO_SZ16, 0),
+		  GHCB_RESULT_ERROR);
+	EXPECT_EQ(ghcb->sw_exit_info_2, GHCB_ERR_INVALID_INPUT);
+	ghcb_prepare(SVM_VMGEXIT_MMIO_READ, 0xfed00000, 3);
+	set_scratch();
+	vmgexit();
+	EXPECT_EQ(ghcb->sw_exit_info_2, GHCB_ERR_INVALID_INPUT);
+	EXPECT_EQ(ghcb_call(0x12345, 0, 0), GHCB_RESULT_ERROR);
+	EXPECT_EQ(ghcb->sw_exit_info_2, GHCB_ERR_INVALID_EVENT);
+	ghcb_prepare(SVM_VMGEXIT_HV_FEATURES, 0, 0);
+	ghcb->protocol_version = 3;
+	vmgexit();
+	EXPECT_EQ(ghcb->sw_exit_info_2, GHCB_ERR_INVALID_USAGE);
+	/* PSC: header out of range, reserved bits, GFN beyond RAM. */
+	h->cur_entry = 0;
+	h->end_entry = 300;
+	ghcb_prepare(SVM_VMGEXIT_PSC, 0, 0);
+	set_scratch();
+	vmgexit();
+	EXPECT_EQ(ghcb->sw_exit_info_2, GHCB_PSC_ERR_HDR);
+	h->end_entry = 1;
+	ent[0] = (UINT64_C(0x900) << 12) |
+		 ((uint64_t)GHCB_MSR_PSC_OP_PRIVATE << 52);
+	ent[1] = ent[0] | (UINT64_C(1) << 60);
+	ghcb_prepare(SVM_VMGEXIT_PSC, 0, 0);
+	set_scratch();
+	vmgexit();
+	EXPECT_EQ(ghcb->sw_exit_info_2 >> 32, GHCB_PSC_ERR_ENTRY >> 32);
+	EXPECT_EQ(h->cur_entry, 1); /* entry 0 done, entry 1 refused */
+	h->cur_entry = 0;
+	h->end_entry = 0;
+	ent[0] = (UINT64_C(0x7fffffff) << 12) |
+		 ((uint64_t)GHCB_MSR_PSC_OP_PRIVATE << 52);
+	ghcb_prepare(SVM_VMGEXIT_PSC, 0, 0);
+	set_scratch();
+	vmgexit();
+	EXPECT_EQ(ghcb->sw_exit_info_2 >> 32, GHCB_PSC_ERR_ENTRY >> 32);
+	/* AP creation: another APIC ID, or a page that is not a VMSA. */
+	ghcb_prepare(SVM_VMGEXIT_AP_CREATION,
+		     SVM_VMGEXIT_AP_CREATE | (UINT64_C(1) << 32),
+		     gpa_of(vmsa2_page));
+	ghcb->rax = SEV_FEAT_SNP_ACTIVE;
+	ghcb_set_valid(offsetof(struct ghcb, rax));
+	vmgexit();
+	EXPECT_EQ(ghcb->sw_exit_info_2, GHCB_ERR_INVALID_INPUT);
+	ghcb_prepare(SVM_VMGEXIT_AP_CREATION, SVM_VMGEXIT_AP_CREATE,
+		     gpa_of(scratch_page));
+	ghcb->rax = SEV_FEAT_SNP_ACTIVE;
+	ghcb_set_valid(offsetof(struct ghcb, rax));
+	vmgexit();
+	EXPECT_EQ(ghcb->sw_exit_info_2, GHCB_ERR_INVALID_INPUT);
+	/* MSR protocol: registering a GHCB outside guest RAM is refused. */
+	EXPECT_EQ(msr_proto((UINT64_C(0x7ffffff) << 12) | GHCB_MSR_REG_GPA_REQ),
+		  (((UINT64_C(1) << 52) - 1) << 12) | GHCB_MSR_REG_GPA_RESP);
+	report(ok,
+	       "hostile GHCB input: debug-exit port, RAM as MMIO, bad "
+	       "sizes/events/PSC/AP creation refused");
+}
+
 static __attribute__((noinline)) uint64_t forty_two(void)
 {
 	return 42;
@@ -656,7 +743,7 @@ void payload_main(uint64_t arg)
 	if (mode >= 2) {
 		bench(mode, arg >> 4);
 	}
-	out("1..11\n");
+	out("1..12\n");
 	t_sev_status();
 	t_msr_protocol();
 	t_vc();
@@ -666,6 +753,7 @@ void payload_main(uint64_t arg)
 	t_rmp_adjust_query();
 	t_psc_msr();
 	t_private_walks_fetches();
+	t_hostile();
 	ok = vmpl2_setup(mode);
 	report(ok, "VMPL2 set up: grants, VMSA via RMPADJUST, AP creation");
 	if (ok) {
