@@ -38,6 +38,26 @@
 #define MEM_CHUNK 64u
 #define MEM_ENTRY_RESERVED_MASK UINT64_C(0xffc)
 
+/*
+ * Undo a failed deposit. A page that was already valid was the guest's:
+ * give it back. One the SVSM validated itself is rescinded instead: it was
+ * never zeroed for the guest, so granting access would show the guest
+ * whatever the host left in that frame (G11), and "not validated" is the
+ * state the guest left it in.
+ */
+static void deposit_undo(struct svsm_req *req, gpa_t g, bool was_valid)
+{
+	bool cf = false;
+
+	if (was_valid) {
+		(void)core_grant_guest(g, SNP_PAGE_SIZE_4K,
+				       req->caller->guest_vmpl);
+	} else {
+		(void)plat_pvalidate(g, SNP_PAGE_SIZE_4K, false, &cf);
+		plat_tlb_flush_all();
+	}
+}
+
 static svsm_err_t deposit_one(struct svsm_req *req, uint64_t e)
 {
 	gpa_t g = gpa(SVSM_PV_GPA(e));
@@ -69,8 +89,7 @@ static svsm_err_t deposit_one(struct svsm_req *req, uint64_t e)
 	rc = core_revoke_guest(g, SNP_PAGE_SIZE_4K);
 	plat_tlb_flush_all();
 	if (rc != SNP_RC_SUCCESS) {
-		(void)core_grant_guest(g, SNP_PAGE_SIZE_4K,
-				       req->caller->guest_vmpl);
+		deposit_undo(req, g, cf);
 		req->proto_detail = (uint32_t)rc;
 		return SVSM_E_PROTO;
 	}
@@ -80,8 +99,7 @@ static svsm_err_t deposit_one(struct svsm_req *req, uint64_t e)
 		err = mem_pool_add(g);
 	}
 	if (err != SVSM_OK) {
-		(void)core_grant_guest(g, SNP_PAGE_SIZE_4K,
-				       req->caller->guest_vmpl);
+		deposit_undo(req, g, cf);
 		return err;
 	}
 	return SVSM_OK;

@@ -261,6 +261,32 @@ TAP_CASE(lists_in_vmsa_refused)
 	CHECK_EQ(mem_pool_count(), 1);
 }
 
+/*
+ * G11: a page the SVSM validated itself must not reach the guest unzeroed.
+ * If the revoke fails for a page that was not valid before, DEPOSIT must
+ * not grant the guest RWX on it (fuzz_dispatch checks this as I5).
+ */
+TAP_CASE(deposit_revoke_failure_not_exposed)
+{
+	uint64_t p = UNVAL_2M;
+	uint64_t q = PG(3);
+
+	setup();
+	fake_fail_next_rmpadjust(SNP_RC_FAIL_PERMISSION);
+	CHECK_EQ(deposit(&p, 1),
+		 SVSM_ERR_PROTOCOL_BASE + SNP_RC_FAIL_PERMISSION);
+	CHECK_EQ(mem_pool_count(), 0);
+	CHECK_TRUE(!fake_rmp(UNVAL_2M)->validated);
+	CHECK_EQ(fake_rmp(UNVAL_2M)->perms[G_VMPL], 0);
+	/* A page that was the guest's already goes back to it as it was. */
+	fake_fail_next_rmpadjust(SNP_RC_FAIL_PERMISSION);
+	CHECK_EQ(deposit(&q, 1),
+		 SVSM_ERR_PROTOCOL_BASE + SNP_RC_FAIL_PERMISSION);
+	CHECK_TRUE(fake_rmp(q)->validated);
+	CHECK_EQ(fake_rmp(q)->perms[G_VMPL], 0xf);
+	CHECK_TRUE(all_bytes(q, 4096, 0xa5));
+}
+
 TAP_MAIN(TAP_ENTRY(deposit_two_pages), TAP_ENTRY(deposited_page_is_svsm_memory),
 	 TAP_ENTRY(withdraw_returns_pages), TAP_ENTRY(round_trip_repeated),
 	 TAP_ENTRY(deposit_same_page_twice), TAP_ENTRY(deposit_format_errors),
@@ -269,4 +295,5 @@ TAP_MAIN(TAP_ENTRY(deposit_two_pages), TAP_ENTRY(deposited_page_is_svsm_memory),
 	 TAP_ENTRY(withdraw_partial), TAP_ENTRY(withdraw_bad_header),
 	 TAP_ENTRY(borrowed_pages_stay), TAP_ENTRY(withdraw_list_fault),
 	 TAP_ENTRY(withdraw_zero_fault_keeps_page), TAP_ENTRY(pool_capacity),
-	 TAP_ENTRY(lists_in_vmsa_refused))
+	 TAP_ENTRY(lists_in_vmsa_refused),
+	 TAP_ENTRY(deposit_revoke_failure_not_exposed))
