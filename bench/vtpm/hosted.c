@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <vtpm/vtpm.h>
 
 #include "sys.h"
@@ -57,6 +58,20 @@ int vtpm_init(const uint8_t *state, size_t state_len, bool resume)
 			       resp[9] == 0
 		       ? VTPM_OK
 		       : VTPM_E_INIT;
+}
+
+/* Stops libtpms and deletes its NV file: the next vtpm_init manufactures a
+ * new TPM (new seeds), as vtpm_init(NULL, ...) does in the engine. */
+void vtpm_terminate(void)
+{
+	char path[4096];
+	const char *dir = getenv("TPM_PATH");
+
+	TPMLIB_Terminate();
+	if (dir != NULL) {
+		snprintf(path, sizeof(path), "%s/tpm2-00.permall", dir);
+		unlink(path);
+	}
 }
 
 size_t vtpm_heap_peak(void)
