@@ -17,6 +17,9 @@
  *     is zero.
  *  I6 PVALIDATE/DEPOSIT `next` never goes backwards and never passes
  *     `entries`; SUCCESS means next == entries.
+ *  I7 Every PVALIDATE entry that `next` moved past took effect: its pages
+ *     are validated with RWX for the caller's VMPL, or rescinded with no
+ *     access (the last entry naming a page wins).
  *
  * A violation prints which one and traps; libFuzzer keeps the input.
  */
@@ -56,6 +59,8 @@ static uint32_t pre_pool_count;
 static uint8_t pre_vmsa[FUZZ_MAX_CAND][PAGE_SIZE];
 static bool pre_vmsa_reg[FUZZ_MAX_CAND];
 static uint8_t svsm_image[FAKE_SVSM_SIZE];
+static uint64_t pre_list[PAGE_SIZE / 8];
+static int8_t want_valid[PAGES];
 static const uint8_t zero_page[PAGE_SIZE];
 
 bool fuzz_guest_can_write(uint64_t g)
@@ -310,6 +315,46 @@ static bool read_hdr(uint64_t rcx, struct svsm_pvalidate_hdr *h)
 	return true;
 }
 
+/* I7, for entries [@from, @to) of the list as it was before the call. */
+NO_COV static void check_done(const struct fuzz_call *c, uint16_t from,
+			      uint16_t to)
+{
+	uint64_t list_end = c->rcx + 8 + 8u * (uint64_t)to;
+
+	/*
+	 * Only lists in pages that were valid: reading an unvalidated page
+	 * faults on hardware, so the fake's answer there means nothing.
+	 */
+	if (c->call_id != SVSM_CORE_PVALIDATE ||
+	    !pre_rmp[c->rcx >> 12].validated ||
+	    (fz.mutation >= c->rcx && fz.mutation < list_end)) {
+		return;
+	}
+	memset(want_valid, -1, sizeof(want_valid));
+	for (uint16_t i = from; i < to; i++) {
+		uint64_t e = pre_list[i];
+		uint64_t first = SVSM_PV_GPA(e) >> 12;
+		uint64_t n = SVSM_PV_SIZE(e) ? 512 : 1;
+
+		for (uint64_t p = first; p < first + n && p < PAGES; p++) {
+			want_valid[p] = (int8_t)SVSM_PV_VALIDATE(e);
+		}
+	}
+	for (uint64_t p = 0; p < PAGES; p++) {
+		struct fake_rmp *e = fake_rmp(p * PAGE_SIZE);
+
+		if (want_valid[p] < 0) {
+			continue;
+		}
+		if (e->validated != (want_valid[p] == 1) ||
+		    e->perms[FUZZ_VMPL] != (want_valid[p] ? 0xf : 0) ||
+		    e->vmsa) {
+			FAIL("I7: page %#llx not in the state its entry asked",
+			     (unsigned long long)(p * PAGE_SIZE));
+		}
+	}
+}
+
 static void check_next(const struct fuzz_call *c, bool had,
 		       const struct svsm_pvalidate_hdr *pre, uint64_t rax)
 {
@@ -339,6 +384,7 @@ static void check_next(const struct fuzz_call *c, bool had,
 	if (rax == SVSM_SUCCESS && post.next != pre->entries) {
 		FAIL("I6: SUCCESS with next %u of %u", post.next, pre->entries);
 	}
+	check_done(c, pre->next, post.next);
 }
 
 NO_COV static void check_regs(const struct fuzz_call *c,
@@ -400,6 +446,10 @@ void fuzz_call(const struct fuzz_call *c)
 	}
 	pre = v;
 	had_hdr = read_hdr(c->rcx, &hdr);
+	if (had_hdr && (c->rcx & ~PAGE_MASK) <= PAGE_SIZE - 16) {
+		memcpy(pre_list, fake_mem(c->rcx + 8),
+		       PAGE_SIZE - (c->rcx & ~PAGE_MASK) - 8);
+	}
 	/* The loop clears call_pending before dispatch: so must our copy. */
 	if (had_hdr && !c->via_dispatch && c->caller != NULL &&
 	    gpa_val(c->caller->caa) - c->rcx < sizeof(hdr)) {
