@@ -25,6 +25,7 @@
 #include "ghcb_msr.h"
 #include "machine.h"
 #include "payload.h"
+#include "psp.h"
 
 #define EMU_HV_FEATURES                                \
 	(GHCB_HV_FT_SNP | GHCB_HV_FT_SNP_AP_CREATION | \
@@ -493,6 +494,42 @@ static void nae_ap_creation(struct machine *m, struct nae *n)
 	set_result(n, 0, 0);
 }
 
+/*
+ * SNP_GUEST_REQUEST (abi.md §9.5): request and response are shared guest
+ * pages; the PSP model answers. SW_EXITINFO2 = VMM error << 32 | firmware
+ * status. The extended form gets an empty certificate table (snpemu has no
+ * certificate chain yet).
+ */
+static void nae_guest_request(struct machine *m, struct nae *n, bool ext)
+{
+	void *req = NULL, *resp = NULL;
+	uint32_t fw = 0;
+
+	if ((n->info1 & (PAGE_SIZE - 1)) || (n->info2 & (PAGE_SIZE - 1)) ||
+	    gmem_gpa(m, m->cur, n->info1 & ~EMU_CBIT, GACC_READ, &req) !=
+		    GMEM_OK ||
+	    gmem_gpa(m, m->cur, n->info2 & ~EMU_CBIT, GACC_WRITE, &resp) !=
+		    GMEM_OK) {
+		set_error(n, GHCB_ERR_INVALID_INPUT);
+		return;
+	}
+	if (ext) {
+		void *certs = NULL;
+
+		REQUIRE(n, rax);
+		REQUIRE(n, rbx);
+		if (n->g->rbx == 0 || (n->g->rax & (PAGE_SIZE - 1)) ||
+		    gmem_gpa(m, m->cur, n->g->rax & ~EMU_CBIT, GACC_WRITE,
+			     &certs) != GMEM_OK) {
+			set_error(n, GHCB_ERR_INVALID_INPUT);
+			return;
+		}
+		memset(certs, 0, 24); /* no certificates */
+	}
+	fw = psp_guest_request(req, resp);
+	set_result(n, 0, fw);
+}
+
 static void nae_run_vmpl(struct machine *m, struct nae *n)
 {
 	unsigned target = (unsigned)MIN(n->info1, UINT64_C(0xff));
@@ -574,8 +611,11 @@ static void nae(struct machine *m, struct vmpl_ctx *c, uint64_t gpa)
 		terminate(m, (uint32_t)n.info1 & 0xf,
 			  (uint32_t)(n.info1 >> 4) & 0xff);
 	case SVM_VMGEXIT_GUEST_REQUEST:
+		nae_guest_request(m, &n, false);
+		break;
 	case SVM_VMGEXIT_EXT_GUEST_REQUEST:
-		/* Not yet: the PSP model (psp.c) does not exist. */
+		nae_guest_request(m, &n, true);
+		break;
 	default:
 		set_error(&n, GHCB_ERR_INVALID_EVENT);
 		break;

@@ -25,6 +25,7 @@
 #include "loader.h"
 #include "machine.h"
 #include "psp.h"
+#include "psp_crypto.h"
 
 #define MAX_USES 16
 
@@ -132,13 +133,9 @@ static bool page_data(struct machine *m, const struct igvm_page_data *pd)
 }
 
 #ifdef EMU_HAVE_SHA384
-/* The freestanding mbedTLS (scripts/thirdparty/30-mbedtls.sh). */
-int mbedtls_sha512(const unsigned char *input, size_t ilen,
-		   unsigned char *output, int is384);
-
 static void sha384(const void *data, size_t len, uint8_t out[48])
 {
-	(void)mbedtls_sha512(data, len, out, 1);
+	pspc_sha384(data, len, out);
 }
 
 static void print_digest(void)
@@ -153,6 +150,7 @@ static void print_digest(void)
 			   igvm_strerror(err));
 		return;
 	}
+	memcpy(emu_psp.measurement, ld, sizeof(emu_psp.measurement));
 	for (unsigned i = 0; i < IGVM_SHA384_LEN; i++) {
 		hex[2 * i] = "0123456789abcdef"[ld[i] >> 4];
 		hex[2 * i + 1] = "0123456789abcdef"[ld[i] & 15];
@@ -198,6 +196,7 @@ int loader_igvm(struct machine *m, const void *image, uint64_t size)
 
 		switch (h.type) {
 		case IGVM_VHT_GUEST_POLICY:
+			emu_psp.policy = h.u.policy.policy;
 			con_printf(
 				"snpemu: guest policy 0x%llx (not "
 				"enforced)\n",

@@ -14,10 +14,12 @@
 
 #include "machine.h"
 #include "payload.h"
+#include "psp.h"
 
-/* VMPL0's VMSA: the last page of guest RAM (model: an IGVM file would say
- * where; the payload format has no field for it). */
+/* VMPL0's VMSA and the secrets page: the last two pages of guest RAM
+ * (model: an IGVM file would say where; the payload format does not). */
 #define VMSA0_GPA (EMU_GUEST_RAM_SIZE - PAGE_SIZE)
+#define SECRETS_GPA (EMU_GUEST_RAM_SIZE - 2 * PAGE_SIZE)
 
 static void init_vmsa64(struct snp_vmsa *v, const struct emu_payload_hdr *h,
 			uint64_t arg)
@@ -47,6 +49,7 @@ static void init_vmsa64(struct snp_vmsa *v, const struct emu_payload_hdr *h,
 	v->rip = h->entry;
 	v->rsp = h->stack_top;
 	v->rdi = arg;
+	v->rsi = SECRETS_GPA;
 	v->dr6 = 0xffff0ff0;
 	v->dr7 = 0x400;
 	v->g_pat = UINT64_C(0x0007040600070406);
@@ -68,8 +71,8 @@ int loader_payload(struct machine *m, const void *image, uint64_t size,
 	memcpy(&h, image, sizeof(h));
 	if (h.magic != EMU_PAYLOAD_MAGIC || (h.load_gpa & (PAGE_SIZE - 1)) ||
 	    h.file_size > size || h.file_size < sizeof(h) ||
-	    h.mem_size < h.file_size || h.load_gpa >= VMSA0_GPA ||
-	    h.mem_size > VMSA0_GPA - h.load_gpa) {
+	    h.mem_size < h.file_size || h.load_gpa >= SECRETS_GPA ||
+	    h.mem_size > SECRETS_GPA - h.load_gpa) {
 		con_printf("snpemu: bad payload header\n");
 		return -1;
 	}
@@ -79,6 +82,9 @@ int loader_payload(struct machine *m, const void *image, uint64_t size,
 	for (uint64_t off = 0; off < h.mem_size; off += PAGE_SIZE) {
 		(void)rmp_launch_page(&m->rmp, h.load_gpa + off);
 	}
+	(void)rmp_launch_page(&m->rmp, SECRETS_GPA);
+	psp_build_secrets(emu_hva(SECRETS_GPA));
+	emu_psp.policy = 0x30000;
 	(void)rmp_launch_page(&m->rmp, VMSA0_GPA);
 	e = rmp_entry_at(&m->rmp, VMSA0_GPA);
 	e->flags |= RMP_F_VMSA;

@@ -3,7 +3,8 @@
  * The test-payload format snpemu loads with run=payload until it loads
  * svsm.igvm: a flat binary (from -initrd) that begins with this header,
  * loaded at load_gpa and started at VMPL0 in 64-bit mode with the given
- * CR3, RIP and RSP (RDI = the arg= command-line value). Shared with the
+ * CR3, RIP and RSP (RDI = the arg= command-line value, RSI = the GPA of
+ * the secrets page snpemu's PSP built). Shared with the
  * payloads in tests/emu/payloads/.
  */
 #pragma once

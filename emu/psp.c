@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * The PSP's launch-time pages (psp.h). Guest requests (attestation reports,
- * derived keys) and the emulated VCEK are NOT implemented yet: ghcb.c
- * answers them as unsupported.
+ * The PSP's launch-time pages and guest requests (psp.h). Only
+ * MSG_REPORT_REQ is answered; key derivation (MSG_KEY_REQ), TSC info and
+ * certificates are not implemented. Reports are signed with the emulated
+ * VCEK (psp_crypto.h), whose certificate chain does not exist yet.
  */
 #include "psp.h"
 
@@ -10,6 +11,10 @@
 
 #include "lib/console.h"
 #include "lib/string.h"
+
+#include "svsm/abi/snp_guest_msg.h"
+
+#include "psp_crypto.h"
 
 struct psp_state emu_psp;
 
@@ -48,6 +53,8 @@ void psp_build_secrets(struct snp_secrets_page *page)
 		}
 	}
 	memcpy(emu_psp.vmpck, page->vmpck, sizeof(emu_psp.vmpck));
+	memset(emu_psp.seqno, 0, sizeof(emu_psp.seqno));
+	emu_psp.have_vmpck = true;
 	if (!emu_psp.rdrand_ok) {
 		con_printf(
 			"snpemu: WARNING: no RDRAND, VMPCKs are NOT "
@@ -103,4 +110,84 @@ void psp_build_cpuid(struct snp_cpuid_page *p, const struct vmpl_ctx *c)
 	     leaf++) {
 		add(p, c, leaf, 0);
 	}
+}
+
+static void build_report(struct snp_attestation_report *r,
+			 const struct snp_report_req *q)
+{
+	static const char chip[] = "snpemu emulated chip";
+	uint8_t h[48];
+
+	memset(r, 0, sizeof(*r));
+	r->version = 2;
+	r->policy = emu_psp.policy;
+	r->vmpl = q->vmpl;
+	r->signature_algo = 1; /* ECDSA P-384 with SHA-384 */
+	r->flags = 0;          /* signed with the VCEK */
+	memcpy(r->report_data, q->report_data, sizeof(r->report_data));
+	memcpy(r->measurement, emu_psp.measurement, sizeof(r->measurement));
+	pspc_sha384(chip, sizeof(chip) - 1, h);
+	memcpy(r->chip_id, h, sizeof(h));
+	for (unsigned i = 0; i < sizeof(r->report_id); i += 8) {
+		uint64_t v = rdtsc() * UINT64_C(0x9e3779b97f4a7c15);
+
+		memcpy(&r->report_id[i], &v, 8);
+	}
+}
+
+uint32_t psp_guest_request(const uint8_t *req_page, uint8_t *resp_page)
+{
+	static uint8_t in[4096], out[4096];
+	struct snp_guest_msg_hdr hdr;
+	struct snp_report_req q;
+	struct snp_report_rsp *rsp = (struct snp_report_rsp *)(void *)out;
+	uint8_t iv[12] = {0};
+	uint8_t tag[16];
+	uint32_t vmpck = 0;
+
+	/* The page is shared with the host: copy it once, then decide. */
+	memcpy(in, req_page, sizeof(in));
+	memcpy(&hdr, in, sizeof(hdr));
+	vmpck = hdr.msg_vmpck;
+	if (!emu_psp.have_vmpck || vmpck > 3 ||
+	    hdr.algo != SNP_MSG_ALGO_AES256_GCM ||
+	    hdr.hdr_version != SNP_MSG_HDR_VERSION || hdr.hdr_sz != 0x60 ||
+	    hdr.msg_type != SNP_MSG_REPORT_REQ ||
+	    hdr.msg_sz != sizeof(struct snp_report_req) ||
+	    hdr.msg_seqno != emu_psp.seqno[vmpck] + 1) {
+		return SNP_FW_INVALID_PARAM;
+	}
+	memcpy(iv, &hdr.msg_seqno, 8);
+	if (!pspc_gcm(false, emu_psp.vmpck[vmpck], iv, in + SNP_MSG_AAD_OFFSET,
+		      SNP_MSG_AAD_LEN, in + sizeof(hdr), (uint8_t *)&q,
+		      sizeof(q), hdr.authtag)) {
+		return SNP_FW_INVALID_PARAM;
+	}
+	memset(out, 0, sizeof(out));
+	/* A VMPCK may only attest its own VMPL or a less privileged one. */
+	if (q.vmpl < vmpck || q.vmpl > 3) {
+		rsp->status = SNP_FW_INVALID_PARAM;
+	} else {
+		build_report(&rsp->report, &q);
+		if (!pspc_sign((const uint8_t *)&rsp->report,
+			       SNP_REPORT_SIGNED_LEN, rsp->report.sig_r,
+			       rsp->report.sig_s)) {
+			return SNP_FW_INVALID_PARAM;
+		}
+		rsp->report_size = sizeof(rsp->report);
+	}
+	hdr.msg_seqno += 1;
+	hdr.msg_type = SNP_MSG_REPORT_RSP;
+	hdr.msg_sz = sizeof(*rsp);
+	memset(hdr.authtag, 0, sizeof(hdr.authtag));
+	memcpy(iv, &hdr.msg_seqno, 8);
+	memcpy(resp_page, &hdr, sizeof(hdr));
+	if (!pspc_gcm(true, emu_psp.vmpck[vmpck], iv,
+		      resp_page + SNP_MSG_AAD_OFFSET, SNP_MSG_AAD_LEN, out,
+		      resp_page + sizeof(hdr), sizeof(*rsp), tag)) {
+		return SNP_FW_INVALID_PARAM;
+	}
+	memcpy(resp_page, tag, sizeof(tag));
+	emu_psp.seqno[vmpck] += 2;
+	return SNP_FW_SUCCESS;
 }

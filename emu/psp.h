@@ -15,14 +15,24 @@
 #include "machine.h"
 
 struct psp_state {
-	uint8_t vmpck[4]
-		     [SNP_VMPCK_SIZE]; /* the PSP's copy, for guest requests */
+	/* The PSP's copy of the VMPCKs, for guest requests. */
+	uint8_t vmpck[4][SNP_VMPCK_SIZE];
+	bool have_vmpck; /* a secrets page was built */
 	bool rdrand_ok;
+	uint64_t seqno[4];       /* last sequence number used, per VMPCK */
+	uint64_t policy;         /* launch policy (IGVM GUEST_POLICY) */
+	uint8_t measurement[48]; /* launch digest, or zero if not computed */
 };
 
 extern struct psp_state emu_psp;
 
 /** Fill @page as the secrets page (fresh random VMPCK0-3). */
 void psp_build_secrets(struct snp_secrets_page *page);
+/**
+ * SNP_GUEST_REQUEST (abi.md §9.3-9.5): decrypt the message in @req (a
+ * shared page, copied first), answer MSG_REPORT_REQ, encrypt the answer
+ * into @resp. Returns the firmware status for SW_EXITINFO2[31:0].
+ */
+uint32_t psp_guest_request(const uint8_t *req, uint8_t *resp);
 /** Fill @page from the CPUID values snpemu presents to its guests. */
 void psp_build_cpuid(struct snp_cpuid_page *page, const struct vmpl_ctx *c);

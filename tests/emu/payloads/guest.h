@@ -46,7 +46,7 @@ extern uint8_t idt2[];
 extern uint8_t vstub_6[], vstub_13[], vstub_14[], vstub_29[];
 extern uint8_t v2_vc_handler[], v2_gp_handler[];
 
-void payload_main(uint64_t arg);
+void payload_main(uint64_t arg, uint64_t secrets_gpa);
 void payload_exception(struct xframe *f);
 /* entry.S: VMGEXIT with callee-saved registers and xmm0 set to patterns,
  * returns a mask of those that changed. */

@@ -17,11 +17,14 @@
 
 #include "svsm/abi/ghcb.h"
 #include "svsm/abi/ghcb_nae.h"
+#include "svsm/abi/secrets.h"
 #include "svsm/abi/snp.h"
+#include "svsm/abi/snp_guest_msg.h"
 #include "svsm/abi/vmsa.h"
 
 #include "guest.h"
 #include "payload.h"
+#include "psp_crypto.h"
 
 static uint8_t ghcb0_page[4096] __aligned(4096);
 static uint8_t ghcb2_page[4096] __aligned(4096);
@@ -29,6 +32,9 @@ static uint8_t vmsa2_page[4096] __aligned(4096);
 static uint8_t scratch_page[4096] __aligned(4096);
 static uint8_t shared_page[4096] __aligned(4096);
 static uint8_t idt0[4096] __aligned(4096);
+static uint8_t greq_req[4096] __aligned(4096);
+static uint8_t greq_resp[4096] __aligned(4096);
+static const struct snp_secrets_page *secrets;
 static volatile uint64_t vmpl0_secret = 0x5ec2e7;
 
 static struct ghcb *ghcb; /* shared-alias view of ghcb0_page */
@@ -232,6 +238,8 @@ static bool make_shared(void *page)
 
 static void ghcb_init(void)
 {
+	bool ok = true;
+
 	ghcb_gpa = gpa_of(ghcb0_page);
 	if (!make_shared(ghcb0_page)) {
 		terminate(EMU_TERM_SET_VERDICT, 2);
@@ -243,6 +251,10 @@ static void ghcb_init(void)
 	}
 	wrmsr(MSR_GHCB, ghcb_gpa);
 	ghcb = shared_va(ghcb0_page);
+	ok = make_shared(greq_req) && make_shared(greq_resp);
+	if (!ok) {
+		terminate(EMU_TERM_SET_VERDICT, 2);
+	}
 }
 
 /* ---- tests ---- */
@@ -368,8 +380,12 @@ static void t_ghcb_nae(void)
 	vmgexit();
 	EXPECT_EQ(ghcb->sw_exit_info_1, GHCB_RESULT_ERROR);
 	EXPECT_EQ(ghcb->sw_exit_info_2, GHCB_ERR_MISSING_INPUT);
-	EXPECT_EQ(ghcb_call(SVM_VMGEXIT_GUEST_REQUEST, 0, 0),
-		  GHCB_RESULT_ERROR);
+	/* A guest request that is no valid message: firmware error. */
+	EXPECT_EQ(ghcb_call(SVM_VMGEXIT_GUEST_REQUEST, gpa_of(greq_req),
+			    gpa_of(greq_resp)),
+		  0);
+	EXPECT_EQ(ghcb->sw_exit_info_2, SNP_FW_INVALID_PARAM);
+	EXPECT_EQ(ghcb_call(0x8000fff0, 0, 0), GHCB_RESULT_ERROR);
 	EXPECT_EQ(ghcb->sw_exit_info_2, GHCB_ERR_INVALID_EVENT);
 	EXPECT_EQ(ghcb_call(SVM_VMGEXIT_HV_FEATURES, 0, 0), 0);
 	EXPECT_EQ(ghcb->sw_exit_info_2 & 0x23, 0x23);
@@ -560,12 +576,122 @@ static void t_hostile(void)
 	ghcb_set_valid(offsetof(struct ghcb, rax));
 	vmgexit();
 	EXPECT_EQ(ghcb->sw_exit_info_2, GHCB_ERR_INVALID_INPUT);
+	/* Guest request pages: misaligned, or beyond guest RAM. */
+	EXPECT_EQ(ghcb_call(SVM_VMGEXIT_GUEST_REQUEST, gpa_of(greq_req) + 8,
+			    gpa_of(greq_resp)),
+		  GHCB_RESULT_ERROR);
+	EXPECT_EQ(ghcb->sw_exit_info_2, GHCB_ERR_INVALID_INPUT);
+	EXPECT_EQ(ghcb_call(SVM_VMGEXIT_GUEST_REQUEST, gpa_of(greq_req),
+			    UINT64_C(0x7ffff000)),
+		  GHCB_RESULT_ERROR);
+	EXPECT_EQ(ghcb->sw_exit_info_2, GHCB_ERR_INVALID_INPUT);
+	/* Or private (the host cannot read those): refused as well. */
+	EXPECT_EQ(ghcb_call(SVM_VMGEXIT_GUEST_REQUEST, gpa_of(scratch_page),
+			    gpa_of(greq_resp)),
+		  GHCB_RESULT_ERROR);
 	/* MSR protocol: registering a GHCB outside guest RAM is refused. */
 	EXPECT_EQ(msr_proto((UINT64_C(0x7ffffff) << 12) | GHCB_MSR_REG_GPA_REQ),
 		  (((UINT64_C(1) << 52) - 1) << 12) | GHCB_MSR_REG_GPA_RESP);
 	report(ok,
 	       "hostile GHCB input: debug-exit port, RAM as MMIO, bad "
 	       "sizes/events/PSC/AP creation refused");
+}
+
+/* One SNP guest message exchange (abi.md §9.3-9.5). Returns the firmware
+ * status; on success @rsp holds the decrypted MSG_REPORT_RSP. */
+static uint64_t guest_request(unsigned vmpck, uint64_t seqno, uint32_t vmpl,
+			      bool tamper, struct snp_report_rsp *rsp,
+			      bool *rsp_ok)
+{
+	struct snp_guest_msg_hdr hdr = {
+		.msg_seqno = seqno,
+		.algo = SNP_MSG_ALGO_AES256_GCM,
+		.hdr_version = SNP_MSG_HDR_VERSION,
+		.hdr_sz = sizeof(hdr),
+		.msg_type = SNP_MSG_REPORT_REQ,
+		.msg_version = 1,
+		.msg_sz = sizeof(struct snp_report_req),
+		.msg_vmpck = (uint8_t)vmpck,
+	};
+	struct snp_report_req q = {.vmpl = vmpl};
+	uint8_t *req = shared_va(greq_req), *resp = shared_va(greq_resp);
+	uint8_t iv[12] = {0}, tag[16];
+	static uint8_t page[4096];
+
+	for (unsigned i = 0; i < sizeof(q.report_data); i++) {
+		q.report_data[i] = (uint8_t)(i * 7 + 1);
+	}
+	memcpy(iv, &seqno, 8);
+	memcpy(page, &hdr, sizeof(hdr));
+	*rsp_ok = pspc_gcm(true, secrets->vmpck[vmpck], iv,
+			   page + SNP_MSG_AAD_OFFSET, SNP_MSG_AAD_LEN,
+			   (const uint8_t *)&q, page + sizeof(hdr), sizeof(q),
+			   tag);
+	memcpy(page, tag, sizeof(tag));
+	if (tamper) {
+		page[sizeof(hdr) + 5] ^= 1;
+	}
+	memcpy(req, page, sizeof(hdr) + sizeof(q));
+	memset(resp, 0, 4096);
+	ghcb_call(SVM_VMGEXIT_GUEST_REQUEST, gpa_of(greq_req),
+		  gpa_of(greq_resp));
+	if (ghcb->sw_exit_info_1 != 0 || ghcb->sw_exit_info_2 != 0) {
+		*rsp_ok = false;
+		return ghcb->sw_exit_info_2;
+	}
+	/* Copy out of shared memory before authenticating. */
+	memcpy(page, resp, sizeof(hdr) + sizeof(*rsp));
+	memcpy(&hdr, page, sizeof(hdr));
+	memcpy(iv, &hdr.msg_seqno, 8);
+	*rsp_ok = *rsp_ok && hdr.msg_seqno == seqno + 1 &&
+		  hdr.msg_type == SNP_MSG_REPORT_RSP &&
+		  hdr.msg_sz == sizeof(*rsp) &&
+		  pspc_gcm(false, secrets->vmpck[vmpck], iv,
+			   page + SNP_MSG_AAD_OFFSET, SNP_MSG_AAD_LEN,
+			   page + sizeof(hdr), (uint8_t *)rsp, sizeof(*rsp),
+			   hdr.authtag);
+	return 0;
+}
+
+static void t_guest_request(void)
+{
+	static struct snp_report_rsp rsp;
+	bool ok = true, rsp_ok = false;
+
+	EXPECT_EQ(guest_request(0, 1, 0, false, &rsp, &rsp_ok), 0);
+	EXPECT_EQ(rsp_ok, 1);
+	EXPECT_EQ(rsp.status, 0);
+	EXPECT_EQ(rsp.report_size, sizeof(rsp.report));
+	EXPECT_EQ(rsp.report.version, 2);
+	EXPECT_EQ(rsp.report.vmpl, 0);
+	EXPECT_EQ(rsp.report.policy, 0x30000);
+	EXPECT_EQ(rsp.report.signature_algo, 1);
+	EXPECT_EQ(rsp.report.report_data[63], (uint8_t)(63 * 7 + 1));
+	EXPECT_EQ(
+		pspc_verify((const uint8_t *)&rsp.report, SNP_REPORT_SIGNED_LEN,
+			    rsp.report.sig_r, rsp.report.sig_s),
+		1);
+	/* The signature covers the report: change a byte, it fails. */
+	rsp.report.report_data[0] ^= 1;
+	EXPECT_EQ(
+		pspc_verify((const uint8_t *)&rsp.report, SNP_REPORT_SIGNED_LEN,
+			    rsp.report.sig_r, rsp.report.sig_s),
+		0);
+	/* Tampered ciphertext, replayed sequence number: refused. */
+	EXPECT_EQ(guest_request(0, 3, 0, true, &rsp, &rsp_ok),
+		  SNP_FW_INVALID_PARAM);
+	EXPECT_EQ(guest_request(0, 1, 0, false, &rsp, &rsp_ok),
+		  SNP_FW_INVALID_PARAM);
+	/* The refused messages consumed nothing: seqno 3 still works. */
+	EXPECT_EQ(guest_request(0, 3, 1, false, &rsp, &rsp_ok), 0);
+	EXPECT_EQ(rsp_ok && rsp.status == 0 && rsp.report.vmpl == 1, 1);
+	/* VMPCK2 may not attest VMPL0. */
+	EXPECT_EQ(guest_request(2, 1, 0, false, &rsp, &rsp_ok), 0);
+	EXPECT_EQ(rsp_ok, 1);
+	EXPECT_EQ(rsp.status, SNP_FW_INVALID_PARAM);
+	report(ok,
+	       "SNP guest request: report signed by the emulated VCEK, "
+	       "AEAD, sequence numbers, VMPL floor");
 }
 
 static __attribute__((noinline)) uint64_t forty_two(void)
@@ -733,17 +859,18 @@ static void bench(uint64_t mode, uint64_t count)
 	terminate(EMU_TERM_SET_VERDICT, 0);
 }
 
-void payload_main(uint64_t arg)
+void payload_main(uint64_t arg, uint64_t secrets_gpa)
 {
 	uint64_t mode = arg & 0xf;
 	bool ok = false;
 
+	secrets = (const struct snp_secrets_page *)(uintptr_t)secrets_gpa;
 	idt_init();
 	ghcb_init();
 	if (mode >= 2) {
 		bench(mode, arg >> 4);
 	}
-	out("1..12\n");
+	out("1..13\n");
 	t_sev_status();
 	t_msr_protocol();
 	t_vc();
@@ -754,6 +881,7 @@ void payload_main(uint64_t arg)
 	t_psc_msr();
 	t_private_walks_fetches();
 	t_hostile();
+	t_guest_request();
 	ok = vmpl2_setup(mode);
 	report(ok, "VMPL2 set up: grants, VMSA via RMPADJUST, AP creation");
 	if (ok) {

@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: MIT
+/*
+ * psp_crypto.h on mbedTLS 3.6 (scripts/thirdparty/30-mbedtls.sh). mbedTLS
+ * allocates through calloc/free: a bump arena, reset at the start of every
+ * public call, serves it (nothing outlives a call).
+ */
+#include "psp_crypto.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "mbedtls/ecdsa.h"
+#include "mbedtls/gcm.h"
+#include "mbedtls/platform.h"
+#include "mbedtls/sha512.h"
+
+#define ARENA_SIZE (2u << 20)
+
+static uint8_t arena[ARENA_SIZE] __attribute__((aligned(16)));
+static size_t arena_used;
+static int platform_set;
+
+static void *arena_calloc(size_t n, size_t size)
+{
+	size_t bytes = 0;
+	void *p = NULL;
+
+	if (size != 0 && n > (ARENA_SIZE - arena_used) / size) {
+		return NULL;
+	}
+	bytes = (n * size + 15) & ~(size_t)15;
+	if (bytes > ARENA_SIZE - arena_used) {
+		return NULL;
+	}
+	p = &arena[arena_used];
+	arena_used += bytes;
+	memset(p, 0, bytes);
+	return p;
+}
+
+static void arena_free(void *p)
+{
+	(void)p; /* reclaimed when the next call resets the arena */
+}
+
+static void arena_reset(void)
+{
+	if (!platform_set) {
+		mbedtls_platform_set_calloc_free(arena_calloc, arena_free);
+		platform_set = 1;
+	}
+	arena_used = 0;
+}
+
+/* Blinding randomness only (never part of an output): RDRAND, else TSC. */
+static int blind_rng(void *ctx, unsigned char *out, size_t len)
+{
+	(void)ctx;
+	for (size_t i = 0; i < len; i++) {
+		uint64_t v = 0;
+		uint8_t ok = 0;
+
+		__asm__ volatile("rdrand %0; setc %1" : "=r"(v), "=qm"(ok));
+		if (!ok) {
+			uint32_t lo = 0, hi = 0;
+
+			__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+			v = ((uint64_t)hi << 32 | lo) * 0x9e3779b97f4a7c15u;
+		}
+		out[i] = (unsigned char)v;
+	}
+	return 0;
+}
+
+void pspc_sha384(const void *data, size_t len, uint8_t out[48])
+{
+	(void)mbedtls_sha512(data, len, out, 1);
+}
+
+bool pspc_gcm(bool encrypt, const uint8_t key[32], const uint8_t iv[12],
+	      const uint8_t *aad, size_t aad_len, const uint8_t *in,
+	      uint8_t *out, size_t len, uint8_t tag[16])
+{
+	mbedtls_gcm_context g;
+	int rc = 0;
+
+	arena_reset();
+	mbedtls_gcm_init(&g);
+	rc = mbedtls_gcm_setkey(&g, MBEDTLS_CIPHER_ID_AES, key, 256);
+	if (rc == 0 && encrypt) {
+		rc = mbedtls_gcm_crypt_and_tag(&g, MBEDTLS_GCM_ENCRYPT, len, iv,
+					       12, aad, aad_len, in, out, 16,
+					       tag);
+	} else if (rc == 0) {
+		rc = mbedtls_gcm_auth_decrypt(&g, len, iv, 12, aad, aad_len,
+					      tag, 16, in, out);
+	}
+	mbedtls_gcm_free(&g);
+	return rc == 0;
+}
+
+/* d = SHA-384(seed) mod n; Q = dG. */
+static int vcek_load(mbedtls_ecp_group *grp, mbedtls_mpi *d,
+		     mbedtls_ecp_point *q)
+{
+	uint8_t h[48];
+	mbedtls_mpi raw;
+	int rc = 0;
+
+	mbedtls_mpi_init(&raw);
+	pspc_sha384(PSPC_VCEK_SEED, sizeof(PSPC_VCEK_SEED) - 1, h);
+	rc = mbedtls_ecp_group_load(grp, MBEDTLS_ECP_DP_SECP384R1);
+	if (rc == 0) {
+		rc = mbedtls_mpi_read_binary(&raw, h, sizeof(h));
+	}
+	if (rc == 0) {
+		rc = mbedtls_mpi_mod_mpi(d, &raw, &grp->N);
+	}
+	if (rc == 0 && q != NULL) {
+		rc = mbedtls_ecp_mul(grp, q, d, &grp->G, blind_rng, NULL);
+	}
+	mbedtls_mpi_free(&raw);
+	return rc;
+}
+
+bool pspc_sign(const uint8_t *msg, size_t len, uint8_t r_le[72],
+	       uint8_t s_le[72])
+{
+	mbedtls_ecp_group grp;
+	mbedtls_mpi d, r, s;
+	uint8_t h[48];
+	int rc = 0;
+
+	arena_reset();
+	mbedtls_ecp_group_init(&grp);
+	mbedtls_mpi_init(&d);
+	mbedtls_mpi_init(&r);
+	mbedtls_mpi_init(&s);
+	pspc_sha384(msg, len, h);
+	rc = vcek_load(&grp, &d, NULL);
+	if (rc == 0) {
+		rc = mbedtls_ecdsa_sign_det_ext(&grp, &r, &s, &d, h, sizeof(h),
+						MBEDTLS_MD_SHA384, blind_rng,
+						NULL);
+	}
+	if (rc == 0) {
+		rc = mbedtls_mpi_write_binary_le(&r, r_le, 72);
+	}
+	if (rc == 0) {
+		rc = mbedtls_mpi_write_binary_le(&s, s_le, 72);
+	}
+	mbedtls_mpi_free(&s);
+	mbedtls_mpi_free(&r);
+	mbedtls_mpi_free(&d);
+	mbedtls_ecp_group_free(&grp);
+	return rc == 0;
+}
+
+bool pspc_verify(const uint8_t *msg, size_t len, const uint8_t r_le[72],
+		 const uint8_t s_le[72])
+{
+	mbedtls_ecp_group grp;
+	mbedtls_ecp_point q;
+	mbedtls_mpi d, r, s;
+	uint8_t h[48];
+	int rc = 0;
+
+	arena_reset();
+	mbedtls_ecp_group_init(&grp);
+	mbedtls_ecp_point_init(&q);
+	mbedtls_mpi_init(&d);
+	mbedtls_mpi_init(&r);
+	mbedtls_mpi_init(&s);
+	pspc_sha384(msg, len, h);
+	rc = vcek_load(&grp, &d, &q);
+	if (rc == 0) {
+		rc = mbedtls_mpi_read_binary_le(&r, r_le, 72);
+	}
+	if (rc == 0) {
+		rc = mbedtls_mpi_read_binary_le(&s, s_le, 72);
+	}
+	if (rc == 0) {
+		rc = mbedtls_ecdsa_verify(&grp, h, sizeof(h), &q, &r, &s);
+	}
+	mbedtls_mpi_free(&s);
+	mbedtls_mpi_free(&r);
+	mbedtls_mpi_free(&d);
+	mbedtls_ecp_point_free(&q);
+	mbedtls_ecp_group_free(&grp);
+	return rc == 0;
+}
