@@ -89,10 +89,10 @@ static __noreturn void terminate(struct machine *m, uint32_t set, uint32_t code)
 		m->cur, set, code, (unsigned long long)m->exits,
 		(unsigned long long)m->vmpl_switches,
 		(unsigned long long)(total ? m->tsc_l1 * 100 / total : 0));
-	if (set == EMU_TERM_SET_VERDICT && code == 0) {
+	if (set == m->verdict_set && code == 0) {
 		emu_exit(EMU_EXIT_OK);
 	}
-	if (set != EMU_TERM_SET_VERDICT) {
+	if (set != m->verdict_set) {
 		con_printf("snpemu: the guest requested termination\n");
 	}
 	emu_exit(EMU_EXIT_FAIL);

@@ -138,11 +138,33 @@ static void sha384(const void *data, size_t len, uint8_t out[48])
 	pspc_sha384(data, len, out);
 }
 
+static void hex48(char out[97], const uint8_t in[48])
+{
+	for (unsigned i = 0; i < 48; i++) {
+		out[2 * i] = "0123456789abcdef"[in[i] >> 4];
+		out[2 * i + 1] = "0123456789abcdef"[in[i] & 15];
+	}
+	out[96] = '\0';
+}
+
+/* For host tools that check report signatures (psp_crypto.h). */
+static void print_vcek(void)
+{
+	uint8_t x[48], y[48];
+	char hx[97], hy[97];
+
+	if (pspc_vcek_public(x, y)) {
+		hex48(hx, x);
+		hex48(hy, y);
+		con_printf("snpemu: emulated VCEK P-384 x=%s y=%s\n", hx, hy);
+	}
+}
+
 static void print_digest(void)
 {
 	struct igvm_measure_opts opts = {.profile = IGVM_PROFILE_DIRECT};
 	uint8_t ld[IGVM_SHA384_LEN];
-	char hex[2 * IGVM_SHA384_LEN + 1];
+	char hex[97];
 	enum igvm_err err = igvm_measure(&igvm, sha384, &opts, ld);
 
 	if (err != IGVM_OK) {
@@ -151,12 +173,9 @@ static void print_digest(void)
 		return;
 	}
 	memcpy(emu_psp.measurement, ld, sizeof(emu_psp.measurement));
-	for (unsigned i = 0; i < IGVM_SHA384_LEN; i++) {
-		hex[2 * i] = "0123456789abcdef"[ld[i] >> 4];
-		hex[2 * i + 1] = "0123456789abcdef"[ld[i] & 15];
-	}
-	hex[sizeof(hex) - 1] = '\0';
+	hex48(hex, ld);
 	con_printf("snpemu: launch digest %s\n", hex);
+	print_vcek();
 }
 #else
 static void print_digest(void)

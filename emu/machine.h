@@ -68,6 +68,7 @@ struct machine {
 	uint64_t vmpl_switches;
 	uint64_t tsc_start, tsc_l1; /* TSC total, and spent handling exits */
 	uint64_t host_save_pa;      /* VMSAVE area for snpemu's own state */
+	uint32_t verdict_set; /* GHCB termination set that carries a verdict */
 };
 
 extern struct machine emu_machine;

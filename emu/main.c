@@ -16,6 +16,9 @@
  *                     module (-initrd) as a VMPL0 test payload (payload.h)
  *   run=igvm          load the first PVH module as svsm.igvm and run it
  *   arg=<n>           a number handed to the payload in RDI
+ *   verdict=<n>       GHCB termination reason set whose code 0 means "pass"
+ *                     (default 15, payload.h; tests/guest uses 4); any
+ *                     other termination ends snpemu with a failure
  */
 #include "arch/cpu.h"
 #include "arch/desc.h"
@@ -29,6 +32,7 @@
 #include "emu.h"
 #include "loader.h"
 #include "machine.h"
+#include "payload.h"
 #include "pvh.h"
 #include "svm.h"
 
@@ -246,6 +250,10 @@ static void run_machine(const struct pvh_start_info *si, bool igvm)
 			"(need -m 1G or more)\n",
 			(unsigned long long)lo, (unsigned long long)hi);
 		emu_exit(EMU_EXIT_USAGE);
+	}
+	m->verdict_set = EMU_TERM_SET_VERDICT;
+	if (cmdline_get("verdict", arg, sizeof(arg))) {
+		m->verdict_set = (uint32_t)parse_u64(arg);
 	}
 	if (!cmdline_get("arg", arg, sizeof(arg))) {
 		arg[0] = '\0';

@@ -189,3 +189,27 @@ bool pspc_verify(const uint8_t *msg, size_t len, const uint8_t r_le[72],
 	mbedtls_ecp_group_free(&grp);
 	return rc == 0;
 }
+
+bool pspc_vcek_public(uint8_t qx[48], uint8_t qy[48])
+{
+	mbedtls_ecp_group grp;
+	mbedtls_ecp_point q;
+	mbedtls_mpi d;
+	int rc = 0;
+
+	arena_reset();
+	mbedtls_ecp_group_init(&grp);
+	mbedtls_ecp_point_init(&q);
+	mbedtls_mpi_init(&d);
+	rc = vcek_load(&grp, &d, &q);
+	if (rc == 0) {
+		rc = mbedtls_mpi_write_binary(&q.MBEDTLS_PRIVATE(X), qx, 48);
+	}
+	if (rc == 0) {
+		rc = mbedtls_mpi_write_binary(&q.MBEDTLS_PRIVATE(Y), qy, 48);
+	}
+	mbedtls_mpi_free(&d);
+	mbedtls_ecp_point_free(&q);
+	mbedtls_ecp_group_free(&grp);
+	return rc == 0;
+}

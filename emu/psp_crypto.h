@@ -26,3 +26,5 @@ bool pspc_sign(const uint8_t *msg, size_t len, uint8_t r[72], uint8_t s[72]);
 bool pspc_verify(const uint8_t *msg, size_t len, const uint8_t r[72],
 		 const uint8_t s[72]);
 void pspc_sha384(const void *data, size_t len, uint8_t out[48]);
+/** The emulated VCEK's public key, big-endian affine coordinates. */
+bool pspc_vcek_public(uint8_t qx[48], uint8_t qy[48]);

@@ -40,6 +40,28 @@ checks = [
      exits is not None and int(exits.group(1)) >= 1 or
      re.search(r"^ok \d+ - harness", out, re.M) is not None),
 ]
+
+# The emulated VCEK (emu/psp_crypto.h): d = SHA-384(seed) mod n, Q = dG,
+# recomputed here independently with python3-cryptography if present.
+vcek = re.search(r"emulated VCEK P-384 x=([0-9a-f]{96}) y=([0-9a-f]{96})",
+                 out)
+try:
+    import hashlib
+    from cryptography.hazmat.primitives.asymmetric import ec
+    n = int("ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372d"
+            "df581a0db248b0a77aecec196accc52973", 16)
+    d = int.from_bytes(hashlib.sha384(b"snpemu emulated VCEK v1").digest(),
+                       "big") % n
+    pub = ec.derive_private_key(d, ec.SECP384R1()).public_key()
+    nums = pub.public_numbers()
+    checks.append(("the emulated VCEK public key is SHA-384(seed) mod n "
+                   "times G", vcek is not None and
+                   int(vcek.group(1), 16) == nums.x and
+                   int(vcek.group(2), 16) == nums.y))
+except ImportError:
+    checks.append(("the emulated VCEK public key is printed "
+                   "(python3-cryptography missing: not recomputed)",
+                   vcek is not None))
 print("1..%d" % len(checks))
 failed = 0
 for i, (name, ok) in enumerate(checks, 1):
