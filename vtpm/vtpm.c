@@ -25,6 +25,35 @@ static struct libtpms_callbacks callbacks = {
 	.tpm_io_getphysicalpresence = NULL,
 };
 
+/* The no-asm OpenSSL's capability vector (crypto/cpuid.c): zero unless
+ * we fill it. Only the Montgomery assembly reads it (20-openssl.sh). */
+extern unsigned int OPENSSL_ia32cap_P[10];
+
+/*
+ * Tells OpenSSL's Montgomery multiplication whether it may use MULX, ADCX
+ * and ADOX (general-register instructions: no extended state): word 2 is
+ * CPUID.(7,0).EBX, of which it tests BMI1 (3), BMI2 (8) and ADX (19). No
+ * other bit is set, so nothing in the vTPM dispatches to AVX.
+ */
+static void crypto_cpu_setup(void)
+{
+	uint32_t eax = 0;
+	uint32_t ebx = 0;
+	uint32_t ecx = 0;
+	uint32_t edx = 0;
+
+	__asm__ volatile("cpuid"
+			 : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx)
+			 : "a"(0), "c"(0));
+	if (eax < 7) {
+		return;
+	}
+	__asm__ volatile("cpuid"
+			 : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx)
+			 : "a"(7), "c"(0));
+	OPENSSL_ia32cap_P[2] = ebx & ((1u << 3) | (1u << 8) | (1u << 19));
+}
+
 static bool ready;
 static uint32_t last_rc;
 /* libtpms returns responses in a buffer it allocates and may grow; we keep
@@ -141,6 +170,7 @@ int vtpm_init(const uint8_t *state, size_t state_len, bool resume)
 	if (ready) {
 		vtpm_terminate();
 	}
+	crypto_cpu_setup();
 	if (state != NULL) {
 		if (!nvstore_import(state, state_len)) {
 			return VTPM_E_STATE;

@@ -10,8 +10,12 @@
 # Configure options, and why:
 #   linux-x86_64          LP64 little-endian, the right bn word size; we
 #                         only build libcrypto.a so no link flags matter
-#   no-asm                perlasm emits code that assumes the host OS ABI
-#                         and CPUID dispatch to AVX/AVX-512; C only here
+#   no-asm                C only: the full perlasm set is ~1.3 MB more
+#                         text (697 KB of it AES-GCM for AVX-512) and
+#                         dispatches to AVX/AVX-512, which the firmware does
+#                         not save. One exception, below: Montgomery
+#                         multiplication (RSA key generation is 3-4x
+#                         faster with it).
 #   no-shared no-module no-dso no-pinshared
 #                         one static archive; no dlopen, no providers
 #                         loaded at run time
@@ -34,6 +38,15 @@
 #   no-rfc3779 no-legacy no-padlockeng no-srtp no-ssl-trace no-uplink
 #   no-filenames
 #                         algorithms and formats libtpms never calls
+# Montgomery multiplication in assembly (x86_64-mont.pl, x86_64-mont5.pl):
+# general registers (MULX/ADCX/ADOX when OPENSSL_ia32cap_P says BMI1+BMI2+
+# ADX) and SSE2 for the constant-time table gathers; no AVX. Built with
+# -DOPENSSL_BN_ASM_MONT5 (only bn_exp.c reads it: the constant-time modexp
+# uses bn_mul_mont, bn_power5, bn_*gather5); OPENSSL_BN_ASM_MONT stays off,
+# so RSAZ (AVX2/AVX-512) is never compiled in. The no-asm bn_asm.c defines
+# a bn_mul_mont stub returning 0; it is removed from our copy of that object
+# so the assembly one is the only definition. OPENSSL_ia32cap_P is left
+# zero by the no-asm build; the vTPM sets its BMI/ADX bits (vtpm/vtpm.c).
 # Kept on purpose: deprecated low-level APIs (libtpms calls AES_*, SHA*_Init,
 # RSA_*, EC_KEY_*, DES_*), DES (TDES), Camellia, RSA, EC on prime curves,
 # HMAC, CMAC, BIO (libtpms base64-decodes through a memory BIO).
@@ -68,6 +81,7 @@ cflags+=" -U__linux__ -U__linux -Ulinux -U__gnu_linux__"
 cflags+=" -fno-pic -fno-pie -mcmodel=small -mno-red-zone -msse2"
 cflags+=" -fno-stack-protector -fno-asynchronous-unwind-tables -fcf-protection=none"
 cflags+=" -ffunction-sections -fdata-sections -DOPENSSL_NO_SECURE_MEMORY -DNO_SYSLOG"
+cflags+=" -DOPENSSL_BN_ASM_MONT5"
 
 echo "== openssl: configure"
 cd "$src"
@@ -89,6 +103,22 @@ cd "$src"
 echo "== openssl: build libcrypto.a (C only, about 80 s on 2 cores)"
 make -j"$(nproc)" build_generated >/dev/null
 make -j"$(nproc)" libcrypto.a
+
+echo "== openssl: Montgomery multiplication in assembly"
+for m in x86_64-mont x86_64-mont5; do
+	# CC tells perlasm which assembler syntax the toolchain accepts.
+	CC=gcc perl "crypto/bn/asm/$m.pl" elf "$work/$m.s"
+	gcc -c -Wa,--noexecstack "$work/$m.s" -o "$work/libcrypto-lib-$m.o"
+done
+objcopy --remove-section=.text.bn_mul_mont --strip-symbol=bn_mul_mont \
+	crypto/bn/libcrypto-lib-bn_asm.o "$work/libcrypto-lib-bn_asm.o"
+ar rs libcrypto.a "$work/libcrypto-lib-bn_asm.o" \
+	"$work/libcrypto-lib-x86_64-mont.o" "$work/libcrypto-lib-x86_64-mont5.o"
+defs="$(nm -A --defined-only libcrypto.a 2>/dev/null | grep -c ' T bn_mul_mont$')"
+if [ "$defs" != 1 ]; then
+	echo "bn_mul_mont is defined $defs times in libcrypto.a (want 1)"
+	exit 1
+fi
 
 echo "== openssl: install"
 mkdir -p "$OUT/lib" "$OUT/include"
