@@ -45,10 +45,26 @@ void emu_cpuid(const struct vmpl_ctx *c, uint32_t fn, uint32_t sub,
 {
 	struct cpuid_regs r = cpuid_count(fn, sub);
 
-	(void)c;
 	switch (fn) {
 	case 1:
-		r.ecx |= 1u << 31; /* running under a hypervisor */
+		/* Hypervisor present; OSXSAVE mirrors the guest's CR4 (none
+		 * for the static CPUID page: guests fix that bit up). */
+		r.ecx |= 1u << 31;
+		r.ecx &= ~(1u << 27);
+		if (c->vmcb != NULL &&
+		    (vmcb_save(c->vmcb)->cr4 & (UINT64_C(1) << 18))) {
+			r.ecx |= 1u << 27;
+		}
+		break;
+	case 7:
+		/* OSPKE mirrors the guest's CR4.PKE. */
+		if (sub == 0) {
+			r.ecx &= ~(1u << 4);
+			if (c->vmcb != NULL &&
+			    (vmcb_save(c->vmcb)->cr4 & (UINT64_C(1) << 22))) {
+				r.ecx |= 1u << 4;
+			}
+		}
 		break;
 	case 0x80000000:
 		r.eax = MAX(r.eax, 0x8000001fu);

@@ -196,11 +196,18 @@ static void handle_npf(struct machine *m, unsigned *stale)
 		}
 		npt_update(m, (gpa & ~EMU_CBIT) >> PAGE_SHIFT, 1);
 		return;
-	case GMEM_NOT_VALIDATED:
-		/* APM vol. 2 §15.36.9; the guest's CR2 is not updated (the
-		 * faulting GVA is not known to snpemu: known gap). */
+	case GMEM_NOT_VALIDATED: {
+		/* #VC 0x404 with the GVA in CR2 (APM vol. 2 §15.36.9). The
+		 * exact GVA is not known after #NPF: a GVA that maps the same
+		 * page is reported (see gmem_reverse). */
+		uint64_t gva = 0;
+
+		if (gmem_reverse(m, gpa, &gva)) {
+			emu_save(m)->cr2 = gva + (gpa & (PAGE_SIZE - 1));
+		}
 		vc_raise(m, SVM_EXIT_NOT_VALIDATED);
 		return;
+	}
 	case GMEM_MMIO:
 		if (acc != GACC_EXEC && !(err & NPF_WALK)) {
 			/* Emulated MMIO: #VC with the NPF exit code. */

@@ -120,6 +120,8 @@ enum gmem_rc gmem_gva(struct machine *m, unsigned vmpl, uint64_t gva,
 bool gmem_read(struct machine *m, uint64_t gva, void *dst, uint32_t len,
 	       enum gacc acc);
 bool gmem_write(struct machine *m, uint64_t gva, const void *src, uint32_t len);
+/** Some GVA mapping @gpa in the running VMPL (bounded search). */
+bool gmem_reverse(struct machine *m, uint64_t gpa, uint64_t *gva);
 /** Report and stop for a failed access (names VMPL, RIP, GPA, kind). */
 __noreturn void gmem_violation(struct machine *m, enum gmem_rc rc, uint64_t gpa,
 			       enum gacc acc, const char *what);

@@ -278,6 +278,70 @@ enum gmem_rc gmem_gva(struct machine *m, unsigned vmpl, uint64_t gva,
 	return GMEM_PAGE_FAULT;
 }
 
+/*
+ * Find a GVA that the running VMPL's page tables map to @gpa (C-bit
+ * ignored), visiting at most @budget entries. #NPF gives snpemu the GPA
+ * only, but #VC 0x404 must report the GVA in CR2; any alias maps the same
+ * page, so PVALIDATE on it validates the right one.
+ */
+static bool reverse(struct machine *m, uint64_t tbl, int level, uint64_t va,
+		    uint64_t gpa, uint64_t *gva, uint32_t *budget)
+{
+	for (unsigned i = 0; i < 512; i++) {
+		uint64_t pte = 0, nva = va | ((uint64_t)i << (12 + 9 * level));
+		uint64_t size = UINT64_C(1) << (12 + 9 * level);
+		void *hva = NULL;
+
+		if (*budget == 0) {
+			return false;
+		}
+		(*budget)--;
+		if (gmem_gpa(m, m->cur, (tbl + i * 8) | EMU_CBIT, GACC_READ,
+			     &hva) != GMEM_OK) {
+			return false;
+		}
+		pte = *(volatile uint64_t *)hva;
+		if (!(pte & PTE_P)) {
+			continue;
+		}
+		if (level == 3 && i >= 256) {
+			nva |= UINT64_C(0xffff000000000000); /* canonical */
+		}
+		if (level == 0 || (level <= 2 && (pte & PTE_PS))) {
+			/* Same page, same C-bit as the faulting access. */
+			uint64_t base = pte & PTE_ADDR_MASK & ~(size - 1);
+			uint64_t want = gpa & ~(PAGE_SIZE - 1);
+
+			if (want >= base && want < base + size) {
+				*gva = nva + (want - base);
+				return true;
+			}
+			continue;
+		}
+		if (reverse(m, pte & PTE_ADDR_MASK & ~EMU_CBIT, level - 1, nva,
+			    gpa, gva, budget)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+bool gmem_reverse(struct machine *m, uint64_t gpa, uint64_t *gva)
+{
+	const struct snp_vmsa *s = emu_save(m);
+	uint32_t budget = 1u << 20;
+
+	if (!(s->cr0 & CR0_PG)) {
+		*gva = gpa & ~EMU_CBIT;
+		return true;
+	}
+	if (!(s->efer & EFER_LMA)) {
+		return false;
+	}
+	return reverse(m, s->cr3 & PTE_ADDR_MASK & ~EMU_CBIT, 3, 0, gpa, gva,
+		       &budget);
+}
+
 void gmem_violation(struct machine *m, enum gmem_rc rc, uint64_t gpa,
 		    enum gacc acc, const char *what)
 {

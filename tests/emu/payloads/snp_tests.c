@@ -44,6 +44,7 @@ static unsigned test_no, failures;
 /* What the exception handler saw; set vc_skip to step over the insn. */
 static volatile uint64_t exc_count, exc_vector, exc_err, exc_rip, vc_skip;
 static volatile uint64_t revalidate_va; /* #VC 0x404: PVALIDATE and retry */
+static volatile uint64_t exc_cr2;
 
 static uint64_t gpa_of(const void *p)
 {
@@ -161,6 +162,7 @@ void payload_exception(struct xframe *f)
 	exc_vector = f->vector;
 	exc_err = f->err;
 	exc_rip = f->rip;
+	__asm__ volatile("mov %%cr2, %0" : "=r"(exc_cr2));
 	if (f->vector == 29 && f->err == 0x404 && revalidate_va != 0) {
 		/* Linux-style: validate the page, then retry the access. */
 		(void)pvalidate(revalidate_va, 0, 1, &cf);
@@ -411,8 +413,10 @@ static void t_pvalidate(void)
 	/* Touching it now: #VC 0x404; the handler validates, we retry. */
 	revalidate_va = va;
 	exc_err = 0;
+	exc_cr2 = 0;
 	*p = 42;
 	EXPECT_EQ(exc_err, 0x404);
+	EXPECT_EQ(exc_cr2, va); /* the only GVA mapping that page privately */
 	EXPECT_EQ(*p, 42);
 	EXPECT_EQ(revalidate_va, 0);
 	EXPECT_EQ(pvalidate(va + 8, 0, 1, &cf), SNP_RC_FAIL_INPUT);
