@@ -5,11 +5,20 @@
  * stack pointer and the return address in the first 64 bytes of the
  * caller's jmp_buf; glibc's jmp_buf is 200 bytes, so it fits. No signal
  * mask and no pointer mangling: there are no signals in the firmware.
+ * The names are macros so that a hosted unit test can build this file
+ * under names that do not collide with glibc's.
  */
+#ifndef SHIM_SETJMP
+#define SHIM_SETJMP _setjmp
+#endif
+#ifndef SHIM_LONGJMP_CHK
+#define SHIM_LONGJMP_CHK __longjmp_chk
+#endif
+
 	.text
-	.globl	_setjmp
-	.type	_setjmp, @function
-_setjmp:
+	.globl	SHIM_SETJMP
+	.type	SHIM_SETJMP, @function
+SHIM_SETJMP:
 	movq	%rbx, 0(%rdi)
 	movq	%rbp, 8(%rdi)
 	movq	%r12, 16(%rdi)
@@ -22,11 +31,11 @@ _setjmp:
 	movq	%rdx, 56(%rdi)
 	xorl	%eax, %eax
 	ret
-	.size	_setjmp, . - _setjmp
+	.size	SHIM_SETJMP, . - SHIM_SETJMP
 
-	.globl	__longjmp_chk
-	.type	__longjmp_chk, @function
-__longjmp_chk:
+	.globl	SHIM_LONGJMP_CHK
+	.type	SHIM_LONGJMP_CHK, @function
+SHIM_LONGJMP_CHK:
 	movl	%esi, %eax
 	testl	%eax, %eax		/* longjmp(buf, 0) returns 1 */
 	jnz	1f
@@ -39,6 +48,6 @@ __longjmp_chk:
 	movq	40(%rdi), %r15
 	movq	48(%rdi), %rsp
 	jmpq	*56(%rdi)
-	.size	__longjmp_chk, . - __longjmp_chk
+	.size	SHIM_LONGJMP_CHK, . - SHIM_LONGJMP_CHK
 
 	.section .note.GNU-stack, "", @progbits
