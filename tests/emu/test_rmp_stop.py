@@ -2,22 +2,34 @@
 # SPDX-License-Identifier: MIT
 """snpemu must stop the VM, with a report, when VMPL2 reads VMPL0 memory.
 
+Also checks the consoles: VMPL2 writes one line to COM2 (a second QEMU
+-serial, a file here) before its attack; it must arrive there and not on
+COM1.
+
 Runs the test payload in attack mode (arg=1): it does the normal VMPL2 set
 up, then VMPL2 reads a VMPL0-only variable. A pass means run-image FAILED
 (the VM was stopped), and the output names the violation, the VMPL, the
 RIP, the GPA (private, C-bit set) and the access kind. Prints TAP.
 """
 
+import os
 import re
 import subprocess
 import sys
+import tempfile
 
 run_image, qemu, snpemu, payload = sys.argv[1:5]
 
+com2 = tempfile.NamedTemporaryFile(prefix="snpemu-com2-", delete=False)
+com2.close()
 cmd = [sys.executable, run_image, "--qemu", qemu, snpemu,
-       "--append", "run=payload arg=1", "--qemu-arg=-initrd " + payload]
+       "--append", "run=payload arg=1", "--qemu-arg=-initrd " + payload,
+       "--qemu-arg=-serial file:" + com2.name]
 p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                    text=True, timeout=240)
+with open(com2.name, encoding="utf-8", errors="replace") as f:
+    com2_text = f.read()
+os.unlink(com2.name)
 report = re.search(r"VM stopped: RMP violation: VMPL2 RIP 0x[0-9a-f]+: "
                    r"read of GPA 0x8000001[0-9a-f]{5} \(private", p.stdout)
 checks = [
@@ -27,6 +39,8 @@ checks = [
     ("the stop came after the VMPL0 tests ran", "ok 12 -" in p.stdout),
     ("snpemu ended through its stop path, not a panic",
      "panic" not in p.stdout.lower()),
+    ("VMPL2's console line is on COM2 and not on COM1",
+     com2_text == "VMPL2 on COM2\n" and "VMPL2 on COM2" not in p.stdout),
 ]
 print("1..%d" % len(checks))
 failed = 0

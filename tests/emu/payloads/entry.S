@@ -220,6 +220,25 @@ v2_entry:
 	shrq $32, %rdx
 	movl $MSR_GHCB, %ecx
 	wrmsr
+	/* A line on COM2, the lower VMPLs' console (GHCB IOIO, OUTSB). */
+	movq v2_results + V2_GHCB_GPA(%rip), %rdi
+	addq $SHARED_ALIAS, %rdi
+	leaq v2_hello(%rip), %rsi
+	pushq %rdi
+	addq $0x800, %rdi
+	movl $v2_hello_len, %ecx
+	rep movsb
+	popq %rdi
+	movq $0x7b, 0x390(%rdi)
+	movq $((0x2f8 << 16) | 0x1c), 0x398(%rdi)	/* SZ8 | STR | REP */
+	movq $v2_hello_len, 0x3a0(%rdi)
+	movq v2_results + V2_GHCB_GPA(%rip), %rax
+	addq $0x800, %rax
+	movq %rax, 0x3a8(%rdi)
+	movb $0x3c, 0x3fe(%rdi)		/* exit code, info1/2, scratch */
+	movw $2, 0xffa(%rdi)
+	movl $0, 0xffc(%rdi)
+	.byte 0xf3, 0x0f, 0x01, 0xd9
 	/* CPUID at VMPL2: #VC 0x72 in VMPL2's own handler. */
 	xorl %eax, %eax
 	xorl %ecx, %ecx
@@ -285,6 +304,10 @@ v2_call0:
 	movl $0, 0xffc(%rdi)
 	.byte 0xf3, 0x0f, 0x01, 0xd9
 	ret
+
+v2_hello:
+	.ascii "VMPL2 on COM2\n"
+	.set v2_hello_len, . - v2_hello
 
 	.globl v2_vc_handler
 v2_vc_handler:
