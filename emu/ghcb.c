@@ -50,7 +50,7 @@ void emu_cpuid(const struct vmpl_ctx *c, uint32_t fn, uint32_t sub,
 		/* Hypervisor present; OSXSAVE mirrors the guest's CR4 (none
 		 * for the static CPUID page: guests fix that bit up). */
 		r.ecx |= 1u << 31;
-		r.ecx &= ~(1u << 27);
+		r.ecx &= ~((1u << 27) | (1u << 3)); /* OSXSAVE, MONITOR */
 		if (c->vmcb != NULL &&
 		    (vmcb_save(c->vmcb)->cr4 & (UINT64_C(1) << 18))) {
 			r.ecx |= 1u << 27;

@@ -269,7 +269,8 @@ static void handle_exit(struct machine *m, unsigned *stale)
 			 "(VMEXIT_INVALID)",
 			 m->cur);
 	default:
-		if (code >= VMEXIT_VMRUN && code <= VMEXIT_SKINIT) {
+		if ((code >= VMEXIT_VMRUN && code <= VMEXIT_SKINIT) ||
+		    code == VMEXIT_MONITOR || code == VMEXIT_MWAIT) {
 			/* SVM instructions do not exist for an SNP guest. */
 			vc_deliver(m, X86_VEC_UD, false, 0);
 			break;

@@ -114,10 +114,11 @@ void svm_init_vmcb(struct vmcb *v, unsigned vmpl, uint64_t npt_root)
 	v->c.intercept1 = VMCB_I1_CPUID | VMCB_I1_HLT | VMCB_I1_IOIO |
 			  VMCB_I1_MSR | VMCB_I1_SHUTDOWN;
 	/* VMRUN must be intercepted (APM §15.5.1); the rest are not SNP
-	 * guest instructions and become #UD. */
+	 * guest instructions and become #UD (MONITOR/MWAIT: CPUID hides them,
+	 * and an MWAIT nothing wakes would hang the vCPU). */
 	v->c.intercept2 = VMCB_I2_VMRUN | VMCB_I2_VMMCALL | VMCB_I2_VMLOAD |
 			  VMCB_I2_VMSAVE | VMCB_I2_STGI | VMCB_I2_CLGI |
-			  VMCB_I2_SKINIT;
+			  VMCB_I2_SKINIT | VMCB_I2_MONITOR | VMCB_I2_MWAIT;
 	v->c.iopm_base_pa = (uint64_t)(uintptr_t)iopm;
 	v->c.msrpm_base_pa = (uint64_t)(uintptr_t)msrpm;
 	v->c.asid = 1 + vmpl;

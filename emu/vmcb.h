@@ -80,6 +80,8 @@ static inline struct snp_vmsa *vmcb_save(struct vmcb *v)
 #define VMCB_I2_STGI (1u << 4)
 #define VMCB_I2_CLGI (1u << 5)
 #define VMCB_I2_SKINIT (1u << 6)
+#define VMCB_I2_MONITOR (1u << 10)
+#define VMCB_I2_MWAIT (1u << 11)
 
 #define VMCB_INT_CTL_V_INTR_MASKING (1u << 24)
 #define VMCB_NP_ENABLE 1u
@@ -97,6 +99,8 @@ static inline struct snp_vmsa *vmcb_save(struct vmcb *v)
 #define VMEXIT_VMRUN 0x80
 #define VMEXIT_VMMCALL 0x81
 #define VMEXIT_SKINIT 0x86
+#define VMEXIT_MONITOR 0x8a
+#define VMEXIT_MWAIT 0x8b
 #define VMEXIT_NPF 0x400
 #define VMEXIT_INVALID UINT64_MAX
 

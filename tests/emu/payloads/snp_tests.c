@@ -330,6 +330,15 @@ static void t_vc(void)
 	__asm__ volatile(".byte 0x0f, 0x01, 0xd9" ::: "memory");
 	EXPECT_EQ(exc_err, SVM_EXIT_VMMCALL);
 	EXPECT_EQ(exc_count - before, 5);
+	/* SVM instructions and MWAIT do not exist for an SNP guest: #UD. */
+	vc_skip = 3;
+	__asm__ volatile("xor %%eax, %%eax; xor %%ecx, %%ecx; mwait" ::
+				 : "rax", "rcx", "memory");
+	EXPECT_EQ(exc_vector, 6);
+	vc_skip = 3;
+	exc_vector = 0;
+	__asm__ volatile("vmrun %%rax" ::"a"(0) : "memory");
+	EXPECT_EQ(exc_vector, 6);
 	report(ok,
 	       "#VC with error code = exit code: CPUID, IOIO, MSR, MMIO, "
 	       "VMMCALL");
