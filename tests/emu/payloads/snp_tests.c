@@ -341,7 +341,7 @@ static void t_vc(void)
 	EXPECT_EQ(exc_vector, 6);
 	report(ok,
 	       "#VC with error code = exit code: CPUID, IOIO, MSR, MMIO, "
-	       "VMMCALL");
+	       "VMMCALL; #UD for MWAIT and VMRUN");
 }
 
 static void t_ghcb_nae(void)
