@@ -349,6 +349,54 @@ static void test_shutdown_restart(void)
 	out_str(" bytes\n");
 }
 
+/*
+ * Malformed and random commands (real command codes, random bodies, sizes
+ * that match and sizes that lie) must each get a well-formed error
+ * response, and the TPM must keep working. Runs last: a random command
+ * may legitimately change state (an empty platform auth is the default).
+ */
+static void test_garbage(void)
+{
+	static const uint32_t codes[] = {
+		0x131, 0x144, 0x145, 0x143, 0x17b, 0x17e, 0x182, 0x158,
+		0x12a, 0x137, 0x14e, 0x165, 0x153, 0x157, 0x176, 0x17a,
+	};
+	static uint8_t in[512];
+	static uint8_t out[VTPM_BUFFER_MAX];
+	int bad = 0;
+
+	for (int i = 0; i < 500; i++) {
+		uint16_t r[4];
+		sys_getrandom(r, sizeof(r));
+		size_t len = 10 + r[0] % (sizeof(in) - 10);
+		sys_getrandom(in, len);
+		in[0] = 0x80;
+		in[1] = (r[1] & 1) ? 0x02 : 0x01;
+		uint32_t size = (r[1] & 6) ? (uint32_t)len : r[2];
+		in[2] = (uint8_t)(size >> 24);
+		in[3] = (uint8_t)(size >> 16);
+		in[4] = (uint8_t)(size >> 8);
+		in[5] = (uint8_t)size;
+		uint32_t cc = codes[r[3] % (sizeof(codes) / sizeof(codes[0]))];
+		in[6] = 0;
+		in[7] = 0;
+		in[8] = (uint8_t)(cc >> 8);
+		in[9] = (uint8_t)cc;
+		int32_t n = vtpm_cmd(in, len, out, sizeof(out));
+		uint32_t rsize = n >= 10 ? ((uint32_t)out[2] << 24) |
+						   ((uint32_t)out[3] << 16) |
+						   ((uint32_t)out[4] << 8) |
+						   out[5]
+					 : 0;
+		if (n < 10 || rsize != (uint32_t)n) {
+			bad++;
+		}
+	}
+	check(bad == 0, "500 random commands each get a well-formed response");
+	cmd_get_random(&cmd, 16);
+	check(exec_ok(), "the TPM still answers TPM2_GetRandom afterwards");
+}
+
 int session_test_main(void)
 {
 	test_startup_and_random();
@@ -357,6 +405,7 @@ int session_test_main(void)
 	test_quote();
 	test_nv();
 	test_shutdown_restart();
+	test_garbage();
 	out_str("1..");
 	out_u64((uint64_t)test_count);
 	out_str("\n");
