@@ -64,6 +64,18 @@ seeds = {
         bytes([OP_LIST]) + addr(SCRATCH, 0x80) + bytes([0x00, 8]) +
         b"\x00\x03\x00" * 8 +
         call(5, reg_addr(SCRATCH, 0x80)),
+    # A failing RMPADJUST in DEPOSIT of a page the SVSM had to validate
+    # (regression input for the unzeroed-grant bug fixed in core_mem.c).
+    "seed-deposit-fail":
+        b"\x00\x00" +
+        run_list(addr(SCRATCH), UNVAL, 0x0, 1) +
+        bytes([OP_HOST, 0x03]) +
+        call(4, reg_addr(SCRATCH)),
+    # WITHDRAW with its list inside vCPU 0's VMSA at 0x3b0 (sev_features =
+    # 1 reads as entries 1, next 0): regression input for the VMSA write.
+    "seed-vmsa-list":
+        b"\x08\x00" +
+        call(5, reg_addr(page(0x02, 0), 0x76)),
     "seed-remap":
         b"\x00\x00" +
         call(0, reg_addr(page(0x03, 0x10))) +
