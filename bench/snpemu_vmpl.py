@@ -4,7 +4,7 @@
 
 Runs the snpemu test payload in its benchmark modes with two iteration
 counts and divides the wall-time difference by the count difference, so
-QEMU start-up, firmware and snpemu boot cancel out (median of 3 pairs):
+QEMU start-up, firmware and snpemu boot cancel out (median of 5 pairs):
 
   bare switch   GHCB NAE HV_FEATURES from VMPL0: one L2 -> L1 -> L2 exit
   round trip    VMPL0 RUN_VMPL(2) -> VMPL2 RUN_VMPL(0) -> VMPL0, i.e. the
@@ -50,7 +50,7 @@ def run(mode, count):
 
 def per_iteration(mode):
     cpu, wall, exits, switches = [], [], [], []
-    for _ in range(3):
+    for _ in range(5):
         c_lo, w_lo, e_lo, s_lo = run(mode, LO)
         c_hi, w_hi, e_hi, s_hi = run(mode, HI)
         cpu.append((c_hi - c_lo) / (HI - LO) * 1e6)
