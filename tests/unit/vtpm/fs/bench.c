@@ -115,7 +115,7 @@ int bench_main(int iterations)
 	bool ok = run("GetRandom(32)", n * 10, 0, false) &&
 		  run("PCR_Extend", n * 10, 1, false) &&
 		  run("CreatePrimary-ECC-P256", n * 2, 2, true) &&
-		  run("CreatePrimary-RSA-2048", n * 3, 3, true);
+		  run("CreatePrimary-RSA-2048", n * 6, 3, true);
 	out_str("# heap peak ");
 	out_u64(vtpm_heap_peak());
 	out_str(" bytes\n");
