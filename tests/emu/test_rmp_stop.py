@@ -36,7 +36,7 @@ checks = [
     ("run-image fails: the VM was stopped", p.returncode == 1),
     ("the report names the RMP violation, VMPL2, RIP, GPA and 'read'",
      report is not None),
-    ("the stop came after the VMPL0 tests ran", "ok 12 -" in p.stdout),
+    ("the stop came after the VMPL0 tests ran", "ok 13 -" in p.stdout),
     ("snpemu ended through its stop path, not a panic",
      "panic" not in p.stdout.lower()),
     ("VMPL2's console line is on COM2 and not on COM1",

@@ -707,6 +707,87 @@ static void t_guest_request(void)
 	       "AEAD, sequence numbers, VMPL floor");
 }
 
+static uint64_t rng_state = UINT64_C(0x9e3779b97f4a7c15);
+
+static uint64_t rnd(void)
+{
+	/* xorshift64 (Marsaglia 2003): reproducible, no libc. */
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+/*
+ * Random GHCB requests: random valid bits, lengths, scratch pointers, PSC
+ * headers and entries. Confined where a "successful" random request would
+ * hurt the payload itself: ports 0x80-0x8f (no device), PSC GFNs in
+ * 16-32 MiB (unused), no termination, no RUN_VMPL. snpemu must answer
+ * every one with OK, exception or error, and never stop.
+ */
+static void t_fuzz(void)
+{
+	static const uint64_t codes[] = {
+		SVM_EXIT_CPUID,
+		SVM_EXIT_IOIO,
+		SVM_EXIT_MSR,
+		SVM_VMGEXIT_MMIO_READ,
+		SVM_VMGEXIT_MMIO_WRITE,
+		SVM_VMGEXIT_PSC,
+		SVM_VMGEXIT_GUEST_REQUEST,
+		SVM_VMGEXIT_EXT_GUEST_REQUEST,
+		SVM_VMGEXIT_AP_CREATION,
+		SVM_VMGEXIT_HV_FEATURES,
+		0x8000fff0,
+		0x12,
+	};
+	struct ghcb_psc_hdr *h = (void *)ghcb->shared_buffer;
+	uint64_t *ent = (uint64_t *)(h + 1);
+	bool ok = true;
+	unsigned bad = 0;
+
+	for (unsigned i = 0; i < 3000; i++) {
+		uint64_t code = codes[rnd() % ARRAY_SIZE(codes)];
+		uint64_t info1 = rnd(), info2 = rnd() & 0xffff;
+
+		if (code == SVM_EXIT_IOIO) {
+			info1 = ((0x80 + (rnd() & 0xf)) << 16) | (rnd() & 0x7d);
+		} else if (code == SVM_VMGEXIT_MMIO_READ ||
+			   code == SVM_VMGEXIT_MMIO_WRITE) {
+			info1 = (rnd() & 1) ? 0xfed00000 + (rnd() & 0xfff)
+					    : rnd() & 0xffffffff;
+			info2 = rnd() & 0xf;
+		} else if (code == SVM_VMGEXIT_PSC) {
+			h->cur_entry = (uint16_t)(rnd() % 260);
+			h->end_entry = (uint16_t)(rnd() % 260);
+			for (unsigned e = 0; e < 8; e++) {
+				ent[e] = (rnd() &
+					  ~(UINT64_C(0xffffffffff) << 12)) |
+					 ((0x1000 + (rnd() & 0xfff)) << 12);
+			}
+		} else if (code == SVM_VMGEXIT_GUEST_REQUEST ||
+			   code == SVM_VMGEXIT_EXT_GUEST_REQUEST) {
+			info1 = (rnd() & 1) ? gpa_of(greq_req) : rnd();
+			info2 = (rnd() & 1) ? gpa_of(greq_resp) : rnd();
+		}
+		ghcb_prepare(code, info1, info2);
+		for (unsigned b = 0; b < 16; b++) {
+			ghcb->valid_bitmap[b] |= (uint8_t)rnd();
+		}
+		ghcb->sw_scratch = ghcb_gpa + (rnd() & 0x1fff) - 0x400;
+		ghcb->rax = rnd();
+		ghcb->rbx = rnd() & 0xf;
+		ghcb->rcx = rnd();
+		ghcb->rdx = rnd();
+		vmgexit();
+		if ((ghcb->sw_exit_info_1 & 0xffffffff) > GHCB_RESULT_ERROR) {
+			bad++;
+		}
+	}
+	EXPECT_EQ(bad, 0);
+	report(ok, "3000 random GHCB requests: answered, never fatal");
+}
+
 static __attribute__((noinline)) uint64_t forty_two(void)
 {
 	return 42;
@@ -883,7 +964,7 @@ void payload_main(uint64_t arg, uint64_t secrets_gpa)
 	if (mode >= 2) {
 		bench(mode, arg >> 4);
 	}
-	out("1..13\n");
+	out("1..14\n");
 	t_sev_status();
 	t_msr_protocol();
 	t_vc();
@@ -895,6 +976,7 @@ void payload_main(uint64_t arg, uint64_t secrets_gpa)
 	t_private_walks_fetches();
 	t_hostile();
 	t_guest_request();
+	t_fuzz();
 	ok = vmpl2_setup(mode);
 	report(ok, "VMPL2 set up: grants, VMSA via RMPADJUST, AP creation");
 	if (ok) {
