@@ -27,9 +27,17 @@
 
 #define GUEST_RWX (SVSM_GUEST_VMPL | RMPADJ_RWX)
 
-/* PVALIDATE one guest page (accepting "already valid") and zero it. */
+/*
+ * Make one guest page private (page-state change: RAM the IGVM file did not
+ * load starts shared, igvm.md §1.4 ENVIRONMENT_INFO), PVALIDATE it
+ * (accepting "already valid") and zero it.
+ */
 static void *guest_page_prepare(uint64_t gpa)
 {
+	if (!ghcb_msr_psc(gpa, false)) {
+		panic("page-state change to private of guest page %llx failed",
+		      (unsigned long long)gpa);
+	}
 	if (!mem_pvalidate_range(gpa, PAGE_SIZE, true, true)) {
 		panic("PVALIDATE of guest page %llx failed",
 		      (unsigned long long)gpa);

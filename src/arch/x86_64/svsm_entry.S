@@ -76,22 +76,27 @@ svsm_entry:
 	jb early_term
 	cmpl $51, %ecx
 	ja early_term
-	movl %ecx, boot_cbit_pos
+	movl %ecx, %ebx			/* EBX = C-bit position */
 	subl $32, %ecx
 	movl $1, %edi
 	shll %cl, %edi			/* EDI = C-bit in the upper dword */
 
-	/* Zero .bss (measured as zero pages; be robust anyway). */
-	pushl %edi
-	pushl %esi
+	/*
+	 * Zero .bss (measured as zero pages; be robust anyway). There is no
+	 * stack yet: the VMSA's RSP is whatever the image builder wrote (0 in
+	 * the repo's igvm.cfg), so keep live values in registers, not pushes.
+	 */
+	movl %edi, %ebp
+	movl %esi, %edx
 	movl $__bss_start, %edi
 	movl $__bss_end, %ecx
 	subl %edi, %ecx
 	xorl %eax, %eax
 	rep stosb
-	popl %esi
-	popl %edi
-	/* .bss was zeroed: store the C-bit position again. */
+	movl %edx, %esi
+	movl %ebp, %edi
+	/* Both live in .bss, which was just zeroed. */
+	movl %ebx, boot_cbit_pos
 	movl %edi, boot_cbit_hi
 
 	/* PML4[0] -> PDPT; PDPT[0..3] -> PD0..3; PDn[i] -> 2 MiB pages. */
