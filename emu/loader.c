@@ -54,6 +54,8 @@ static void init_vmsa64(struct snp_vmsa *v, const struct emu_payload_hdr *h,
 	v->dr7 = 0x400;
 	v->g_pat = UINT64_C(0x0007040600070406);
 	v->xcr0 = 1;
+	v->mxcsr = 0x1f80; /* reset values (APM vol. 2 §11.4.4, §6.4) */
+	v->x87_fcw = 0x37f;
 	v->vmpl = 0;
 	v->sev_features = SEV_FEAT_SNP_ACTIVE;
 }

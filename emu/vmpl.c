@@ -5,10 +5,11 @@
  * VMCB + GPRs into the VMSA, switching in copies the VMSA (possibly edited
  * by VMPL0 meanwhile, e.g. an SVSM call's result in RAX) into the VMCB.
  *
- * FPU/SSE/AVX state is kept per context in an XSAVE area that snpemu owns
- * (snpemu never touches the FPU itself: -mgeneral-regs-only); it is not
- * mirrored into the VMSA's x87/XMM fields (known gap: VMPL0 cannot read
- * another VMPL's FPU registers through the VMSA).
+ * The same holds for the x87/SSE/AVX state: on a switch it is XSAVEd and
+ * written to the VMSA's x87/XMM/YMM fields (the layout KVM's
+ * sev_es_sync_vmsa() uses: abridged tag word, 10-byte ST registers), and
+ * the incoming VMPL's fields are turned back into an XSAVE image for
+ * XRSTOR. snpemu itself never touches the FPU (-mgeneral-regs-only).
  */
 #include "arch/cpu.h"
 
@@ -29,16 +30,74 @@ struct snp_vmsa *vmpl_vmsa(struct machine *m, unsigned vmpl)
 	return emu_hva(m->ctx[vmpl].vmsa_gpa);
 }
 
-static void init_xsave(struct vmpl_ctx *c)
+/* Standard-format XSAVE area (APM vol. 2 §11.5.2, FXSAVE layout in the
+ * first 512 bytes); the AVX component is at 576 (CPUID 0xD.2 EBX). */
+#define XS_FCW 0
+#define XS_FSW 2
+#define XS_FTW 4 /* abridged: one bit per register */
+#define XS_FOP 6
+#define XS_RIP 8
+#define XS_RDP 16
+#define XS_MXCSR 24
+#define XS_ST 32
+#define XS_XMM 160
+#define XS_XSTATE_BV 512
+#define XS_YMM 576
+#define XS_USED 832
+#define MXCSR_VALID 0xffffu
+
+static void fpu_to_vmsa(const uint8_t *xs, struct snp_vmsa *v)
 {
-	memset(c->xsave, 0, EMU_XSAVE_SIZE);
-	/* Legacy area: FCW 0x37f, MXCSR 0x1f80 (APM vol. 2 §11.4.4 reset);
-	 * XSTATE_BV = 0 so XRSTOR puts every component in its init state. */
-	c->xsave[0] = 0x7f;
-	c->xsave[1] = 0x03;
-	c->xsave[24] = 0x80;
-	c->xsave[25] = 0x1f;
-	c->xcr0 = 1;
+	uint64_t bv = 0;
+
+	memcpy(&bv, xs + XS_XSTATE_BV, 8);
+	memcpy(&v->x87_fcw, xs + XS_FCW, 2);
+	memcpy(&v->x87_fsw, xs + XS_FSW, 2);
+	v->x87_ftw = xs[XS_FTW];
+	memcpy(&v->x87_fop, xs + XS_FOP, 2);
+	memcpy(&v->x87_rip, xs + XS_RIP, 8);
+	memcpy(&v->x87_dp, xs + XS_RDP, 8);
+	memcpy(&v->mxcsr, xs + XS_MXCSR, 4);
+	v->x87_cs = 0;
+	v->x87_ds = 0;
+	for (unsigned i = 0; i < 8; i++) {
+		memcpy(v->fpreg_x87 + i * 10, xs + XS_ST + i * 16, 10);
+	}
+	/* A component in its init state reads as zeros (XSTATE_BV clear). */
+	if (bv & 2) {
+		memcpy(v->fpreg_xmm, xs + XS_XMM, sizeof(v->fpreg_xmm));
+	} else {
+		memset(v->fpreg_xmm, 0, sizeof(v->fpreg_xmm));
+	}
+	if (bv & 4) {
+		memcpy(v->fpreg_ymm, xs + XS_YMM, sizeof(v->fpreg_ymm));
+	} else {
+		memset(v->fpreg_ymm, 0, sizeof(v->fpreg_ymm));
+	}
+}
+
+/* The VMSA is guest memory: nothing in it may make XRSTOR fault snpemu. */
+static void vmsa_to_fpu(const struct snp_vmsa *v, uint8_t *xs)
+{
+	uint64_t bv = svm_xcr0_mask() & 7;
+	uint32_t mxcsr = v->mxcsr & MXCSR_VALID;
+
+	memset(xs, 0, XS_USED);
+	memcpy(xs + XS_FCW, &v->x87_fcw, 2);
+	memcpy(xs + XS_FSW, &v->x87_fsw, 2);
+	xs[XS_FTW] = (uint8_t)v->x87_ftw;
+	memcpy(xs + XS_FOP, &v->x87_fop, 2);
+	memcpy(xs + XS_RIP, &v->x87_rip, 8);
+	memcpy(xs + XS_RDP, &v->x87_dp, 8);
+	memcpy(xs + XS_MXCSR, &mxcsr, 4);
+	for (unsigned i = 0; i < 8; i++) {
+		memcpy(xs + XS_ST + i * 16, v->fpreg_x87 + i * 10, 10);
+	}
+	memcpy(xs + XS_XMM, v->fpreg_xmm, sizeof(v->fpreg_xmm));
+	if (bv & 4) {
+		memcpy(xs + XS_YMM, v->fpreg_ymm, sizeof(v->fpreg_ymm));
+	}
+	memcpy(xs + XS_XSTATE_BV, &bv, 8);
 }
 
 /* A VMSA is runnable if the RMP still marks it and EFER.SVME is set. */
@@ -78,7 +137,7 @@ int vmpl_create(struct machine *m, unsigned vmpl, uint64_t vmsa_gpa)
 	}
 	npt_init_vmpl(m, vmpl);
 	svm_init_vmcb(c->vmcb, vmpl, c->npt_root);
-	init_xsave(c);
+	c->xcr0 = 1;
 	c->present = true;
 	c->vmpl = vmpl;
 	c->vmsa_gpa = vmsa_gpa;
@@ -161,6 +220,7 @@ static void save_to_vmsa(struct machine *m, unsigned vmpl)
 	c->xcr0 = xgetbv0();
 	xsetbv0(svm_xcr0_mask());
 	xsave_all(c->xsave);
+	fpu_to_vmsa(c->xsave, v);
 	v->xcr0 = c->xcr0;
 }
 
@@ -195,6 +255,7 @@ static void load_from_vmsa(struct machine *m, unsigned vmpl)
 	}
 	c->xcr0 = xcr0;
 	xsetbv0(svm_xcr0_mask());
+	vmsa_to_fpu(v, c->xsave);
 	xrstor_all(c->xsave);
 	xsetbv0(c->xcr0);
 	vmpl_sync_paging(c);

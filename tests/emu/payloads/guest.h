@@ -6,6 +6,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define CBIT (UINT64_C(1) << 47)
@@ -47,6 +48,65 @@ extern uint8_t vstub_6[], vstub_13[], vstub_14[], vstub_29[];
 extern uint8_t v2_vc_handler[], v2_gp_handler[];
 
 void payload_main(uint64_t arg, uint64_t secrets_gpa);
+
+/* ---- snp_tests.c: shared state and helpers of the VMPL0 tests ---- */
+struct ghcb;
+struct snp_secrets_page;
+extern uint8_t ghcb0_page[4096], ghcb2_page[4096], vmsa2_page[4096],
+	scratch_page[4096], shared_page[4096], idt0[4096], greq_req[4096],
+	greq_resp[4096];
+extern const struct snp_secrets_page *secrets;
+extern volatile uint64_t vmpl0_secret;
+extern struct ghcb *ghcb; /* shared-alias view of ghcb0_page */
+extern uint64_t ghcb_gpa;
+/* What the exception handler saw; set vc_skip to step over the insn. */
+extern volatile uint64_t exc_count, exc_vector, exc_err, exc_rip, vc_skip;
+extern volatile uint64_t revalidate_va; /* #VC 0x404: PVALIDATE, retry */
+extern volatile uint64_t exc_cr2;
+
+uint64_t gpa_of(const void *p);
+void *shared_va(const void *p);
+__attribute__((noreturn)) void terminate(uint32_t set, uint32_t code);
+void ghcb_set_valid(size_t off);
+void ghcb_prepare(uint64_t code, uint64_t info1, uint64_t info2);
+bool ghcb_is_valid(size_t off);
+uint64_t ghcb_call(uint64_t code, uint64_t info1, uint64_t info2);
+void set_scratch(void);
+__attribute__((format(printf, 1, 2))) void out(const char *fmt, ...);
+void report(bool ok, const char *name);
+void set_gate_ist(uint8_t *idt, unsigned vec, const void *handler,
+		  unsigned ist);
+void set_gate(uint8_t *idt, unsigned vec, const void *handler);
+bool make_shared(void *page);
+uint64_t msr_proto(uint64_t req);
+
+#define EXPECT_EQ(a, b)                                                        \
+	do {                                                                   \
+		uint64_t _a = (uint64_t)(a), _b = (uint64_t)(b);               \
+		if (_a != _b) {                                                \
+			out("# %s:%d: %s == %s: 0x%llx != 0x%llx\n", __FILE__, \
+			    __LINE__, #a, #b, (unsigned long long)_a,          \
+			    (unsigned long long)_b);                           \
+			ok = false;                                            \
+		}                                                              \
+	} while (0)
+
+/* ---- the test groups ---- */
+void t_sev_status(void);
+void t_msr_protocol(void);
+void t_vc(void);
+void t_ghcb_nae(void);
+void t_pvalidate(void);
+void t_pvalidate_2m(void);
+void t_rmp_adjust_query(void);
+void t_psc_msr(void);
+void t_private_walks_fetches(void);
+void t_hostile(void);
+void t_guest_request(void);
+void t_fuzz(void);
+bool vmpl2_setup(uint64_t mode);
+void run_vmpl2_prepare(void);
+void t_vmpl2(void);
 void payload_exception(struct xframe *f);
 /* entry.S: VMGEXIT with callee-saved registers and xmm0 set to patterns,
  * returns a mask of those that changed. */

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: MIT
+/*
+ * snpemu test payload: VMPL2: grants, its VMSA, RUN_VMPL both ways, and
+ * what VMPL2 itself saw.
+ */
+#include "lib/compiler.h"
+#include "lib/fmt.h"
+#include "lib/string.h"
+
+#include "svsm/abi/ghcb.h"
+#include "svsm/abi/ghcb_nae.h"
+#include "svsm/abi/secrets.h"
+#include "svsm/abi/snp.h"
+#include "svsm/abi/snp_guest_msg.h"
+#include "svsm/abi/vmsa.h"
+
+#include "guest.h"
+#include "payload.h"
+#include "psp_crypto.h"
+
+static void grant(uint8_t *lo, uint8_t *hi, uint64_t perms, bool *ok)
+{
+	for (uint8_t *p = lo; p < hi; p += 4096) {
+		if (rmpadjust((uint64_t)(uintptr_t)p, 0, 2 | perms) != 0) {
+			*ok = false;
+		}
+	}
+}
+
+static uint64_t gdt_base(void)
+{
+	return (uint64_t)(uintptr_t)gdt;
+}
+
+bool vmpl2_setup(uint64_t mode)
+{
+	struct snp_vmsa *v = (struct snp_vmsa *)vmsa2_page;
+	struct vmsa_seg data = {
+		.selector = 0x10, .attrib = 0x0c93, .limit = 0xffffffff};
+	bool ok = true;
+	uint64_t cr0 = 0, cr4 = 0;
+
+	v2_results.mode = mode;
+	v2_results.ghcb_gpa = gpa_of(ghcb2_page);
+	v2_results.attack_va = (uint64_t)(uintptr_t)&vmpl0_secret;
+	set_gate(idt2, 13, v2_gp_handler);
+	set_gate_ist(idt2, 29, v2_vc_handler, 1);
+	ok = make_shared(ghcb2_page);
+	grant(__v2_text_start, __v2_text_end, RMPADJ_READ | RMPADJ_XS, &ok);
+	grant(__pt_start, __pt_end, RMPADJ_READ, &ok);
+	grant(__v2_data_start, __v2_data_end, RMPADJ_READ | RMPADJ_WRITE, &ok);
+
+	__asm__ volatile("mov %%cr0, %0; mov %%cr4, %1" : "=r"(cr0), "=r"(cr4));
+	memset(v, 0, sizeof(*v));
+	v->cs = (struct vmsa_seg){
+		.selector = 0x08, .attrib = 0x029b, .limit = 0xffffffff};
+	v->ss = v->ds = v->es = v->fs = v->gs = data;
+	v->tr = (struct vmsa_seg){.attrib = 0x008b,
+				  .limit = 0x67,
+				  .base = (uint64_t)(uintptr_t)v2_tss};
+	v->ldtr = (struct vmsa_seg){.attrib = 0x0082, .limit = 0xffff};
+	v->gdtr = (struct vmsa_seg){.base = gdt_base(), .limit = 23};
+	v->cr0 = cr0;
+	v->cr3 = (uint64_t)(uintptr_t)v2_pml4 | CBIT;
+	v->cr4 = cr4;
+	v->efer = 0x0d00 | VMSA_EFER_SVME;
+	v->rflags = 2;
+	v->rip = (uint64_t)(uintptr_t)v2_entry;
+	v->rsp = (uint64_t)(uintptr_t)v2_stack_top;
+	v->dr6 = 0xffff0ff0;
+	v->dr7 = 0x400;
+	v->g_pat = UINT64_C(0x0007040600070406);
+	v->xcr0 = 1;
+	v->vmpl = 2;
+	v->sev_features = SEV_FEAT_SNP_ACTIVE;
+	/* The VMSA bit, as Linux does it: target VMPL1, no permissions. */
+	if (rmpadjust((uint64_t)(uintptr_t)v, 0, 1 | RMPADJ_VMSA) != 0) {
+		ok = false;
+	}
+	ghcb_prepare(SVM_VMGEXIT_AP_CREATION, SVM_VMGEXIT_AP_CREATE, gpa_of(v));
+	ghcb->rax = SEV_FEAT_SNP_ACTIVE;
+	ghcb_set_valid(offsetof(struct ghcb, rax));
+	vmgexit();
+	if (ghcb->sw_exit_info_1 != 0) {
+		ok = false;
+	}
+	return ok;
+}
+
+void run_vmpl2_prepare(void)
+{
+	ghcb_prepare(SVM_VMGEXIT_SNP_RUN_VMPL, 2, 0);
+}
+
+void t_vmpl2(void)
+{
+	struct snp_vmsa *v = (struct snp_vmsa *)vmsa2_page;
+	bool ok = true;
+	uint64_t changed = 0, xmm0 = 0;
+
+	/* RUN_VMPL to a VMPL without a context fails cleanly. */
+	EXPECT_EQ(ghcb_call(SVM_VMGEXIT_SNP_RUN_VMPL, 3, 0), GHCB_RESULT_ERROR);
+	run_vmpl2_prepare();
+	changed = vmgexit_check_regs();
+	EXPECT_EQ(changed, 0);
+	EXPECT_EQ(ghcb->sw_exit_info_1, 0);
+	/* VMPL2 called back: its state is in its VMSA. */
+	EXPECT_EQ(v->guest_exit_code, SVM_EXIT_VMGEXIT);
+	EXPECT_EQ(v->rax, 0x1234);
+	EXPECT_EQ(v->rcx, 0x5678);
+	EXPECT_EQ(v->r12, 0x2c12);
+	EXPECT_EQ(v2_results.vc_code, SVM_EXIT_CPUID);
+	/* Delivered on IST 1 of VMPL2's TSS: 16-byte aligned top, frame of
+	 * six qwords below it. */
+	EXPECT_EQ(v2_results.vc_rsp, (uint64_t)(uintptr_t)v2_ist_top - 48);
+	EXPECT_EQ(v2_results.gp_count, 1);
+	EXPECT_EQ(v2_results.reg_gpa_resp,
+		  gpa_of(ghcb2_page) | GHCB_MSR_REG_GPA_RESP);
+	EXPECT_EQ(v2_results.rmpadjust_up, SNP_RC_FAIL_PERMISSION);
+	EXPECT_EQ(v2_results.rmpadjust_self, SNP_RC_FAIL_PERMISSION);
+	EXPECT_EQ(v2_results.rmpadjust_down, 0);
+	/* Its FPU state too (VMSA 0x470: XMM0) — and VMPL0 may change it. */
+	memcpy(&xmm0, v->fpreg_xmm, 8);
+	EXPECT_EQ(xmm0, UINT64_C(0x2222222222222222));
+	xmm0 = UINT64_C(0x3333333333333333);
+	memcpy(v->fpreg_xmm, &xmm0, 8);
+	/* Answer the "call" through the VMSA, then resume VMPL2. */
+	v->rax = 0;
+	v->rcx = 0xabc;
+	run_vmpl2_prepare();
+	changed = vmgexit_check_regs();
+	EXPECT_EQ(changed, 0);
+	EXPECT_EQ(v2_results.done, 1);
+	EXPECT_EQ(v2_results.call_rax, 0);
+	EXPECT_EQ(v2_results.call_rcx, 0xabc);
+	EXPECT_EQ(v2_results.r12, 0x2c12);
+	EXPECT_EQ(v2_results.r13, 0x2c13);
+	EXPECT_EQ(v2_results.xmm0, UINT64_C(0x3333333333333333));
+	report(ok,
+	       "RUN_VMPL 0 <-> 2: VMSA state, registers and FPU (in the VMSA), "
+	       "#VC (IST)/#GP/RMPADJUST at VMPL2");
+}
