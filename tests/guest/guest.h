@@ -48,7 +48,12 @@ void tap_ok(bool ok, const char *name);
 void tap_plan_done(void);
 extern uint32_t tap_failures;
 
-#define EXPECT_RAX(expr, want, name) tap_ok((expr) == (want), name)
+/* Checks a result code; on a mismatch the TAP line is preceded by both. */
+#define EXPECT_RAX(expr, want, name) tap_expect_rax((expr), (want), name)
+void tap_expect_rax(uint64_t got, uint64_t want, const char *name);
+
+/* Page-state change of one page through the GHCB MSR protocol. */
+bool guest_psc(uint64_t gpa, bool shared);
 
 /* Test groups (tests_*.c). */
 void tests_core(void);

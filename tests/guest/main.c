@@ -89,9 +89,27 @@ void tap_ok(bool ok, const char *name)
 	con_printf("%sok %u - %s\n", ok ? "" : "not ", tap_count, name);
 }
 
+void tap_expect_rax(uint64_t got, uint64_t want, const char *name)
+{
+	if (got != want) {
+		con_printf("# RAX 0x%llx, expected 0x%llx\n",
+			   (unsigned long long)got, (unsigned long long)want);
+	}
+	tap_ok(got == want, name);
+}
+
 void tap_plan_done(void)
 {
 	con_printf("1..%u\n", tap_count);
+}
+
+bool guest_psc(uint64_t gpa, bool shared)
+{
+	uint64_t resp = msr_proto(
+		GHCB_MSR_PSC(gpa >> 12, shared ? GHCB_MSR_PSC_OP_SHARED
+					       : GHCB_MSR_PSC_OP_PRIVATE));
+
+	return (resp & 0xfff) == GHCB_MSR_PSC_RESP && (resp >> 32) == 0;
 }
 
 /* GHCB: the page must be shared. At VMPL2 the guest cannot PVALIDATE, so

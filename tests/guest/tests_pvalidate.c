@@ -54,8 +54,13 @@ void tests_pvalidate(void)
 		   "pvalidate: next > entries");
 	EXPECT_RAX(pv(511, 0, 0, e), SVSM_ERR_INVALID_PARAMETER,
 		   "pvalidate: 511 entries do not fit the CAA");
-	tap_ok(pv(1, 0, 1, e) != SVSM_SUCCESS,
-	       "pvalidate: reserved header bits");
+	/*
+	 * The header's reserved word is ignored: Linux never initialises it
+	 * (svsm_build_ca_from_pfn_range sets only num_entries/cur_index).
+	 */
+	e[0] = page(0) | E_VALIDATE | E_IGNCF;
+	EXPECT_RAX(pv(1, 0, 0xffffffffu, e), SVSM_SUCCESS,
+		   "pvalidate: reserved header word ignored (Linux leaves it)");
 	e[0] = page(0) | 0x10;
 	EXPECT_RAX(pv(1, 0, 0, e), SVSM_ERR_INVALID_PARAMETER,
 		   "pvalidate: reserved entry bits");
@@ -133,8 +138,45 @@ void tests_pvalidate(void)
 	EXPECT_RAX(pv(3, 2, 0, e), SVSM_SUCCESS,
 		   "pvalidate: resume after the bad entry");
 
-	/* 2M on a 4K RMP entry (low RAM is 4K-backed under snpemu/KVM). */
-	e[0] = (UINT64_C(1) << 21) | 1 | E_VALIDATE;
-	EXPECT_RAX(pv(1, 0, 0, e), SVSM_PVALIDATE_FAIL_SIZEMISMATCH,
-		   "pvalidate: 2M on 4K -> 0x80001006");
+	/*
+	 * 2M on 4K RMP entries, and Linux's fallback (abi.md §3.2): RAM the
+	 * image did not load starts shared; the guest makes [2M, 4M) private
+	 * page by page (so the RMP holds 4K entries), a 2M PVALIDATE must
+	 * answer exactly 0x80001006, and the same range then validates as
+	 * 512 4K entries: 510 (a full CAA) in one call, then 2.
+	 */
+	{
+		bool psc_ok = true;
+		uint64_t *big = ent();
+		uint64_t rax = 0;
+
+		for (uint64_t a = UINT64_C(0x200000); a < UINT64_C(0x400000);
+		     a += 4096) {
+			psc_ok = psc_ok && guest_psc(a, false);
+		}
+		tap_ok(psc_ok, "pvalidate: [2M, 4M) made private (GHCB PSC)");
+		e[0] = (UINT64_C(1) << 21) | 1 | E_VALIDATE;
+		EXPECT_RAX(pv(1, 0, 0, e), SVSM_PVALIDATE_FAIL_SIZEMISMATCH,
+			   "pvalidate: 2M on 4K -> 0x80001006");
+		tap_ok(hdr()->next == 0, "pvalidate: 2M mismatch leaves next");
+		hdr()->entries = SVSM_PVALIDATE_MAX_ENTRIES_CAA;
+		hdr()->next = 0;
+		for (uint64_t i = 0; i < SVSM_PVALIDATE_MAX_ENTRIES_CAA; i++) {
+			big[i] = (UINT64_C(0x200000) + i * 4096) | E_VALIDATE;
+		}
+		rax = gcall3(PV, (uint64_t)(uintptr_t)hdr(), 0, 0);
+		EXPECT_RAX(rax, SVSM_SUCCESS,
+			   "pvalidate: 510 4K entries in one call");
+		tap_ok(hdr()->next == SVSM_PVALIDATE_MAX_ENTRIES_CAA,
+		       "pvalidate: next == 510 after the full list");
+		hdr()->entries = 2;
+		hdr()->next = 0;
+		big[0] = UINT64_C(0x3fe000) | E_VALIDATE;
+		big[1] = UINT64_C(0x3ff000) | E_VALIDATE;
+		EXPECT_RAX(gcall3(PV, (uint64_t)(uintptr_t)hdr(), 0, 0),
+			   SVSM_SUCCESS,
+			   "pvalidate: the last 2 of the 2M range");
+		tap_ok(*(volatile uint64_t *)(uintptr_t)UINT64_C(0x3ff000) == 0,
+		       "pvalidate: newly validated page reads as zero");
+	}
 }
