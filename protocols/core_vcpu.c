@@ -56,10 +56,13 @@ static svsm_err_t read_vmsa_fields(gpa_t vmsa, struct vmsa_fields *f)
 	return err;
 }
 
-/* The CAA may be the target vCPU's current one (Linux re-creates APs). */
+/*
+ * The CAA may be the target vCPU's current or pending one (Linux re-creates
+ * APs with the same CA).
+ */
 static svsm_err_t check_new_caa(gpa_t caa, const struct svsm_vcpu *target)
 {
-	if (gpa_eq(caa, target->caa)) {
+	if (gpa_eq(caa, target->caa) || gpa_eq(caa, target->next_caa)) {
 		return guest_mem_check(caa, PAGE_SIZE);
 	}
 	return core_check_guest_page(caa, PAGE_SIZE);
@@ -140,10 +143,12 @@ svsm_err_t core_create_vcpu(struct svsm_req *req)
 		req->proto_detail = (uint32_t)rc;
 		return SVSM_E_PROTO;
 	}
-	/* Step 6: the vCPU's new state; an older VMSA stays registered. */
-	target->guest_vmsa = vmsa;
-	target->caa = caa;
-	target->sev_features = f.sev_features;
+	/*
+	 * Step 6: the vCPU's new state. A vCPU that runs keeps its current
+	 * VMSA and CA (the hypervisor still enters them; the guest switches
+	 * with AP_CREATION); an older VMSA stays registered.
+	 */
+	vcpu_vmsa_created(target, vmsa, caa, f.sev_features);
 	return SVSM_OK;
 }
 
@@ -174,10 +179,6 @@ svsm_err_t core_delete_vcpu(struct svsm_req *req)
 		return SVSM_E_PROTO;
 	}
 	(void)vcpu_vmsa_unregister(vmsa);
-	if (gpa_eq(owner->guest_vmsa, vmsa)) {
-		/* Its current VMSA is gone: the vCPU has no guest any more. */
-		owner->guest_vmsa = gpa_invalid();
-		owner->caa = gpa_invalid();
-	}
+	vcpu_vmsa_deleted(owner, vmsa);
 	return SVSM_OK;
 }

@@ -124,6 +124,12 @@ struct svsm_vcpu *launch_guest(const struct svsm_boot_params *bp,
 		panic("vcpu_add(0) failed");
 	}
 	vcpu->caa = gpa(bp->guest_caa_gpa);
+	/*
+	 * Current, but deliberately not in the VMSA registry: the page is
+	 * SVSM memory, so DELETE_VCPU must never find it (it would hand the
+	 * guest RWX on an SVSM page), and the request loop serves it for as
+	 * long as the hypervisor runs it (src/request_loop.c).
+	 */
 	vcpu->guest_vmsa = gpa(vmsa_pa);
 
 	/* [C]: the BSP's guest VMSA is registered as "create on INIT". */

@@ -5,7 +5,9 @@
  * cleared), copied once into SVSM memory, and handed to the dispatcher
  * (src/dispatch.c svsm_request_process: checks guest_exit_code == VMGEXIT
  * and call_pending, clears call_pending, dispatches). Only RAX, RCX, RDX,
- * R8 and R9 are written back (abi.md §11.2); RIP is never touched.
+ * R8 and R9 are written back (abi.md §11.2); RIP is never touched. The
+ * VMSA served is the one this CPU registered with the hypervisor (see
+ * request_loop() for why not the registry's newest).
  *
  * Locking: one vCPU per CPU; the core lock is taken inside the dispatcher.
  */
@@ -27,15 +29,29 @@ static struct snp_vmsa loop_vmsa_copy;
 
 __noreturn void request_loop(struct svsm_vcpu *vcpu)
 {
+	/*
+	 * Serve the VMSA this CPU handed to the hypervisor (launch_guest,
+	 * AP_CREATION), not whatever the vCPU registry calls newest: after
+	 * CREATE_VCPU for this very vCPU the hypervisor keeps entering the old
+	 * VMSA until the guest itself sends AP_CREATION (abi.md §3.3, §11.11),
+	 * and reading the call from the new page would answer the wrong
+	 * registers and leave call_pending set (§11.1). The registry keeps
+	 * that VMSA as pending (vcpu->next_vmsa); DELETE_VCPU refuses the one
+	 * served here (plat_vmsa_stop), so it cannot vanish under the loop.
+	 *
+	 * Not done: switching to a pending VMSA of this vCPU. That needs
+	 * proof the hypervisor now runs it (the SVSM does not see the guest's
+	 * AP_CREATION); until then the old VMSA is served, which is what the
+	 * hypervisor runs.
+	 */
 	struct percpu *pc = this_cpu();
+	struct snp_vmsa *v = pc->guest_vmsa;
 
+	if (v == NULL || pc->guest_vmsa_gpa != (uint64_t)(uintptr_t)v ||
+	    !gpa_eq(vcpu->guest_vmsa, gpa(pc->guest_vmsa_gpa))) {
+		panic("request loop: no guest VMSA registered for this CPU");
+	}
 	for (;;) {
-		uint64_t vmsa_gpa = gpa_val(vcpu->guest_vmsa);
-		struct snp_vmsa *v = (struct snp_vmsa *)(uintptr_t)vmsa_gpa;
-
-		/* CREATE_VCPU may have given this vCPU a new VMSA. */
-		pc->guest_vmsa = v;
-		pc->guest_vmsa_gpa = vmsa_gpa;
 		__atomic_fetch_or(&v->efer, VMSA_EFER_SVME, __ATOMIC_SEQ_CST);
 		if (!ghcb_run_vmpl(SVSM_GUEST_VMPL)) {
 			/* The hypervisor will not run the guest: nothing

@@ -20,6 +20,14 @@
 /* A vCPU may briefly own two guest VMSAs (Linux creates, then deletes). */
 #define SVSM_MAX_GUEST_VMSAS (2 * SVSM_MAX_VCPUS)
 
+/*
+ * "Current" is the VMSA the hypervisor runs for this vCPU and the CA its
+ * calls arrive through. A CREATE_VCPU for a vCPU that already has one only
+ * records a pending ("next") VMSA: the guest switches by sending
+ * AP_CREATION to the hypervisor, which the SVSM does not see (abi.md §3.3,
+ * §11.11). Deleting the current VMSA then makes the pending one current
+ * (Linux deletes the old VMSA after AP_CREATION succeeded).
+ */
 struct svsm_vcpu {
 	uint32_t apic_id;
 	uint8_t guest_vmpl;    /* VMPL the guest runs at on this vCPU (2) */
@@ -27,6 +35,9 @@ struct svsm_vcpu {
 	gpa_t caa;             /* current calling area, or gpa_invalid() */
 	gpa_t guest_vmsa;      /* current guest VMSA, or gpa_invalid() */
 	uint64_t sev_features; /* of the current guest VMSA */
+	gpa_t next_vmsa;       /* pending VMSA, or gpa_invalid() */
+	gpa_t next_caa;        /* its calling area, or gpa_invalid() */
+	uint64_t next_sev_features;
 };
 
 /** Forget every vCPU and VMSA (boot, and tests). */
@@ -47,6 +58,21 @@ __must_check svsm_err_t vcpu_vmsa_register(gpa_t vmsa, struct svsm_vcpu *owner);
 /** Remove @vmsa; returns its owner, or NULL if it was not registered. */
 struct svsm_vcpu *vcpu_vmsa_unregister(gpa_t vmsa);
 
+/**
+ * CREATE_VCPU succeeded for @v: @vmsa becomes current if @v has no current
+ * VMSA (an AP being brought up), else it is recorded as pending and the
+ * current VMSA and CA stay in use.
+ */
+void vcpu_vmsa_created(struct svsm_vcpu *v, gpa_t vmsa, gpa_t caa,
+		       uint64_t sev_features);
+
+/**
+ * DELETE_VCPU removed @vmsa of @v: a pending VMSA is forgotten; if @vmsa
+ * was current, the pending one (if any) becomes current, else @v has no
+ * guest VMSA and no CA any more. Other (older) VMSAs change nothing.
+ */
+void vcpu_vmsa_deleted(struct svsm_vcpu *v, gpa_t vmsa);
+
 /** The owner of guest VMSA page @vmsa, or NULL. */
 struct svsm_vcpu *vcpu_vmsa_owner(gpa_t vmsa);
 
@@ -58,7 +84,7 @@ bool vcpu_range_is_vmsa(gpa_t g, uint64_t len);
 
 /**
  * True if [@g, @g + @len) overlaps a registered guest VMSA or any vCPU's
- * CAA. Such pages must not be rescinded, remapped, deposited or used as a
- * second VMSA/CAA (abi.md §3.1–§3.3).
+ * current or pending CAA. Such pages must not be rescinded, remapped, deposited
+ * or used as a second VMSA/CAA (abi.md §3.1–§3.3).
  */
 bool vcpu_range_is_vmsa_or_caa(gpa_t g, uint64_t len);

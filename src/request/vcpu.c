@@ -26,6 +26,8 @@ void vcpu_reset(void)
 		vcpus[i].in_use = false;
 		vcpus[i].caa = gpa_invalid();
 		vcpus[i].guest_vmsa = gpa_invalid();
+		vcpus[i].next_vmsa = gpa_invalid();
+		vcpus[i].next_caa = gpa_invalid();
 	}
 	for (uint32_t i = 0; i < SVSM_MAX_GUEST_VMSAS; i++) {
 		vmsas[i].used = false;
@@ -61,6 +63,9 @@ struct svsm_vcpu *vcpu_add(uint32_t apic_id, uint8_t guest_vmpl,
 			v->sev_features = sev_features;
 			v->caa = gpa_invalid();
 			v->guest_vmsa = gpa_invalid();
+			v->next_vmsa = gpa_invalid();
+			v->next_caa = gpa_invalid();
+			v->next_sev_features = 0;
 			vcpu_hwm = MAX(vcpu_hwm, i + 1);
 			return v;
 		}
@@ -124,6 +129,46 @@ struct svsm_vcpu *vcpu_vmsa_unregister(gpa_t vmsa)
 	return owner;
 }
 
+void vcpu_vmsa_created(struct svsm_vcpu *v, gpa_t vmsa, gpa_t caa,
+		       uint64_t sev_features)
+{
+	if (gpa_is_invalid(v->guest_vmsa)) {
+		v->guest_vmsa = vmsa;
+		v->caa = caa;
+		v->sev_features = sev_features;
+		return;
+	}
+	/*
+	 * The vCPU runs: the hypervisor keeps entering the current VMSA until
+	 * the guest sends AP_CREATION, and its calls keep using the current
+	 * CA. A pending VMSA replaced here stays registered (still a VMSA
+	 * until DELETE_VCPU), it is just no longer the one to switch to.
+	 */
+	v->next_vmsa = vmsa;
+	v->next_caa = caa;
+	v->next_sev_features = sev_features;
+}
+
+void vcpu_vmsa_deleted(struct svsm_vcpu *v, gpa_t vmsa)
+{
+	if (gpa_eq(v->next_vmsa, vmsa)) {
+		/* Linux: AP_CREATION failed, the new VMSA is dropped. */
+		v->next_vmsa = gpa_invalid();
+		v->next_caa = gpa_invalid();
+		v->next_sev_features = 0;
+	} else if (gpa_eq(v->guest_vmsa, vmsa)) {
+		/* The old VMSA is gone: the guest switched (or has none). */
+		v->guest_vmsa = v->next_vmsa;
+		v->caa = v->next_caa;
+		if (!gpa_is_invalid(v->next_vmsa)) {
+			v->sev_features = v->next_sev_features;
+		}
+		v->next_vmsa = gpa_invalid();
+		v->next_caa = gpa_invalid();
+		v->next_sev_features = 0;
+	}
+}
+
 struct svsm_vcpu *vcpu_vmsa_owner(gpa_t vmsa)
 {
 	struct vmsa_slot *s = NULL;
@@ -146,15 +191,21 @@ bool vcpu_range_is_vmsa(gpa_t g, uint64_t len)
 	return false;
 }
 
+static bool caa_overlaps(gpa_t caa, gpa_t g, uint64_t len)
+{
+	return !gpa_is_invalid(caa) &&
+	       range_overlaps(gpa_val(g), len, gpa_val(caa), PAGE_SIZE);
+}
+
 bool vcpu_range_is_vmsa_or_caa(gpa_t g, uint64_t len)
 {
 	if (vcpu_range_is_vmsa(g, len)) {
 		return true;
 	}
 	for (uint32_t i = 0; i < vcpu_hwm; i++) {
-		if (vcpus[i].in_use && !gpa_is_invalid(vcpus[i].caa) &&
-		    range_overlaps(gpa_val(g), len, gpa_val(vcpus[i].caa),
-				   PAGE_SIZE)) {
+		if (vcpus[i].in_use &&
+		    (caa_overlaps(vcpus[i].caa, g, len) ||
+		     caa_overlaps(vcpus[i].next_caa, g, len))) {
 			return true;
 		}
 	}

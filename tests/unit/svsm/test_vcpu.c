@@ -205,11 +205,94 @@ TAP_CASE(recreate_then_delete_old)
 	CHECK_EQ(create(NEW_VMSA, NEW_CAA, 1), SVSM_SUCCESS);
 	make_vmsa(NEW_VMSA + 0x2000, G_VMPL, VMSA_EFER_SVME, FEAT_BASE);
 	CHECK_EQ(create(NEW_VMSA + 0x2000, NEW_CAA, 1), SVSM_SUCCESS);
-	CHECK_EQ(gpa_val(ap->guest_vmsa), NEW_VMSA + 0x2000);
+	/* Pending until the old one goes: the AP still runs the old. */
+	CHECK_EQ(gpa_val(ap->guest_vmsa), NEW_VMSA);
+	CHECK_EQ(gpa_val(ap->next_vmsa), NEW_VMSA + 0x2000);
 	CHECK_TRUE(vcpu_vmsa_owner(gpa(NEW_VMSA)) == ap);
 	CHECK_EQ(core(SVSM_CORE_DELETE_VCPU, NEW_VMSA, 0, 0), SVSM_SUCCESS);
 	CHECK_EQ(gpa_val(ap->guest_vmsa), NEW_VMSA + 0x2000);
 	CHECK_EQ(gpa_val(ap->caa), NEW_CAA);
+	CHECK_TRUE(gpa_is_invalid(ap->next_vmsa));
+	CHECK_TRUE(gpa_is_invalid(ap->next_caa));
+}
+
+/*
+ * A vCPU that runs (the BSP, creating a VMSA for itself) keeps serving its
+ * current VMSA and CA: the hypervisor enters the old VMSA until the guest
+ * sends AP_CREATION, and its calls still arrive through the old CA.
+ */
+TAP_CASE(create_for_running_vcpu_is_pending)
+{
+	setup();
+	make_vmsa(NEW_VMSA, G_VMPL, VMSA_EFER_SVME, FEAT_BASE);
+	CHECK_EQ(create(NEW_VMSA, NEW_CAA, 0), SVSM_SUCCESS);
+	CHECK_EQ(gpa_val(bsp->guest_vmsa), BSP_VMSA);
+	CHECK_EQ(gpa_val(bsp->caa), BSP_CAA);
+	CHECK_EQ(gpa_val(bsp->next_vmsa), NEW_VMSA);
+	CHECK_EQ(gpa_val(bsp->next_caa), NEW_CAA);
+	CHECK_TRUE(fake_rmp(NEW_VMSA)->vmsa);
+	/* Calls still work through the current CA. */
+	CHECK_EQ(core(SVSM_CORE_QUERY_PROTOCOL, SVSM_QUERY_PROTOCOL_ARG(0, 1),
+		      0, 0),
+		 SVSM_SUCCESS);
+	/* The pending CA is protected like a current one... */
+	CHECK_EQ(core(SVSM_CORE_REMAP_CA, NEW_CAA, 0, 0),
+		 SVSM_ERR_INVALID_ADDRESS);
+	uint64_t e = pv(NEW_CAA, SVSM_PV_SIZE_4K, false);
+	put_list(LIST, &e, 1, 1, 0);
+	CHECK_EQ(core(SVSM_CORE_PVALIDATE, LIST, 0, 0),
+		 SVSM_ERR_INVALID_ADDRESS);
+	/* ...and may be reused by the next create for the same vCPU. */
+	make_vmsa(NEW_VMSA + 0x2000, G_VMPL, VMSA_EFER_SVME, FEAT_BASE);
+	CHECK_EQ(create(NEW_VMSA + 0x2000, NEW_CAA, 0), SVSM_SUCCESS);
+	CHECK_EQ(gpa_val(bsp->next_vmsa), NEW_VMSA + 0x2000);
+	CHECK_EQ(gpa_val(bsp->guest_vmsa), BSP_VMSA);
+	/* The replaced pending VMSA is still a registered VMSA. */
+	CHECK_TRUE(vcpu_vmsa_owner(gpa(NEW_VMSA)) == bsp);
+	CHECK_EQ(core(SVSM_CORE_DELETE_VCPU, NEW_VMSA, 0, 0), SVSM_SUCCESS);
+	CHECK_EQ(gpa_val(bsp->next_vmsa), NEW_VMSA + 0x2000);
+	CHECK_EQ(gpa_val(bsp->guest_vmsa), BSP_VMSA);
+}
+
+/* Deleting the pending VMSA (AP_CREATION failed) leaves the vCPU as it was. */
+TAP_CASE(delete_pending_keeps_current)
+{
+	setup();
+	make_vmsa(NEW_VMSA, G_VMPL, VMSA_EFER_SVME, FEAT_BASE);
+	CHECK_EQ(create(NEW_VMSA, BSP_CAA, 0), SVSM_SUCCESS);
+	CHECK_EQ(core(SVSM_CORE_DELETE_VCPU, NEW_VMSA, 0, 0), SVSM_SUCCESS);
+	CHECK_EQ(gpa_val(bsp->guest_vmsa), BSP_VMSA);
+	CHECK_EQ(gpa_val(bsp->caa), BSP_CAA);
+	CHECK_TRUE(gpa_is_invalid(bsp->next_vmsa));
+	CHECK_TRUE(gpa_is_invalid(bsp->next_caa));
+	CHECK_TRUE(!fake_rmp(NEW_VMSA)->vmsa);
+	CHECK_EQ(fake_rmp(NEW_VMSA)->perms[G_VMPL], 0xf);
+	CHECK_EQ(core(SVSM_CORE_DELETE_VCPU, NEW_VMSA, 0, 0),
+		 SVSM_ERR_INVALID_PARAMETER);
+	/* The CA is still the one calls use, and the page can be reused. */
+	CHECK_EQ(core(SVSM_CORE_QUERY_PROTOCOL, SVSM_QUERY_PROTOCOL_ARG(0, 1),
+		      0, 0),
+		 SVSM_SUCCESS);
+	make_vmsa(NEW_VMSA, G_VMPL, VMSA_EFER_SVME, FEAT_BASE);
+	CHECK_EQ(create(NEW_VMSA, NEW_CAA, 0), SVSM_SUCCESS);
+	CHECK_EQ(gpa_val(bsp->next_vmsa), NEW_VMSA);
+	/* The pending CA is free again once its VMSA is deleted. */
+	CHECK_EQ(core(SVSM_CORE_DELETE_VCPU, NEW_VMSA, 0, 0), SVSM_SUCCESS);
+	CHECK_EQ(core(SVSM_CORE_REMAP_CA, NEW_CAA, 0, 0), SVSM_SUCCESS);
+}
+
+/* The running VMSA cannot be deleted; the pending one stays pending. */
+TAP_CASE(delete_running_with_pending_refused)
+{
+	setup();
+	make_vmsa(NEW_VMSA, G_VMPL, VMSA_EFER_SVME, FEAT_BASE);
+	CHECK_EQ(create(NEW_VMSA, NEW_CAA, 0), SVSM_SUCCESS);
+	fake_set_vmsa_in_use(true);
+	CHECK_EQ(core(SVSM_CORE_DELETE_VCPU, BSP_VMSA, 0, 0),
+		 UINT64_C(0x80001003));
+	CHECK_EQ(gpa_val(bsp->guest_vmsa), BSP_VMSA);
+	CHECK_EQ(gpa_val(bsp->next_vmsa), NEW_VMSA);
+	CHECK_TRUE(fake_rmp(BSP_VMSA)->vmsa);
 }
 
 TAP_CASE(create_revoke_failure)
@@ -309,8 +392,12 @@ TAP_MAIN(TAP_ENTRY(remap_ca), TAP_ENTRY(remap_ca_same_is_noop),
 	 TAP_ENTRY(create_forbidden_features),
 	 TAP_ENTRY(create_unknown_apic_id), TAP_ENTRY(create_bad_addresses),
 	 TAP_ENTRY(double_create_same_vmsa),
-	 TAP_ENTRY(recreate_then_delete_old), TAP_ENTRY(create_revoke_failure),
-	 TAP_ENTRY(create_fault_reading_vmsa), TAP_ENTRY(delete_vcpu),
-	 TAP_ENTRY(delete_unknown_or_misaligned), TAP_ENTRY(delete_in_use),
+	 TAP_ENTRY(recreate_then_delete_old),
+	 TAP_ENTRY(create_for_running_vcpu_is_pending),
+	 TAP_ENTRY(delete_pending_keeps_current),
+	 TAP_ENTRY(delete_running_with_pending_refused),
+	 TAP_ENTRY(create_revoke_failure), TAP_ENTRY(create_fault_reading_vmsa),
+	 TAP_ENTRY(delete_vcpu), TAP_ENTRY(delete_unknown_or_misaligned),
+	 TAP_ENTRY(delete_in_use),
 	 TAP_ENTRY(delete_rmpadjust_failure_keeps_vmsa),
 	 TAP_ENTRY(created_vmsa_cannot_be_rescinded))
