@@ -59,3 +59,4 @@ bool guest_psc(uint64_t gpa, bool shared);
 void tests_core(void);
 void tests_pvalidate(void);
 void tests_ca_vcpu(void);
+void tests_lifecycle(void);

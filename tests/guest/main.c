@@ -169,6 +169,7 @@ void guest_main(uint64_t secrets_gpa, uint64_t cpuid_gpa, uint32_t cbit)
 	tests_core();
 	tests_pvalidate();
 	tests_ca_vcpu();
+	tests_lifecycle();
 	tap_plan_done();
 	guest_terminate(tap_failures == 0 ? 0 : 1);
 }
