@@ -7,6 +7,12 @@
  * prints TAP on COM1 through GHCB IOIO, and ends the VM with a GHCB
  * termination request: reason set 4, code 0 = all passed, 1 = failures,
  * 2+ = setup failed.
+ *
+ * Groups, in order: tests_core.c (calling convention, dispatch, simple core
+ * calls), tests_pvalidate.c, tests_ca_vcpu.c (REMAP_CA, CREATE/DELETE_VCPU
+ * and DEPOSIT_MEM refusals), tests_lifecycle.c (DEPOSIT/WITHDRAW_MEM and
+ * CREATE/DELETE_VCPU round trips; it runs last because it creates VMSAs for
+ * the calling vCPU).
  */
 #include "arch/cpu.h"
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * REMAP_CA, CREATE_VCPU, DELETE_VCPU, DEPOSIT_MEM and WITHDRAW_MEM error
- * paths (abi.md §3.1, §3.3–§3.5, §8.3, §11 items 10–12).
+ * REMAP_CA round trips; CREATE_VCPU, DELETE_VCPU and DEPOSIT_MEM error
+ * paths (abi.md §3.1, §3.3–§3.5, §8.3, §11 items 10–12). The successful
+ * CREATE/DELETE and DEPOSIT/WITHDRAW round trips are in tests_lifecycle.c.
  */
 #include "lib/string.h"
 
