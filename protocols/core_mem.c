@@ -35,7 +35,6 @@
 
 #include "core_private.h"
 
-#define MEM_CHUNK 64u
 #define MEM_ENTRY_RESERVED_MASK UINT64_C(0xffc)
 
 /*
@@ -58,14 +57,16 @@ static void deposit_undo(struct svsm_req *req, gpa_t g, bool was_valid)
 	}
 }
 
-static svsm_err_t deposit_one(struct svsm_req *req, uint64_t e)
+static svsm_err_t deposit_one(struct svsm_req *req, void *ctx, uint64_t e)
 {
 	gpa_t g = gpa(SVSM_PV_GPA(e));
 	bool cf = false;
 	svsm_err_t err = SVSM_OK;
 	int rc = SNP_RC_SUCCESS;
 
-	if ((e & 3) != SVSM_PV_SIZE_4K || (e & MEM_ENTRY_RESERVED_MASK) != 0) {
+	(void)ctx;
+	if (SVSM_PV_SIZE(e) != SVSM_PV_SIZE_4K ||
+	    (e & MEM_ENTRY_RESERVED_MASK) != 0) {
 		return SVSM_E_INVAL;
 	}
 	err = core_check_guest_page(g, PAGE_SIZE);
@@ -107,41 +108,7 @@ static svsm_err_t deposit_one(struct svsm_req *req, uint64_t e)
 
 svsm_err_t core_deposit_mem(struct svsm_req *req)
 {
-	struct svsm_pvalidate_hdr hdr;
-	uint64_t chunk[MEM_CHUNK];
-	uint16_t max = 0;
-	uint16_t i = 0;
-	uint32_t done = 0;
-	svsm_err_t err = core_list_header(req->rcx, &hdr, &max);
-	svsm_err_t werr = SVSM_OK;
-
-	if (err != SVSM_OK) {
-		return err;
-	}
-	if (hdr.entries == 0 || hdr.entries > max || hdr.next >= hdr.entries) {
-		return SVSM_E_INVAL;
-	}
-	i = hdr.next;
-	while (i < hdr.entries && err == SVSM_OK) {
-		uint16_t n =
-			(uint16_t)MIN((uint32_t)(hdr.entries - i), MEM_CHUNK);
-
-		err = guest_mem_read(chunk, gpa(req->rcx + 8u + 8u * i),
-				     8u * n);
-		for (uint16_t k = 0; k < n && err == SVSM_OK; k++) {
-			if (done >= CORE_BATCH_PAGES) {
-				err = SVSM_E_INCOMPLETE;
-				break;
-			}
-			err = deposit_one(req, chunk[k]);
-			if (err == SVSM_OK) {
-				done++;
-				i++;
-			}
-		}
-	}
-	werr = guest_mem_write(gpa(req->rcx + 2), &i, sizeof(i));
-	return err != SVSM_OK ? err : werr;
+	return core_list_walk(req, deposit_one, NULL);
 }
 
 /* Hand one pool page back: out of the pool, zeroed, guest access. */
@@ -173,11 +140,12 @@ static svsm_err_t withdraw_one(struct svsm_req *req, gpa_t g)
 svsm_err_t core_withdraw_mem(struct svsm_req *req)
 {
 	struct svsm_pvalidate_hdr hdr;
-	uint64_t list[MEM_CHUNK];
+	uint64_t list[CORE_LIST_CHUNK];
 	uint16_t max = 0;
 	uint16_t count = 0;
 	uint16_t want = 0;
 	svsm_err_t err = core_list_header(req->rcx, &hdr, &max);
+	svsm_err_t werr = SVSM_OK;
 
 	if (err != SVSM_OK) {
 		return err;
@@ -186,7 +154,7 @@ svsm_err_t core_withdraw_mem(struct svsm_req *req)
 		return SVSM_E_INVAL;
 	}
 	/* Size the output before changing anything (G9). */
-	want = (uint16_t)MIN((uint32_t)hdr.entries, MEM_CHUNK);
+	want = (uint16_t)MIN((uint32_t)hdr.entries, CORE_LIST_CHUNK);
 	want = (uint16_t)MIN((uint32_t)want, mem_pool_free_count());
 	if (want != 0) {
 		err = guest_mem_check(gpa(req->rcx + 8u), 8u * want);
@@ -208,21 +176,12 @@ svsm_err_t core_withdraw_mem(struct svsm_req *req)
 	 * the guest never loses track of memory it has access to again.
 	 */
 	if (count != 0) {
-		svsm_err_t werr =
-			guest_mem_write(gpa(req->rcx + 8u), list, 8u * count);
-
+		werr = guest_mem_write(gpa(req->rcx + 8u), list, 8u * count);
 		if (werr != SVSM_OK) {
 			return werr;
 		}
 	}
 	svsm_req_set_out(req, SVSM_OUT_RCX, count);
-	{
-		svsm_err_t werr = guest_mem_write(gpa(req->rcx + 2), &count,
-						  sizeof(count));
-
-		if (err == SVSM_OK) {
-			err = werr;
-		}
-	}
-	return err;
+	werr = guest_mem_write(gpa(req->rcx + 2), &count, sizeof(count));
+	return err != SVSM_OK ? err : werr;
 }

@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+#include "svsm/guest_mem.h"
 #include "svsm/request.h"
 #include "svsm/types.h"
 
@@ -54,3 +55,79 @@ int core_grant_guest(gpa_t g, uint32_t size, uint8_t guest_vmpl);
 __must_check svsm_err_t core_list_header(uint64_t rcx,
 					 struct svsm_pvalidate_hdr *hdr,
 					 uint16_t *max);
+
+/* Entries copied into SVSM memory per guest read (bounded stack use). */
+#define CORE_LIST_CHUNK 64u
+
+/*
+ * One entry of a page list, already copied into SVSM memory (so it is read
+ * once, G6). SVSM_OK means it took effect and the walk moves past it.
+ */
+typedef svsm_err_t (*core_list_entry_fn)(struct svsm_req *req, void *ctx,
+					 uint64_t e);
+
+/*
+ * The input side of PVALIDATE and DEPOSIT_MEM: entries [next, entries) of
+ * the list at req->rcx go to @fn in order, at most CORE_BATCH_PAGES 4K
+ * pages' worth per call (then SVSM_E_INCOMPLETE), stopping at the first
+ * failure. `next` is written back with the index reached, on failure too.
+ *
+ * Forced inline so that, in each caller, @fn is a known function that gets
+ * inlined into the loop: called out of line (even directly), PVALIDATE's
+ * per-entry cost rose from 91 to 124 instructions (svsm-core-insns).
+ */
+static inline __attribute__((always_inline)) svsm_err_t core_list_walk(
+	struct svsm_req *req, core_list_entry_fn fn, void *ctx)
+{
+	struct svsm_pvalidate_hdr hdr;
+	uint64_t entries_gpa = req->rcx + sizeof(hdr);
+	uint64_t chunk[CORE_LIST_CHUNK];
+	uint32_t pages = 0;
+	uint16_t max = 0;
+	uint16_t i = 0;
+	svsm_err_t err = core_list_header(req->rcx, &hdr, &max);
+	svsm_err_t werr = SVSM_OK;
+
+	if (err != SVSM_OK) {
+		return err;
+	}
+	/*
+	 * hdr.reserved is deliberately not checked: Linux never clears it
+	 * and an attestation request left in the CAA overlaps it.
+	 * entries/next are bounded by the page and each other (G7); they were
+	 * read once and are passed by value from here on (G6).
+	 */
+	if (hdr.entries == 0 || hdr.entries > max || hdr.next >= hdr.entries) {
+		return SVSM_E_INVAL;
+	}
+	i = hdr.next;
+	while (i < hdr.entries && err == SVSM_OK) {
+		uint16_t n = (uint16_t)MIN((uint32_t)(hdr.entries - i),
+					   CORE_LIST_CHUNK);
+
+		err = guest_mem_read(chunk, gpa(entries_gpa + 8u * i), 8u * n);
+		for (uint16_t k = 0; k < n && err == SVSM_OK; k++) {
+			/*
+			 * Bound the latency of one call; the guest re-issues
+			 * INCOMPLETE at once, so only stop after progress.
+			 */
+			if (pages >= CORE_BATCH_PAGES) {
+				err = SVSM_E_INCOMPLETE;
+				break;
+			}
+			err = fn(req, ctx, chunk[k]);
+			if (err == SVSM_OK) {
+				/* @fn accepted it, so the size is 4K or 2M. */
+				pages += SVSM_PV_SIZE(chunk[k]) ? 512u : 1u;
+				i++;
+			}
+		}
+	}
+	/*
+	 * Progress is reported even on failure: `next` names the failing
+	 * entry, which Linux's 2M→4K fallback relies on (abi.md §11.4).
+	 * Only the `next` field is written; the rest is the guest's.
+	 */
+	werr = guest_mem_write(gpa(req->rcx + 2), &i, sizeof(i));
+	return err != SVSM_OK ? err : werr;
+}

@@ -11,9 +11,6 @@
 
 #include "core_private.h"
 
-/* Entries copied into SVSM memory per guest read (bounded stack use). */
-#define PV_CHUNK 64u
-
 /* PVALIDATE rc 0 with CF=1: the page already was in that state. */
 #define PV_DETAIL_UNCHANGED 0x10u
 
@@ -136,9 +133,9 @@ static svsm_err_t pv_check_page(struct pv_region_memo *m, gpa_t g, uint64_t len)
 	return core_check_guest_page(g, len);
 }
 
-static svsm_err_t pv_entry(struct svsm_req *req, struct pv_region_memo *m,
-			   uint64_t e)
+static svsm_err_t pv_entry(struct svsm_req *req, void *ctx, uint64_t e)
 {
+	struct pv_region_memo *m = ctx;
 	uint32_t size = SVSM_PV_SIZE(e);
 	uint64_t len = size == SVSM_PV_SIZE_2M ? PAGE_SIZE_2M : PAGE_SIZE;
 	gpa_t g = gpa(SVSM_PV_GPA(e));
@@ -163,55 +160,7 @@ static svsm_err_t pv_entry(struct svsm_req *req, struct pv_region_memo *m,
 
 svsm_err_t core_pvalidate(struct svsm_req *req)
 {
-	struct svsm_pvalidate_hdr hdr;
 	struct pv_region_memo memo = {GPA_INVALID_VALUE, GPA_INVALID_VALUE};
-	uint64_t entries_gpa = req->rcx + sizeof(hdr);
-	uint64_t chunk[PV_CHUNK];
-	uint32_t pages = 0;
-	uint16_t max = 0;
-	uint16_t i = 0;
-	svsm_err_t err = core_list_header(req->rcx, &hdr, &max);
-	svsm_err_t werr = SVSM_OK;
 
-	if (err != SVSM_OK) {
-		return err;
-	}
-	/*
-	 * hdr.reserved is deliberately not checked: Linux never clears it
-	 * and an attestation request left in the CAA overlaps it.
-	 * entries/next are bounded by the page and each other (G7); they were
-	 * read once and are passed by value from here on (G6).
-	 */
-	if (hdr.entries == 0 || hdr.entries > max || hdr.next >= hdr.entries) {
-		return SVSM_E_INVAL;
-	}
-	i = hdr.next;
-	while (i < hdr.entries && err == SVSM_OK) {
-		uint16_t n =
-			(uint16_t)MIN((uint32_t)(hdr.entries - i), PV_CHUNK);
-
-		err = guest_mem_read(chunk, gpa(entries_gpa + 8u * i), 8u * n);
-		for (uint16_t k = 0; k < n && err == SVSM_OK; k++) {
-			/*
-			 * Bound the latency of one call; the guest re-issues
-			 * INCOMPLETE at once, so only stop after progress.
-			 */
-			if (pages >= CORE_BATCH_PAGES) {
-				err = SVSM_E_INCOMPLETE;
-				break;
-			}
-			err = pv_entry(req, &memo, chunk[k]);
-			if (err == SVSM_OK) {
-				pages += SVSM_PV_SIZE(chunk[k]) ? 512u : 1u;
-				i++;
-			}
-		}
-	}
-	/*
-	 * Progress is reported even on failure: `next` names the failing
-	 * entry, which Linux's 2M→4K fallback relies on (abi.md §11.4).
-	 * Only the `next` field is written; the rest is the guest's.
-	 */
-	werr = guest_mem_write(gpa(req->rcx + 2), &i, sizeof(i));
-	return err != SVSM_OK ? err : werr;
+	return core_list_walk(req, pv_entry, &memo);
 }
