@@ -149,9 +149,9 @@ static void ghcb_end(void)
 	this_cpu()->ghcb_busy = 0;
 }
 
-/* Issue the event; terminates unless the hypervisor reports success. */
-static void ghcb_exit(struct ghcb *g, uint64_t code, uint64_t info1,
-		      uint64_t info2)
+/* Issue the event; returns sw_exit_info_1[31:0], 0 = success. */
+static uint64_t ghcb_call(struct ghcb *g, uint64_t code, uint64_t info1,
+			  uint64_t info2)
 {
 	GHCB_SET(g, sw_exit_code, code);
 	GHCB_SET(g, sw_exit_info_1, info1);
@@ -160,8 +160,15 @@ static void ghcb_exit(struct ghcb *g, uint64_t code, uint64_t info1,
 	g->ghcb_usage = 0;
 	wrmsr(MSR_GHCB, this_cpu()->ghcb_gpa);
 	snp_vmgexit();
+	return READ_ONCE(g->sw_exit_info_1) & GHCB_RESULT_MASK;
+}
+
+/* Issue the event; terminates unless the hypervisor reports success. */
+static void ghcb_exit(struct ghcb *g, uint64_t code, uint64_t info1,
+		      uint64_t info2)
+{
 	/* 1 = "inject this exception", anything else = VMM error. */
-	if ((READ_ONCE(g->sw_exit_info_1) & GHCB_RESULT_MASK) != 0) {
+	if (ghcb_call(g, code, info1, info2) != 0) {
 		ghcb_terminate(SVSM_TERM_SET, SVSM_TERM_GHCB + 4);
 	}
 }
@@ -242,14 +249,8 @@ bool ghcb_ap_create(uint32_t apic_id, uint8_t vmpl, uint32_t op,
 	uint64_t res = 0;
 
 	GHCB_SET(g, rax, sev_features);
-	GHCB_SET(g, sw_exit_code, SVM_VMGEXIT_AP_CREATION);
-	GHCB_SET(g, sw_exit_info_1, info1);
-	GHCB_SET(g, sw_exit_info_2, vmsa_gpa);
-	g->protocol_version = GHCB_PROTOCOL_USED;
-	g->ghcb_usage = 0;
-	wrmsr(MSR_GHCB, this_cpu()->ghcb_gpa);
-	snp_vmgexit();
-	res = READ_ONCE(g->sw_exit_info_1) & GHCB_RESULT_MASK;
+	/* A refusal is returned, not fatal: the caller says what failed. */
+	res = ghcb_call(g, SVM_VMGEXIT_AP_CREATION, info1, vmsa_gpa);
 	ghcb_end();
 	return res == 0;
 }
