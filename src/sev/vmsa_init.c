@@ -48,44 +48,46 @@ static void common_state(struct snp_vmsa *v, const struct guest_vmsa_cfg *cfg)
 	seg(&v->tr, 0, 0x8b, 0xffff, 0);
 }
 
+/*
+ * DS, ES, SS, FS and GS alike (flat, base 0) and empty GDT/IDT: neither
+ * start mode has a descriptor table yet; the payload loads its own.
+ */
+static void data_segs(struct snp_vmsa *v, uint16_t sel, uint16_t attr,
+		      uint32_t limit)
+{
+	seg(&v->ds, sel, attr, limit, 0);
+	v->es = v->ds;
+	v->ss = v->ds;
+	v->fs = v->ds;
+	v->gs = v->ds;
+	seg(&v->gdtr, 0, 0, 0xffff, 0);
+	seg(&v->idtr, 0, 0, 0xffff, 0);
+}
+
 bool snp_vmsa_init_guest(struct snp_vmsa *v, const struct guest_vmsa_cfg *cfg)
 {
 	RT_SYM(memset)(v, 0, sizeof(*v));
+	/* Both modes start without paging: the entry must be below 4 GiB. */
+	if (cfg->entry > UINT32_MAX) {
+		return false;
+	}
 	switch (cfg->mode) {
 	case SVSM_PAYLOAD_PROT32:
-		if (cfg->entry > UINT32_MAX) {
-			return false;
-		}
 		common_state(v, cfg);
 		/* Flat 4 GiB: 32-bit code (D, G, P, S, exec/read). */
 		seg(&v->cs, 0x08, 0xc9b, 0xffffffff, 0);
-		seg(&v->ds, 0x10, 0xc93, 0xffffffff, 0);
-		v->es = v->ds;
-		v->ss = v->ds;
-		v->fs = v->ds;
-		v->gs = v->ds;
-		seg(&v->gdtr, 0, 0, 0xffff, 0);
-		seg(&v->idtr, 0, 0, 0xffff, 0);
+		data_segs(v, 0x10, 0xc93, 0xffffffff);
 		v->cr0 = 0x31; /* PE, ET, NE */
 		v->rip = cfg->entry;
 		v->rsi = cfg->rsi;
 		v->rdi = cfg->rdi;
 		return true;
 	case SVSM_PAYLOAD_RESET:
-		if (cfg->entry > UINT32_MAX) {
-			return false;
-		}
 		common_state(v, cfg);
 		v->cr0 = 0x60000010;
 		v->rip = cfg->entry & 0xffff;
 		seg(&v->cs, 0xf000, 0x9b, 0xffff, cfg->entry & 0xffff0000);
-		seg(&v->ds, 0, 0x93, 0xffff, 0);
-		v->es = v->ds;
-		v->ss = v->ds;
-		v->fs = v->ds;
-		v->gs = v->ds;
-		seg(&v->gdtr, 0, 0, 0xffff, 0);
-		seg(&v->idtr, 0, 0, 0xffff, 0);
+		data_segs(v, 0, 0x93, 0xffff);
 		return true;
 	default:
 		return false;
