@@ -66,10 +66,10 @@ int core_grant_guest(gpa_t g, uint32_t size, uint8_t guest_vmpl)
 	return plat_rmpadjust(g, size, guest_vmpl | RMPADJ_RWX);
 }
 
-svsm_err_t core_list_header(uint64_t rcx, struct svsm_pvalidate_hdr *hdr,
-			    uint16_t *max)
+svsm_err_t core_list_header(uint64_t rcx, struct svsm_pvalidate_hdr *hdr)
 {
 	uint64_t off = rcx & (PAGE_SIZE - 1);
+	uint64_t max = 0;
 	svsm_err_t err = SVSM_OK;
 
 	/* SVSM spec Table 8 / abi.md §3.2: 8-aligned, within one page. */
@@ -91,7 +91,16 @@ svsm_err_t core_list_header(uint64_t rcx, struct svsm_pvalidate_hdr *hdr,
 	if (err != SVSM_OK) {
 		return err;
 	}
-	*max = (uint16_t)((PAGE_SIZE - off - sizeof(*hdr)) / sizeof(uint64_t));
+	/*
+	 * hdr.reserved is deliberately not checked: Linux never clears it
+	 * and an attestation request left in the CAA overlaps it. entries is
+	 * bounded by the page (G7); it was read once and the caller goes on
+	 * with this copy (G6).
+	 */
+	max = (PAGE_SIZE - off - sizeof(*hdr)) / sizeof(uint64_t);
+	if (hdr->entries == 0 || hdr->entries > max) {
+		return SVSM_E_INVAL;
+	}
 	return SVSM_OK;
 }
 

@@ -141,16 +141,15 @@ svsm_err_t core_withdraw_mem(struct svsm_req *req)
 {
 	struct svsm_pvalidate_hdr hdr;
 	uint64_t list[CORE_LIST_CHUNK];
-	uint16_t max = 0;
 	uint16_t count = 0;
 	uint16_t want = 0;
-	svsm_err_t err = core_list_header(req->rcx, &hdr, &max);
+	svsm_err_t err = core_list_header(req->rcx, &hdr);
 	svsm_err_t werr = SVSM_OK;
 
 	if (err != SVSM_OK) {
 		return err;
 	}
-	if (hdr.entries == 0 || hdr.entries > max || hdr.next != 0) {
+	if (hdr.next != 0) {
 		return SVSM_E_INVAL;
 	}
 	/* Size the output before changing anything (G9). */

@@ -50,11 +50,11 @@ int core_grant_guest(gpa_t g, uint32_t size, uint8_t guest_vmpl);
 /*
  * A page list at @rcx (PVALIDATE, DEPOSIT_MEM, WITHDRAW_MEM): 8-byte
  * aligned, header and entries in one 4K page (abi.md §3.2). Reads the
- * header once into @hdr and returns in @max how many entries fit.
+ * header once into @hdr and checks that it has 1 to as many entries as
+ * fit in the page; `next` is the caller's to check.
  */
 __must_check svsm_err_t core_list_header(uint64_t rcx,
-					 struct svsm_pvalidate_hdr *hdr,
-					 uint16_t *max);
+					 struct svsm_pvalidate_hdr *hdr);
 
 /* Entries copied into SVSM memory per guest read (bounded stack use). */
 #define CORE_LIST_CHUNK 64u
@@ -83,21 +83,15 @@ static inline __attribute__((always_inline)) svsm_err_t core_list_walk(
 	uint64_t entries_gpa = req->rcx + sizeof(hdr);
 	uint64_t chunk[CORE_LIST_CHUNK];
 	uint32_t pages = 0;
-	uint16_t max = 0;
 	uint16_t i = 0;
-	svsm_err_t err = core_list_header(req->rcx, &hdr, &max);
+	svsm_err_t err = core_list_header(req->rcx, &hdr);
 	svsm_err_t werr = SVSM_OK;
 
 	if (err != SVSM_OK) {
 		return err;
 	}
-	/*
-	 * hdr.reserved is deliberately not checked: Linux never clears it
-	 * and an attestation request left in the CAA overlaps it.
-	 * entries/next are bounded by the page and each other (G7); they were
-	 * read once and are passed by value from here on (G6).
-	 */
-	if (hdr.entries == 0 || hdr.entries > max || hdr.next >= hdr.entries) {
+	/* next is bounded by entries (G7), and so by the page. */
+	if (hdr.next >= hdr.entries) {
 		return SVSM_E_INVAL;
 	}
 	i = hdr.next;
