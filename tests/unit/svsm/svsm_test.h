@@ -109,6 +109,12 @@ static inline void put_list(uint64_t at, const uint64_t *e, uint16_t n,
 /* A list in the BSP's CAA buffer (where Linux puts it). */
 #define LIST (BSP_CAA + 8)
 
+/* The `next` field of LIST as the SVSM left it (its progress report). */
+static inline uint16_t next_index(void)
+{
+	return get16(LIST + 2);
+}
+
 static inline uint64_t pv(uint64_t g, uint32_t size, bool validate)
 {
 	return g | size | (validate ? 4u : 0u);

@@ -28,7 +28,7 @@ TAP_CASE(deposit_two_pages)
 	setup();
 	memset(fake_mem(PG(0)), 0x66, 8192);
 	CHECK_EQ(deposit(p, 2), SVSM_SUCCESS);
-	CHECK_EQ(get16(LIST + 2), 2);
+	CHECK_EQ(next_index(), 2);
 	CHECK_EQ(mem_pool_count(), 2);
 	for (int i = 0; i < 2; i++) {
 		CHECK_TRUE(fake_rmp(PG(i))->validated);
@@ -71,7 +71,7 @@ TAP_CASE(withdraw_returns_pages)
 	memset(fake_mem(PG(0)), 0x5a, 8192); /* "SVSM data" */
 	CHECK_EQ(withdraw(8), SVSM_SUCCESS);
 	CHECK_EQ(last.out.rcx, 2);
-	CHECK_EQ(get16(LIST + 2), 2);
+	CHECK_EQ(next_index(), 2);
 	got0 = get64(LIST + 8);
 	got1 = get64(LIST + 16);
 	CHECK_TRUE((got0 == PG(0) && got1 == PG(1)) ||
@@ -103,7 +103,7 @@ TAP_CASE(deposit_same_page_twice)
 
 	setup();
 	CHECK_EQ(deposit(p, 2), SVSM_ERR_INVALID_ADDRESS);
-	CHECK_EQ(get16(LIST + 2), 1);
+	CHECK_EQ(next_index(), 1);
 	CHECK_EQ(mem_pool_count(), 1);
 }
 
@@ -151,7 +151,7 @@ TAP_CASE(withdraw_empty_pool)
 	setup();
 	CHECK_EQ(withdraw(4), SVSM_SUCCESS);
 	CHECK_EQ(last.out.rcx, 0);
-	CHECK_EQ(get16(LIST + 2), 0);
+	CHECK_EQ(next_index(), 0);
 }
 
 TAP_CASE(withdraw_partial)
@@ -224,7 +224,7 @@ TAP_CASE(withdraw_zero_fault_keeps_page)
 	CHECK_EQ(withdraw(1), SVSM_ERR_INVALID_ADDRESS);
 	CHECK_EQ(mem_pool_count(), 1);
 	CHECK_EQ(fake_rmp(PG(0))->perms[G_VMPL], 0);
-	CHECK_EQ(get16(LIST + 2), 0);
+	CHECK_EQ(next_index(), 0);
 }
 
 TAP_CASE(pool_capacity)

@@ -10,11 +10,6 @@ static uint64_t pvalidate_list(const uint64_t *e, uint16_t n)
 	return core(SVSM_CORE_PVALIDATE, LIST, 0, 0);
 }
 
-static uint16_t next_index(void)
-{
-	return get16(LIST + 2);
-}
-
 TAP_CASE(validate_4k)
 {
 	uint64_t e = pv(UNVAL_2M, SVSM_PV_SIZE_4K, true);
