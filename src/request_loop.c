@@ -9,19 +9,23 @@
  * VMSA served is the one this CPU registered with the hypervisor (see
  * request_loop() for why not the registry's newest).
  *
+ * One iteration (exit handling up to the next RUN_VMPL request) is
+ * request_loop_step() in request_step.c, which the benchmark also runs
+ * hosted; only the VMGEXIT itself is here. The MSR exchange is the one
+ * ghcb_run_vmpl() does, spelt out so that the iteration has no call into
+ * the GHCB layer.
+ *
  * Locking: one vCPU per CPU; the core lock is taken inside the dispatcher.
  */
 #include "request_loop.h"
 
-#include "lib/panic.h"
-#include "lib/string.h"
+#include "arch/snp_insn.h"
 
-#include "svsm/request.h"
+#include "lib/panic.h"
 
 #include "svsm/abi/vmsa.h"
 
 #include "percpu.h"
-#include "sev/ghcb.h"
 #include "sev/vmsa_init.h"
 
 /* The SVSM's copy of the guest VMSA (BSP only for now). */
@@ -51,23 +55,14 @@ __noreturn void request_loop(struct svsm_vcpu *vcpu)
 	    !gpa_eq(vcpu->guest_vmsa, gpa(pc->guest_vmsa_gpa))) {
 		panic("request loop: no guest VMSA registered for this CPU");
 	}
+	request_loop_arm(v);
 	for (;;) {
-		__atomic_fetch_or(&v->efer, VMSA_EFER_SVME, __ATOMIC_SEQ_CST);
-		if (!ghcb_run_vmpl(SVSM_GUEST_VMPL)) {
+		snp_vmgexit();
+		if (!request_loop_step(vcpu, v, &loop_vmsa_copy)) {
 			/* The hypervisor will not run the guest: nothing
 			 * else for this CPU to do. */
 			panic("RUN_VMPL(%u) refused by the hypervisor",
 			      SVSM_GUEST_VMPL);
-		}
-		/* Not runnable while we look at it (abi.md §1.4 step 2). */
-		__atomic_fetch_and(&v->efer, ~VMSA_EFER_SVME, __ATOMIC_SEQ_CST);
-		memcpy(&loop_vmsa_copy, v, sizeof(loop_vmsa_copy));
-		if (svsm_request_process(vcpu, &loop_vmsa_copy)) {
-			v->rax = loop_vmsa_copy.rax;
-			v->rcx = loop_vmsa_copy.rcx;
-			v->rdx = loop_vmsa_copy.rdx;
-			v->r8 = loop_vmsa_copy.r8;
-			v->r9 = loop_vmsa_copy.r9;
 		}
 	}
 }
