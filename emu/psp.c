@@ -68,7 +68,12 @@ static void add(struct snp_cpuid_page *p, const struct vmpl_ctx *c,
 	struct snp_cpuid_entry *e = NULL;
 	uint32_t r[4];
 
+	/* Never silently: a dropped leaf reads as zero in the guest. */
 	if (p->count >= SNP_CPUID_MAX_ENTRIES) {
+		con_printf(
+			"snpemu: WARNING: CPUID page full (%u entries), "
+			"leaf %x.%x left out\n",
+			SNP_CPUID_MAX_ENTRIES, leaf, sub);
 		return;
 	}
 	emu_cpuid(c, leaf, sub, r);
