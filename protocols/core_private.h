@@ -81,6 +81,7 @@ static inline __attribute__((always_inline)) svsm_err_t core_list_walk(
 {
 	struct svsm_pvalidate_hdr hdr;
 	uint64_t entries_gpa = req->rcx + sizeof(hdr);
+	uint64_t list_page = req->rcx & ~(PAGE_SIZE - 1);
 	uint64_t chunk[CORE_LIST_CHUNK];
 	uint32_t pages = 0;
 	uint16_t i = 0;
@@ -107,6 +108,21 @@ static inline __attribute__((always_inline)) svsm_err_t core_list_walk(
 			 */
 			if (pages >= CORE_BATCH_PAGES) {
 				err = SVSM_E_INCOMPLETE;
+				break;
+			}
+			/*
+			 * Never act on the page that holds the list: DEPOSIT
+			 * would take it from the guest and zero it, a rescind
+			 * would invalidate it, and either way `next` could no
+			 * longer be written back (found by fuzz_dispatch, I6).
+			 * Invalid sizes are left to @fn to report.
+			 */
+			if (SVSM_PV_SIZE(chunk[k]) <= SVSM_PV_SIZE_2M &&
+			    list_page - SVSM_PV_GPA(chunk[k]) <
+				    (SVSM_PV_SIZE(chunk[k])
+					     ? (UINT64_C(1) << 21)
+					     : PAGE_SIZE)) {
+				err = SVSM_E_ADDR;
 				break;
 			}
 			err = fn(req, ctx, chunk[k]);

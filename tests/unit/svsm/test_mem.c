@@ -287,7 +287,27 @@ TAP_CASE(deposit_revoke_failure_not_exposed)
 	CHECK_TRUE(all_bytes(q, 4096, 0xa5));
 }
 
-TAP_MAIN(TAP_ENTRY(deposit_two_pages), TAP_ENTRY(deposited_page_is_svsm_memory),
+/*
+ * A list that names its own page: taking that page would zero the list and
+ * leave nowhere to report `next` (fuzz_dispatch found it as I6). The entry
+ * is refused, `next` stops on it, the page stays the guest's.
+ */
+TAP_CASE(deposit_list_page_refused)
+{
+	uint64_t p[2] = {PG(0), PG(5)};
+
+	setup();
+	put_list(PG(5), p, 2, 2, 0);
+	CHECK_EQ(core(SVSM_CORE_DEPOSIT_MEM, PG(5), 0, 0),
+		 SVSM_ERR_INVALID_ADDRESS);
+	CHECK_EQ(get16(PG(5) + 2), 1);
+	CHECK_EQ(mem_pool_count(), 1);
+	CHECK_TRUE(fake_rmp(PG(5))->validated);
+	CHECK_TRUE(fake_rmp(PG(5))->perms[G_VMPL] != 0);
+}
+
+TAP_MAIN(TAP_ENTRY(deposit_two_pages), TAP_ENTRY(deposit_list_page_refused),
+	 TAP_ENTRY(deposited_page_is_svsm_memory),
 	 TAP_ENTRY(withdraw_returns_pages), TAP_ENTRY(round_trip_repeated),
 	 TAP_ENTRY(deposit_same_page_twice), TAP_ENTRY(deposit_format_errors),
 	 TAP_ENTRY(deposit_forbidden_pages),

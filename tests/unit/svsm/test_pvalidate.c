@@ -428,7 +428,23 @@ TAP_CASE(region_memo_sees_pool)
 	CHECK_EQ(pvalidate_list(&e[2], 1), SVSM_ERR_INVALID_ADDRESS);
 }
 
-TAP_MAIN(TAP_ENTRY(validate_4k), TAP_ENTRY(validate_already_valid_fails),
+/* A list may not rescind the page that holds it (see core_list_walk). */
+TAP_CASE(rescind_list_page_refused)
+{
+	uint64_t at = FREE_4K + 0x5000;
+	uint64_t e[2] = {pv(FREE_4K, SVSM_PV_SIZE_4K, false),
+			 pv(at, SVSM_PV_SIZE_4K, false)};
+
+	setup();
+	put_list(at, e, 2, 2, 0);
+	CHECK_EQ(core(SVSM_CORE_PVALIDATE, at, 0, 0), SVSM_ERR_INVALID_ADDRESS);
+	CHECK_EQ(get16(at + 2), 1);
+	CHECK_TRUE(!fake_rmp(FREE_4K)->validated);
+	CHECK_TRUE(fake_rmp(at)->validated);
+}
+
+TAP_MAIN(TAP_ENTRY(validate_4k), TAP_ENTRY(rescind_list_page_refused),
+	 TAP_ENTRY(validate_already_valid_fails),
 	 TAP_ENTRY(validate_already_valid_ignore_cf), TAP_ENTRY(rescind_4k),
 	 TAP_ENTRY(rescind_invalid_page_unchanged),
 	 TAP_ENTRY(validate_2m_on_2m_backing),
