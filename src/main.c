@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * SVSM boot at VMPL0 (design.md §3; abi.md §1.4, §2, §7, §8). Entered from
- * svsm_entry.S in long mode on the boot identity map, FS = the BSP's
+ * src/entry.S in long mode on the boot identity map, FS = the BSP's
  * per-CPU block, with the GPA of the measured boot-parameter page
  * (src/include/svsm_boot/boot_params.h; the IGVM VMSA passes it in RSI).
  *

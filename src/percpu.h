@@ -38,7 +38,7 @@ struct percpu {
 static_assert(offsetof(struct percpu, stack_canary) == 0x28,
 	      "gcc -mstack-protector-guard-offset=0x28");
 
-/** The BSP's block (FS base is set to it by svsm_entry.S). */
+/** The BSP's block (FS base is set to it by src/entry.S). */
 extern struct percpu svsm_bsp_percpu;
 
 static inline struct percpu *this_cpu(void)

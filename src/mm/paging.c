@@ -13,7 +13,7 @@
 
 #include "mm/mem.h"
 
-extern uint32_t boot_cbit_pos; /* svsm_entry.S */
+extern uint32_t boot_cbit_pos; /* src/entry.S */
 
 static uint64_t root_pa;
 

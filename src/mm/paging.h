@@ -15,7 +15,7 @@
 
 #include "boot/params.h"
 
-/** The C-bit as a PTE/address mask (from svsm_entry.S). */
+/** The C-bit as a PTE/address mask (from src/entry.S). */
 uint64_t paging_cbit_mask(void);
 
 /**

@@ -21,7 +21,7 @@
 /*
  * Termination reason set used by the SVSM (GHCB MSR 0x100 [15:12]). Sets 0
  * (GHCB general) and 1 (Linux) are taken; 3 is ours. Codes: panic reasons
- * (lib/panic.h) and the boot failures below. svsm_entry.S uses 0x10-0x13.
+ * (lib/panic.h) and the boot failures below. src/entry.S uses 0x10-0x13.
  */
 #define SVSM_TERM_SET 3
 enum svsm_term_code {

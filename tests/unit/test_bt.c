@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Backtrace walking (src/lib/bt.c) over hand-built stacks. */
+/* Backtrace walking (lib/bt.c) over hand-built stacks. */
 #include "lib/panic.h"
 
 #include "tap.h"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Exception-table lookup (src/lib/extable.c) with self-relative entries. */
+/* Exception-table lookup (lib/extable.c) with self-relative entries. */
 #include "lib/extable.h"
 
 #include "tap.h"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* The bounded formatter (src/lib/fmt.c), checked against expectations. */
+/* The bounded formatter (lib/fmt.c), checked against expectations. */
 #include "lib/fmt.h"
 
 #include "tap.h"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Page-table construction (src/lib/pt.c) against a fake physical memory:
+ * Page-table construction (lib/pt.c) against a fake physical memory:
  * "physical" addresses are offsets into an arena, deliberately not equal to
  * host pointers, so code that confuses the two fails here.
  */

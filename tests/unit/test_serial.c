@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* The 16550 driver (src/lib/serial.c) against a fake UART. */
+/* The 16550 driver (lib/serial.c) against a fake UART. */
 #include "lib/serial.h"
 
 #include "tap.h"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The ticket spinlock (src/lib/include/lib/spinlock.h): single-thread
+ * The ticket spinlock (lib/include/lib/spinlock.h): single-thread
  * semantics, and mutual exclusion under real contention from host threads.
  */
 #include <pthread.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Runtime string functions (src/lib/string.c), compiled as rt_*. */
+/* Runtime string functions (lib/string.c), compiled as rt_*. */
 #include "lib/string.h"
 
 #include "tap.h"

@@ -80,6 +80,6 @@ struct svsm_boot_params {
 };
 _Static_assert(sizeof(struct svsm_boot_params) == 4096, "one page");
 _Static_assert(offsetof(struct svsm_boot_params, cpuid_gpa) == 0x30,
-	       "svsm_entry.S reads cpuid_gpa at this offset");
+	       "src/entry.S reads cpuid_gpa at this offset");
 _Static_assert(offsetof(struct svsm_boot_params, guest_caa_gpa) == 0x80,
 	       "layout above");

@@ -61,7 +61,7 @@ uint64_t loop_ghcb_gpa(void)
 
 void loop_vmsa_copy(struct snp_vmsa *dst, const struct snp_vmsa *src)
 {
-	/* What the image's memcpy (src/lib/string.c) runs. */
+	/* What the image's memcpy (lib/string.c) runs. */
 	void *d = dst;
 	size_t n = sizeof(*dst);
 

@@ -53,7 +53,7 @@ struct svsm_layout_boot_params {
 _Static_assert(sizeof(struct svsm_layout_boot_params) == 4096, "one page");
 _Static_assert(__builtin_offsetof(struct svsm_layout_boot_params, cpuid_gpa) ==
 		       0x30,
-	       "svsm_entry.S reads cpuid_gpa at 0x30");
+	       "src/entry.S reads cpuid_gpa at 0x30");
 _Static_assert(__builtin_offsetof(struct svsm_layout_boot_params,
 				  vp_count_offset) == 0x50,
 	       "boot_params.h layout");
