@@ -2,7 +2,7 @@
 /*
  * SVSM entry from the IGVM VMPL0 VMSA (igvm.md §2.4, §6 "[vmsa bsp]
  * mode = protected32"): 32-bit protected mode, flat 4 GiB segments, paging
- * off, ESI = GPA of the boot-parameter page (src/include/svsm_boot/
+ * off, ESI = GPA of the boot-parameter page (include/svsm/abi/
  * boot_params.h). A 32-bit entry works on both host profiles: the legacy
  * (KVM-rebuilt) VMSA only carries a whitelisted register set, and this needs
  * nothing beyond CS/DS/CR0/RIP/RSI.

@@ -6,10 +6,9 @@
 
 #include "svsm/vcpu.h"
 
+#include "svsm/abi/boot_params.h"
 #include "svsm/abi/secrets.h"
 #include "svsm/abi/snp.h"
-
-#include "svsm_boot/boot_params.h"
 
 /**
  * Prepare the guest's secrets, CPUID and calling-area pages, grant VMPL2

@@ -3,7 +3,7 @@
  * SVSM boot at VMPL0 (design.md §3; abi.md §1.4, §2, §7, §8). Entered from
  * src/entry.S in long mode on the boot identity map, FS = the BSP's
  * per-CPU block, with the GPA of the measured boot-parameter page
- * (src/include/svsm_boot/boot_params.h; the IGVM VMSA passes it in RSI).
+ * (include/svsm/abi/boot_params.h; the IGVM VMSA passes it in RSI).
  *
  * Order matters: descriptors and the #VC handler come first (CPUID raises
  * #VC), then the hypervisor check, the page pool (which must be PVALIDATEd

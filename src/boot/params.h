@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Checking the boot-parameter page and the IGVM memory map before the SVSM
- * relies on them (src/include/svsm_boot/boot_params.h). The page is
+ * relies on them (include/svsm/abi/boot_params.h). The page is
  * measured, but a wrong builder configuration must stop the boot with a
  * clear reason instead of corrupting memory; the memory map is written by
  * the untrusted host and gets the full hostile-input treatment. Pure logic.
@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "svsm_boot/boot_params.h"
+#include "svsm/abi/boot_params.h"
 
 struct mem_range {
 	uint64_t base;

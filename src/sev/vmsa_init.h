@@ -8,9 +8,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "svsm/abi/boot_params.h"
 #include "svsm/abi/vmsa.h"
-
-#include "svsm_boot/boot_params.h"
 
 #define SVSM_GUEST_VMPL 2
 

@@ -10,9 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "svsm/abi/boot_params.h"
+
 #include "igvm/builder.h"
 #include "igvm/host.h"
-#include "igvm/svsm_layout.h"
 #include "igvm/vmsa.h"
 #include "layout.h"
 
@@ -68,12 +69,12 @@ static bool all_zero(const uint8_t *p)
 static void fill_boot_params(struct emit *e)
 {
 	const struct layout *l = e->l;
-	struct svsm_layout_boot_params bp;
+	struct svsm_boot_params bp;
 	const struct region *r;
 
 	memset(&bp, 0, sizeof(bp));
-	bp.magic = SVSM_LAYOUT_MAGIC;
-	bp.version = SVSM_LAYOUT_VERSION;
+	bp.magic = SVSM_BOOT_PARAMS_MAGIC;
+	bp.version = SVSM_BOOT_PARAMS_VERSION;
 	r = layout_find(l, REGION_BOOT_PARAMS);
 	for (size_t i = 0; r && i < l->memory_count; i++) {
 		const struct memory *m = &l->memory[i];
@@ -109,8 +110,8 @@ static void fill_boot_params(struct emit *e)
 		r = &l->regions[i];
 		if (r->payload) {
 			bp.payload_mode = r->kind == REGION_FIRMWARE
-						  ? SVSM_LAYOUT_PAYLOAD_RESET
-						  : SVSM_LAYOUT_PAYLOAD_PROT32;
+						  ? SVSM_PAYLOAD_RESET
+						  : SVSM_PAYLOAD_PROT32;
 			bp.payload_base = r->gpa;
 			bp.payload_size = r->size;
 			bp.payload_entry = r->entry;
@@ -169,7 +170,7 @@ static void fill_vmsa(struct emit *e)
 	r.rflags = 0x2;
 	r.rip = v->rip;
 	r.rsp = v->rsp;
-	r.rsi = bp ? bp->gpa : 0; /* svsm_layout.h: boot page in RSI */
+	r.rsi = bp ? bp->gpa : 0; /* boot_params.h: boot page in RSI */
 	r.g_pat = UINT64_C(0x0007040600070406);
 	r.xcr0 = 0x1;
 	r.dr6 = 0xFFFF0FF0;

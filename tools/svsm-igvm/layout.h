@@ -25,7 +25,7 @@ enum region_kind {
 	REGION_UNMEASURED,  /* unmeasured pages */
 	REGION_SECRETS,     /* SNP secrets page */
 	REGION_CPUID,       /* SNP CPUID page */
-	REGION_BOOT_PARAMS, /* generated svsm_layout_boot_params page */
+	REGION_BOOT_PARAMS, /* generated svsm_boot_params page */
 	REGION_PAGE_TABLES, /* generated identity map for long64 entry */
 	REGION_POOL,        /* reserved for the SVSM; no pages emitted */
 	REGION_BZIMAGE,     /* Linux protected-mode kernel (bzimage.c) */

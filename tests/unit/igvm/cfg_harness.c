@@ -10,10 +10,11 @@
 #include <openssl/pem.h>
 #include <unistd.h>
 
+#include "svsm/abi/boot_params.h"
+
 #include "../tap.h"
 #include "igvm/host.h"
 #include "igvm/measure.h"
-#include "igvm/svsm_layout.h"
 #include "igvm/vmsa.h"
 #include "layout.h"
 static char dir[64];

@@ -4,16 +4,17 @@
  * VMSA and directive order match the config; every refusal names
  * file:line and its cause (one case per message).
  */
+#include "svsm/abi/boot_params.h"
+
 #include "../tap.h"
 #include "cfg_harness.h"
 #include "igvm/host.h"
 #include "igvm/measure.h"
-#include "igvm/svsm_layout.h"
 #include "igvm/vmsa.h"
 
 TAP_CASE(valid_config_builds_described_image)
 {
-	struct svsm_layout_boot_params bp;
+	struct svsm_boot_params bp;
 	struct igvm_vmsa_regs regs;
 	struct igvm_header h;
 	struct igvm_iter it;
@@ -34,8 +35,8 @@ TAP_CASE(valid_config_builds_described_image)
 	CHECK_TRUE(p != NULL);
 	if (p) {
 		memcpy(&bp, p, sizeof(bp));
-		CHECK_EQ(bp.magic, SVSM_LAYOUT_MAGIC);
-		CHECK_EQ(bp.version, 1);
+		CHECK_EQ(bp.magic, SVSM_BOOT_PARAMS_MAGIC);
+		CHECK_EQ(bp.version, SVSM_BOOT_PARAMS_VERSION);
 		CHECK_EQ(bp.svsm_base, 0x08000000);
 		CHECK_EQ(bp.svsm_size, 16 << 20);
 		CHECK_EQ(bp.pool_base, 0x08400000);
@@ -46,7 +47,7 @@ TAP_CASE(valid_config_builds_described_image)
 		CHECK_EQ(bp.memmap_size, 4096);
 		CHECK_EQ(bp.general_gpa, 0x08F03000);
 		CHECK_EQ(bp.vp_count_offset, 0);
-		CHECK_EQ(bp.payload_mode, SVSM_LAYOUT_PAYLOAD_PROT32);
+		CHECK_EQ(bp.payload_mode, SVSM_PAYLOAD_PROT32);
 		CHECK_EQ(bp.payload_base, 0x01000000);
 		CHECK_EQ(bp.payload_size, 0x2000);
 		CHECK_EQ(bp.payload_entry, 0x01000010);

@@ -1,57 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The boot-page contract between svsm-igvm and the SVSM: the two struct
- * definitions (tools/igvm/include/igvm/svsm_layout.h and the SVSM's
- * src/include/svsm_boot/boot_params.h) must agree byte for byte, and the
- * page our builder writes into the repo's svsm.igvm must pass the SVSM's own
- * boot-page validator, bp_check() (src/boot/params.c).
+ * The boot-page contract between svsm-igvm and the SVSM: both use the one
+ * definition in include/svsm/abi/boot_params.h, and the page our builder
+ * writes into the repo's svsm.igvm must pass the SVSM's own boot-page
+ * validator, bp_check() (src/boot/params.c).
  *
  * usage: unit-igvm-contract SVSM_IGVM
  */
+#include "svsm/abi/boot_params.h"
+
 #include "../tap.h"
 #include "boot/params.h"
 #include "igvm/host.h"
-#include "igvm/svsm_layout.h"
 #include "igvm/vmsa.h"
-
-#define SAME(field)                                                          \
-	_Static_assert(                                                      \
-		offsetof(struct svsm_boot_params, field) ==                  \
-				offsetof(struct svsm_layout_boot_params,     \
-					 field) &&                           \
-			sizeof(((struct svsm_boot_params *)0)->field) ==     \
-				sizeof(((struct svsm_layout_boot_params *)0) \
-					       ->field),                     \
-		"boot page field " #field " differs")
-
-SAME(magic);
-SAME(version);
-SAME(svsm_base);
-SAME(svsm_size);
-SAME(pool_base);
-SAME(pool_size);
-SAME(secrets_gpa);
-SAME(cpuid_gpa);
-SAME(memmap_gpa);
-SAME(memmap_size);
-SAME(general_gpa);
-SAME(vp_count_offset);
-SAME(payload_mode);
-SAME(payload_base);
-SAME(payload_size);
-SAME(payload_entry);
-SAME(guest_secrets_gpa);
-SAME(guest_cpuid_gpa);
-SAME(guest_caa_gpa);
-_Static_assert(sizeof(struct svsm_boot_params) ==
-		       sizeof(struct svsm_layout_boot_params),
-	       "boot page size");
-_Static_assert(SVSM_BOOT_PARAMS_MAGIC == SVSM_LAYOUT_MAGIC, "magic");
-_Static_assert(SVSM_BOOT_PARAMS_VERSION == SVSM_LAYOUT_VERSION, "version");
-_Static_assert((int)SVSM_PAYLOAD_PROT32 == (int)SVSM_LAYOUT_PAYLOAD_PROT32 &&
-		       (int)SVSM_PAYLOAD_RESET ==
-			       (int)SVSM_LAYOUT_PAYLOAD_RESET,
-	       "payload modes");
 
 static const char *image_path;
 
@@ -73,7 +34,7 @@ TAP_CASE(repo_image_boot_page_passes_bp_check)
 		return;
 	}
 	CHECK_EQ(igvm_parse(data, len, f), IGVM_OK);
-	/* The VMSA names the boot page (RSI), as svsm_layout.h says. */
+	/* The VMSA names the boot page (RSI), as boot_params.h says. */
 	igvm_iter_init(&it, f, 1);
 	while (igvm_iter_next(&it, &h)) {
 		if (h.type == IGVM_VHT_VP_CONTEXT) {

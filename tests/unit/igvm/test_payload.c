@@ -6,11 +6,12 @@
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 
+#include "svsm/abi/boot_params.h"
+
 #include "../tap.h"
 #include "cfg_harness.h"
 #include "igvm/host.h"
 #include "igvm/measure.h"
-#include "igvm/svsm_layout.h"
 #include "igvm/vmsa.h"
 
 static char *ovmf_cfg(const char *guest)
@@ -34,7 +35,7 @@ static char *ovmf_cfg(const char *guest)
 TAP_CASE(ovmf_metadata_fills_guest_pages)
 {
 	char *text = ovmf_cfg("");
-	struct svsm_layout_boot_params bp;
+	struct svsm_boot_params bp;
 	struct result r;
 	uint16_t type;
 	const uint8_t *p;
@@ -50,7 +51,7 @@ TAP_CASE(ovmf_metadata_fills_guest_pages)
 			CHECK_EQ(bp.guest_secrets_gpa, 0x80D000);
 			CHECK_EQ(bp.guest_cpuid_gpa, 0x80E000);
 			CHECK_EQ(bp.guest_caa_gpa, 0x80F000);
-			CHECK_EQ(bp.payload_mode, SVSM_LAYOUT_PAYLOAD_RESET);
+			CHECK_EQ(bp.payload_mode, SVSM_PAYLOAD_RESET);
 			CHECK_EQ(bp.payload_entry, 0xFFFFFFF0);
 			CHECK_EQ(bp.payload_base, 0xFFFFE000);
 		}
@@ -200,7 +201,7 @@ static char *bz_cfg(void)
 TAP_CASE(bzimage_parsed_and_placed)
 {
 	char *text = bz_cfg();
-	struct svsm_layout_boot_params bp;
+	struct svsm_boot_params bp;
 	const uint8_t *p;
 	struct result r;
 	uint16_t type;
@@ -240,7 +241,7 @@ TAP_CASE(bzimage_parsed_and_placed)
 		memcpy(&bp, p, sizeof(bp));
 		CHECK_EQ(bp.payload_base, 0x01000000);
 		CHECK_EQ(bp.payload_entry, 0x01000000);
-		CHECK_EQ(bp.payload_mode, SVSM_LAYOUT_PAYLOAD_PROT32);
+		CHECK_EQ(bp.payload_mode, SVSM_PAYLOAD_PROT32);
 	}
 	free(r.file);
 	free(text);
