@@ -16,6 +16,8 @@
  *                     module (-initrd) as a VMPL0 test payload (payload.h)
  *   run=igvm          load the first PVH module as svsm.igvm and run it
  *   arg=<n>           a number handed to the payload in RDI
+ *   policy=<n>        run=igvm: the guest policy for SNP_LAUNCH_START, as
+ *                     QEMU's sev-snp-guest policy (default 0x30000)
  *   verdict=<n>       GHCB termination reason set whose code 0 means "pass"
  *                     (default 15, payload.h; tests/guest uses 4); any
  *                     other termination ends snpemu with a failure
@@ -30,6 +32,7 @@
 #include "lib/test.h"
 
 #include "emu.h"
+#include "launch.h"
 #include "loader.h"
 #include "machine.h"
 #include "payload.h"
@@ -235,6 +238,7 @@ static void run_machine(const struct pvh_start_info *si, bool igvm)
 	const struct pvh_module *mod = NULL;
 	char arg[32];
 	uint64_t lo = EMU_POOL_HPA, hi = EMU_GUEST_RAM_HPA + EMU_GUEST_RAM_SIZE;
+	uint64_t policy = LAUNCH_POLICY_QEMU_DEFAULT;
 
 	if (si == NULL || si->nr_modules < 1 || si->modlist_paddr == 0 ||
 	    si->memmap_paddr == 0) {
@@ -255,6 +259,10 @@ static void run_machine(const struct pvh_start_info *si, bool igvm)
 	if (cmdline_get("verdict", arg, sizeof(arg))) {
 		m->verdict_set = (uint32_t)parse_u64(arg);
 	}
+	/* QEMU's sev-snp-guest policy property (docs/igvm.md §6). */
+	if (cmdline_get("policy", arg, sizeof(arg))) {
+		policy = parse_u64(arg);
+	}
 	if (!cmdline_get("arg", arg, sizeof(arg))) {
 		arg[0] = '\0';
 	}
@@ -265,7 +273,7 @@ static void run_machine(const struct pvh_start_info *si, bool igvm)
 		emu_exit(EMU_EXIT_USAGE);
 	}
 	if (igvm ? loader_igvm(m, (const void *)(uintptr_t)mod->paddr,
-			       mod->size)
+			       mod->size, policy)
 		 : loader_payload(m, (const void *)(uintptr_t)mod->paddr,
 				  mod->size, parse_u64(arg))) {
 		emu_exit(EMU_EXIT_USAGE);

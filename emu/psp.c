@@ -32,6 +32,20 @@ static bool rdrand64(uint64_t *v)
 	return false;
 }
 
+void psp_launch_start(void)
+{
+	memset(&emu_psp.identity, 0, sizeof(emu_psp.identity));
+	/* The firmware picks REPORT_ID once per guest context. */
+	for (unsigned i = 0; i < sizeof(emu_psp.report_id); i += 8) {
+		uint64_t v = 0;
+
+		if (!rdrand64(&v)) {
+			v = rdtsc() * UINT64_C(0x9e3779b97f4a7c15);
+		}
+		memcpy(&emu_psp.report_id[i], &v, 8);
+	}
+}
+
 void psp_build_secrets(struct snp_secrets_page *page)
 {
 	bool have = (cpuid(1).ecx & (1u << 30)) != 0;
@@ -133,10 +147,16 @@ static void build_report(struct snp_attestation_report *r,
 	memcpy(r->measurement, emu_psp.measurement, sizeof(r->measurement));
 	pspc_sha384(chip, sizeof(chip) - 1, h);
 	memcpy(r->chip_id, h, sizeof(h));
-	for (unsigned i = 0; i < sizeof(r->report_id); i += 8) {
-		uint64_t v = rdtsc() * UINT64_C(0x9e3779b97f4a7c15);
-
-		memcpy(&r->report_id[i], &v, 8);
+	memcpy(r->report_id, emu_psp.report_id, sizeof(r->report_id));
+	/* What an accepted ID block attests (SNP_LAUNCH_FINISH). */
+	if (emu_psp.identity.id_block) {
+		r->guest_svn = emu_psp.identity.guest_svn;
+		memcpy(r->family_id, emu_psp.identity.family_id, 16);
+		memcpy(r->image_id, emu_psp.identity.image_id, 16);
+		memcpy(r->id_key_digest, emu_psp.identity.id_key_digest, 48);
+		memcpy(r->author_key_digest, emu_psp.identity.author_key_digest,
+		       48);
+		r->flags |= emu_psp.identity.author_key_en ? 1u : 0u;
 	}
 }
 

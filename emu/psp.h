@@ -12,7 +12,13 @@
 #include "svsm/abi/secrets.h"
 #include "svsm/abi/snp.h"
 
+#include "launch.h"
 #include "machine.h"
+
+/* The emulated firmware: SEV-SNP ABI 1.55, on a platform with SMT on. */
+#define PSP_ABI_MAJOR 1u
+#define PSP_ABI_MINOR 55u
+#define PSP_SMT_ENABLED true
 
 struct psp_state {
 	/* The PSP's copy of the VMPCKs, for guest requests. */
@@ -22,10 +28,14 @@ struct psp_state {
 	uint64_t seqno[4];       /* last sequence number used, per VMPCK */
 	uint64_t policy;         /* launch policy (IGVM GUEST_POLICY) */
 	uint8_t measurement[48]; /* launch digest, or zero if not computed */
+	struct launch_identity identity; /* from an accepted ID block */
+	uint8_t report_id[32];           /* fixed for the guest's lifetime */
 };
 
 extern struct psp_state emu_psp;
 
+/** SNP_LAUNCH_START: a new guest context (fresh REPORT_ID, no identity). */
+void psp_launch_start(void);
 /** Fill @page as the secrets page (fresh random VMPCK0-3). */
 void psp_build_secrets(struct snp_secrets_page *page);
 /**

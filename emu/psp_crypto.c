@@ -156,23 +156,20 @@ bool pspc_sign(const uint8_t *msg, size_t len, uint8_t r_le[72],
 	return rc == 0;
 }
 
-bool pspc_verify(const uint8_t *msg, size_t len, const uint8_t r_le[72],
-		 const uint8_t s_le[72])
+/* Verify (r, s) over SHA-384(@msg) with public key Q = (@qx, @qy): Q must be
+ * a valid point of the curve before it is used. */
+static bool verify_point(mbedtls_ecp_group *grp, const mbedtls_ecp_point *q,
+			 const uint8_t *msg, size_t len, const uint8_t r_le[72],
+			 const uint8_t s_le[72])
 {
-	mbedtls_ecp_group grp;
-	mbedtls_ecp_point q;
-	mbedtls_mpi d, r, s;
+	mbedtls_mpi r, s;
 	uint8_t h[48];
 	int rc = 0;
 
-	arena_reset();
-	mbedtls_ecp_group_init(&grp);
-	mbedtls_ecp_point_init(&q);
-	mbedtls_mpi_init(&d);
 	mbedtls_mpi_init(&r);
 	mbedtls_mpi_init(&s);
 	pspc_sha384(msg, len, h);
-	rc = vcek_load(&grp, &d, &q);
+	rc = mbedtls_ecp_check_pubkey(grp, q);
 	if (rc == 0) {
 		rc = mbedtls_mpi_read_binary_le(&r, r_le, 72);
 	}
@@ -180,14 +177,64 @@ bool pspc_verify(const uint8_t *msg, size_t len, const uint8_t r_le[72],
 		rc = mbedtls_mpi_read_binary_le(&s, s_le, 72);
 	}
 	if (rc == 0) {
-		rc = mbedtls_ecdsa_verify(&grp, h, sizeof(h), &q, &r, &s);
+		rc = mbedtls_ecdsa_verify(grp, h, sizeof(h), q, &r, &s);
 	}
 	mbedtls_mpi_free(&s);
 	mbedtls_mpi_free(&r);
+	return rc == 0;
+}
+
+bool pspc_verify_key(const uint8_t *msg, size_t len, const uint8_t qx_le[72],
+		     const uint8_t qy_le[72], const uint8_t r_le[72],
+		     const uint8_t s_le[72])
+{
+	mbedtls_ecp_group grp;
+	mbedtls_ecp_point q;
+	int rc = 0;
+	bool ok = false;
+
+	arena_reset();
+	mbedtls_ecp_group_init(&grp);
+	mbedtls_ecp_point_init(&q);
+	rc = mbedtls_ecp_group_load(&grp, MBEDTLS_ECP_DP_SECP384R1);
+	if (rc == 0) {
+		rc = mbedtls_mpi_read_binary_le(&q.MBEDTLS_PRIVATE(X), qx_le,
+						72);
+	}
+	if (rc == 0) {
+		rc = mbedtls_mpi_read_binary_le(&q.MBEDTLS_PRIVATE(Y), qy_le,
+						72);
+	}
+	if (rc == 0) {
+		rc = mbedtls_mpi_lset(&q.MBEDTLS_PRIVATE(Z), 1);
+	}
+	if (rc == 0) {
+		ok = verify_point(&grp, &q, msg, len, r_le, s_le);
+	}
+	mbedtls_ecp_point_free(&q);
+	mbedtls_ecp_group_free(&grp);
+	return ok;
+}
+
+bool pspc_verify(const uint8_t *msg, size_t len, const uint8_t r_le[72],
+		 const uint8_t s_le[72])
+{
+	mbedtls_ecp_group grp;
+	mbedtls_ecp_point q;
+	mbedtls_mpi d;
+	bool ok = false;
+
+	arena_reset();
+	mbedtls_ecp_group_init(&grp);
+	mbedtls_ecp_point_init(&q);
+	mbedtls_mpi_init(&d);
+	if (vcek_load(&grp, &d, &q) == 0) {
+		ok = verify_point(&grp, &q, msg, len, r_le, s_le);
+	}
 	mbedtls_mpi_free(&d);
 	mbedtls_ecp_point_free(&q);
 	mbedtls_ecp_group_free(&grp);
-	return rc == 0;
+	return ok;
 }
 
 bool pspc_vcek_public(uint8_t qx[48], uint8_t qy[48])

@@ -25,6 +25,14 @@ bool pspc_sign(const uint8_t *msg, size_t len, uint8_t r[72], uint8_t s[72]);
 /** Verify such a signature with the emulated VCEK's public key. */
 bool pspc_verify(const uint8_t *msg, size_t len, const uint8_t r[72],
 		 const uint8_t s[72]);
+/**
+ * Verify an ECDSA P-384/SHA-384 signature with the public key (@qx, @qy);
+ * all four values little-endian in 72 bytes (SNP ID block convention). A
+ * point that is not on the curve fails.
+ */
+bool pspc_verify_key(const uint8_t *msg, size_t len, const uint8_t qx[72],
+		     const uint8_t qy[72], const uint8_t r[72],
+		     const uint8_t s[72]);
 void pspc_sha384(const void *data, size_t len, uint8_t out[48]);
 /** The emulated VCEK's public key, big-endian affine coordinates. */
 bool pspc_vcek_public(uint8_t qx[48], uint8_t qy[48]);

@@ -5,7 +5,7 @@
 Boots snpemu with run=igvm and the repository's svsm.igvm as -initrd, and
 checks what snpemu itself is responsible for: the file is accepted, the
 VMPL0 VMSA is found, the launch digest snpemu computes equals the one
-tools/svsm-measure predicts for the direct-VMSA host profile, and the VMPL0
+tools/svsm-measure predicts for QEMU + KVM (--profile kvm), and the VMPL0
 context starts executing (at least one #VMEXIT). What the SVSM then does is
 the SVSM's business (tests/guest), so the run's own verdict is printed as a
 comment, not judged. Prints TAP.
@@ -17,7 +17,7 @@ import sys
 
 run_image, qemu, snpemu, igvm, measure = sys.argv[1:6]
 
-want = subprocess.run([measure, "--profile", "direct", igvm],
+want = subprocess.run([measure, "--profile", "kvm", igvm],
                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                       text=True).stdout.strip()
 p = subprocess.run([sys.executable, run_image, "--qemu", qemu, snpemu,
@@ -32,9 +32,9 @@ checks = [
     ("svsm-measure predicts a digest", re.fullmatch(r"[0-9a-f]{96}", want)
      is not None),
     ("snpemu accepts the file and finds the VMPL0 VMSA",
-     re.search(r"IGVM loaded \(\d+ headers\), VMPL0 VMSA at GPA", out)
+     re.search(r"IGVM loaded \(\d+ headers\), VMPL0 VMSA in host page", out)
      is not None),
-    ("snpemu's launch digest equals svsm-measure --profile direct",
+    ("snpemu's launch digest equals svsm-measure --profile kvm",
      m is not None and m.group(1) == want),
     ("VMPL0 ran (snpemu reports at least one exit)",
      exits is not None and int(exits.group(1)) >= 1 or

@@ -7,6 +7,7 @@
  */
 #include "igvm/measure.h"
 
+#include "igvm/qemu.h"
 #include "igvm/vmsa.h"
 
 /* SHA-384 of a 4 KiB zero page (igvm.md §3.5): saves hashing zeros. */
@@ -83,33 +84,6 @@ static void measure_one(struct walk *w, uint8_t type, uint64_t gpa,
 	w->index++;
 }
 
-static uint8_t page_data_type(const struct igvm_page_data *p)
-{
-	if (p->flags & IGVM_PAGE_FLAG_UNMEASURED) {
-		return IGVM_SNP_PAGE_UNMEASURED;
-	}
-	switch (p->data_type) {
-	case IGVM_PAGE_DATA_SECRETS:
-		return IGVM_SNP_PAGE_SECRETS;
-	case IGVM_PAGE_DATA_CPUID_DATA:
-	case IGVM_PAGE_DATA_CPUID_XF:
-		return IGVM_SNP_PAGE_CPUID;
-	default:
-		/* A zero page (no data) is still NORMAL under QEMU (§2.3). */
-		return IGVM_SNP_PAGE_NORMAL;
-	}
-}
-
-static uint64_t area_size(const struct igvm_file *f, uint32_t index)
-{
-	for (uint32_t i = 0; i < f->area_count; i++) {
-		if (f->areas[i].index == index) {
-			return f->areas[i].size;
-		}
-	}
-	return 0; /* impossible after igvm_parse() */
-}
-
 /* KVM legacy path: BSP VMSA then AP reset VMSAs, after every page (§2.4). */
 static enum igvm_err measure_kvm_vmsas(struct walk *w,
 				       const struct igvm_file *f,
@@ -138,14 +112,82 @@ static enum igvm_err measure_kvm_vmsas(struct walk *w,
 	return IGVM_OK;
 }
 
+static void kvm_page(void *ctx, const struct igvm_launch_page *p)
+{
+	measure_one(ctx, p->page_type, p->gpa, p->data);
+}
+
+/* Upstream KVM behind QEMU (qemu.h): QEMU's order, then the VMSAs. */
+static enum igvm_err measure_kvm(struct walk *w, const struct igvm_file *f,
+				 uint32_t mask)
+{
+	const uint8_t *bsp = 0;
+	struct igvm_header h;
+	struct igvm_iter it;
+	enum igvm_err err = igvm_qemu_check_file(f, w->opts->err_offset);
+
+	if (err != IGVM_OK) {
+		return err;
+	}
+	igvm_iter_init(&it, f, mask);
+	while (igvm_iter_next(&it, &h)) {
+		if (h.type == IGVM_VHT_VP_CONTEXT) {
+			bsp = igvm_file_page(f, h.u.vp.file_offset);
+		}
+	}
+	igvm_qemu_launch_pages(f, mask, kvm_page, w);
+	return measure_kvm_vmsas(w, f, bsp);
+}
+
+/* coconut's direct-VMSA host: file order, the VMSA at its own GPA. */
+static enum igvm_err measure_direct(struct walk *w, const struct igvm_file *f,
+				    uint32_t mask)
+{
+	bool have_vmsa = false;
+	struct igvm_header h;
+	struct igvm_iter it;
+
+	igvm_iter_init(&it, f, mask);
+	while (igvm_iter_next(&it, &h)) {
+		switch (h.type) {
+		case IGVM_VHT_PAGE_DATA:
+			measure_one(w, igvm_qemu_page_type(&h.u.page),
+				    h.u.page.gpa,
+				    igvm_file_page(f, h.u.page.file_offset));
+			break;
+		case IGVM_VHT_PARAMETER_INSERT: {
+			/* Whole area, unmeasured, like QEMU. */
+			uint64_t size = igvm_area_size(
+				f, h.u.insert.parameter_area_index);
+
+			for (uint64_t o = 0; o < size; o += IGVM_PAGE_SIZE) {
+				measure_one(w, IGVM_SNP_PAGE_UNMEASURED,
+					    h.u.insert.gpa + o, 0);
+			}
+			break;
+		}
+		case IGVM_VHT_VP_CONTEXT:
+			/* Only VMPL0's BSP VMSA is measured. */
+			if (h.u.vp.vp_index != 0 || have_vmsa) {
+				return IGVM_E_VMSA;
+			}
+			have_vmsa = true;
+			measure_one(w, IGVM_SNP_PAGE_VMSA, h.u.vp.gpa,
+				    igvm_file_page(f, h.u.vp.file_offset));
+			break;
+		default:
+			break; /* not measured */
+		}
+	}
+	return IGVM_OK;
+}
+
 enum igvm_err igvm_measure(const struct igvm_file *file, igvm_sha384_fn sha384,
 			   const struct igvm_measure_opts *opts,
 			   uint8_t out[IGVM_SHA384_LEN])
 {
 	uint32_t mask = igvm_platform_mask(file, IGVM_PLATFORM_SEV_SNP);
-	const uint8_t *bsp = 0;
-	struct igvm_header h;
-	struct igvm_iter it;
+	enum igvm_err err = IGVM_OK;
 	struct walk w;
 
 	if (!sha384 || !opts ||
@@ -159,56 +201,13 @@ enum igvm_err igvm_measure(const struct igvm_file *file, igvm_sha384_fn sha384,
 	igvm_ld_init(&w.ld, sha384);
 	w.opts = opts;
 	w.index = 0;
-	igvm_iter_init(&it, file, mask);
-	while (igvm_iter_next(&it, &h)) {
-		switch (h.type) {
-		case IGVM_VHT_PAGE_DATA:
-			measure_one(&w, page_data_type(&h.u.page), h.u.page.gpa,
-				    igvm_file_page(file, h.u.page.file_offset));
-			break;
-		case IGVM_VHT_PARAMETER_INSERT: {
-			/* Whole area, unmeasured, like QEMU (§3.6). */
-			uint64_t size = area_size(
-				file, h.u.insert.parameter_area_index);
-
-			for (uint64_t o = 0; o < size; o += IGVM_PAGE_SIZE) {
-				measure_one(&w, IGVM_SNP_PAGE_UNMEASURED,
-					    h.u.insert.gpa + o, 0);
-			}
-			break;
-		}
-		case IGVM_VHT_VP_CONTEXT: {
-			const uint8_t *page =
-				igvm_file_page(file, h.u.vp.file_offset);
-
-			if (opts->profile == IGVM_PROFILE_DIRECT) {
-				/* Only VMPL0's BSP VMSA is measured (§2.4). */
-				if (h.u.vp.vp_index != 0 || bsp) {
-					return IGVM_E_VMSA;
-				}
-				measure_one(&w, IGVM_SNP_PAGE_VMSA, h.u.vp.gpa,
-					    page);
-			} else if (bsp || h.u.vp.vp_index != 0 ||
-				   h.u.vp.gpa != IGVM_KVM_VMSA_GPA) {
-				/*
-				 * QEMU's check_vmsa_supported(): one VMSA,
-				 * vCPU 0, at KVM's fixed GPA (§2.4).
-				 */
-				return IGVM_E_VMSA;
-			}
-			bsp = page;
-			break;
-		}
-		default:
-			break; /* not measured (§3.6) */
-		}
-	}
 	if (opts->profile == IGVM_PROFILE_KVM) {
-		if (!bsp) {
-			return IGVM_E_VMSA;
-		}
-		measure_kvm_vmsas(&w, file, bsp);
+		err = measure_kvm(&w, file, mask);
+	} else {
+		err = measure_direct(&w, file, mask);
 	}
-	bytes_copy(out, w.ld.digest, IGVM_SHA384_LEN);
-	return IGVM_OK;
+	if (err == IGVM_OK) {
+		bytes_copy(out, w.ld.digest, IGVM_SHA384_LEN);
+	}
+	return err;
 }

@@ -81,6 +81,14 @@ const char *igvm_strerror(enum igvm_err err)
 		return "VMSA layout unusable for the chosen host profile";
 	case IGVM_E_ARG:
 		return "invalid argument";
+	case IGVM_E_QEMU_TYPE:
+		return "header type QEMU's IGVM loader does not support";
+	case IGVM_E_QEMU_MEMMAP:
+		return "MEMORY_MAP byte_offset is not 0 (QEMU writes at 0)";
+	case IGVM_E_VMSA_FIELD:
+		return "VMSA sets a field QEMU/KVM do not accept";
+	case IGVM_E_SEV_FEATURES:
+		return "VMSA sev_features lack SNP or exceed what KVM supports";
 	case IGVM_E_COUNT:
 		break;
 	}

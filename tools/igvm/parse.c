@@ -645,6 +645,16 @@ uint32_t igvm_platform_mask(const struct igvm_file *file, uint8_t type)
 	return 0;
 }
 
+uint64_t igvm_area_size(const struct igvm_file *file, uint32_t index)
+{
+	for (uint32_t i = 0; i < file->area_count; i++) {
+		if (file->areas[i].index == index) {
+			return file->areas[i].size;
+		}
+	}
+	return 0;
+}
+
 const uint8_t *igvm_file_page(const struct igvm_file *file,
 			      uint32_t file_offset)
 {

@@ -88,12 +88,18 @@ struct igvm_measure_opts {
 	uint8_t *scratch;  /* 4 KiB, needed only for KVM with vcpus > 1 */
 	void (*on_page)(void *ctx, const struct igvm_measured_page *page);
 	void *ctx;
+	size_t *err_offset; /* optional: the offending header on failure */
 };
 
 /**
  * Launch digest of a parsed file for its SEV-SNP platform, QEMU rules
- * (igvm.md §3.6): zero pages are NORMAL zero pages, parameter inserts are
+ * (docs/igvm.md §5): zero pages are NORMAL zero pages, parameter inserts are
  * UNMEASURED over the whole area, CPUID_XF counts as CPUID.
+ *
+ * kvm: the file must pass igvm_qemu_check_file() (qemu.h); pages are
+ * measured in QEMU's issue order (igvm_qemu_launch_pages()), then one VMSA
+ * per vCPU at 0xFFFFFFFFF000. direct: every page and the VMSA in file order
+ * [unconfirmed for coconut's host].
  */
 enum igvm_err igvm_measure(const struct igvm_file *file, igvm_sha384_fn sha384,
 			   const struct igvm_measure_opts *opts,

@@ -53,6 +53,10 @@ enum igvm_err {
 	IGVM_E_NO_SNP,             /* (measure) no SEV-SNP platform */
 	IGVM_E_VMSA,               /* (measure) VMSA layout unusable */
 	IGVM_E_ARG,                /* (measure) bad argument */
+	IGVM_E_QEMU_TYPE,          /* (kvm) header type QEMU does not know */
+	IGVM_E_QEMU_MEMMAP,        /* (kvm) MEMORY_MAP byte_offset not 0 */
+	IGVM_E_VMSA_FIELD,         /* (kvm) VMSA field QEMU does not pass on */
+	IGVM_E_SEV_FEATURES,       /* (kvm) sev_features KVM does not take */
 	IGVM_E_COUNT
 };
 
@@ -141,6 +145,9 @@ uint32_t igvm_header_mask(const struct igvm_header *h);
 
 /** Mask bit of the platform of @type, or 0 if the file has none. */
 uint32_t igvm_platform_mask(const struct igvm_file *file, uint8_t type);
+
+/** Size of parameter area @index of a parsed file, or 0 if undeclared. */
+uint64_t igvm_area_size(const struct igvm_file *file, uint32_t index);
 
 /** Pointer to the 4 KiB page at @file_offset (0 -> NULL: a zero page). */
 const uint8_t *igvm_file_page(const struct igvm_file *file,
