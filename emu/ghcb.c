@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The hypervisor side of the GHCB protocol, version 2 (GHCB spec 56421;
- * abi.md §1.4, §7.4): the MSR protocol and the NAE events of a GHCB page.
+ * docs/abi.md §1.4, §7.4): the MSR protocol and the NAE events of a GHCB page.
  *
  * The GHCB is a shared page the guest fills while snpemu reads it, so
  * every input is copied out once and checked; results go back through the
@@ -36,7 +36,7 @@
 
 uint64_t emu_sev_status(const struct vmpl_ctx *c)
 {
-	/* SEV, SEV-ES, then SEV_FEATURES bit n at n + 2 (abi.md §8.3). */
+	/* SEV, SEV-ES, then SEV_FEATURES bit n at n + 2 (docs/abi.md §8.3). */
 	return SEV_STATUS_SEV | SEV_STATUS_SEV_ES | (c->sev_features << 2);
 }
 
@@ -472,7 +472,7 @@ static void nae_psc(struct machine *m, struct nae *n)
 	set_result(n, 0, 0);
 }
 
-/* AP creation (abi.md §7.4): only for this vCPU (APIC ID 0) and only for a
+/* AP creation (docs/abi.md §7.4): only for this vCPU (APIC ID 0) and only for a
  * less-privileged VMPL than the caller's. */
 static void nae_ap_creation(struct machine *m, struct nae *n)
 {
@@ -511,7 +511,7 @@ static void nae_ap_creation(struct machine *m, struct nae *n)
 }
 
 /*
- * SNP_GUEST_REQUEST (abi.md §9.5): request and response are shared guest
+ * SNP_GUEST_REQUEST (docs/abi.md §9.5): request and response are shared guest
  * pages; the PSP model answers. SW_EXITINFO2 = VMM error << 32 | firmware
  * status. The extended form gets an empty certificate table (snpemu has no
  * certificate chain yet).

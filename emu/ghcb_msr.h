@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Pure decoding of guest-provided GHCB protocol values (GHCB spec 56421,
- * abi.md §7.4): MSR-protocol requests, page-state-change entries and IOIO
+ * docs/abi.md §7.4): MSR-protocol requests, page-state-change entries and IOIO
  * exit information. Every field comes from a hostile guest, so decoding
  * rejects reserved bits instead of masking them away.
  */
@@ -36,7 +36,7 @@ struct ghcb_msr_req {
 /** Decode the GHCB MSR value a guest left before VMGEXIT. */
 struct ghcb_msr_req ghcb_msr_decode(uint64_t v);
 
-/* Responses (GHCB spec §2.3.1; abi.md §7.4 table). */
+/* Responses (GHCB spec §2.3.1; docs/abi.md §7.4 table). */
 uint64_t ghcb_msr_cpuid_resp(uint32_t reg, uint32_t value);
 uint64_t ghcb_msr_reg_gpa_resp(uint64_t gfn);
 uint64_t ghcb_msr_psc_resp(uint32_t error);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * PVALIDATE, RMPADJUST and RMPQUERY, emulated on the #UD that TCG raises
- * for them (design.md §2; encodings abi.md §7; rules in rmp.c).
+ * for them (docs/architecture.md §2; encodings docs/abi.md §7; rules in rmp.c).
  *
  * Faults where hardware faults (AMD APM vol. 3): #GP(0) at CPL > 0 and
  * PVALIDATE above VMPL0; #PF when the guest's own page tables do not map

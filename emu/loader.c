@@ -4,8 +4,8 @@
  * (payload.h) from the first PVH module (QEMU -initrd): the pages are
  * copied into guest RAM and made assigned + validated like
  * SNP_LAUNCH_UPDATE, and snpemu builds the VMPL0 VMSA itself. Loading
- * svsm.igvm (design.md §4 loader.c) and measuring the launch digest are
- * NOT done yet.
+ * svsm.igvm (docs/architecture.md §4 loader.c) and measuring the launch digest
+ * are NOT done yet.
  */
 #include "loader.h"
 

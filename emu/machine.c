@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * The vCPU loop: VMRUN the current VMPL, then handle its #VMEXIT the way
- * SEV-SNP hardware plus a hypervisor would (design.md §2): intercepts an
- * SNP guest would see as #VC become #VC (error code = SVM exit code, GHCB
- * spec §2.1), #UD hides the SNP instructions, VMMCALL with an F3 prefix is
- * VMGEXIT, and #NPF is decided against the RMP.
+ * SEV-SNP hardware plus a hypervisor would (docs/architecture.md §2):
+ * intercepts an SNP guest would see as #VC become #VC (error code = SVM exit
+ * code, GHCB spec §2.1), #UD hides the SNP instructions, VMMCALL with an F3
+ * prefix is VMGEXIT, and #NPF is decided against the RMP.
  */
 #include "machine.h"
 
@@ -91,7 +91,8 @@ static void handle_vmmcall(struct machine *m)
 	uint8_t b[4];
 
 	/* VMGEXIT is "rep vmmcall": the exit RIP points at the F3 prefix
-	 * (snpemu-notes.md). A plain VMMCALL is an SEV-ES #VC (0x81). */
+	 * (docs/architecture.md §4). A plain VMMCALL is an SEV-ES #VC (0x81).
+	 */
 	if (!insn_fetch(m, b, 1)) {
 		return;
 	}

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The emulated SEV-SNP machine: guest memory, the RMP, one vCPU with one
- * context per VMPL. Shared by the emu/ modules (design.md §4).
+ * context per VMPL. Shared by the emu/ modules (docs/architecture.md §4).
  */
 #pragma once
 
@@ -28,7 +28,7 @@
 #define EMU_POOL_HPA UINT64_C(0x08000000)
 #define EMU_POOL_SIZE UINT64_C(0x08000000)
 
-/* C-bit at 47 (snpemu-notes.md: phys-bits=48). */
+/* C-bit at 47 (docs/architecture.md §4: phys-bits=48). */
 #define EMU_CBIT_POS 47
 #define EMU_CBIT (UINT64_C(1) << EMU_CBIT_POS)
 

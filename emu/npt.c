@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * One nested page table per VMPL, derived from the RMP (design.md §2), and
- * guest-memory access on behalf of a VMPL with exactly the same rules.
+ * One nested page table per VMPL, derived from the RMP (docs/architecture.md
+ * §2), and guest-memory access on behalf of a VMPL with exactly the same rules.
  *
  * Each VMPL's table maps guest RAM twice: GPAs with the C-bit (PML4[256])
  * are the private view, GPAs without it (PML4[0]) the shared view. A

@@ -51,7 +51,7 @@ void psp_build_secrets(struct snp_secrets_page *page)
 	bool have = (cpuid(1).ecx & (1u << 30)) != 0;
 
 	memset(page, 0, sizeof(*page));
-	/* abi.md §2.1: version 2 has the VMPCK area laid out as above. */
+	/* docs/abi.md §2.1: version 2 has the VMPCK area laid out as above. */
 	page->version = 2;
 	page->fms = cpuid(1).eax;
 	emu_psp.rdrand_ok = have;

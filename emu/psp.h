@@ -39,7 +39,7 @@ void psp_launch_start(void);
 /** Fill @page as the secrets page (fresh random VMPCK0-3). */
 void psp_build_secrets(struct snp_secrets_page *page);
 /**
- * SNP_GUEST_REQUEST (abi.md §9.3-9.5): decrypt the message in @req (a
+ * SNP_GUEST_REQUEST (docs/abi.md §9.3-9.5): decrypt the message in @req (a
  * shared page, copied first), answer MSG_REPORT_REQ, encrypt the answer
  * into @resp. Returns the firmware status for SW_EXITINFO2[31:0].
  */

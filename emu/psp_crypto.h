@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The PSP model's cryptography, on the freestanding mbedTLS: AES-256-GCM
- * for guest messages (abi.md §9.4) and ECDSA P-384/SHA-384 with the
+ * for guest messages (docs/abi.md §9.4) and ECDSA P-384/SHA-384 with the
  * emulated chip key (VCEK). Plain C types only: psp_crypto.c is compiled
  * against mbedTLS's (picolibc) headers, everything else against ours.
  *

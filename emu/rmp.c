@@ -71,7 +71,8 @@ static int check_range(const struct rmp *r, uint64_t gpa, uint64_t size,
  * Every entry in the range must be assigned (and validated if asked) and
  * its RMP page size must match the request: a 2 MiB request needs 512
  * entries of one 2 MiB RMP page, a 4 KiB request a 4 KiB entry
- * (FAIL_SIZEMISMATCH otherwise: APM vol. 3 PVALIDATE/RMPADJUST, abi.md §7.1).
+ * (FAIL_SIZEMISMATCH otherwise: APM vol. 3 PVALIDATE/RMPADJUST, docs/abi.md
+ * §7.1).
  */
 static int check_entries(const struct rmp *r, uint64_t first, uint64_t count,
 			 bool need_validated)
@@ -103,7 +104,7 @@ int rmp_pvalidate(struct rmp *r, unsigned vmpl, uint64_t gpa, uint64_t size,
 
 	*cf = false;
 	chg->count = 0;
-	/* PVALIDATE exists for VMPL0 only (abi.md §7.1): #GP elsewhere. */
+	/* PVALIDATE exists for VMPL0 only (docs/abi.md §7.1): #GP elsewhere. */
 	if (vmpl != 0) {
 		return RMP_FAULT_GP;
 	}
@@ -157,7 +158,7 @@ int rmp_adjust(struct rmp *r, unsigned vmpl, uint64_t gpa, uint64_t size,
 	if (target >= SNP_VMPL_COUNT) {
 		return SNP_RC_FAIL_INPUT;
 	}
-	/* Only toward less-privileged VMPLs (abi.md §7.2: how Linux finds
+	/* Only toward less-privileged VMPLs (docs/abi.md §7.2: how Linux finds
 	 * out it is not at VMPL0). */
 	if (target <= vmpl) {
 		return SNP_RC_FAIL_PERMISSION;
@@ -183,7 +184,7 @@ int rmp_adjust(struct rmp *r, unsigned vmpl, uint64_t gpa, uint64_t size,
 	for (uint64_t i = first; i < first + count; i++) {
 		r->e[i].perm[target - 1] = (uint8_t)perm;
 		/* The VMSA attribute is a page property set only from VMPL0
-		 * (abi.md §7.2); elsewhere the bit is ignored. */
+		 * (docs/abi.md §7.2); elsewhere the bit is ignored. */
 		if (vmpl == 0) {
 			if (vmsa) {
 				r->e[i].flags |= RMP_F_VMSA;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The RMP model: one entry per 4 KiB guest page (design.md §2). Pure logic,
- * shared by snpemu and the hosted unit tests. The rules follow AMD APM
- * vol. 3 (PVALIDATE, RMPADJUST, RMPQUERY) and abi.md §7.1-7.3; where the
+ * The RMP model: one entry per 4 KiB guest page (docs/architecture.md §2). Pure
+ * logic, shared by snpemu and the hosted unit tests. The rules follow AMD APM
+ * vol. 3 (PVALIDATE, RMPADJUST, RMPQUERY) and docs/abi.md §7.1-7.3; where the
  * manual is not available to us the choice is marked "model:".
  *
  * Addresses here are guest physical addresses WITHOUT the C-bit: callers
@@ -21,7 +21,7 @@
 #define RMP_F_VMSA (1u << 3)      /* may be used as a VMSA */
 #define RMP_F_IMMUTABLE (1u << 4) /* the hypervisor may not change it */
 
-/* Per-VMPL permission bits: RMPADJ_* >> 8 (abi.md §7.2). */
+/* Per-VMPL permission bits: RMPADJ_* >> 8 (docs/abi.md §7.2). */
 #define RMP_PERM_R (1u << 0)
 #define RMP_PERM_W (1u << 1)
 #define RMP_PERM_XU (1u << 2)
@@ -65,7 +65,7 @@ uint32_t rmp_perms(const struct rmp *r, uint64_t gfn, unsigned vmpl);
 int rmp_pvalidate(struct rmp *r, unsigned vmpl, uint64_t gpa, uint64_t size,
 		  uint64_t validate, bool *cf, struct rmp_change *chg);
 
-/** RMPADJUST at @vmpl with RDX attributes @attrs (abi.md §7.2). */
+/** RMPADJUST at @vmpl with RDX attributes @attrs (docs/abi.md §7.2). */
 int rmp_adjust(struct rmp *r, unsigned vmpl, uint64_t gpa, uint64_t size,
 	       uint64_t attrs, struct rmp_change *chg);
 

@@ -2,9 +2,9 @@
 /*
  * Enabling SVM and programming VMCBs (AMD APM vol. 2 §15.4-15.11).
  *
- * What QEMU's TCG offers (snpemu-notes.md): NP, 16 ASIDs, VGIF; no NRIPS,
- * no decode assists, no clean bits. Every VMCB therefore carries complete
- * state and snpemu computes instruction lengths itself.
+ * What QEMU's TCG offers (docs/architecture.md §4): NP, 16 ASIDs, VGIF; no
+ * NRIPS, no decode assists, no clean bits. Every VMCB therefore carries
+ * complete state and snpemu computes instruction lengths itself.
  */
 #include "svm.h"
 

@@ -4,7 +4,7 @@
  *
  * QEMU's TCG ignores EVENTINJ's "error code valid" bit and decides from a
  * fixed vector list whether to push an error code, so an injected #VC
- * (vector 29) would arrive without one (snpemu-notes.md, "The bug that
+ * (vector 29) would arrive without one (docs/architecture.md §4, "The bug that
  * matters"). snpemu therefore does what the CPU does on an interrupt-gate
  * delivery in long mode (APM vol. 2 §8.9.3): read the IDT gate, pick the
  * stack (IST, or RSP0 on a privilege change), align it to 16 bytes, push

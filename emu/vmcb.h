@@ -2,7 +2,7 @@
 /*
  * The VMCB (AMD APM vol. 2 Appendix B): the control area snpemu programs,
  * and the state-save area, whose layout is the first part of the SEV-ES
- * VMSA (APM Table B-4; abi.md §8.1), so snpemu uses struct snp_vmsa for
+ * VMSA (APM Table B-4; docs/abi.md §8.1), so snpemu uses struct snp_vmsa for
  * it and touches only fields below 0x300 that both share.
  */
 #pragma once
@@ -113,7 +113,7 @@ static inline struct snp_vmsa *vmcb_save(struct vmcb *v)
 #define NPF_FINAL (UINT64_C(1) << 32)
 #define NPF_WALK (UINT64_C(1) << 33)
 
-/* VMCB packed segment attributes (abi.md §8.1). */
+/* VMCB packed segment attributes (docs/abi.md §8.1). */
 #define SEG_ATTR_CODE64 0x029b /* P, S, code R/A, L */
 #define SEG_ATTR_DATA 0x0c93   /* P, S, data W/A, D/B, G */
 #define SEG_ATTR_TSS 0x008b    /* P, 64-bit busy TSS */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * VMPL contexts of the vCPU. The truth about a VMPL that is not running is
- * its VMSA page in guest memory (abi.md §1.4, §8): switching away copies
+ * its VMSA page in guest memory (docs/abi.md §1.4, §8): switching away copies
  * VMCB + GPRs into the VMSA, switching in copies the VMSA (possibly edited
  * by VMPL0 meanwhile, e.g. an SVSM call's result in RAX) into the VMCB.
  *
@@ -234,7 +234,8 @@ static void save_to_vmsa(struct machine *m, unsigned vmpl)
 	v->r14 = c->gprs.r14;
 	v->r15 = c->gprs.r15;
 	/* A VMPL only leaves the CPU through VMGEXIT(RUN_VMPL): that is what
-	 * the SVSM checks before treating it as a call (abi.md §1.4 step 3). */
+	 * the SVSM checks before treating it as a call (docs/abi.md §1.4 step
+	 * 3). */
 	v->guest_exit_code = SVM_EXIT_VMGEXIT;
 	v->guest_exit_info_1 = 0;
 	v->guest_exit_info_2 = 0;

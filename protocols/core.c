@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The core protocol (protocol 0; SVSM spec, AMD pub. 58019, chapter 7;
- * abi.md §3): the call switch, the small calls, and the helpers shared by
+ * docs/abi.md §3): the call switch, the small calls, and the helpers shared by
  * core_pvalidate.c, core_vcpu.c and core_mem.c.
  */
 #include "lib/spinlock.h"
@@ -72,7 +72,7 @@ svsm_err_t core_list_header(uint64_t rcx, struct svsm_pvalidate_hdr *hdr)
 	uint64_t max = 0;
 	svsm_err_t err = SVSM_OK;
 
-	/* SVSM spec Table 8 / abi.md §3.2: 8-aligned, within one page. */
+	/* SVSM spec Table 8 / docs/abi.md §3.2: 8-aligned, within one page. */
 	if (!IS_ALIGNED(rcx, 8)) {
 		return SVSM_E_INVAL;
 	}
@@ -104,7 +104,7 @@ svsm_err_t core_list_header(uint64_t rcx, struct svsm_pvalidate_hdr *hdr)
 	return SVSM_OK;
 }
 
-/* SVSM spec §7.7 / abi.md §3.6: always SUCCESS; RCX = 0 when absent. */
+/* SVSM spec §7.7 / docs/abi.md §3.6: always SUCCESS; RCX = 0 when absent. */
 static svsm_err_t core_query_protocol(struct svsm_req *req)
 {
 	uint32_t proto = (uint32_t)(req->rcx >> 32);
@@ -120,7 +120,7 @@ static svsm_err_t core_query_protocol(struct svsm_req *req)
 	return SVSM_OK;
 }
 
-/* SVSM spec §7.8 / abi.md §3.7: vTOM is not supported; a query says so. */
+/* SVSM spec §7.8 / docs/abi.md §3.7: vTOM is not supported; a query says so. */
 static svsm_err_t core_configure_vtom(struct svsm_req *req)
 {
 	if ((req->rcx & 1) != 0) {
@@ -180,7 +180,7 @@ svsm_err_t core_call(struct svsm_req *req)
 }
 
 /*
- * SVSM spec §7.1 / abi.md §3.1: move the calling vCPU's CAA. The new page
+ * SVSM spec §7.1 / docs/abi.md §3.1: move the calling vCPU's CAA. The new page
  * must be guest RAM that is not the SVSM's, a VMSA or another vCPU's CAA.
  */
 svsm_err_t core_remap_ca(struct svsm_req *req)

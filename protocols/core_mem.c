@@ -2,12 +2,12 @@
 /*
  * SVSM_CORE_DEPOSIT_MEM and SVSM_CORE_WITHDRAW_MEM (SVSM spec §7.5, §7.6).
  *
- * The spec's parameter tables were not available to us (abi.md §3.5: "layout
- * unconfirmed"; neither Linux, OVMF nor the reference SVSMs use these
+ * The spec's parameter tables were not available to us (docs/abi.md §3.5:
+ * "layout unconfirmed"; neither Linux, OVMF nor the reference SVSMs use these
  * calls). This is OUR conservative layout, to be checked against
  * AMD pub. 58019:
  *
- *   RCX = GPA of a page list in the PVALIDATE format (abi.md §3.2):
+ *   RCX = GPA of a page list in the PVALIDATE format (docs/abi.md §3.2):
  *   8-byte aligned, header { u16 entries; u16 next; u32 reserved } and
  *   8-byte entries in one 4K page. Entry: bits 1:0 page size (only 0 = 4K
  *   is accepted), bits 11:2 reserved (zero), bits 63:12 GFN.

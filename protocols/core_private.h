@@ -49,7 +49,7 @@ int core_grant_guest(gpa_t g, uint32_t size, uint8_t guest_vmpl);
 
 /*
  * A page list at @rcx (PVALIDATE, DEPOSIT_MEM, WITHDRAW_MEM): 8-byte
- * aligned, header and entries in one 4K page (abi.md §3.2). Reads the
+ * aligned, header and entries in one 4K page (docs/abi.md §3.2). Reads the
  * header once into @hdr and checks that it has 1 to as many entries as
  * fit in the page; `next` is the caller's to check.
  */
@@ -135,7 +135,7 @@ static inline __attribute__((always_inline)) svsm_err_t core_list_walk(
 	}
 	/*
 	 * Progress is reported even on failure: `next` names the failing
-	 * entry, which Linux's 2M→4K fallback relies on (abi.md §11.4).
+	 * entry, which Linux's 2M→4K fallback relies on (docs/abi.md §11.4).
 	 * Only the `next` field is written; the rest is the guest's.
 	 */
 	werr = guest_mem_write(gpa(req->rcx + 2), &i, sizeof(i));

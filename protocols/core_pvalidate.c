@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * SVSM_CORE_PVALIDATE (SVSM spec §7.2, Tables 8–9; abi.md §3.2, §11.4–5):
+ * SVSM_CORE_PVALIDATE (SVSM spec §7.2, Tables 8–9; docs/abi.md §3.2, §11.4–5):
  * validate or rescind a list of guest pages on the guest's behalf.
  */
 #include "svsm/guest_mem.h"
@@ -35,13 +35,14 @@ static svsm_err_t pv_validate(struct svsm_req *req, gpa_t g, uint32_t size,
 	int rc = plat_pvalidate(g, size, true, &cf);
 	svsm_err_t err = SVSM_OK;
 
-	/* FAIL_SIZEMISMATCH (6) must reach Linux unchanged (abi.md §11.4). */
+	/* FAIL_SIZEMISMATCH (6) must reach Linux unchanged (docs/abi.md §11.4).
+	 */
 	if (rc != SNP_RC_SUCCESS) {
 		return snp_rc(req, rc);
 	}
 	/*
 	 * Already valid: refusing hides nothing from a well-behaved guest
-	 * and exposes a host that replays a page (abi.md §11.5).
+	 * and exposes a host that replays a page (docs/abi.md §11.5).
 	 */
 	if (cf && !ignore_cf) {
 		return snp_rc(req, PV_DETAIL_UNCHANGED);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * SVSM_CORE_CREATE_VCPU and SVSM_CORE_DELETE_VCPU (SVSM spec §7.3, §7.4;
- * abi.md §3.3, §3.4, §8.3, §11.10–11).
+ * docs/abi.md §3.3, §3.4, §8.3, §11.10–11).
  */
 #include <stddef.h>
 
@@ -19,7 +19,7 @@
 
 /*
  * SEV features a guest VMSA may carry: the ones Linux at VMPL2 accepts
- * (abi.md §8.3). Everything else either makes Linux refuse to boot,
+ * (docs/abi.md §8.3). Everything else either makes Linux refuse to boot,
  * changes how the SVSM must treat the VMSA (VmsaRegProt scrambles it,
  * Restricted/Alternate injection need the APIC protocol), or is reserved.
  */
@@ -86,7 +86,7 @@ svsm_err_t core_create_vcpu(struct svsm_req *req)
 	svsm_err_t err = SVSM_OK;
 	int rc = SNP_RC_SUCCESS;
 
-	/* Step 1: addresses (abi.md §3.3; [C] answers INVALID_ADDRESS). */
+	/* Step 1: addresses (docs/abi.md §3.3; [C] answers INVALID_ADDRESS). */
 	if (!IS_ALIGNED(req->rcx, PAGE_SIZE) ||
 	    !IS_ALIGNED(req->rdx, PAGE_SIZE) || gpa_eq(vmsa, caa)) {
 		return SVSM_E_ADDR;
@@ -123,7 +123,7 @@ svsm_err_t core_create_vcpu(struct svsm_req *req)
 		create_rollback(vmsa, vmpl);
 		return SVSM_E_ADDR;
 	}
-	/* Step 4: the contents, now stable (abi.md §3.3, §8.3). */
+	/* Step 4: the contents, now stable (docs/abi.md §3.3, §8.3). */
 	err = read_vmsa_fields(vmsa, &f);
 	if (err == SVSM_OK &&
 	    (f.vmpl != target->guest_vmpl || (f.efer & VMSA_EFER_SVME) == 0 ||

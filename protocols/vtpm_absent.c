@@ -2,7 +2,7 @@
 /*
  * Stand-in for protocols/vtpm.c until the vTPM exists (Hafnium's absent.c
  * pattern). Linux probes with VTPM_QUERY and, on any error, silently has
- * no TPM (abi.md §11.6), so an absent protocol is safe to answer.
+ * no TPM (docs/abi.md §11.6), so an absent protocol is safe to answer.
  */
 #include "svsm/request.h"
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * The protocol dispatch and THE internal-error → result-code mapping
- * (design.md §3, style.md §9.2, §9.4; abi.md §1.1, §1.2, §1.4).
+ * (docs/architecture.md §3, docs/style.md §2, §4; docs/abi.md §1.1, §1.2,
+ * §1.4).
  *
  * Two plain switches (protocol here, call id in each protocol file): a
  * switch on a 32-bit id compiles to a bounds-checked jump, so no
@@ -18,7 +19,7 @@ uint64_t svsm_err_to_rax(svsm_err_t err, uint64_t proto_detail)
 {
 	/*
 	 * No default: -Wswitch (in -Wall) flags any new error code that is
-	 * not mapped here. Values: abi.md §1.2.
+	 * not mapped here. Values: docs/abi.md §1.2.
 	 */
 	switch (err) {
 	case SVSM_OK:
@@ -39,7 +40,7 @@ uint64_t svsm_err_to_rax(svsm_err_t err, uint64_t proto_detail)
 	case SVSM_E_BUSY:
 	/*
 	 * Resource exhaustion in the SVSM is not the guest's fault and must
-	 * not take the CVM down (style.md §9.4): the guest may retry.
+	 * not take the CVM down (docs/style.md §4): the guest may retry.
 	 */
 	case SVSM_E_NOMEM:
 		return SVSM_ERR_BUSY;
@@ -83,7 +84,8 @@ bool svsm_is_call(const struct snp_vmsa *vmsa, uint8_t call_pending)
 {
 	/*
 	 * The hypervisor may switch to VMPL0 for reasons other than a call
-	 * (abi.md §1.4 step 3): only a VMGEXIT with call_pending set is one.
+	 * (docs/abi.md §1.4 step 3): only a VMGEXIT with call_pending set is
+	 * one.
 	 */
 	return vmsa->guest_exit_code == SVM_EXIT_VMGEXIT && call_pending != 0;
 }
@@ -114,7 +116,7 @@ void svsm_request_to_vmsa(const struct svsm_req *req, uint64_t rax,
 {
 	/*
 	 * Registers a call does not define as outputs stay exactly as the
-	 * guest had them (abi.md §1.1): Linux's asm lists only these five,
+	 * guest had them (docs/abi.md §1.1): Linux's asm lists only these five,
 	 * and the attestation client compares RCX/RDX/R8 with its inputs.
 	 */
 	vmsa->rax = (uint32_t)rax;
@@ -148,10 +150,11 @@ svsm_err_t svsm_request_take(struct svsm_vcpu *caller,
 		return err;
 	}
 	/*
-	 * Clear it before dispatching (abi.md §11.1): left at 1, Linux fails
-	 * the call without retrying and terminates for PVALIDATE/REMAP_CA.
-	 * The CAA read here is the one in use when the call was made, even
-	 * if the call is a REMAP_CA that moves it (abi.md §3.1).
+	 * Clear it before dispatching (docs/abi.md §11.1): left at 1, Linux
+	 * fails the call without retrying and terminates for
+	 * PVALIDATE/REMAP_CA. The CAA read here is the one in use when the call
+	 * was made, even if the call is a REMAP_CA that moves it (docs/abi.md
+	 * §3.1).
 	 */
 	pending = 0;
 	err = guest_mem_write_obj(caller->caa, &pending);

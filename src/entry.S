@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * SVSM entry from the IGVM VMPL0 VMSA (igvm.md §2.4, §6 "[vmsa bsp]
+ * SVSM entry from the IGVM VMPL0 VMSA (docs/abi.md §13.2, §16 "[vmsa bsp]
  * mode = protected32"): 32-bit protected mode, flat 4 GiB segments, paging
  * off, ESI = GPA of the boot-parameter page (include/svsm/abi/
  * boot_params.h). A 32-bit entry works on both host profiles: the legacy

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Guest launch (abi.md §2.4: with KVM, launch pages grant VMPL0 only, so
+ * Guest launch (docs/abi.md §2.4: with KVM, launch pages grant VMPL0 only, so
  * the SVSM must RMPADJUST everything the guest uses at hand-over; §8.2 for
  * the register state; [C] platform/snp_fw.rs does the same).
  *
@@ -29,7 +29,7 @@
 
 /*
  * Make one guest page private (page-state change: RAM the IGVM file did not
- * load starts shared, igvm.md §1.4 ENVIRONMENT_INFO), PVALIDATE it
+ * load starts shared, docs/abi.md §12.4 ENVIRONMENT_INFO), PVALIDATE it
  * (accepting "already valid") and zero it.
  */
 static void *guest_page_prepare(uint64_t gpa)
@@ -54,7 +54,7 @@ static void guest_grant(uint64_t base, uint64_t size, const char *what)
 	}
 }
 
-/* A VMSA page that is not 2 MiB aligned (SNP erratum, abi.md §3.3). */
+/* A VMSA page that is not 2 MiB aligned (SNP erratum, docs/abi.md §3.3). */
 static uint64_t vmsa_page_alloc(void)
 {
 	uint64_t pa = mem_alloc_page();
@@ -109,8 +109,8 @@ struct svsm_vcpu *launch_guest(const struct svsm_boot_params *bp,
 	}
 	/*
 	 * Make it a VMSA: target VMPL1 with no permissions plus the VMSA bit
-	 * (as Linux at VMPL0 does, abi.md §7.2). The page stays SVSM memory;
-	 * the guest cannot read or write it.
+	 * (as Linux at VMPL0 does, docs/abi.md §7.2). The page stays SVSM
+	 * memory; the guest cannot read or write it.
 	 */
 	rc = snp_rmpadjust(vmsa_pa, SNP_PAGE_SIZE_4K, 1 | RMPADJ_VMSA);
 	if (rc != SNP_RC_SUCCESS) {

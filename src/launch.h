@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Starting the VMPL2 guest on the BSP (abi.md §2.1, §2.4, §8.2).
+ * Starting the VMPL2 guest on the BSP (docs/abi.md §2.1, §2.4, §8.2).
  */
 #pragma once
 

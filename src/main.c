@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * SVSM boot at VMPL0 (design.md §3; abi.md §1.4, §2, §7, §8). Entered from
- * src/entry.S in long mode on the boot identity map, FS = the BSP's
- * per-CPU block, with the GPA of the measured boot-parameter page
+ * SVSM boot at VMPL0 (docs/architecture.md §3; docs/abi.md §1.4, §2, §7, §8).
+ * Entered from src/entry.S in long mode on the boot identity map, FS = the
+ * BSP's per-CPU block, with the GPA of the measured boot-parameter page
  * (include/svsm/abi/boot_params.h; the IGVM VMSA passes it in RSI).
  *
  * Order matters: descriptors and the #VC handler come first (CPUID raises

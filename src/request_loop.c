@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
- * The request loop (abi.md §1.4, design.md §3): RUN_VMPL(2) -> when the
- * hypervisor switches back, the guest VMSA is made non-runnable (EFER.SVME
- * cleared), copied once into SVSM memory, and handed to the dispatcher
- * (src/dispatch.c svsm_request_process: checks guest_exit_code == VMGEXIT
- * and call_pending, clears call_pending, dispatches). Only RAX, RCX, RDX,
- * R8 and R9 are written back (abi.md §11.2); RIP is never touched. The
- * VMSA served is the one this CPU registered with the hypervisor (see
+ * The request loop (docs/abi.md §1.4, docs/architecture.md §3): RUN_VMPL(2) ->
+ * when the hypervisor switches back, the guest VMSA is made non-runnable
+ * (EFER.SVME cleared), copied once into SVSM memory, and handed to the
+ * dispatcher (src/dispatch.c svsm_request_process: checks guest_exit_code ==
+ * VMGEXIT and call_pending, clears call_pending, dispatches). Only RAX, RCX,
+ * RDX, R8 and R9 are written back (docs/abi.md §11.2); RIP is never touched.
+ * The VMSA served is the one this CPU registered with the hypervisor (see
  * request_loop() for why not the registry's newest).
  *
  * One iteration (exit handling up to the next RUN_VMPL request) is
@@ -37,11 +37,11 @@ __noreturn void request_loop(struct svsm_vcpu *vcpu)
 	 * Serve the VMSA this CPU handed to the hypervisor (launch_guest,
 	 * AP_CREATION), not whatever the vCPU registry calls newest: after
 	 * CREATE_VCPU for this very vCPU the hypervisor keeps entering the old
-	 * VMSA until the guest itself sends AP_CREATION (abi.md §3.3, §11.11),
-	 * and reading the call from the new page would answer the wrong
-	 * registers and leave call_pending set (§11.1). The registry keeps
-	 * that VMSA as pending (vcpu->next_vmsa); DELETE_VCPU refuses the one
-	 * served here (plat_vmsa_stop), so it cannot vanish under the loop.
+	 * VMSA until the guest itself sends AP_CREATION (docs/abi.md §3.3,
+	 * §11.11), and reading the call from the new page would answer the
+	 * wrong registers and leave call_pending set (§11.1). The registry
+	 * keeps that VMSA as pending (vcpu->next_vmsa); DELETE_VCPU refuses the
+	 * one served here (plat_vmsa_stop), so it cannot vanish under the loop.
 	 *
 	 * Not done: switching to a pending VMSA of this vCPU. That needs
 	 * proof the hypervisor now runs it (the SVSM does not see the guest's

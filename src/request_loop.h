@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The per-CPU request loop (abi.md §1.4 "SVSM side of one call").
+ * The per-CPU request loop (docs/abi.md §1.4 "SVSM side of one call").
  */
 #pragma once
 

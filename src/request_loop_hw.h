@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The few machine operations one request-loop iteration needs (abi.md §1.4
+ * The few machine operations one request-loop iteration needs (docs/abi.md §1.4
  * steps 1 and 6), as small wrappers so that the iteration itself
  * (request_step.c) also compiles hosted: the benchmark (tests/unit/svsm/
  * bench_core.c) counts its instructions under callgrind, where RDMSR,

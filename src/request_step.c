@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * One request-loop iteration (abi.md §1.4 "SVSM side of one call"), split
+ * One request-loop iteration (docs/abi.md §1.4 "SVSM side of one call"), split
  * from request_loop.c so that the benchmark can run exactly the code the
  * image runs between two VMGEXITs. Only the machine operations differ
  * (request_loop_hw.h).
@@ -36,7 +36,7 @@ bool request_loop_step(struct svsm_vcpu *vcpu, struct snp_vmsa *v,
 	    (resp >> 32) != 0) {
 		return false;
 	}
-	/* Not runnable while we look at it (abi.md §1.4 step 2). */
+	/* Not runnable while we look at it (docs/abi.md §1.4 step 2). */
 	__atomic_fetch_and(&v->efer, ~VMSA_EFER_SVME, __ATOMIC_SEQ_CST);
 	loop_vmsa_copy(copy, v);
 	if (svsm_request_process(vcpu, copy)) {

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Exact import checks for the vTPM link (deps.md "Imports").
+"""Exact import checks for the vTPM link (docs/architecture.md §6 "Imports").
 
 archive mode: the undefined symbols of Debian's libtpms.a (undefined in
   some member and defined in none) must equal the checked-in allow-list,

@@ -7,7 +7,7 @@
 # symbol but the vtpm_* API is made local, so picolibc's memcpy or
 # OpenSSL's names can never clash with (or silently bind to) the
 # firmware's own. TPM 1.2 is left out by resolving libtpms' TPM12Interface
-# to its DisabledInterface (deps.md: -320 KB text, -150 KB rodata).
+# to its DisabledInterface (docs/architecture.md §6: -320 KB text, -150 KB rodata).
 #
 # usage: link_vtpm.sh OUT.a GLUE.a LIBTPMS.a LIBCRYPTO.a LIBC.a LIBGCC.a
 #                     EXPORTS HOOKS

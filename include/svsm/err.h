@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The SVSM's one internal error type (style.md §9.4). Every fallible
+ * The SVSM's one internal error type (docs/style.md §4). Every fallible
  * function returns it; only svsm_err_to_rax() in src/dispatch.c turns it
  * into a guest-visible result code, so lower layers never produce ABI
  * numbers.

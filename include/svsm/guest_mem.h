@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * guest_mem: THE gateway to guest memory (style.md §9.3, rules G1–G11).
+ * guest_mem: THE gateway to guest memory (docs/style.md §3, rules G1–G11).
  * Nothing else in the core maps or touches guest pages.
  *
  * Every access is range-checked first (no wrap, entirely guest RAM, no

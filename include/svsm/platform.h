@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The seam between the SVSM core (dispatch, protocols, guest_mem) and the
- * hardware (style.md §9.1 "Platform layer"). The real SNP backend is
+ * hardware (docs/style.md §1 "Platform layer"). The real SNP backend is
  * written by the boot path (src/sev/); the hosted unit tests link
  * tests/unit/svsm/fakes/fake_platform.c instead. No policy lives behind
  * this interface: range and ownership decisions are made by guest_mem.c

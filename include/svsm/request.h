@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * One SVSM call, as the dispatcher and the protocol handlers see it
- * (style.md §9.2). The request loop fills it once from a copy of the
+ * (docs/style.md §2). The request loop fills it once from a copy of the
  * caller's VMSA; handlers read the immutable input snapshot and write only
  * the outputs; the loop writes the outputs back with svsm_request_to_vmsa().
  */
@@ -53,7 +53,7 @@ static inline void svsm_req_set_out(struct svsm_req *req, uint32_t reg,
 }
 
 /**
- * Is the guest's VMSA state a pending SVSM call? (abi.md §1.4 step 3:
+ * Is the guest's VMSA state a pending SVSM call? (docs/abi.md §1.4 step 3:
  * guest_exit_code == VMGEXIT and call_pending set.) @vmsa is the SVSM's
  * copy of the guest VMSA; @call_pending the byte read from the CAA.
  */
@@ -68,7 +68,7 @@ void svsm_request_from_vmsa(struct svsm_req *req, const struct snp_vmsa *vmsa,
 
 /**
  * Write @rax and the outputs that @req set into @vmsa. Touches only RAX,
- * RCX, RDX, R8 and R9 (abi.md §11.2): never RIP, flags or other GPRs.
+ * RCX, RDX, R8 and R9 (docs/abi.md §11.2): never RIP, flags or other GPRs.
  */
 void svsm_request_to_vmsa(const struct svsm_req *req, uint64_t rax,
 			  struct snp_vmsa *vmsa);
@@ -95,7 +95,7 @@ bool svsm_request_process(struct svsm_vcpu *caller, struct snp_vmsa *vmsa);
 /** Dispatch on protocol, then call id; returns the RAX result code. */
 uint64_t svsm_dispatch(struct svsm_req *req);
 
-/** THE mapping from internal errors to result codes (style.md §9.4). */
+/** THE mapping from internal errors to result codes (docs/style.md §4). */
 uint64_t svsm_err_to_rax(svsm_err_t err, uint64_t proto_detail);
 
 /** Per-protocol entry points (protocols/: one file per protocol). */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Typed addresses (style.md §9.3 G1). A guest physical address is a
+ * Typed addresses (docs/style.md §3 G1). A guest physical address is a
  * one-member struct so that it cannot be passed where a host pointer or a
  * plain integer is expected, nor be dereferenced by accident.
  */

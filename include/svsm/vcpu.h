@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Per-vCPU state the core protocol needs, and the registry of guest VMSA
- * pages (abi.md §1.3, §3.3, §3.4). The boot path adds one entry per vCPU
+ * pages (docs/abi.md §1.3, §3.3, §3.4). The boot path adds one entry per vCPU
  * (from the MADT / IGVM parameters) and registers the BSP's first guest
  * VMSA and CAA; CREATE_VCPU, DELETE_VCPU and REMAP_CA change them.
  *
@@ -24,7 +24,7 @@
  * "Current" is the VMSA the hypervisor runs for this vCPU and the CA its
  * calls arrive through. A CREATE_VCPU for a vCPU that already has one only
  * records a pending ("next") VMSA: the guest switches by sending
- * AP_CREATION to the hypervisor, which the SVSM does not see (abi.md §3.3,
+ * AP_CREATION to the hypervisor, which the SVSM does not see (docs/abi.md §3.3,
  * §11.11). Deleting the current VMSA then makes the pending one current
  * (Linux deletes the old VMSA after AP_CREATION succeeded).
  */
@@ -85,6 +85,6 @@ bool vcpu_range_is_vmsa(gpa_t g, uint64_t len);
 /**
  * True if [@g, @g + @len) overlaps a registered guest VMSA or any vCPU's
  * current or pending CAA. Such pages must not be rescinded, remapped, deposited
- * or used as a second VMSA/CAA (abi.md §3.1–§3.3).
+ * or used as a second VMSA/CAA (docs/abi.md §3.1–§3.3).
  */
 bool vcpu_range_is_vmsa_or_caa(gpa_t g, uint64_t len);

@@ -20,7 +20,7 @@
 #  - -mno-red-zone -fno-pic -mcmodel=small: the same code model as the
 #    firmware, so the library links into the images as is.
 #  - SSE allowed (-msse2): OpenSSL and libtpms contain SSE; the firmware
-#    saves and enables it around the vTPM (deps.md "SSE").
+#    saves and enables it around the vTPM (docs/architecture.md §6 "SSE").
 set -euo pipefail
 echo "== picolibc: unpack"
 tarball="$SVSM_CACHE/downloads/picolibc_1.8.10.orig.tar.gz"

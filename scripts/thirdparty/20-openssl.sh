@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 #
 # A minimal OpenSSL 3.5.7 libcrypto for the freestanding x86_64 target, only
-# for libtpms (deps.md: every OpenSSL symbol libtpms 0.9.2 imports exists
+# for libtpms (docs/architecture.md §6: every OpenSSL symbol libtpms 0.9.2 imports exists
 # in 3.5.7). Compiled against picolibc (10-picolibc.sh), never against the
 # host's glibc headers. Output in $OUT: include/ (OpenSSL's public headers
 # plus the generated ones) and lib/libcrypto.a.

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 #
 # libtpms 0.9.2 from Debian's binary package libtpms-dev (its source answers
-# 404 in every suite, deps.md). We take the prebuilt static archive as is;
+# 404 in every suite, docs/architecture.md §6). We take the prebuilt static archive as is;
 # only a COPY of it in the cache is changed, by objcopy --redefine-syms, so
 # that the imports whose glibc ABI differs from picolibc's (same name,
 # different meaning: clock ids, struct layouts, FILE) bind to the vTPM
@@ -58,7 +58,7 @@ cp "$work/x/usr/share/doc/libtpms-dev/copyright" "$OUT/copyright"
 echo "$ver" >"$OUT/VERSION"
 
 echo "== libtpms: rename glibc-ABI imports in a copy"
-# Same name in glibc and picolibc, different ABI (deps.md "Same-name ABI
+# Same name in glibc and picolibc, different ABI (docs/architecture.md §6 "Same-name ABI
 # traps"): glibc's CLOCK_MONOTONIC is 1, picolibc's 4; FILE and stderr are
 # different objects; getenv/getpid/rand have no meaning in the firmware.
 # Each becomes vtpm_glibc_NAME, defined by vtpm/shim with glibc semantics.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * guest_mem: the one gateway to guest memory (style.md §9.3).
+ * guest_mem: the one gateway to guest memory (docs/style.md §3).
  *
  * Policy lives here (range, ownership, overflow); mechanism (mapping and
  * the fault-tolerant copy) sits behind plat_*, so this file is compiled

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The vCPU table and the registry of guest VMSA pages (abi.md §1.3, §3.3).
+ * The vCPU table and the registry of guest VMSA pages (docs/abi.md §1.3, §3.3).
  * Fixed-size arrays: bounded lookups, no allocation on a guest's request.
  */
 #include "svsm/vcpu.h"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * SNP CPUID page lookup (abi.md §2.3; the same matching rules as Linux
+ * SNP CPUID page lookup (docs/abi.md §2.3; the same matching rules as Linux
  * arch/x86/boot/startup/sev-shared.c snp_cpuid_get_validated_func).
  */
 #include "sev/cpuid_page.h"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Lookups in the SNP CPUID page (abi.md §2.3). Under SNP the SVSM answers
+ * Lookups in the SNP CPUID page (docs/abi.md §2.3). Under SNP the SVSM answers
  * CPUID from this PSP-checked table and never asks the hypervisor, whose
  * answers are untrusted. Pure logic (hosted unit tests).
  */
@@ -18,7 +18,7 @@ struct snp_cpuid_result {
 /** True for leaves whose output depends on ECX (the subleaf). */
 bool snp_cpuid_leaf_indexed(uint32_t leaf);
 
-/** True if the page header is usable (1 <= count <= 64, abi.md §2.3). */
+/** True if the page header is usable (1 <= count <= 64, docs/abi.md §2.3). */
 bool snp_cpuid_page_valid(const struct snp_cpuid_page *page);
 
 /**

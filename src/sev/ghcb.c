@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * GHCB protocol, SVSM side (GHCB spec 56421 §2.3 MSR protocol, §4 NAE
- * events; abi.md §7.4). See ghcb.h for the error policy.
+ * events; docs/abi.md §7.4). See ghcb.h for the error policy.
  */
 #include "sev/ghcb.h"
 

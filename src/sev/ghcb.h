@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The SVSM's side of the GHCB protocol (GHCB spec 56421; abi.md §7.4): the
+ * The SVSM's side of the GHCB protocol (GHCB spec 56421; docs/abi.md §7.4): the
  * MSR protocol (SEV info, HV features, page-state change, GHCB registration,
  * RUN_VMPL, termination) and NAE events through this CPU's GHCB page (IOIO,
  * MSR, AP creation). The hypervisor is hostile: every response is read once
@@ -60,7 +60,7 @@ bool ghcb_msr_psc(uint64_t gpa, bool shared) __must_check;
 void ghcb_register(void *va, uint64_t gpa);
 
 /**
- * RUN_VMPL via the MSR protocol (abi.md §1.4 step 6): returns when the
+ * RUN_VMPL via the MSR protocol (docs/abi.md §1.4 step 6): returns when the
  * hypervisor switches back to VMPL0 on this vCPU. False if the hypervisor
  * refused (response code or error field wrong).
  */
@@ -75,7 +75,7 @@ uint64_t ghcb_rdmsr(uint32_t msr);
 void ghcb_wrmsr(uint32_t msr, uint64_t val);
 
 /**
- * NAE AP_CREATION (abi.md §7.4): register @vmsa_gpa for @apic_id at @vmpl.
+ * NAE AP_CREATION (docs/abi.md §7.4): register @vmsa_gpa for @apic_id at @vmpl.
  * @op: SVM_VMGEXIT_AP_CREATE_ON_INIT / _CREATE / _DESTROY.
  */
 bool ghcb_ap_create(uint32_t apic_id, uint8_t vmpl, uint32_t op,

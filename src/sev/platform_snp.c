@@ -111,7 +111,7 @@ void plat_tlb_flush_all(void)
 {
 	/*
 	 * One CPU for now: a local flush. With APs this must become a
-	 * broadcast (INVLPGB + TLBSYNC, abi.md §7.2) - not done yet.
+	 * broadcast (INVLPGB + TLBSYNC, docs/abi.md §7.2) - not done yet.
 	 */
 	x86_flush_tlb_local();
 }

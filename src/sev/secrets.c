@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Guest secrets page (abi.md §2.1): copy, wipe the SVSM's keys, add the
+ * Guest secrets page (docs/abi.md §2.1): copy, wipe the SVSM's keys, add the
  * SVSM fields that Linux and OVMF use to find the SVSM.
  */
 #include "sev/secrets.h"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The guest's copy of the SNP secrets page (abi.md §2.1, §11 item 9).
+ * The guest's copy of the SNP secrets page (docs/abi.md §2.1, §11 item 9).
  * Pure logic (hosted unit tests).
  */
 #pragma once

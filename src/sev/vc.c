@@ -2,7 +2,7 @@
 /*
  * #VC handler: the error code is the exit code the instruction would have
  * caused (APM vol. 2 §15.35.5). CPUID is answered from the CPUID page
- * (never from the hypervisor: abi.md §2.3), IN/OUT and RDMSR/WRMSR go
+ * (never from the hypervisor: docs/abi.md §2.3), IN/OUT and RDMSR/WRMSR go
  * through the GHCB. Anything else is a bug in the SVSM and ends in a panic
  * (the exception dispatcher's fallback).
  */
@@ -150,7 +150,7 @@ static bool vc_handle(struct cpu_regs *regs)
 		/*
 		 * A guarded copy touched a guest page the guest (or the
 		 * host) left unvalidated: report it as a failed copy, never
-		 * a panic (design.md §3, style.md §9.3 G5).
+		 * a panic (docs/architecture.md §3, docs/style.md §3 G5).
 		 */
 		fixup = extable_search(__start_ex_table, __stop_ex_table,
 				       regs->rip);

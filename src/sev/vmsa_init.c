@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * Initial VMPL2 register state (abi.md §8.2, following [C]
+ * Initial VMPL2 register state (docs/abi.md §8.2, following [C]
  * init_guest_vmsa for the reset state; the 32-bit protected-mode state is
- * the same shape the IGVM gives the SVSM itself, igvm.md §6).
+ * the same shape the IGVM gives the SVSM itself, docs/abi.md §16).
  */
 #include "sev/vmsa_init.h"
 
@@ -10,7 +10,7 @@
 
 #include "svsm/abi/snp.h"
 
-/* Features a Linux VMPL2 guest runs with (abi.md §8.3 "fine"). */
+/* Features a Linux VMPL2 guest runs with (docs/abi.md §8.3 "fine"). */
 #define GUEST_FEATURES_ALLOWED                                            \
 	(SEV_FEAT_SNP_ACTIVE | SEV_FEAT_PREVENT_HOST_IBS |                \
 	 SEV_FEAT_BTB_ISOLATION | SEV_FEAT_IBS_VIRT | SEV_FEAT_SMT_PROT | \

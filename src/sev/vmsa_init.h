@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The first VMPL2 VMSA (abi.md §8.2) and the SEV features a VMPL2 guest may
- * be given (abi.md §8.3). Pure logic (hosted unit tests).
+ * The first VMPL2 VMSA (docs/abi.md §8.2) and the SEV features a VMPL2 guest
+ * may be given (docs/abi.md §8.3). Pure logic (hosted unit tests).
  */
 #pragma once
 

@@ -3,7 +3,7 @@
  * guest_call_stub(struct gcall *c): load RAX, RCX, RDX, R8, R9 from @c,
  * fill every other GPR with a marker, VMGEXIT, and store the five outputs
  * and all the other GPRs back into @c, so the tests can check that the
- * SVSM changed nothing it must not (abi.md §1.1, §11.2). The caller has
+ * SVSM changed nothing it must not (docs/abi.md §1.1, §11.2). The caller has
  * set up the transport (GHCB MSR or GHCB page) and call_pending.
  */
 #define MARK(n) (0x5a5a5a5a00000000 + (n))

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The VMPL2 test guest: SVSM calls through both transports (abi.md §1.4),
+ * The VMPL2 test guest: SVSM calls through both transports (docs/abi.md §1.4),
  * GHCB console, and the TAP helpers the test files use.
  */
 #pragma once

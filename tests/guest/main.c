@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * The VMPL2 test guest (design.md §7 "emu" suite). It finds the SVSM the way
- * Linux does (secrets page: svsm_size != 0, svsm_guest_vmpl, svsm_caa; the
- * SVSM passes the secrets page GPA in RSI, src/launch.c), sets up its GHCB
+ * The VMPL2 test guest (docs/architecture.md §7 "emu" suite). It finds the SVSM
+ * the way Linux does (secrets page: svsm_size != 0, svsm_guest_vmpl, svsm_caa;
+ * the SVSM passes the secrets page GPA in RSI, src/launch.c), sets up its GHCB
  * (rescind through the SVSM's PVALIDATE, page-state change, register),
  * prints TAP on COM1 through GHCB IOIO, and ends the VM with a GHCB
  * termination request: reason set 4, code 0 = all passed, 1 = failures,
@@ -119,7 +119,7 @@ bool guest_psc(uint64_t gpa, bool shared)
 }
 
 /* GHCB: the page must be shared. At VMPL2 the guest cannot PVALIDATE, so
- * it asks the SVSM to rescind (abi.md §1.5, as Linux does), then converts
+ * it asks the SVSM to rescind (docs/abi.md §1.5, as Linux does), then converts
  * the page with the MSR protocol and registers it. */
 static bool ghcb_setup(void)
 {
@@ -155,7 +155,8 @@ void guest_main(uint64_t secrets_gpa, uint64_t cpuid_gpa, uint32_t cbit)
 	(void)cpuid_gpa;
 	g.secrets = (struct snp_secrets_page *)(uintptr_t)secrets_gpa;
 	g.cbit = cbit;
-	/* The checks Linux makes before it trusts the SVSM (abi.md §2.5). */
+	/* The checks Linux makes before it trusts the SVSM (docs/abi.md §2.5).
+	 */
 	if (g.secrets->svsm_size == 0 || g.secrets->svsm_guest_vmpl != 2 ||
 	    (g.secrets->svsm_caa & 0xfff) != 0 || g.secrets->svsm_caa == 0) {
 		guest_terminate(2);

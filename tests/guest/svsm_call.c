@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * SVSM calls from VMPL2, both transports (abi.md §1.4 (a) and (b); Linux
+ * SVSM calls from VMPL2, both transports (docs/abi.md §1.4 (a) and (b); Linux
  * svsm_perform_msr_protocol / svsm_perform_ghcb_protocol do the same).
  */
 #include "arch/cpu.h"

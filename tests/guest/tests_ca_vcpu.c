@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * REMAP_CA round trips; CREATE_VCPU, DELETE_VCPU and DEPOSIT_MEM error
- * paths (abi.md §3.1, §3.3–§3.5, §8.3, §11 items 10–12). The successful
+ * paths (docs/abi.md §3.1, §3.3–§3.5, §8.3, §11 items 10–12). The successful
  * CREATE/DELETE and DEPOSIT/WITHDRAW round trips are in tests_lifecycle.c.
  */
 #include "lib/string.h"
@@ -55,7 +55,8 @@ void tests_ca_vcpu(void)
 	EXPECT_RAX(remap(old), SVSM_SUCCESS, "remap_ca: same CA");
 	EXPECT_RAX(remap((uint64_t)(uintptr_t)new_ca), SVSM_SUCCESS,
 		   "remap_ca: to a new page");
-	/* call_pending was in the OLD CA (abi.md §3.1); now use the new. */
+	/* call_pending was in the OLD CA (docs/abi.md §3.1); now use the new.
+	 */
 	g.caa = (struct svsm_caa *)(void *)new_ca;
 	EXPECT_RAX(gcall3(CORE(SVSM_CORE_QUERY_PROTOCOL),
 			  SVSM_QUERY_PROTOCOL_ARG(0, 1), 0, 0),

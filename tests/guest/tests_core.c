@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Calling convention, dispatch and the simple core calls (abi.md §1, §3.6,
+ * Calling convention, dispatch and the simple core calls (docs/abi.md §1, §3.6,
  * §3.7, §11), each through both transports.
  */
 #include "lib/string.h"

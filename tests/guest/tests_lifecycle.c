@@ -2,16 +2,16 @@
 /*
  * Successful round trips, against the real SVSM on snpemu:
  *
- * - DEPOSIT_MEM / WITHDRAW_MEM (layout: top of protocols/core_mem.c; abi.md
- *   §3.5 leaves it open): the guest lends some of its own validated pages,
- *   checks they are the SVSM's now WITHOUT touching them (an access the RMP
- *   forbids stops the VM): a second deposit, a PVALIDATE rescind, REMAP_CA
+ * - DEPOSIT_MEM / WITHDRAW_MEM (layout: top of protocols/core_mem.c;
+ * docs/abi.md §3.5 leaves it open): the guest lends some of its own validated
+ * pages, checks they are the SVSM's now WITHOUT touching them (an access the
+ * RMP forbids stops the VM): a second deposit, a PVALIDATE rescind, REMAP_CA
  *   and CREATE_VCPU on them are refused. It withdraws them (all of them,
  *   and no more than it deposited), finds them zeroed, writable and still
  *   validated, and deposits/withdraws again. List errors: zero entries,
  *   next out of range, 2M and reserved bits, SVSM memory, the CA, non-RAM.
  *
- * - CREATE_VCPU / DELETE_VCPU for APIC 0, the caller itself (abi.md §3.3,
+ * - CREATE_VCPU / DELETE_VCPU for APIC 0, the caller itself (docs/abi.md §3.3,
  *   §3.4, §11.11): a well-formed VMPL2 VMSA with the caller's SEV features
  *   (SEV_STATUS >> 2, as Linux does) is accepted and becomes a VMSA (a
  *   second CREATE, a rescind, REMAP_CA and DEPOSIT of it are refused).
@@ -264,7 +264,7 @@ static void deposit_round_trip(void)
 	tap_ok(all_bytes(dep[1], 0), "withdraw_mem: zeroed again");
 }
 
-/* A VMPL2 VMSA in the reset state of abi.md §8.2 (Linux's AP defaults). */
+/* A VMPL2 VMSA in the reset state of docs/abi.md §8.2 (Linux's AP defaults). */
 static struct snp_vmsa *make_vmsa(int i, uint64_t features)
 {
 	struct snp_vmsa *v = (struct snp_vmsa *)(void *)vpair[i][1];

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Core PVALIDATE (abi.md §3.2, §11 items 4, 5, 15): header and entry
+ * Core PVALIDATE (docs/abi.md §3.2, §11 items 4, 5, 15): header and entry
  * checks, progress (next), already-valid pages, zeroing on validation,
  * 2M on 4K, SVSM memory and the calling area.
  */
@@ -139,10 +139,10 @@ void tests_pvalidate(void)
 		   "pvalidate: resume after the bad entry");
 
 	/*
-	 * 2M on 4K RMP entries, and Linux's fallback (abi.md §3.2): RAM the
-	 * image did not load starts shared; the guest makes [2M, 4M) private
-	 * page by page (so the RMP holds 4K entries), a 2M PVALIDATE must
-	 * answer exactly 0x80001006, and the same range then validates as
+	 * 2M on 4K RMP entries, and Linux's fallback (docs/abi.md §3.2): RAM
+	 * the image did not load starts shared; the guest makes [2M, 4M)
+	 * private page by page (so the RMP holds 4K entries), a 2M PVALIDATE
+	 * must answer exactly 0x80001006, and the same range then validates as
 	 * 512 4K entries: 510 (a full CAA) in one call, then 2.
 	 */
 	{

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A minimal TAP producer for hosted unit tests (style.md §9.6): each
+ * A minimal TAP producer for hosted unit tests (docs/style.md §6): each
  * TAP_CASE is a function; tap_main() runs them, prints "1..N" and one
  * ok/not ok line each, and exits non-zero if any failed.
  */

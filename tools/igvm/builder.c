@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * IGVM v1 writer. It mirrors the reference serializer (igvm.md §1.1-1.5):
+ * IGVM v1 writer. It mirrors the reference serializer (docs/abi.md §12.1-12.5):
  * 24-byte fixed header, TLVs padded to 8 bytes, then the file data that the
  * headers point at by absolute offset. It does not deduplicate data.
  */
@@ -202,7 +202,7 @@ bool igvm_builder_finish(struct igvm_builder *b, uint8_t **out, size_t *out_len)
 
 	*out = NULL;
 	*out_len = 0;
-	/* total_file_size and file offsets are u32 (igvm.md §1.5). */
+	/* total_file_size and file offsets are u32 (docs/abi.md §12.5). */
 	if (b->failed || total > UINT32_MAX) {
 		return false;
 	}

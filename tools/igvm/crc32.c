@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * CRC-32 for the IGVM fixed-header checksum (igvm.md §1.2: IEEE polynomial,
- * reflected, init and xorout 0xFFFFFFFF, identical to zlib's crc32()).
- * Bitwise rather than table-driven: headers are a few KiB, and no table
- * means nothing to initialise in a freestanding build.
+ * CRC-32 for the IGVM fixed-header checksum (docs/abi.md §12.2: IEEE
+ * polynomial, reflected, init and xorout 0xFFFFFFFF, identical to zlib's
+ * crc32()). Bitwise rather than table-driven: headers are a few KiB, and no
+ * table means nothing to initialise in a freestanding build.
  */
 #include "igvm/parse.h"
 
@@ -27,7 +27,7 @@ uint32_t igvm_crc32(uint32_t crc, const uint8_t *buf, size_t len)
 uint32_t igvm_file_checksum(const uint8_t *file, uint32_t hdr_off,
 			    uint32_t hdr_end)
 {
-	/* The checksum field itself counts as zero (igvm.md §1.2). */
+	/* The checksum field itself counts as zero (docs/abi.md §12.2). */
 	static const uint8_t zero[4] = {0, 0, 0, 0};
 	uint32_t crc = 0;
 

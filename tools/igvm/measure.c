@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * SNP launch digest: LD = SHA-384(PAGE_INFO) chained page by page (SEV-SNP
- * Firmware ABI, SNP_LAUNCH_UPDATE PAGE_INFO; igvm.md §3.5), with QEMU's
- * IGVM-to-page-type mapping (igvm.md §3.6). Freestanding: the hash is a
+ * Firmware ABI, SNP_LAUNCH_UPDATE PAGE_INFO; docs/abi.md §14.2), with QEMU's
+ * IGVM-to-page-type mapping (docs/abi.md §14.3). Freestanding: the hash is a
  * function pointer and nothing is allocated.
  */
 #include "igvm/measure.h"
@@ -10,7 +10,7 @@
 #include "igvm/qemu.h"
 #include "igvm/vmsa.h"
 
-/* SHA-384 of a 4 KiB zero page (igvm.md §3.5): saves hashing zeros. */
+/* SHA-384 of a 4 KiB zero page (docs/abi.md §14.2): saves hashing zeros. */
 static const uint8_t zero_page_sha384[IGVM_SHA384_LEN] = {
 	0xc0, 0xe5, 0x9a, 0x3e, 0x3f, 0xfb, 0xd3, 0xb5, 0xc7, 0x54, 0x28, 0xfb,
 	0x36, 0x43, 0x2f, 0xac, 0xab, 0xc7, 0x45, 0x94, 0x42, 0x96, 0xff, 0x51,

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * IGVM parser: validates a whole file up front (the checks of the reference
- * parser, microsoft/igvm `igvm/src/lib.rs`, summarised in igvm.md §1.6, plus
- * overlap and reserved-field checks), then iterates over it.
+ * parser, microsoft/igvm `igvm/src/lib.rs`, summarised in docs/abi.md §12.6,
+ * plus overlap and reserved-field checks), then iterates over it.
  *
  * Freestanding rules: no heap, no libc. Every multi-byte field is decoded from
  * bytes, so neither alignment nor host byte order matters.
@@ -276,7 +276,7 @@ static enum igvm_err check_platform(struct igvm_file *f,
 {
 	uint32_t m = p->compatibility_mask;
 
-	/* igvm.md §1.4: exactly one mask bit, VTL 0 or 2, version 1. */
+	/* docs/abi.md §12.4: exactly one mask bit, VTL 0 or 2, version 1. */
 	if (m == 0 || (m & (m - 1)) != 0 ||
 	    (p->highest_vtl != 0 && p->highest_vtl != 2) ||
 	    p->platform_type > IGVM_PLATFORM_TYPE_MAX ||
@@ -307,7 +307,8 @@ static enum igvm_err check_page(struct igvm_file *f,
 	if (!page_aligned(p->gpa)) {
 		return IGVM_E_ALIGN;
 	}
-	/* 2 MiB and shared pages are not supported by QEMU (igvm.md §1.4). */
+	/* 2 MiB and shared pages are not supported by QEMU (docs/abi.md §12.4).
+	 */
 	if (p->flags & ~IGVM_PAGE_FLAG_UNMEASURED) {
 		return IGVM_E_PAGE_FLAGS;
 	}
@@ -348,7 +349,7 @@ static enum igvm_err check_area(struct igvm_file *f,
 	return IGVM_OK;
 }
 
-/* Bytes the loader writes at byte_offset for each usage (igvm.md §1.4). */
+/* Bytes the loader writes at byte_offset for each usage (docs/abi.md §12.4). */
 static uint64_t usage_size(uint32_t type)
 {
 	switch (type) {
@@ -367,7 +368,7 @@ static enum igvm_err check_usage(struct igvm_file *f, uint32_t type,
 {
 	struct igvm_param_state *a = find_area(f, p->parameter_area_index);
 
-	/* Declared before use and not yet inserted (igvm.md §1.6). */
+	/* Declared before use and not yet inserted (docs/abi.md §12.6). */
 	if (!a) {
 		return IGVM_E_PARAM_UNDECLARED;
 	}
@@ -507,7 +508,7 @@ static enum igvm_err check_fixed(struct igvm_file *f)
 		if (f->len < fixed) {
 			return IGVM_E_TRUNCATED;
 		}
-		/* v2: x64 only, 4 KiB pages only (igvm.md §1.2). */
+		/* v2: x64 only, 4 KiB pages only (docs/abi.md §12.2). */
 		if (le32(d + 24) != 0 || le32(d + 28) != IGVM_PAGE_SIZE) {
 			return IGVM_E_V2_FIELDS;
 		}
@@ -521,7 +522,7 @@ static enum igvm_err check_fixed(struct igvm_file *f)
 	size = le32(d + 12);
 	/*
 	 * The serializer puts headers right after the fixed header; a gap
-	 * would be outside the checksum, so we refuse it (igvm.md §1.2).
+	 * would be outside the checksum, so we refuse it (docs/abi.md §12.2).
 	 */
 	if (off != fixed || size > f->len - off || size == 0) {
 		return IGVM_E_HEADER_OFFSET;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * igvm.cfg lexer. Small on purpose: the format is ours (igvm.md §6), and a
+ * igvm.cfg lexer. Small on purpose: the format is ours (docs/abi.md §16), and a
  * config error must always point at a line.
  */
 #include "cfg.h"

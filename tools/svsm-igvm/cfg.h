@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * igvm.cfg reader: an INI dialect (igvm.md §6). `[section]` or
+ * igvm.cfg reader: an INI dialect (docs/abi.md §16). `[section]` or
  * `[section name]`, `key = value`, `;` or `#` comments, C integer literals
  * with optional K/M/G suffixes, `${var}` substituted from the command line.
  * Every item remembers its line so that errors name file:line.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Layout -> IGVM. Directive order (igvm.md §2.3, §3.6): platform, policy,
+ * Layout -> IGVM. Directive order (docs/abi.md §13.1, §14.3): platform, policy,
  * REQUIRED_MEMORY, then every parameter area, usage and insert, and only
  * then PAGE_DATA and the VMSA sorted by GPA, so QEMU's page grouping cannot
  * reorder an insert among the pages. Afterwards the output is parsed and
@@ -157,7 +157,7 @@ static void fill_vmsa(struct emit *e)
 	r.ldtr = (struct igvm_vmsa_seg){0, 0x82, 0xFFFF, 0};
 	r.tr = (struct igvm_vmsa_seg){0, 0x8B, 0xFFFF, 0};
 	r.vmpl = 0;      /* the SVSM runs at VMPL0 */
-	r.cr0 = 0x31;    /* PE | ET | NE, paging off (igvm.md §3.6) */
+	r.cr0 = 0x31;    /* PE | ET | NE, paging off (docs/abi.md §14.3) */
 	r.cr4 = 0x40;    /* MCE */
 	r.efer = 0x1000; /* SVME: required in an SEV-ES/SNP VMSA */
 	if (v->mode == ENTRY_LONG64) {
@@ -221,7 +221,7 @@ static void collect_region(struct emit *e, const struct region *r)
 			type = IGVM_PAGE_DATA_SECRETS;
 			break;
 		case REGION_CPUID:
-			/* QEMU replaces the contents (igvm.md §2.3). */
+			/* QEMU replaces the contents (docs/abi.md §13.1). */
 			type = IGVM_PAGE_DATA_CPUID_DATA;
 			break;
 		case REGION_ZERO:
@@ -310,7 +310,8 @@ static void emit_directives(const struct emit *e, struct igvm_builder *b)
 					   p->memory_map);
 		}
 	}
-	/* All inserts before any PAGE_DATA (igvm.md §2.3 ordering trap). */
+	/* All inserts before any PAGE_DATA (docs/abi.md §13.1 ordering trap).
+	 */
 	for (size_t i = 0; i < l->param_count; i++) {
 		igvm_builder_insert(b, m, l->params[i].gpa, l->params[i].index);
 	}
@@ -420,7 +421,7 @@ bool layout_emit(const struct layout *l, struct cfg *cfg, uint8_t **file,
 		err = igvm_measure(pf, igvm_host_sha384, &o, ld);
 	}
 	/*
-	 * The ID block does not change the digest (igvm.md §3.5), so it is
+	 * The ID block does not change the digest (docs/abi.md §14.2), so it is
 	 * signed over the digest of the file without it and appended last.
 	 */
 	if (ok && err == IGVM_OK && l->id_block.enabled) {

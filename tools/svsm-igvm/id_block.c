@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * SNP_ID_BLOCK (igvm.md §1.4): the expected launch digest plus family/image
- * IDs, signed with an ECDSA P-384 ID key and optionally an author key, the
- * way QEMU's qigvm_directive_snp_id_block passes it to SNP_LAUNCH_FINISH:
- * the ID key signs the 96-byte SNP ID block {ld, family_id, image_id,
- * version = 1, guest_svn, policy}; the author key signs the ID key's
+ * SNP_ID_BLOCK (docs/abi.md §12.4): the expected launch digest plus
+ * family/image IDs, signed with an ECDSA P-384 ID key and optionally an author
+ * key, the way QEMU's qigvm_directive_snp_id_block passes it to
+ * SNP_LAUNCH_FINISH: the ID key signs the 96-byte SNP ID block {ld, family_id,
+ * image_id, version = 1, guest_svn, policy}; the author key signs the ID key's
  * 0x404-byte SNP public-key structure; r, s, qx, qy are little-endian,
  * zero-extended to 72 bytes. If `ld` is not the real digest the PSP refuses
  * to launch, so the builder fills it from its own measurement.

@@ -82,7 +82,7 @@ static bool parse_image(struct layout *l, struct cfg *cfg,
 	    !need_u64(cfg, s, "policy", &l->policy)) {
 		return false;
 	}
-	/* igvm.md §1.4: exactly one bit per platform; VTL 0 or 2. */
+	/* docs/abi.md §12.4: exactly one bit per platform; VTL 0 or 2. */
 	if (l->compat_mask == 0 || (l->compat_mask & (l->compat_mask - 1))) {
 		cfg_error(cfg, cfg_get(s, "compat_mask")->line,
 			  "compat_mask must have exactly one bit set");
@@ -90,15 +90,15 @@ static bool parse_image(struct layout *l, struct cfg *cfg,
 	}
 	if (v != 0 && v != 2) {
 		cfg_error(cfg, cfg_get(s, "highest_vtl")->line,
-			  "highest_vtl must be 0 or 2 (igvm.md §1.4)");
+			  "highest_vtl must be 0 or 2 (docs/abi.md §12.4)");
 		return false;
 	}
 	l->highest_vtl = (uint8_t)v;
-	/* SNP policy bit 17 is reserved, must be 1 (igvm.md §1.4). */
+	/* SNP policy bit 17 is reserved, must be 1 (docs/abi.md §12.4). */
 	if (!(l->policy & IGVM_SNP_POLICY_RESERVED_MBO)) {
 		cfg_error(cfg, cfg_get(s, "policy")->line,
 			  "policy 0x%llx has bit 17 clear; SNP requires it set "
-			  "(igvm.md §1.4)",
+			  "(docs/abi.md §12.4)",
 			  (unsigned long long)l->policy);
 		return false;
 	}
@@ -118,7 +118,7 @@ static bool parse_image(struct layout *l, struct cfg *cfg,
 		return false;
 	}
 	l->vcpus = 1;
-	l->vcpu_sig = 0x00800f12; /* -cpu EPYC-v4 (igvm.md §6) */
+	l->vcpu_sig = 0x00800f12; /* -cpu EPYC-v4 (docs/abi.md §16) */
 	if (!opt_u32(cfg, s, "vcpus", &l->vcpus) ||
 	    !opt_u32(cfg, s, "vcpu_sig", &l->vcpu_sig)) {
 		return false;
@@ -158,7 +158,7 @@ static bool parse_memory(struct layout *l, struct cfg *cfg,
 			  s->name);
 		return false;
 	}
-	/* REQUIRED_MEMORY carries a u32 size (igvm.md §1.4). */
+	/* REQUIRED_MEMORY carries a u32 size (docs/abi.md §12.4). */
 	if (m->required && m->size > UINT32_MAX) {
 		cfg_error(cfg, s->line,
 			  "required memory '%s' is larger than 4 GiB - 1",

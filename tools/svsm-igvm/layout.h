@@ -39,7 +39,7 @@ struct memory {
 	bool required;
 };
 
-/* What OVMF's SEV metadata says (igvm.md §4.2); ovmf.c. */
+/* What OVMF's SEV metadata says (docs/abi.md §15); ovmf.c. */
 struct ovmf_meta {
 	bool found;
 	uint64_t secrets, cpuid, caa; /* 0 = not described */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Cross-section rules of igvm.cfg (igvm.md §6 "the builder should refuse"):
- * every page inside a declared memory range, nothing overlapping, parameter
- * areas QEMU can fill, and a VMSA the chosen host profile accepts.
+ * Cross-section rules of igvm.cfg (docs/abi.md §16 "the builder should
+ * refuse"): every page inside a declared memory range, nothing overlapping,
+ * parameter areas QEMU can fill, and a VMSA the chosen host profile accepts.
  */
 #include <string.h>
 
@@ -117,7 +117,7 @@ static bool check_params(const struct layout *l, struct cfg *cfg)
 		const struct param *p = &l->params[i];
 		const uint32_t offs[2] = {p->vp_count, p->env_info};
 
-		/* A 4 KiB multiple, each index once (igvm.md §1.6). */
+		/* A 4 KiB multiple, each index once (docs/abi.md §12.6). */
 		if (p->size == 0 || p->size % PAGE || p->size > UINT32_MAX ||
 		    p->gpa % PAGE) {
 			cfg_error(cfg, p->line,
@@ -137,7 +137,8 @@ static bool check_params(const struct layout *l, struct cfg *cfg)
 		}
 		/*
 		 * QEMU writes the memory map at offset 0 and ignores
-		 * byte_offset, so it needs an area of its own (igvm.md §1.4).
+		 * byte_offset, so it needs an area of its own (docs/abi.md
+		 * §12.4).
 		 */
 		if (p->memory_map != PARAM_NONE &&
 		    (p->memory_map != 0 || p->vp_count != PARAM_NONE ||
@@ -181,15 +182,17 @@ static bool check_vmsa(const struct layout *l, struct cfg *cfg)
 		return false;
 	}
 	if (l->profile == IGVM_PROFILE_KVM) {
-		/* KVM's INITIAL_VMSA_GPA (igvm.md §2.4). */
+		/* KVM's INITIAL_VMSA_GPA (docs/abi.md §13.2). */
 		if (v->gpa != IGVM_KVM_VMSA_GPA) {
 			cfg_error(cfg, v->line,
 				  "host_profile kvm needs the VMSA at "
-				  "0xFFFFFFFFF000, not 0x%llx (igvm.md §2.4)",
+				  "0xFFFFFFFFF000, not 0x%llx (docs/abi.md "
+				  "§13.2)",
 				  (unsigned long long)v->gpa);
 			return false;
 		}
-		/* KVM forces CR0 to 0x30/0x31: no paging (igvm.md §2.4). */
+		/* KVM forces CR0 to 0x30/0x31: no paging (docs/abi.md §13.2).
+		 */
 		if (v->mode != ENTRY_PROTECTED32) {
 			cfg_error(cfg, v->line,
 				  "host_profile kvm supports only mode "
@@ -200,7 +203,7 @@ static bool check_vmsa(const struct layout *l, struct cfg *cfg)
 		/* Direct VMSA: SNP erratum, never 2 MiB aligned (§2.4). */
 		cfg_error(cfg, v->line,
 			  "VMSA gpa 0x%llx is 2 MiB aligned; the direct-VMSA "
-			  "host refuses that (igvm.md §2.4)",
+			  "host refuses that (docs/abi.md §13.2)",
 			  (unsigned long long)v->gpa);
 		return false;
 	}

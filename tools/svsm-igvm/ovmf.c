@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * OVMF's GUIDed footer table and SEV metadata (igvm.md §4.2; edk2
+ * OVMF's GUIDed footer table and SEV metadata (docs/abi.md §15; edk2
  * OvmfPkg/ResetVector/X64/OvmfSevMetadata.nasm.inc): where the firmware
  * expects its copies of the secrets and CPUID pages and the SVSM calling
  * area. The firmware file is input: every offset is bounds-checked.

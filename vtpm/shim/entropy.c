@@ -5,10 +5,10 @@
  * Everything random in the vTPM comes through here: OpenSSL seeds its DRBG
  * with getentropy() (--with-rand-seed=getrandom), and libtpms calls
  * srand()/rand() at every init and falls back to rand() when OpenSSL's RNG
- * fails (deps.md "Entropy"). So rand() must be as strong as getentropy():
- * it is RDRAND, and srand() has no effect. When the CPU gives no entropy we
- * stop the vTPM (vtpm_plat_abort): a TPM with guessable keys is worse than
- * no TPM, so there is no weaker fallback anywhere.
+ * fails (docs/architecture.md §6 "Entropy"). So rand() must be as strong as
+ * getentropy(): it is RDRAND, and srand() has no effect. When the CPU gives no
+ * entropy we stop the vTPM (vtpm_plat_abort): a TPM with guessable keys is
+ * worse than no TPM, so there is no weaker fallback anywhere.
  */
 #include <errno.h>
 #include <stdbool.h>

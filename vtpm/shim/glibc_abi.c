@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * glibc-only names that Debian's libtpms.a was compiled to call (deps.md
- * "glibc-only names"), with glibc's semantics: the _FORTIFY_SOURCE
- * checkers, the stack protector and assert hooks, errno and ctype
- * accessors. Everything checkable is checked: a failed check stops the
+ * glibc-only names that Debian's libtpms.a was compiled to call
+ * (docs/architecture.md §6 "glibc-only names"), with glibc's semantics: the
+ * _FORTIFY_SOURCE checkers, the stack protector and assert hooks, errno and
+ * ctype accessors. Everything checkable is checked: a failed check stops the
  * vTPM, exactly as glibc would abort the process.
  */
 #include <errno.h>

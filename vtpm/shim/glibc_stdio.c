@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Imports of libtpms whose names exist in picolibc with another ABI
- * (deps.md "Same-name ABI traps"). Our copy of the archive calls them
- * vtpm_glibc_NAME (scripts/thirdparty/40-libtpms.sh); here they get glibc's
- * meaning. Files: libtpms opens its state files only when no NV callbacks
- * are registered; vtpm.c always registers them, so reaching the file
+ * (docs/architecture.md §6 "Same-name ABI traps"). Our copy of the archive
+ * calls them vtpm_glibc_NAME (scripts/thirdparty/40-libtpms.sh); here they get
+ * glibc's meaning. Files: libtpms opens its state files only when no NV
+ * callbacks are registered; vtpm.c always registers them, so reaching the file
  * functions is a bug and stops the vTPM.
  */
 #include <errno.h>

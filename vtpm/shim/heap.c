@@ -2,8 +2,8 @@
 /*
  * The vTPM heap: picolibc's malloc grows it with sbrk(). A fixed arena in
  * .bss, so the vTPM never asks the firmware for memory at run time and its
- * footprint is known at link time. deps.md measured a heap peak of ~0.8 MB
- * (RSA-2048 CreatePrimary); vtpm_heap_peak() reports ours.
+ * footprint is known at link time. docs/architecture.md §6 measured a heap peak
+ * of ~0.8 MB (RSA-2048 CreatePrimary); vtpm_heap_peak() reports ours.
  */
 #include <errno.h>
 #include <stddef.h>

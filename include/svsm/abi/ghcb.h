@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The GHCB: page layout, MSR protocol and NAE exit codes (GHCB spec, AMD
- * pub. 56421, version 2; abi.md §7.4). Guest-visible ABI.
+ * pub. 56421, version 2; docs/abi.md §7.4). Guest-visible ABI.
  */
 #pragma once
 
@@ -117,15 +117,18 @@ _Static_assert(sizeof(struct ghcb) == 4096, "GHCB spec: one page");
 _Static_assert(offsetof(struct ghcb, cpl) == 0x0cb, "GHCB spec Table 3");
 _Static_assert(offsetof(struct ghcb, xss) == 0x140, "GHCB spec Table 3");
 _Static_assert(offsetof(struct ghcb, dr7) == 0x160, "GHCB spec Table 3");
-_Static_assert(offsetof(struct ghcb, rax) == 0x1f8, "abi.md §7.4");
-_Static_assert(offsetof(struct ghcb, rcx) == 0x308, "abi.md §7.4");
-_Static_assert(offsetof(struct ghcb, rbx) == 0x318, "abi.md §7.4");
-_Static_assert(offsetof(struct ghcb, sw_exit_code) == 0x390, "abi.md §7.4");
-_Static_assert(offsetof(struct ghcb, sw_scratch) == 0x3a8, "abi.md §7.4");
-_Static_assert(offsetof(struct ghcb, xcr0) == 0x3e8, "abi.md §7.4");
-_Static_assert(offsetof(struct ghcb, valid_bitmap) == 0x3f0, "abi.md §7.4");
-_Static_assert(offsetof(struct ghcb, shared_buffer) == 0x800, "abi.md §7.4");
+_Static_assert(offsetof(struct ghcb, rax) == 0x1f8, "docs/abi.md §7.4");
+_Static_assert(offsetof(struct ghcb, rcx) == 0x308, "docs/abi.md §7.4");
+_Static_assert(offsetof(struct ghcb, rbx) == 0x318, "docs/abi.md §7.4");
+_Static_assert(offsetof(struct ghcb, sw_exit_code) == 0x390,
+	       "docs/abi.md §7.4");
+_Static_assert(offsetof(struct ghcb, sw_scratch) == 0x3a8, "docs/abi.md §7.4");
+_Static_assert(offsetof(struct ghcb, xcr0) == 0x3e8, "docs/abi.md §7.4");
+_Static_assert(offsetof(struct ghcb, valid_bitmap) == 0x3f0,
+	       "docs/abi.md §7.4");
+_Static_assert(offsetof(struct ghcb, shared_buffer) == 0x800,
+	       "docs/abi.md §7.4");
 _Static_assert(offsetof(struct ghcb, protocol_version) == 0xffa, "§7.4");
-_Static_assert(offsetof(struct ghcb, ghcb_usage) == 0xffc, "abi.md §7.4");
+_Static_assert(offsetof(struct ghcb, ghcb_usage) == 0xffc, "docs/abi.md §7.4");
 
 #define GHCB_BITMAP_IDX(field) (offsetof(struct ghcb, field) / 8)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The SNP secrets page (SNP firmware ABI 56860; abi.md §2.1), including the
- * SVSM fields the guest uses to find the SVSM. Guest-visible ABI.
+ * The SNP secrets page (SNP firmware ABI 56860; docs/abi.md §2.1), including
+ * the SVSM fields the guest uses to find the SVSM. Guest-visible ABI.
  */
 #pragma once
 
@@ -33,13 +33,13 @@ struct snp_secrets_page {
 	uint32_t tsc_factor;
 	uint8_t reserved_0x164[3740];
 };
-_Static_assert(sizeof(struct snp_secrets_page) == 4096, "abi.md §2.1");
+_Static_assert(sizeof(struct snp_secrets_page) == 4096, "docs/abi.md §2.1");
 _Static_assert(offsetof(struct snp_secrets_page, vmpck) == 0x20, "§2.1");
 _Static_assert(offsetof(struct snp_secrets_page, os_msg_seqno) == 0xa0, "§2.1");
 _Static_assert(offsetof(struct snp_secrets_page, vmsa_tweak_bitmap) == 0x100,
-	       "abi.md §2.1");
+	       "docs/abi.md §2.1");
 _Static_assert(offsetof(struct snp_secrets_page, svsm_base) == 0x140, "§2.1");
 _Static_assert(offsetof(struct snp_secrets_page, svsm_caa) == 0x150, "§2.1");
 _Static_assert(offsetof(struct snp_secrets_page, svsm_guest_vmpl) == 0x15c,
-	       "abi.md §2.1");
+	       "docs/abi.md §2.1");
 _Static_assert(offsetof(struct snp_secrets_page, tsc_factor) == 0x160, "§2.1");

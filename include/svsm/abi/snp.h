@@ -2,14 +2,14 @@
 /*
  * SEV-SNP instructions, their return codes, RMP permission bits, SEV
  * features and the CPUID page (AMD APM vol. 3 PVALIDATE/RMPADJUST/RMPQUERY;
- * abi.md §2.3, §7, §8.3). Guest-visible ABI, <stdint.h> only.
+ * docs/abi.md §2.3, §7, §8.3). Guest-visible ABI, <stdint.h> only.
  */
 #pragma once
 
 #include <stddef.h>
 #include <stdint.h>
 
-/* Encodings (abi.md §7). */
+/* Encodings (docs/abi.md §7). */
 #define SNP_INSN_PVALIDATE             \
 	{                              \
 		0xf2, 0x0f, 0x01, 0xff \
@@ -38,7 +38,7 @@
 #define SNP_PAGE_SIZE_4K 0
 #define SNP_PAGE_SIZE_2M 1
 
-/* RMPADJUST RDX attributes (abi.md §7.2). */
+/* RMPADJUST RDX attributes (docs/abi.md §7.2). */
 #define RMPADJ_TARGET_VMPL_MASK 0xffu
 #define RMPADJ_READ (1u << 8)
 #define RMPADJ_WRITE (1u << 9)
@@ -80,7 +80,7 @@
 #define CPUID_8000001F_EAX_VMPL (1u << 5)
 #define CPUID_8000001F_EAX_SVSM (1u << 28) /* software: "SVSM present" */
 
-/* SNP CPUID page (abi.md §2.3). */
+/* SNP CPUID page (docs/abi.md §2.3). */
 #define SNP_CPUID_MAX_ENTRIES 64
 
 struct snp_cpuid_entry {
@@ -94,7 +94,7 @@ struct snp_cpuid_entry {
 	uint32_t edx;
 	uint64_t reserved;
 };
-_Static_assert(sizeof(struct snp_cpuid_entry) == 48, "abi.md §2.3");
+_Static_assert(sizeof(struct snp_cpuid_entry) == 48, "docs/abi.md §2.3");
 
 struct snp_cpuid_page {
 	uint32_t count;
@@ -104,4 +104,5 @@ struct snp_cpuid_page {
 	uint8_t padding[4096 - 16 - 48 * SNP_CPUID_MAX_ENTRIES];
 };
 _Static_assert(sizeof(struct snp_cpuid_page) == 4096, "CPUID page");
-_Static_assert(offsetof(struct snp_cpuid_page, entries) == 16, "abi.md §2.3");
+_Static_assert(offsetof(struct snp_cpuid_page, entries) == 16,
+	       "docs/abi.md §2.3");

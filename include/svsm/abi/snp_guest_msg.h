@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * SNP guest messages and the attestation report (SEV-SNP Firmware ABI,
- * AMD pub. 56860, SNP_GUEST_REQUEST / MSG_REPORT_REQ; abi.md §9.1-9.4).
+ * AMD pub. 56860, SNP_GUEST_REQUEST / MSG_REPORT_REQ; docs/abi.md §9.1-9.4).
  * Guest-visible ABI, <stdint.h> only.
  */
 #pragma once
@@ -15,7 +15,7 @@
 #define SNP_MSG_REPORT_RSP 6
 #define SNP_MSG_PAYLOAD_MAX (4096 - 0x60)
 
-/* REPORT_RSP status / firmware status (abi.md §9.2). */
+/* REPORT_RSP status / firmware status (docs/abi.md §9.2). */
 #define SNP_FW_SUCCESS 0x00
 #define SNP_FW_INVALID_PARAM 0x16
 #define SNP_FW_INVALID_KEY 0x27
@@ -34,13 +34,13 @@ struct snp_guest_msg_hdr {
 	uint8_t msg_vmpck;
 	uint8_t reserved_0x3d[35];
 };
-_Static_assert(sizeof(struct snp_guest_msg_hdr) == 0x60, "abi.md §9.3");
+_Static_assert(sizeof(struct snp_guest_msg_hdr) == 0x60, "docs/abi.md §9.3");
 _Static_assert(offsetof(struct snp_guest_msg_hdr, msg_seqno) == 0x20, "§9.3");
 _Static_assert(offsetof(struct snp_guest_msg_hdr, algo) == 0x30, "§9.3");
 _Static_assert(offsetof(struct snp_guest_msg_hdr, msg_sz) == 0x36, "§9.3");
 _Static_assert(offsetof(struct snp_guest_msg_hdr, msg_vmpck) == 0x3c, "§9.3");
 
-/* AEAD additional data: header bytes 0x30..0x5f (abi.md §9.4). */
+/* AEAD additional data: header bytes 0x30..0x5f (docs/abi.md §9.4). */
 #define SNP_MSG_AAD_OFFSET 0x30
 #define SNP_MSG_AAD_LEN 0x30
 
@@ -50,7 +50,7 @@ struct snp_report_req {
 	uint32_t flags;
 	uint8_t reserved[24];
 };
-_Static_assert(sizeof(struct snp_report_req) == 96, "abi.md §9.2");
+_Static_assert(sizeof(struct snp_report_req) == 96, "docs/abi.md §9.2");
 
 struct snp_attestation_report {
 	uint32_t version;
@@ -85,15 +85,15 @@ struct snp_attestation_report {
 };
 _Static_assert(sizeof(struct snp_attestation_report) == 0x4a0, "§9.1");
 _Static_assert(offsetof(struct snp_attestation_report, report_data) == 0x50,
-	       "abi.md §9.1");
+	       "docs/abi.md §9.1");
 _Static_assert(offsetof(struct snp_attestation_report, measurement) == 0x90,
-	       "abi.md §9.1");
+	       "docs/abi.md §9.1");
 _Static_assert(offsetof(struct snp_attestation_report, chip_id) == 0x1a0,
-	       "abi.md §9.1");
+	       "docs/abi.md §9.1");
 _Static_assert(offsetof(struct snp_attestation_report, sig_r) == 0x2a0,
-	       "abi.md §9.1");
+	       "docs/abi.md §9.1");
 _Static_assert(offsetof(struct snp_attestation_report, sig_s) == 0x2e8,
-	       "abi.md §9.1");
+	       "docs/abi.md §9.1");
 #define SNP_REPORT_SIGNED_LEN 0x2a0
 
 struct snp_report_rsp {

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The SVSM calling convention, result codes, calling area and core-protocol
- * structures (SVSM spec, AMD pub. 58019; abi.md §1, §3). Guest-visible ABI:
- * self-contained, <stdint.h> only, shared by the SVSM, test guests, snpemu
+ * structures (SVSM spec, AMD pub. 58019; docs/abi.md §1, §3). Guest-visible
+ * ABI: self-contained, <stdint.h> only, shared by the SVSM, test guests, snpemu
  * and host tools.
  */
 #pragma once
@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* RAX on entry: protocol << 32 | call id (abi.md §1.1). */
+/* RAX on entry: protocol << 32 | call id (docs/abi.md §1.1). */
 #define SVSM_CALL(proto, id) (((uint64_t)(proto) << 32) | (uint32_t)(id))
 #define SVSM_CALL_PROTOCOL(rax) ((uint32_t)((rax) >> 32))
 #define SVSM_CALL_ID(rax) ((uint32_t)(rax))
@@ -23,7 +23,7 @@ enum svsm_protocol {
 	SVSM_PROTO_UEFI_MM = 4,
 };
 
-/* Core protocol call ids (SVSM spec §7; abi.md §3). */
+/* Core protocol call ids (SVSM spec §7; docs/abi.md §3). */
 enum svsm_core_call {
 	SVSM_CORE_REMAP_CA = 0,
 	SVSM_CORE_PVALIDATE = 1,
@@ -45,7 +45,7 @@ enum svsm_vtpm_call {
 	SVSM_VTPM_CMD = 1,
 };
 
-/* Result codes in RAX (abi.md §1.2; values agree across Linux sev.h). */
+/* Result codes in RAX (docs/abi.md §1.2; values agree across Linux sev.h). */
 #define SVSM_SUCCESS UINT64_C(0x00000000)
 #define SVSM_ERR_INCOMPLETE UINT64_C(0x80000000)
 #define SVSM_ERR_UNSUPPORTED_PROTOCOL UINT64_C(0x80000001)
@@ -62,7 +62,7 @@ enum svsm_vtpm_call {
 /* rc 0 with CF=1: the page already was in the requested state. */
 #define SVSM_PVALIDATE_FAIL_UNCHANGED UINT64_C(0x80001010)
 
-/* The calling area: one 4 KiB guest page per vCPU (abi.md §1.3). */
+/* The calling area: one 4 KiB guest page per vCPU (docs/abi.md §1.3). */
 struct svsm_caa {
 	uint8_t call_pending;
 	uint8_t mem_available;
@@ -70,9 +70,9 @@ struct svsm_caa {
 	uint8_t svsm_buffer[4088];
 };
 _Static_assert(sizeof(struct svsm_caa) == 4096, "SVSM spec: CAA is one page");
-_Static_assert(offsetof(struct svsm_caa, svsm_buffer) == 8, "abi.md §1.3");
+_Static_assert(offsetof(struct svsm_caa, svsm_buffer) == 8, "docs/abi.md §1.3");
 
-/* PVALIDATE request (abi.md §3.2): header, then 8-byte entries. */
+/* PVALIDATE request (docs/abi.md §3.2): header, then 8-byte entries. */
 struct svsm_pvalidate_hdr {
 	uint16_t entries;
 	uint16_t next;

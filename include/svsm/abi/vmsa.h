@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The SEV-ES/SNP VMSA (AMD APM vol. 2 Table B-4; abi.md §8.1; Linux
+ * The SEV-ES/SNP VMSA (AMD APM vol. 2 Table B-4; docs/abi.md §8.1; Linux
  * struct sev_es_save_area). Guest-visible ABI: every offset pinned.
  */
 #pragma once
@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Segment register, VMCB packed attribute format (abi.md §8.1). */
+/* Segment register, VMCB packed attribute format (docs/abi.md §8.1). */
 struct vmsa_seg {
 	uint16_t selector;
 	uint16_t attrib;
@@ -79,33 +79,37 @@ struct snp_vmsa {
 };
 _Static_assert(sizeof(struct snp_vmsa) == 4096, "the VMSA is one page");
 _Static_assert(offsetof(struct snp_vmsa, tr) == 0x090, "APM Table B-4");
-_Static_assert(offsetof(struct snp_vmsa, vmpl) == 0x0ca, "abi.md §8.1");
-_Static_assert(offsetof(struct snp_vmsa, cpl) == 0x0cb, "abi.md §8.1");
-_Static_assert(offsetof(struct snp_vmsa, efer) == 0x0d0, "abi.md §8.1");
-_Static_assert(offsetof(struct snp_vmsa, xss) == 0x140, "abi.md §8.1");
-_Static_assert(offsetof(struct snp_vmsa, cr0) == 0x158, "abi.md §8.1");
-_Static_assert(offsetof(struct snp_vmsa, rip) == 0x178, "abi.md §8.1");
-_Static_assert(offsetof(struct snp_vmsa, rsp) == 0x1d8, "abi.md §8.1");
-_Static_assert(offsetof(struct snp_vmsa, rax) == 0x1f8, "abi.md §8.1");
-_Static_assert(offsetof(struct snp_vmsa, cr2) == 0x240, "abi.md §8.1");
-_Static_assert(offsetof(struct snp_vmsa, g_pat) == 0x268, "abi.md §8.1");
-_Static_assert(offsetof(struct snp_vmsa, pkru) == 0x2e8, "abi.md §8.1");
-_Static_assert(offsetof(struct snp_vmsa, rcx) == 0x308, "abi.md §8.1");
-_Static_assert(offsetof(struct snp_vmsa, rdx) == 0x310, "abi.md §8.1");
-_Static_assert(offsetof(struct snp_vmsa, rbp) == 0x328, "abi.md §8.1");
-_Static_assert(offsetof(struct snp_vmsa, r8) == 0x340, "abi.md §8.1");
-_Static_assert(offsetof(struct snp_vmsa, r9) == 0x348, "abi.md §8.1");
-_Static_assert(offsetof(struct snp_vmsa, r15) == 0x378, "abi.md §8.1");
+_Static_assert(offsetof(struct snp_vmsa, vmpl) == 0x0ca, "docs/abi.md §8.1");
+_Static_assert(offsetof(struct snp_vmsa, cpl) == 0x0cb, "docs/abi.md §8.1");
+_Static_assert(offsetof(struct snp_vmsa, efer) == 0x0d0, "docs/abi.md §8.1");
+_Static_assert(offsetof(struct snp_vmsa, xss) == 0x140, "docs/abi.md §8.1");
+_Static_assert(offsetof(struct snp_vmsa, cr0) == 0x158, "docs/abi.md §8.1");
+_Static_assert(offsetof(struct snp_vmsa, rip) == 0x178, "docs/abi.md §8.1");
+_Static_assert(offsetof(struct snp_vmsa, rsp) == 0x1d8, "docs/abi.md §8.1");
+_Static_assert(offsetof(struct snp_vmsa, rax) == 0x1f8, "docs/abi.md §8.1");
+_Static_assert(offsetof(struct snp_vmsa, cr2) == 0x240, "docs/abi.md §8.1");
+_Static_assert(offsetof(struct snp_vmsa, g_pat) == 0x268, "docs/abi.md §8.1");
+_Static_assert(offsetof(struct snp_vmsa, pkru) == 0x2e8, "docs/abi.md §8.1");
+_Static_assert(offsetof(struct snp_vmsa, rcx) == 0x308, "docs/abi.md §8.1");
+_Static_assert(offsetof(struct snp_vmsa, rdx) == 0x310, "docs/abi.md §8.1");
+_Static_assert(offsetof(struct snp_vmsa, rbp) == 0x328, "docs/abi.md §8.1");
+_Static_assert(offsetof(struct snp_vmsa, r8) == 0x340, "docs/abi.md §8.1");
+_Static_assert(offsetof(struct snp_vmsa, r9) == 0x348, "docs/abi.md §8.1");
+_Static_assert(offsetof(struct snp_vmsa, r15) == 0x378, "docs/abi.md §8.1");
 _Static_assert(offsetof(struct snp_vmsa, guest_exit_info_1) == 0x390, "§8.1");
 _Static_assert(offsetof(struct snp_vmsa, sev_features) == 0x3b0, "§8.1");
 _Static_assert(offsetof(struct snp_vmsa, guest_exit_code) == 0x3c0, "§8.1");
-_Static_assert(offsetof(struct snp_vmsa, event_inj) == 0x3e0, "abi.md §8.1");
-_Static_assert(offsetof(struct snp_vmsa, xcr0) == 0x3e8, "abi.md §8.1");
-_Static_assert(offsetof(struct snp_vmsa, mxcsr) == 0x408, "abi.md §8.1");
-_Static_assert(offsetof(struct snp_vmsa, x87_fcw) == 0x410, "abi.md §8.1");
-_Static_assert(offsetof(struct snp_vmsa, fpreg_x87) == 0x420, "abi.md §8.1");
-_Static_assert(offsetof(struct snp_vmsa, fpreg_xmm) == 0x470, "abi.md §8.1");
-_Static_assert(offsetof(struct snp_vmsa, fpreg_ymm) == 0x570, "abi.md §8.1");
+_Static_assert(offsetof(struct snp_vmsa, event_inj) == 0x3e0,
+	       "docs/abi.md §8.1");
+_Static_assert(offsetof(struct snp_vmsa, xcr0) == 0x3e8, "docs/abi.md §8.1");
+_Static_assert(offsetof(struct snp_vmsa, mxcsr) == 0x408, "docs/abi.md §8.1");
+_Static_assert(offsetof(struct snp_vmsa, x87_fcw) == 0x410, "docs/abi.md §8.1");
+_Static_assert(offsetof(struct snp_vmsa, fpreg_x87) == 0x420,
+	       "docs/abi.md §8.1");
+_Static_assert(offsetof(struct snp_vmsa, fpreg_xmm) == 0x470,
+	       "docs/abi.md §8.1");
+_Static_assert(offsetof(struct snp_vmsa, fpreg_ymm) == 0x570,
+	       "docs/abi.md §8.1");
 
 #define VMSA_EFER_SVME (UINT64_C(1) << 12)
 #define SVM_EXIT_VMGEXIT 0x403

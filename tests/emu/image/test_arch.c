@@ -106,7 +106,7 @@ TEST(arch, cpu_offers_svm_with_npt)
 	struct cpuid_regs svm = cpuid(0x8000000a);
 	struct cpuid_regs pa = cpuid(0x80000008);
 
-	/* snpemu's whole design rests on these (snpemu-notes.md). */
+	/* snpemu's whole design rests on these (docs/architecture.md §4). */
 	ASSERT(ext.ecx & (1u << 2));
 	EXPECT(svm.edx & (1u << 0));
 	EXPECT((pa.eax & 0xff) >= 48);

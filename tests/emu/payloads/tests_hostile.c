@@ -117,7 +117,7 @@ void t_hostile(void)
 	       "sizes/events/PSC/AP creation refused");
 }
 
-/* One SNP guest message exchange (abi.md §9.3-9.5). Returns the firmware
+/* One SNP guest message exchange (docs/abi.md §9.3-9.5). Returns the firmware
  * status; on success @rsp holds the decrypted MSG_REPORT_RSP. */
 static uint64_t guest_request(unsigned vmpck, uint64_t seqno, uint32_t vmpl,
 			      bool tamper, struct snp_report_rsp *rsp,

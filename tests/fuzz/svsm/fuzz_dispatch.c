@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * libFuzzer target for the SVSM core (style.md §9.6): the input is a small
+ * libFuzzer target for the SVSM core (docs/style.md §6): the input is a small
  * program for a hostile guest. It sets up 1–4 vCPUs on the fake SNP
  * platform (tests/unit/svsm/fakes), then runs a sequence of operations:
  * guest writes to its own memory (page lists, VMSA candidates, raw bytes),
@@ -142,7 +142,7 @@ static uint64_t reg(struct fuzz_in *in)
 	return u64(in);
 }
 
-/* A page-list entry (abi.md §3.2): a page and the low 12 bits. */
+/* A page-list entry (docs/abi.md §3.2): a page and the low 12 bits. */
 static uint64_t list_entry(struct fuzz_in *in)
 {
 	uint8_t f = u8(in);

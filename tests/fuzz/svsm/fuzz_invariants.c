@@ -2,7 +2,7 @@
 /*
  * The fuzzed world and the invariants checked after every SVSM call:
  *
- *  I1 RAX is an ABI result code the call may return (abi.md §1.2), with
+ *  I1 RAX is an ABI result code the call may return (docs/abi.md §1.2), with
  *     bits 63:32 clear; only RAX/RCX/RDX/R8/R9 of the VMSA change, RCX..R9
  *     only for calls that define them as outputs, nothing if no call.
  *  I2 SVSM-owned pages (image range, deposited pool) stay validated, have
@@ -439,7 +439,7 @@ void fuzz_call(const struct fuzz_call *c)
 	    gpa_val(c->caller->caa) < FAKE_RAM_SIZE) {
 		uint8_t pending = c->no_pending ? 0 : 1;
 
-		/* The guest sets call_pending in its CAA (abi.md §1.4). */
+		/* The guest sets call_pending in its CAA (docs/abi.md §1.4). */
 		if (fuzz_guest_can_write(gpa_val(c->caller->caa))) {
 			*fake_mem(gpa_val(c->caller->caa)) = pending;
 		}

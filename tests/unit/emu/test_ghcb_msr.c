@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * Host tests of GHCB protocol decoding (emu/ghcb_msr.h; GHCB spec 56421,
- * abi.md §7.4).
+ * docs/abi.md §7.4).
  */
 #include "svsm/abi/ghcb.h"
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * Host tests of the RMP model's rules (emu/rmp.h; APM vol. 3 PVALIDATE,
- * RMPADJUST, RMPQUERY; abi.md §7.1-7.3).
+ * RMPADJUST, RMPQUERY; docs/abi.md §7.1-7.3).
  */
 #include "svsm/abi/snp.h"
 
@@ -42,7 +42,7 @@ TAP_CASE(pvalidate_validates_and_reports_no_update)
 	CHECK_EQ(chg.gfn, 3);
 	CHECK_EQ(chg.count, 1);
 	CHECK_TRUE(entries[3].flags & RMP_F_VALIDATED);
-	/* Again: nothing changes, CF=1 (abi.md §7.1 "FAIL_NOUPDATE"). */
+	/* Again: nothing changes, CF=1 (docs/abi.md §7.1 "FAIL_NOUPDATE"). */
 	CHECK_EQ(rmp_pvalidate(&r, 0, 0x3000, 0, 1, &cf, &chg), 0);
 	CHECK_TRUE(cf);
 	CHECK_EQ(chg.count, 0);

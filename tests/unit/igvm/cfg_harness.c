@@ -112,7 +112,7 @@ static void put_u32(uint8_t *p, uint32_t v)
 
 /*
  * An 8 KiB stand-in for OVMF: a GUID footer table whose only entry points
- * at an "ASEV" SEV metadata block (igvm.md §4.2) with SECRETS 0x80D000,
+ * at an "ASEV" SEV metadata block (docs/abi.md §15) with SECRETS 0x80D000,
  * CPUID 0x80E000 and SVSM_CAA 0x80F000.
  */
 static void write_ovmf(const char *path)

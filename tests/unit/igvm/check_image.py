@@ -69,7 +69,7 @@ for f in (f for f in maplines if f[0] == "param"):
     case("param %s inserted at %s" % (f[1], f[2]), ok)
 kinds = [l.split()[1] for l in lines[1:] if not l.startswith(" ")]
 first_page = kinds.index("PAGE_DATA") if "PAGE_DATA" in kinds else 0
-case("every PARAMETER_INSERT precedes every PAGE_DATA (igvm.md 2.3)",
+case("every PARAMETER_INSERT precedes every PAGE_DATA (docs/abi.md §12 2.3)",
      "PARAMETER_INSERT" not in kinds[first_page:])
 
 required = {(int(h["gpa"], 16), int(h["size"], 16))
@@ -114,7 +114,7 @@ with tempfile.TemporaryDirectory() as tmp:
     case("rebuilding gives identical bytes",
          outs[0] and outs[0] == outs[1] == open(image, "rb").read())
 
-# The CLI reproduces the igvm.md 3.7 vector for the 1.7 file, and wants an
+# The CLI reproduces the docs/abi.md §12 3.7 vector for the 1.7 file, and wants an
 # explicit profile.
 TINY_LD = ("7ce46c880b9289ca8f41024457a2293e58445026d91e7e1896a846a8587124"
            "2811ed79c7597198c96432326b4afe030a")

@@ -21,7 +21,7 @@ static void hex_of(const uint8_t *b, size_t n, char *out)
 
 TAP_CASE(tiny_fixed_header_matches_doc)
 {
-	/* igvm.md §1.7: 4947564d 01000000 18000000 10010000 28210000
+	/* docs/abi.md §12.7: 4947564d 01000000 18000000 10010000 28210000
 	 * c96ef11a. */
 	static const uint8_t want[24] = {0x49, 0x47, 0x56, 0x4d, 0x01, 0x00,
 					 0x00, 0x00, 0x18, 0x00, 0x00, 0x00,
@@ -57,7 +57,7 @@ TAP_CASE(tiny_matches_stored_golden)
 
 static void check_tiny_digest(enum igvm_profile profile)
 {
-	/* igvm.md §3.7: insert, four pages, then the VMSA. */
+	/* docs/abi.md §14.4: insert, four pages, then the VMSA. */
 	static const char want[] =
 		"7ce46c880b9289ca8f41024457a2293e58445026d91e7e1896a846a8587124"
 		"2811ed79c7597198c96432326b4afe030a";
@@ -92,7 +92,7 @@ TAP_CASE(tiny_digest_direct_profile)
 
 TAP_CASE(six_page_chain_vector)
 {
-	/* igvm.md §3.7 self-made sequence, cross-checked with GCTX. */
+	/* docs/abi.md §14.4 self-made sequence, cross-checked with GCTX. */
 	static const char want[] =
 		"6d23bfc027ebb13ae4d8b8a277a7bdcf5f7bc4e4cd6911c5be4ad8361540ff"
 		"727661deea028b8eaf9fec8c4ee9c717a8";
@@ -131,7 +131,7 @@ TAP_CASE(zero_page_constant_matches_sha384)
 
 TAP_CASE(page_types_follow_qemu_rules)
 {
-	/* igvm.md §3.6: unmeasured flag, CPUID_XF -> CPUID, a 2-page area
+	/* docs/abi.md §14.3: unmeasured flag, CPUID_XF -> CPUID, a 2-page area
 	 * inserted -> 2 UNMEASURED pages, in file order. */
 	struct igvm_measure_opts o = {.profile = IGVM_PROFILE_DIRECT};
 	uint8_t page[4096], want[48], got[48];
@@ -169,8 +169,8 @@ TAP_CASE(page_types_follow_qemu_rules)
 
 #ifdef IGVM_HAVE_OVMF_FIXTURE
 /*
- * sev-snp-measure test_snp_ovmf_hash_full_default (igvm.md §3.7): one NORMAL
- * page at 0xFFFFF000 holding tests/fixtures/ovmf_AmdSev_suffix.bin. The
+ * sev-snp-measure test_snp_ovmf_hash_full_default (docs/abi.md §14.4): one
+ * NORMAL page at 0xFFFFF000 holding tests/fixtures/ovmf_AmdSev_suffix.bin. The
  * 4 KiB fixture is binary and could not be fetched here: meson builds this
  * case only when data/ovmf_AmdSev_suffix.bin exists.
  */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Parser tests: a build -> parse round trip, mask filtering, and one case
- * per rejection path (igvm.md §1.6 plus our stricter checks). Malformed
+ * per rejection path (docs/abi.md §12.6 plus our stricter checks). Malformed
  * files are made by patching the §1.7 file (then re-computing its CRC) or
  * by writing headers the builder does not police.
  */
@@ -248,7 +248,7 @@ TAP_CASE(reject_vp_context_padding)
 
 TAP_CASE(reject_unknown_type)
 {
-	/* Bit 31 ("optional") is outside every range (igvm.md §1.1). */
+	/* Bit 31 ("optional") is outside every range (docs/abi.md §12.1). */
 	CHECK_EQ(patched(T_POLICY, 0x80000101u, 4), IGVM_E_UNKNOWN_TYPE);
 	CHECK_EQ(patched(T_POLICY, 0x250, 4), IGVM_E_UNKNOWN_TYPE);
 }

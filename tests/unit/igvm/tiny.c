@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * igvm.md §1.7: SNP platform (mask 1, VTL 2), policy 0x30000, parameter area
- * 0 (4 KiB) with VP_COUNT at 0 inserted at 0x1F000, a data page at 0x10000
+ * docs/abi.md §12.7: SNP platform (mask 1, VTL 2), policy 0x30000, parameter
+ * area 0 (4 KiB) with VP_COUNT at 0 inserted at 0x1F000, a data page at 0x10000
  * with bytes (i*7+3)&0xff, a zero page at 0x11000, SECRETS at 0x20000, CPUID
  * at 0x21000 and a VMSA at 0xFFFFFFFFF000 (zero page, byte 0x3B0 = 1).
  */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The tiny worked file of igvm.md §1.7, built with our writer. Shared by the
- * unit tests and the fuzz seed generator.
+ * The tiny worked file of docs/abi.md §12.7, built with our writer. Shared by
+ * the unit tests and the fuzz seed generator.
  */
 #pragma once
 

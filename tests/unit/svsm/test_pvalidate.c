@@ -163,7 +163,7 @@ TAP_CASE(list_address_checks)
 	CHECK_EQ(fake_stats.pvalidate_calls, 0);
 }
 
-/* Linux never clears the header's reserved word (abi.md §3.2 note). */
+/* Linux never clears the header's reserved word (docs/abi.md §3.2 note). */
 TAP_CASE(header_reserved_ignored)
 {
 	uint64_t e = pv(UNVAL_2M, SVSM_PV_SIZE_4K, true);
@@ -359,7 +359,7 @@ TAP_CASE(rescind_then_validate_zeroes)
 
 /*
  * A list header placed at VMSA + 0xc8 has its `next` field on the VMSA's
- * VMPL and CPL bytes (abi.md §8.1). The guest can only read a VMSA page;
+ * VMPL and CPL bytes (docs/abi.md §8.1). The guest can only read a VMSA page;
  * writing `next` there would let it set a vCPU's VMPL (found by
  * reading the code while writing fuzz_dispatch's VMSA-contents invariant).
  */

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Inline wrappers for the SEV-SNP guest instructions and a few others the
- * SVSM needs (abi.md §7; AMD APM vol. 3 "PVALIDATE", "RMPADJUST", "VMGEXIT").
- * Encoded as bytes: binutils may be too old to know the mnemonics. No policy.
+ * SVSM needs (docs/abi.md §7; AMD APM vol. 3 "PVALIDATE", "RMPADJUST",
+ * "VMGEXIT"). Encoded as bytes: binutils may be too old to know the mnemonics.
+ * No policy.
  */
 #pragma once
 
@@ -17,7 +18,7 @@ struct snp_pval_result {
 
 /**
  * PVALIDATE @va (page aligned, mapped private). @size: SNP_PAGE_SIZE_4K/2M.
- * VMPL0 only (abi.md §7.1).
+ * VMPL0 only (docs/abi.md §7.1).
  */
 static inline struct snp_pval_result snp_pvalidate(uint64_t va, uint32_t size,
 						   bool validate)
@@ -39,7 +40,7 @@ static inline struct snp_pval_result snp_pvalidate(uint64_t va, uint32_t size,
 
 /**
  * RMPADJUST @va: @attrs = target VMPL | RMPADJ_* permissions | RMPADJ_VMSA
- * (abi.md §7.2). Returns the rc in EAX.
+ * (docs/abi.md §7.2). Returns the rc in EAX.
  */
 static inline uint32_t snp_rmpadjust(uint64_t va, uint32_t size, uint64_t attrs)
 {

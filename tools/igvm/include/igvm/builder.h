@@ -2,7 +2,7 @@
 /*
  * IGVM v1 writer (hosted: uses the heap). Headers are appended in file
  * order; the builder refuses an out-of-order section and fixes up absolute
- * file offsets when the file is finished (igvm.md §1.1, §1.5).
+ * file offsets when the file is finished (docs/abi.md §12.1, §12.5).
  */
 #pragma once
 

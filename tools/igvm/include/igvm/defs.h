@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * IGVM v1 on-disk layouts (microsoft/igvm `igvm_defs` 0.4.0; summarised in
- * docs/igvm.md §1). Self-contained: only <stdint.h>, so that the parser can be
+ * docs/abi.md §12). Self-contained: only <stdint.h>, so that the parser can be
  * built freestanding for snpemu and hosted for the tools.
  *
  * Everything on disk is little-endian. The structs below describe the exact
@@ -24,7 +24,8 @@
 /* Variable headers start on 8-byte boundaries (igvm_defs crate doc). */
 #define IGVM_HEADER_ALIGN 8u
 
-/* Variable header types (igvm_defs IgvmVariableHeaderType, igvm.md §1.3). */
+/* Variable header types (igvm_defs IgvmVariableHeaderType, docs/abi.md §12.3).
+ */
 enum igvm_vht {
 	IGVM_VHT_SUPPORTED_PLATFORM = 0x001,
 	IGVM_VHT_GUEST_POLICY = 0x101,
@@ -50,7 +51,7 @@ enum igvm_vht {
 	IGVM_VHT_ENVIRONMENT_INFO_PARAMETER = 0x313,
 };
 
-/* Section ranges (igvm.md §1.1); the order is one-way. */
+/* Section ranges (docs/abi.md §12.1); the order is one-way. */
 #define IGVM_VHT_RANGE_PLATFORM_START 0x001u
 #define IGVM_VHT_RANGE_PLATFORM_END 0x100u
 #define IGVM_VHT_RANGE_INIT_START 0x101u
@@ -58,7 +59,7 @@ enum igvm_vht {
 #define IGVM_VHT_RANGE_DIRECTIVE_START 0x301u
 #define IGVM_VHT_RANGE_DIRECTIVE_END 0x400u
 
-/* SUPPORTED_PLATFORM platform_type (igvm.md §1.4). */
+/* SUPPORTED_PLATFORM platform_type (docs/abi.md §12.4). */
 enum igvm_platform_type {
 	IGVM_PLATFORM_NATIVE = 0,
 	IGVM_PLATFORM_VSM_ISOLATION = 1,
@@ -70,7 +71,7 @@ enum igvm_platform_type {
 };
 #define IGVM_PLATFORM_TYPE_MAX 6u
 
-/* PAGE_DATA flags and data types (igvm.md §1.4). */
+/* PAGE_DATA flags and data types (docs/abi.md §12.4). */
 #define IGVM_PAGE_FLAG_2MB 0x1u
 #define IGVM_PAGE_FLAG_UNMEASURED 0x2u
 #define IGVM_PAGE_FLAG_SHARED 0x4u
@@ -82,7 +83,7 @@ enum igvm_page_data_type {
 	IGVM_PAGE_DATA_CPUID_XF = 3,
 };
 
-/* MEMORY_MAP_ENTRY entry_type (igvm.md §1.4). */
+/* MEMORY_MAP_ENTRY entry_type (docs/abi.md §12.4). */
 enum igvm_memory_type {
 	IGVM_MEMORY_MAP_MEMORY = 0,
 	IGVM_MEMORY_MAP_PLATFORM_RESERVED = 1,
@@ -92,13 +93,13 @@ enum igvm_memory_type {
 	IGVM_MEMORY_MAP_HIDDEN = 5,
 };
 
-/* ENVIRONMENT_INFO bit 0 (igvm.md §1.4). */
+/* ENVIRONMENT_INFO bit 0 (docs/abi.md §12.4). */
 #define IGVM_ENV_MEMORY_IS_SHARED 0x1u
 
-/* REQUIRED_MEMORY flags (igvm.md §1.4). */
+/* REQUIRED_MEMORY flags (docs/abi.md §12.4). */
 #define IGVM_REQUIRED_MEMORY_VTL2_PROTECTABLE 0x1u
 
-/* SNP guest policy bit 17 is reserved and must be 1 (igvm.md §1.4). */
+/* SNP guest policy bit 17 is reserved and must be 1 (docs/abi.md §12.4). */
 #define IGVM_SNP_POLICY_RESERVED_MBO (UINT64_C(1) << 17)
 
 struct igvm_fixed_header {
@@ -109,14 +110,14 @@ struct igvm_fixed_header {
 	uint32_t total_file_size;
 	uint32_t checksum;
 };
-IGVM_ASSERT_SIZE(struct igvm_fixed_header, 24, "igvm.md §1.2 v1 header");
+IGVM_ASSERT_SIZE(struct igvm_fixed_header, 24, "docs/abi.md §12.2 v1 header");
 #define IGVM_FIXED_HEADER_CHECKSUM_OFFSET 20u
 
 struct igvm_var_header {
 	uint32_t type;
 	uint32_t length;
 };
-IGVM_ASSERT_SIZE(struct igvm_var_header, 8, "igvm.md §1.1 TLV");
+IGVM_ASSERT_SIZE(struct igvm_var_header, 8, "docs/abi.md §12.1 TLV");
 
 struct igvm_supported_platform {
 	uint32_t compatibility_mask;
@@ -125,14 +126,14 @@ struct igvm_supported_platform {
 	uint16_t platform_version;
 	uint64_t shared_gpa_boundary;
 };
-IGVM_ASSERT_SIZE(struct igvm_supported_platform, 16, "igvm.md §1.4");
+IGVM_ASSERT_SIZE(struct igvm_supported_platform, 16, "docs/abi.md §12.4");
 
 struct igvm_guest_policy {
 	uint64_t policy;
 	uint32_t compatibility_mask;
 	uint32_t reserved;
 };
-IGVM_ASSERT_SIZE(struct igvm_guest_policy, 16, "igvm.md §1.4");
+IGVM_ASSERT_SIZE(struct igvm_guest_policy, 16, "docs/abi.md §12.4");
 
 struct igvm_page_data {
 	uint64_t gpa;
@@ -142,28 +143,28 @@ struct igvm_page_data {
 	uint16_t data_type;
 	uint16_t reserved;
 };
-IGVM_ASSERT_SIZE(struct igvm_page_data, 24, "igvm.md §1.4");
+IGVM_ASSERT_SIZE(struct igvm_page_data, 24, "docs/abi.md §12.4");
 
 struct igvm_parameter_area {
 	uint64_t number_of_bytes;
 	uint32_t parameter_area_index;
 	uint32_t file_offset;
 };
-IGVM_ASSERT_SIZE(struct igvm_parameter_area, 16, "igvm.md §1.4");
+IGVM_ASSERT_SIZE(struct igvm_parameter_area, 16, "docs/abi.md §12.4");
 
 /* Body of VP_COUNT, MEMORY_MAP, ENVIRONMENT_INFO, MADT, ... */
 struct igvm_parameter {
 	uint32_t parameter_area_index;
 	uint32_t byte_offset;
 };
-IGVM_ASSERT_SIZE(struct igvm_parameter, 8, "igvm.md §1.4");
+IGVM_ASSERT_SIZE(struct igvm_parameter, 8, "docs/abi.md §12.4");
 
 struct igvm_parameter_insert {
 	uint64_t gpa;
 	uint32_t compatibility_mask;
 	uint32_t parameter_area_index;
 };
-IGVM_ASSERT_SIZE(struct igvm_parameter_insert, 16, "igvm.md §1.4");
+IGVM_ASSERT_SIZE(struct igvm_parameter_insert, 16, "docs/abi.md §12.4");
 
 struct igvm_memory_map_entry {
 	uint64_t starting_gpa_page_number;
@@ -172,7 +173,7 @@ struct igvm_memory_map_entry {
 	uint16_t flags;
 	uint32_t reserved;
 };
-IGVM_ASSERT_SIZE(struct igvm_memory_map_entry, 24, "igvm.md §1.4");
+IGVM_ASSERT_SIZE(struct igvm_memory_map_entry, 24, "docs/abi.md §12.4");
 
 struct igvm_required_memory {
 	uint64_t gpa;
@@ -181,13 +182,13 @@ struct igvm_required_memory {
 	uint32_t flags;
 	uint32_t reserved;
 };
-IGVM_ASSERT_SIZE(struct igvm_required_memory, 24, "igvm.md §1.4");
+IGVM_ASSERT_SIZE(struct igvm_required_memory, 24, "docs/abi.md §12.4");
 
 /*
  * VP_CONTEXT: the body is 20 bytes on disk (the Rust struct has an unaligned
  * u64), so `length` must be 20 and the file carries 4 bytes of zero padding
  * to the next 8-byte boundary. This C struct is 24 bytes because of u64
- * alignment: never write sizeof() into the length field (igvm.md §1.4).
+ * alignment: never write sizeof() into the length field (docs/abi.md §12.4).
  */
 struct igvm_vp_context {
 	uint64_t gpa;
@@ -197,14 +198,14 @@ struct igvm_vp_context {
 	uint16_t reserved;
 	uint32_t padding;
 };
-IGVM_ASSERT_SIZE(struct igvm_vp_context, 24, "igvm.md §1.4 (padded)");
+IGVM_ASSERT_SIZE(struct igvm_vp_context, 24, "docs/abi.md §12.4 (padded)");
 #define IGVM_VP_CONTEXT_BODY_LEN 20u
 
 struct igvm_snp_id_block_signature {
 	uint8_t r_comp[72];
 	uint8_t s_comp[72];
 };
-IGVM_ASSERT_SIZE(struct igvm_snp_id_block_signature, 144, "igvm.md §1.4");
+IGVM_ASSERT_SIZE(struct igvm_snp_id_block_signature, 144, "docs/abi.md §12.4");
 
 struct igvm_snp_id_block_public_key {
 	uint32_t curve;
@@ -212,7 +213,7 @@ struct igvm_snp_id_block_public_key {
 	uint8_t qx[72];
 	uint8_t qy[72];
 };
-IGVM_ASSERT_SIZE(struct igvm_snp_id_block_public_key, 152, "igvm.md §1.4");
+IGVM_ASSERT_SIZE(struct igvm_snp_id_block_public_key, 152, "docs/abi.md §12.4");
 
 struct igvm_snp_id_block {
 	uint32_t compatibility_mask;
@@ -230,4 +231,5 @@ struct igvm_snp_id_block {
 	struct igvm_snp_id_block_signature author_key_signature;
 	struct igvm_snp_id_block_public_key author_public_key;
 };
-IGVM_ASSERT_SIZE(struct igvm_snp_id_block, 696, "igvm.md §1.4 SNP_ID_BLOCK");
+IGVM_ASSERT_SIZE(struct igvm_snp_id_block, 696,
+		 "docs/abi.md §12.4 SNP_ID_BLOCK");

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * SNP launch digest of an IGVM file (igvm.md §3.5-3.6). The PAGE_INFO
+ * SNP launch digest of an IGVM file (docs/abi.md §14.2-14.3). The PAGE_INFO
  * chaining is freestanding C; SHA-384 comes from a caller-supplied function
  * so the host tools can use OpenSSL and snpemu a freestanding SHA-384.
  */
@@ -42,7 +42,7 @@ struct igvm_snp_page_info {
 	uint64_t gpa;
 };
 _Static_assert(sizeof(struct igvm_snp_page_info) == 0x70,
-	       "SNP Firmware ABI PAGE_INFO is 0x70 bytes (igvm.md §3.5)");
+	       "SNP Firmware ABI PAGE_INFO is 0x70 bytes (docs/abi.md §14.2)");
 
 /** A running launch digest. */
 struct igvm_ld {
@@ -62,7 +62,7 @@ void igvm_ld_init(struct igvm_ld *ld, igvm_sha384_fn sha384);
 void igvm_ld_page(struct igvm_ld *ld, uint8_t page_type, uint64_t gpa,
 		  const uint8_t *page, uint8_t *contents_out);
 
-/** How the host measures the VMSA (igvm.md §2.4, §3.6). */
+/** How the host measures the VMSA (docs/abi.md §13.2, §14.3). */
 enum igvm_profile {
 	/* Upstream KVM: one VMSA per vCPU at 0xFFFFFFFFF000 after all pages. */
 	IGVM_PROFILE_KVM,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The SNP VMSA page (AMD APM vol. 2 table B-4; offsets in igvm.md §1.4).
+ * The SNP VMSA page (AMD APM vol. 2 table B-4; offsets in docs/abi.md §12.4).
  * Only the fields an initial register state needs are modelled; every other
  * byte of the page is zero.
  */
@@ -67,7 +67,7 @@ bool igvm_vmsa_read(const uint8_t *page, struct igvm_vmsa_regs *r);
 /**
  * KVM's reset-state VMSA for an AP on the legacy path, as sev-snp-measure
  * models it (vmsa.py, QEMU VMM type, eip 0xFFFFFFF0) plus MXCSR/FCW
- * (igvm.md §3.4). [unconfirmed for IGVM guests: igvm.md §2.4.]
+ * (docs/abi.md §14.1). [unconfirmed for IGVM guests: docs/abi.md §13.2.]
  */
 void igvm_vmsa_kvm_ap_reset(struct igvm_vmsa_regs *r, uint64_t sev_features,
 			    uint32_t vcpu_sig);
