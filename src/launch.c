@@ -19,6 +19,7 @@
 
 #include "svsm/abi/ghcb.h"
 
+#include "linux_boot.h"
 #include "mm/mem.h"
 #include "percpu.h"
 #include "sev/ghcb.h"
@@ -73,7 +74,8 @@ static uint64_t vmsa_page_alloc(void)
 
 struct svsm_vcpu *launch_guest(const struct svsm_boot_params *bp,
 			       const struct snp_cpuid_page *cpuid,
-			       const struct snp_secrets_page *secrets)
+			       const struct snp_secrets_page *secrets,
+			       const struct mem_range *ram, size_t ram_count)
 {
 	struct snp_guest_secrets_cfg scfg = {
 		.svsm_base = bp->svsm_base,
@@ -100,11 +102,17 @@ struct svsm_vcpu *launch_guest(const struct svsm_boot_params *bp,
 	guest_grant(bp->guest_secrets_gpa, PAGE_SIZE, "secrets");
 	guest_grant(bp->guest_cpuid_gpa, PAGE_SIZE, "CPUID page");
 	guest_grant(bp->guest_caa_gpa, PAGE_SIZE, "calling area");
-	guest_grant(bp->payload_base, bp->payload_size, "payload");
+	if (bp->payload_mode == SVSM_PAYLOAD_LINUX64) {
+		linux_boot_prepare(bp, ram, ram_count);
+	} else {
+		guest_grant(bp->payload_base, bp->payload_size, "payload");
+	}
 
 	vmsa_pa = vmsa_page_alloc();
 	vmsa = (struct snp_vmsa *)(uintptr_t)vmsa_pa;
-	if (!snp_vmsa_init_guest(vmsa, &vcfg)) {
+	if (bp->payload_mode == SVSM_PAYLOAD_LINUX64
+		    ? !linux_boot_vmsa(vmsa, bp, &vcfg)
+		    : !snp_vmsa_init_guest(vmsa, &vcfg)) {
 		panic("bad payload mode %u", bp->payload_mode);
 	}
 	/*
@@ -141,7 +149,9 @@ struct svsm_vcpu *launch_guest(const struct svsm_boot_params *bp,
 	this_cpu()->guest_vmsa_gpa = vmsa_pa;
 	this_cpu()->guest_caa_gpa = bp->guest_caa_gpa;
 	con_printf("guest: %s entry %llx, VMSA %llx, CAA %llx, features %llx\n",
-		   bp->payload_mode == SVSM_PAYLOAD_RESET ? "reset" : "prot32",
+		   bp->payload_mode == SVSM_PAYLOAD_RESET     ? "reset"
+		   : bp->payload_mode == SVSM_PAYLOAD_LINUX64 ? "linux64"
+							      : "prot32",
 		   (unsigned long long)bp->payload_entry,
 		   (unsigned long long)vmsa_pa,
 		   (unsigned long long)bp->guest_caa_gpa,

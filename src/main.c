@@ -164,6 +164,7 @@ NO_SSP void svsm_main(uint64_t boot_params_gpa)
 	plat_snp_init(&svsm_region, ram, ram_count);
 	vcpu = launch_guest(
 		bp, cpuid,
-		(const struct snp_secrets_page *)(uintptr_t)bp->secrets_gpa);
+		(const struct snp_secrets_page *)(uintptr_t)bp->secrets_gpa,
+		ram, ram_count);
 	request_loop(vcpu);
 }

@@ -55,8 +55,85 @@ static bool page_ok(uint64_t gpa)
 	return IS_ALIGNED(gpa, PAGE_SIZE) && range_ok(gpa, PAGE_SIZE);
 }
 
+/* Guest pages the SVSM fills must not overlap the boot area. */
+static bool boot_area_clear(const struct svsm_boot_params *bp, uint64_t gpa,
+			    uint64_t size)
+{
+	return !range_overlap(gpa, size, bp->linux_boot_area_gpa,
+			      SVSM_LINUX_BOOT_PAGES * PAGE_SIZE);
+}
+
+/*
+ * The Linux fields: zero everywhere else; for LINUX64 every launched range
+ * and the boot area page aligned, outside the SVSM, disjoint from each
+ * other and from the guest pages, and the zero page inside a launched range.
+ */
+static enum bp_status check_linux(const struct svsm_boot_params *bp)
+{
+	const uint64_t area_size = SVSM_LINUX_BOOT_PAGES * PAGE_SIZE;
+	bool zp_launched = false;
+
+	if (bp->payload_mode != SVSM_PAYLOAD_LINUX64) {
+		return bp->launched_count == 0 && bp->linux_flags == 0 &&
+				       bp->linux_zero_page_gpa == 0 &&
+				       bp->linux_boot_area_gpa == 0
+			       ? BP_OK
+			       : BP_E_LAYOUT;
+	}
+	if (bp->launched_count == 0 ||
+	    bp->launched_count > SVSM_BOOT_MAX_LAUNCHED ||
+	    (bp->linux_flags & ~SVSM_LINUX_VALIDATE_4K) != 0) {
+		return BP_E_RANGE;
+	}
+	if (!page_ok(bp->linux_zero_page_gpa) ||
+	    !IS_ALIGNED(bp->linux_boot_area_gpa, PAGE_SIZE) ||
+	    !range_ok(bp->linux_boot_area_gpa, area_size)) {
+		return BP_E_ALIGN;
+	}
+	if (range_overlap(bp->linux_boot_area_gpa, area_size, bp->svsm_base,
+			  bp->svsm_size) ||
+	    !boot_area_clear(bp, bp->guest_secrets_gpa, PAGE_SIZE) ||
+	    !boot_area_clear(bp, bp->guest_cpuid_gpa, PAGE_SIZE) ||
+	    !boot_area_clear(bp, bp->guest_caa_gpa, PAGE_SIZE)) {
+		return BP_E_OVERLAP;
+	}
+	for (uint32_t i = 0; i < bp->launched_count; i++) {
+		const struct svsm_boot_range *r = &bp->launched[i];
+
+		if (!IS_ALIGNED(r->base, PAGE_SIZE) ||
+		    !IS_ALIGNED(r->size, PAGE_SIZE)) {
+			return BP_E_ALIGN;
+		}
+		if (!range_ok(r->base, r->size)) {
+			return BP_E_RANGE;
+		}
+		if (range_overlap(r->base, r->size, bp->svsm_base,
+				  bp->svsm_size) ||
+		    !boot_area_clear(bp, r->base, r->size) ||
+		    range_overlap(r->base, r->size, bp->guest_secrets_gpa,
+				  PAGE_SIZE) ||
+		    range_overlap(r->base, r->size, bp->guest_cpuid_gpa,
+				  PAGE_SIZE) ||
+		    range_overlap(r->base, r->size, bp->guest_caa_gpa,
+				  PAGE_SIZE)) {
+			return BP_E_OVERLAP;
+		}
+		for (uint32_t j = 0; j < i; j++) {
+			if (range_overlap(r->base, r->size,
+					  bp->launched[j].base,
+					  bp->launched[j].size)) {
+				return BP_E_OVERLAP;
+			}
+		}
+		zp_launched |= range_inside(bp->linux_zero_page_gpa, PAGE_SIZE,
+					    r->base, r->size);
+	}
+	return zp_launched ? BP_OK : BP_E_LAYOUT;
+}
+
 enum bp_status bp_check(const struct svsm_boot_params *bp)
 {
+	enum bp_status st = BP_OK;
 	const uint64_t pages[] = {bp->secrets_gpa, bp->cpuid_gpa,
 				  bp->guest_secrets_gpa, bp->guest_cpuid_gpa,
 				  bp->guest_caa_gpa};
@@ -115,8 +192,13 @@ enum bp_status bp_check(const struct svsm_boot_params *bp)
 		}
 	}
 	if (bp->payload_mode != SVSM_PAYLOAD_PROT32 &&
-	    bp->payload_mode != SVSM_PAYLOAD_RESET) {
+	    bp->payload_mode != SVSM_PAYLOAD_RESET &&
+	    bp->payload_mode != SVSM_PAYLOAD_LINUX64) {
 		return BP_E_MODE;
+	}
+	st = check_linux(bp);
+	if (st != BP_OK) {
+		return st;
 	}
 	if (bp->payload_entry > UINT32_MAX) {
 		return BP_E_LAYOUT;
@@ -188,6 +270,19 @@ enum bp_status bp_check_guest_pages(const struct svsm_boot_params *bp,
 	    !bp_is_ram(ram, count, bp->guest_cpuid_gpa, PAGE_SIZE) ||
 	    !bp_is_ram(ram, count, bp->guest_caa_gpa, PAGE_SIZE)) {
 		return BP_E_NOT_RAM;
+	}
+	if (bp->payload_mode != SVSM_PAYLOAD_LINUX64) {
+		return BP_OK;
+	}
+	if (!bp_is_ram(ram, count, bp->linux_boot_area_gpa,
+		       SVSM_LINUX_BOOT_PAGES * PAGE_SIZE)) {
+		return BP_E_NOT_RAM;
+	}
+	for (uint32_t i = 0; i < bp->launched_count; i++) {
+		if (!bp_is_ram(ram, count, bp->launched[i].base,
+			       bp->launched[i].size)) {
+			return BP_E_NOT_RAM;
+		}
 	}
 	return BP_OK;
 }

@@ -10,6 +10,7 @@
 
 #include "lib/string.h"
 
+#include "svsm/abi/ghcb_nae.h"
 #include "svsm/abi/snp.h"
 
 #include "percpu.h"
@@ -253,6 +254,56 @@ bool ghcb_ap_create(uint32_t apic_id, uint8_t vmpl, uint32_t op,
 	res = ghcb_call(g, SVM_VMGEXIT_AP_CREATION, info1, vmsa_gpa);
 	ghcb_end();
 	return res == 0;
+}
+
+/*
+ * PSC entry (GHCB spec 56421 §4.1.6, Table 6): [11:0] cur_page, [51:12]
+ * GFN, [55:52] operation (1 = private), [56] page size (1 = 2 MiB).
+ */
+#define PSC_ENTRY(gfn, size_2m)                          \
+	(((uint64_t)(gfn) << 12) | (UINT64_C(1) << 52) | \
+	 ((size_2m) ? UINT64_C(1) << 56 : 0))
+
+bool ghcb_psc_private(uint64_t gpa, uint32_t count, bool size_2m)
+{
+	struct ghcb *g = NULL;
+	struct ghcb_psc_hdr *h = NULL;
+	uint64_t *ent = NULL;
+	uint64_t res = 0;
+	bool ok = false;
+
+	if (count == 0 || count > GHCB_PSC_BATCH || (size_2m && count != 1)) {
+		return false;
+	}
+	g = ghcb_begin();
+	h = (struct ghcb_psc_hdr *)(void *)g->shared_buffer;
+	ent = (uint64_t *)(void *)(h + 1);
+	h->cur_entry = 0;
+	h->end_entry = (uint16_t)(count - 1);
+	for (uint32_t i = 0; i < count; i++) {
+		ent[i] = PSC_ENTRY((gpa >> PAGE_SHIFT) + i, size_2m);
+	}
+	GHCB_SET(g, sw_scratch,
+		 this_cpu()->ghcb_gpa + offsetof(struct ghcb, shared_buffer));
+	/*
+	 * A hypervisor may stop early and leave cur_entry at the next entry
+	 * (Linux vmgexit_psc resumes); we resume a bounded number of times.
+	 */
+	for (int tries = 0; tries < 8; tries++) {
+		res = ghcb_call(g, SVM_VMGEXIT_PSC, 0, 0);
+		if (res != 0 || READ_ONCE(g->sw_exit_info_2) != 0) {
+			break;
+		}
+		if (READ_ONCE(h->cur_entry) > h->end_entry) {
+			ok = true;
+			break;
+		}
+		GHCB_SET(g, sw_scratch,
+			 this_cpu()->ghcb_gpa +
+				 offsetof(struct ghcb, shared_buffer));
+	}
+	ghcb_end();
+	return ok;
 }
 
 /* ---- console ---- */

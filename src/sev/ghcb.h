@@ -51,6 +51,17 @@ void ghcb_check_hypervisor(void);
 /** Page-state change of one 4 KiB page via the MSR protocol. */
 bool ghcb_msr_psc(uint64_t gpa, bool shared) __must_check;
 
+/* Entries in one PSC request: what fits the GHCB shared buffer. */
+#define GHCB_PSC_BATCH 253
+
+/**
+ * Page-state change to private through the GHCB page (NAE 0x8000_0010):
+ * @count 4 KiB pages from @gpa (at most GHCB_PSC_BATCH), or one 2 MiB
+ * page when @size_2m (then @count must be 1). False unless every entry
+ * was processed without error.
+ */
+bool ghcb_psc_private(uint64_t gpa, uint32_t count, bool size_2m) __must_check;
+
 /**
  * Make this CPU's GHCB: @va/@gpa name a private, validated, 4 KiB page that
  * the caller has already remapped without the C-bit after rescinding its

@@ -22,8 +22,8 @@ uint64_t snp_guest_sev_features(uint64_t sev_status)
 	       SEV_FEAT_SNP_ACTIVE;
 }
 
-static void seg(struct vmsa_seg *s, uint16_t sel, uint16_t attr, uint32_t limit,
-		uint64_t base)
+void vmsa_seg_set(struct vmsa_seg *s, uint16_t sel, uint16_t attr,
+		  uint32_t limit, uint64_t base)
 {
 	s->selector = sel;
 	s->attrib = attr;
@@ -44,8 +44,8 @@ static void common_state(struct snp_vmsa *v, const struct guest_vmsa_cfg *cfg)
 	v->x87_ftw = 0x5555;
 	v->x87_fcw = 0x40;
 	v->sev_features = cfg->sev_features;
-	seg(&v->ldtr, 0, 0x82, 0xffff, 0);
-	seg(&v->tr, 0, 0x8b, 0xffff, 0);
+	vmsa_seg_set(&v->ldtr, 0, 0x82, 0xffff, 0);
+	vmsa_seg_set(&v->tr, 0, 0x8b, 0xffff, 0);
 }
 
 /*
@@ -55,13 +55,13 @@ static void common_state(struct snp_vmsa *v, const struct guest_vmsa_cfg *cfg)
 static void data_segs(struct snp_vmsa *v, uint16_t sel, uint16_t attr,
 		      uint32_t limit)
 {
-	seg(&v->ds, sel, attr, limit, 0);
+	vmsa_seg_set(&v->ds, sel, attr, limit, 0);
 	v->es = v->ds;
 	v->ss = v->ds;
 	v->fs = v->ds;
 	v->gs = v->ds;
-	seg(&v->gdtr, 0, 0, 0xffff, 0);
-	seg(&v->idtr, 0, 0, 0xffff, 0);
+	vmsa_seg_set(&v->gdtr, 0, 0, 0xffff, 0);
+	vmsa_seg_set(&v->idtr, 0, 0, 0xffff, 0);
 }
 
 bool snp_vmsa_init_guest(struct snp_vmsa *v, const struct guest_vmsa_cfg *cfg)
@@ -75,7 +75,7 @@ bool snp_vmsa_init_guest(struct snp_vmsa *v, const struct guest_vmsa_cfg *cfg)
 	case SVSM_PAYLOAD_PROT32:
 		common_state(v, cfg);
 		/* Flat 4 GiB: 32-bit code (D, G, P, S, exec/read). */
-		seg(&v->cs, 0x08, 0xc9b, 0xffffffff, 0);
+		vmsa_seg_set(&v->cs, 0x08, 0xc9b, 0xffffffff, 0);
 		data_segs(v, 0x10, 0xc93, 0xffffffff);
 		v->cr0 = 0x31; /* PE, ET, NE */
 		v->rip = cfg->entry;
@@ -86,7 +86,8 @@ bool snp_vmsa_init_guest(struct snp_vmsa *v, const struct guest_vmsa_cfg *cfg)
 		common_state(v, cfg);
 		v->cr0 = 0x60000010;
 		v->rip = cfg->entry & 0xffff;
-		seg(&v->cs, 0xf000, 0x9b, 0xffff, cfg->entry & 0xffff0000);
+		vmsa_seg_set(&v->cs, 0xf000, 0x9b, 0xffff,
+			     cfg->entry & 0xffff0000);
 		data_segs(v, 0, 0x93, 0xffff);
 		return true;
 	default:

@@ -1,23 +1,29 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A Linux bzImage payload, parsed and placed (x86 boot protocol, Linux
- * Documentation/arch/x86/boot.rst, "The real-mode kernel header"): the
- * protected-mode kernel at `gpa`, the initrd and the command line as their
- * own regions, and a boot_params "zero page" carrying the setup header with
- * the initrd and command-line fields filled in.
+ * A Linux bzImage payload for the 64-bit boot protocol (Linux
+ * Documentation/arch/x86/boot.rst, "The real-mode kernel header" and
+ * "64-bit Boot Protocol"; docs/linux-boot.md): the protected-mode kernel at
+ * `gpa`, the command line, the initrd and a boot_params "zero page" carrying
+ * the setup header with the initrd and command-line fields filled in, each
+ * as its own measured region. The SVSM adds the e820 map and the CC blob
+ * at run time and enters startup_64 at gpa + 0x200.
  *
- * NOT bootable yet: the SVSM boot page has no Linux payload mode, so nobody
- * passes the zero page in ESI or writes its e820 table. The kernel file is
- * input, so every header field is range-checked.
+ * The kernel file is input: every header field used is range-checked, and
+ * each refusal names the config line and the header field.
  */
 #include <stdlib.h>
 #include <string.h>
+
+#include "svsm/abi/boot_params.h"
 
 #include "igvm/host.h"
 #include "layout.h"
 
 #define PAGE UINT64_C(4096)
+#define FOUR_GIB (UINT64_C(1) << 32)
+/* Setup-header fields (boot.rst "The real-mode kernel header"). */
 #define HDR_SETUP_SECTS 0x1F1
+#define HDR_BOOT_FLAG 0x1FE
 #define HDR_JUMP 0x200
 #define HDR_MAGIC 0x202
 #define HDR_VERSION 0x206
@@ -28,16 +34,32 @@
 #define HDR_RAMDISK_SIZE 0x21C
 #define HDR_CMD_LINE_PTR 0x228
 #define HDR_INITRD_ADDR_MAX 0x22C
+#define HDR_KERNEL_ALIGNMENT 0x230
+#define HDR_RELOCATABLE 0x234
+#define HDR_XLOADFLAGS 0x236
 #define HDR_CMDLINE_SIZE 0x238
+#define HDR_PREF_ADDRESS 0x258
 #define HDR_INIT_SIZE 0x260
 #define LOADED_HIGH 0x01
-#define MIN_VERSION 0x020A /* 2.10: init_size, pref_address */
+#define XLF_KERNEL_64 0x01
+/* 2.12 added xloadflags, which says whether startup_64 exists. */
+#define MIN_VERSION 0x020C
+/* boot.rst: "the 64-bit entry point is at ... load address + 0x200". */
+#define ENTRY64_OFFSET 0x200
 
 static uint32_t rd32(const uint8_t *p)
 {
 	uint32_t v;
 
 	memcpy(&v, p, 4);
+	return v;
+}
+
+static uint64_t rd64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
 	return v;
 }
 
@@ -91,28 +113,88 @@ static bool need(struct cfg *cfg, struct cfg_section *s, const char *key,
 }
 
 /* Check the setup header; returns the protected-mode kernel offset. */
-static bool check_header(struct cfg *cfg, int line, const uint8_t *k,
-			 size_t len, size_t *pm_off)
+static bool check_header(struct cfg *cfg, int line, const char *path,
+			 const uint8_t *k, size_t len, size_t *pm_off)
 {
 	unsigned int sects;
 	uint16_t version;
 
-	if (len < 0x400 || memcmp(k + HDR_MAGIC, "HdrS", 4) != 0) {
-		cfg_error(cfg, line, "not a bzImage (no HdrS setup header)");
+	if (len < 0x400 || k[HDR_BOOT_FLAG] != 0x55 ||
+	    k[HDR_BOOT_FLAG + 1] != 0xAA || memcmp(k + HDR_MAGIC, "HdrS", 4)) {
+		cfg_error(cfg, line,
+			  "'%s' is not a bzImage (no 0xAA55 boot_flag and "
+			  "HdrS setup header)",
+			  path);
 		return false;
 	}
 	memcpy(&version, k + HDR_VERSION, 2);
-	if (version < MIN_VERSION || !(k[HDR_LOADFLAGS] & LOADED_HIGH)) {
+	if (version < MIN_VERSION) {
 		cfg_error(cfg, line,
-			  "bzImage boot protocol 0x%x too old or not "
-			  "loaded high (need >= 2.10)",
-			  version);
+			  "'%s': boot protocol %u.%02u too old (version field; "
+			  "need >= 2.12 for xloadflags and the 64-bit entry)",
+			  path, version >> 8, version & 0xff);
+		return false;
+	}
+	if (!(k[HDR_XLOADFLAGS] & XLF_KERNEL_64)) {
+		cfg_error(cfg, line,
+			  "'%s' has no 64-bit entry (xloadflags bit 0 "
+			  "XLF_KERNEL_64 clear)",
+			  path);
+		return false;
+	}
+	if (!(k[HDR_LOADFLAGS] & LOADED_HIGH)) {
+		cfg_error(cfg, line,
+			  "'%s' is not a high-loaded kernel (loadflags bit 0 "
+			  "LOADED_HIGH clear)",
+			  path);
 		return false;
 	}
 	sects = k[HDR_SETUP_SECTS] ? k[HDR_SETUP_SECTS] : 4;
 	*pm_off = (sects + 1) * 512u;
 	if (*pm_off >= len) {
-		cfg_error(cfg, line, "bzImage has no protected-mode kernel");
+		cfg_error(cfg, line,
+			  "'%s' has no protected-mode kernel "
+			  "(setup_sects past the end of the file)",
+			  path);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Where the kernel may go: a relocatable kernel at any kernel_alignment
+ * boundary (we do not use the slower min_alignment relaxation), a fixed one
+ * only at pref_address; the whole init_size (the decompressor's buffer)
+ * below 4 GiB, which the SVSM's identity map for the entry covers.
+ */
+static bool check_placement(struct cfg *cfg, int line, const uint8_t *k,
+			    uint64_t gpa)
+{
+	const uint32_t align = rd32(k + HDR_KERNEL_ALIGNMENT);
+	const uint64_t pref = rd64(k + HDR_PREF_ADDRESS);
+	const uint64_t init_size = rd32(k + HDR_INIT_SIZE);
+
+	if (k[HDR_RELOCATABLE] == 0 && gpa != pref) {
+		cfg_error(cfg, line,
+			  "kernel is not relocatable (relocatable_kernel = 0): "
+			  "gpa 0x%llx must equal pref_address 0x%llx",
+			  (unsigned long long)gpa, (unsigned long long)pref);
+		return false;
+	}
+	if (k[HDR_RELOCATABLE] != 0 &&
+	    (align == 0 || (align & (align - 1)) || gpa % align)) {
+		cfg_error(cfg, line,
+			  "gpa 0x%llx is not a multiple of the kernel's "
+			  "kernel_alignment 0x%x",
+			  (unsigned long long)gpa, align);
+		return false;
+	}
+	if (init_size == 0 || gpa < 0x100000 || gpa + init_size > FOUR_GIB) {
+		cfg_error(cfg, line,
+			  "kernel at 0x%llx with init_size 0x%llx must lie "
+			  "between 1 MiB and 4 GiB",
+			  (unsigned long long)gpa,
+			  (unsigned long long)init_size);
 		return false;
 	}
 	return true;
@@ -124,6 +206,7 @@ bool bzimage_load(struct layout *l, struct cfg *cfg, struct cfg_section *s,
 	struct cfg_key *file = cfg_get(s, "file");
 	struct cfg_key *initrd = cfg_get(s, "initrd");
 	struct cfg_key *cmdline = cfg_get(s, "cmdline");
+	struct cfg_key *validate = cfg_get(s, "validate");
 	uint64_t cmd_gpa = 0, zp_gpa = 0, initrd_gpa = 0;
 	uint8_t *k = NULL, *rd = NULL, zero_page[PAGE] = {0};
 	size_t len = 0, rd_len = 0, pm_off = 0, hdr_end;
@@ -141,32 +224,35 @@ bool bzimage_load(struct layout *l, struct cfg *cfg, struct cfg_section *s,
 		}
 		return false;
 	}
+	/* How the SVSM validates guest RAM (boot_params.h). */
+	if (validate && strcmp(validate->value, "2m") != 0) {
+		if (strcmp(validate->value, "4k") != 0) {
+			cfg_error(cfg, validate->line,
+				  "validate must be 2m or 4k, got '%s'",
+				  validate->value);
+			return false;
+		}
+		l->linux_flags |= SVSM_LINUX_VALIDATE_4K;
+	}
 	if (!igvm_host_read_file(file->value, &k, &len)) {
 		cfg_error(cfg, file->line, "cannot read file '%s'",
 			  file->value);
 		return false;
 	}
-	if (!check_header(cfg, file->line, k, len, &pm_off)) {
+	if (!check_header(cfg, file->line, file->value, k, len, &pm_off) ||
+	    !check_placement(cfg, s->line, k, r->gpa)) {
 		goto out;
 	}
-	/* The 32-bit entry is the start of the protected-mode kernel. */
-	if (r->gpa < 0x100000 ||
-	    r->gpa + rd32(k + HDR_INIT_SIZE) >= (1ull << 32)) {
-		cfg_error(cfg, s->line,
-			  "bzImage gpa must be >= 1 MiB and the kernel's "
-			  "init_size must fit below 4 GiB");
-		goto out;
-	}
-	if (strlen(cmd) + 1 > rd32(k + HDR_CMDLINE_SIZE) + 1u ||
-	    strlen(cmd) >= PAGE) {
+	if (strlen(cmd) > rd32(k + HDR_CMDLINE_SIZE) || strlen(cmd) >= PAGE) {
 		cfg_error(cfg, cmdline->line,
-			  "command line longer than the "
-			  "kernel's cmdline_size");
+			  "command line of %zu bytes is longer than the "
+			  "kernel's cmdline_size %u",
+			  strlen(cmd), rd32(k + HDR_CMDLINE_SIZE));
 		goto out;
 	}
 	/* Zero page: the setup header is copied verbatim (boot.rst). */
 	hdr_end = HDR_JUMP + 2 + k[HDR_JUMP + 1];
-	if (hdr_end > len || hdr_end > PAGE) {
+	if (hdr_end > len || hdr_end > PAGE || hdr_end < HDR_INIT_SIZE + 4) {
 		cfg_error(cfg, file->line, "bzImage setup header truncated");
 		goto out;
 	}
@@ -177,15 +263,18 @@ bool bzimage_load(struct layout *l, struct cfg *cfg, struct cfg_section *s,
 	wr32(zero_page + HDR_CMD_LINE_PTR, (uint32_t)cmd_gpa);
 	if (initrd) {
 		if (!igvm_host_read_file(initrd->value, &rd, &rd_len) ||
-		    rd_len == 0) {
+		    rd_len == 0 || rd_len > UINT32_MAX) {
 			cfg_error(cfg, initrd->line, "cannot read initrd '%s'",
 				  initrd->value);
 			goto out;
 		}
-		if (initrd_gpa + rd_len - 1 > rd32(k + HDR_INITRD_ADDR_MAX)) {
+		if (initrd_gpa % PAGE ||
+		    initrd_gpa + rd_len - 1 > rd32(k + HDR_INITRD_ADDR_MAX)) {
 			cfg_error(cfg, initrd->line,
-				  "initrd ends above the kernel's "
-				  "initrd_addr_max");
+				  "initrd [0x%llx, +0x%zx) does not fit below "
+				  "the kernel's initrd_addr_max 0x%x",
+				  (unsigned long long)initrd_gpa, rd_len,
+				  rd32(k + HDR_INITRD_ADDR_MAX));
 			goto out;
 		}
 		wr32(zero_page + HDR_RAMDISK_IMAGE, (uint32_t)initrd_gpa);
@@ -195,12 +284,13 @@ bool bzimage_load(struct layout *l, struct cfg *cfg, struct cfg_section *s,
 	r->span = (rd32(k + HDR_INIT_SIZE) + PAGE - 1) & ~(PAGE - 1);
 	r->span = r->span > r->size ? r->span : r->size;
 	r->image = calloc(1, r->size);
-	r->entry = r->gpa;
+	r->entry = r->gpa + ENTRY64_OFFSET;
 	if (!r->image) {
 		cfg_error(cfg, s->line, "out of memory");
 		goto out;
 	}
 	memcpy(r->image, k + pm_off, len - pm_off);
+	l->linux_zero_page = zp_gpa;
 	/* add_sub may move nothing: regions is a fixed array. */
 	ok = add_sub(l, cfg, index, "cmdline", cmd_gpa, cmd, strlen(cmd) + 1) &&
 	     add_sub(l, cfg, index, "zero-page", zp_gpa, zero_page, PAGE) &&

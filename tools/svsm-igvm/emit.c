@@ -66,6 +66,28 @@ static bool all_zero(const uint8_t *p)
 	return true;
 }
 
+/*
+ * The Linux payload's measured pages (kernel, command line, zero page,
+ * initrd; layout_check.c bounds their number): the SVSM hands them to
+ * VMPL2 unchanged and validates all other guest RAM itself.
+ */
+static void fill_linux(const struct layout *l, struct svsm_boot_params *bp)
+{
+	bp->linux_zero_page_gpa = l->linux_zero_page;
+	bp->linux_boot_area_gpa = l->guest_boot_area;
+	bp->linux_flags = l->linux_flags;
+	for (size_t i = 0; i < l->region_count; i++) {
+		const struct region *r = &l->regions[i];
+
+		if (r->kind != REGION_BZIMAGE && r->kind != REGION_DATA) {
+			continue;
+		}
+		bp->launched[bp->launched_count].base = r->gpa;
+		bp->launched[bp->launched_count].size = r->size;
+		bp->launched_count++;
+	}
+}
+
 static void fill_boot_params(struct emit *e)
 {
 	const struct layout *l = e->l;
@@ -111,6 +133,8 @@ static void fill_boot_params(struct emit *e)
 		if (r->payload) {
 			bp.payload_mode = r->kind == REGION_FIRMWARE
 						  ? SVSM_PAYLOAD_RESET
+					  : r->kind == REGION_BZIMAGE
+						  ? SVSM_PAYLOAD_LINUX64
 						  : SVSM_PAYLOAD_PROT32;
 			bp.payload_base = r->gpa;
 			bp.payload_size = r->size;
@@ -120,6 +144,9 @@ static void fill_boot_params(struct emit *e)
 	bp.guest_secrets_gpa = l->guest_secrets;
 	bp.guest_cpuid_gpa = l->guest_cpuid;
 	bp.guest_caa_gpa = l->guest_caa;
+	if (bp.payload_mode == SVSM_PAYLOAD_LINUX64) {
+		fill_linux(l, &bp);
+	}
 	memcpy(e->boot_page, &bp, sizeof(bp));
 }
 

@@ -515,7 +515,8 @@ static bool parse_guest(struct layout *l, struct cfg *cfg,
 	l->guest_line = s->line;
 	return opt_u64(cfg, s, "secrets_gpa", &l->guest_secrets) &&
 	       opt_u64(cfg, s, "cpuid_gpa", &l->guest_cpuid) &&
-	       opt_u64(cfg, s, "caa_gpa", &l->guest_caa);
+	       opt_u64(cfg, s, "caa_gpa", &l->guest_caa) &&
+	       opt_u64(cfg, s, "boot_area_gpa", &l->guest_boot_area);
 }
 
 /*

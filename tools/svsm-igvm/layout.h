@@ -107,6 +107,10 @@ struct layout {
 	size_t param_count;
 	struct vmsa_cfg vmsa;
 	uint64_t guest_secrets, guest_cpuid, guest_caa; /* 0 = none */
+	/* bzImage payload: the SVSM's Linux boot area ([guest]) and the
+	 * measured zero page (bzimage.c); 0 = none. */
+	uint64_t guest_boot_area, linux_zero_page;
+	uint32_t linux_flags; /* SVSM_LINUX_* (boot_params.h) */
 	int guest_line;
 	struct id_block_cfg id_block;
 };

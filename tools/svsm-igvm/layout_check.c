@@ -6,6 +6,8 @@
  */
 #include <string.h>
 
+#include "svsm/abi/boot_params.h"
+
 #include "igvm/defs.h"
 #include "igvm/measure.h"
 #include "igvm/vmsa.h"
@@ -272,9 +274,54 @@ static bool check_memory(const struct layout *l, struct cfg *cfg)
 	return true;
 }
 
+/*
+ * A bzImage is only meaningful as the payload, and the SVSM needs the boot
+ * area for the page tables, GDT and CC blob it builds for the 64-bit entry
+ * (include/svsm/abi/boot_params.h).
+ */
+static bool check_linux(const struct layout *l, struct cfg *cfg)
+{
+	const struct region *bz = layout_find(l, REGION_BZIMAGE);
+	size_t launched = 0;
+
+	if (bz == NULL) {
+		if (l->guest_boot_area != 0) {
+			cfg_error(cfg, l->guest_line,
+				  "[guest] boot_area_gpa is only used with a "
+				  "bzimage payload");
+			return false;
+		}
+		return true;
+	}
+	if (!bz->payload) {
+		cfg_error(cfg, bz->line,
+			  "bzimage region '%s' must be the payload "
+			  "(payload = yes)",
+			  bz->name);
+		return false;
+	}
+	if (l->guest_boot_area == 0 || l->guest_boot_area % PAGE) {
+		cfg_error(cfg, l->guest_line ? l->guest_line : bz->line,
+			  "a bzimage payload needs a 4 KiB-aligned [guest] "
+			  "boot_area_gpa (%u pages for the SVSM's page tables, "
+			  "GDT and CC blob)",
+			  SVSM_LINUX_BOOT_PAGES);
+		return false;
+	}
+	for (size_t i = 0; i < l->region_count; i++) {
+		launched += l->regions[i].kind == REGION_BZIMAGE ||
+			    l->regions[i].kind == REGION_DATA;
+	}
+	if (launched > SVSM_BOOT_MAX_LAUNCHED) {
+		cfg_error(cfg, bz->line, "too many launched payload ranges");
+		return false;
+	}
+	return true;
+}
+
 bool layout_check(const struct layout *l, struct cfg *cfg)
 {
-	struct span spans[LAYOUT_MAX_REGIONS + LAYOUT_MAX_PARAMS + 4];
+	struct span spans[LAYOUT_MAX_REGIONS + LAYOUT_MAX_PARAMS + 5];
 	const uint64_t guest[3] = {l->guest_secrets, l->guest_cpuid,
 				   l->guest_caa};
 	static const char *const guest_names[3] = {"secrets_gpa", "cpuid_gpa",
@@ -308,6 +355,14 @@ bool layout_check(const struct layout *l, struct cfg *cfg)
 		}
 		spans[n++] = (struct span){"guest page", guest_names[i],
 					   l->guest_line, guest[i], PAGE};
+	}
+	if (!check_linux(l, cfg)) {
+		return false;
+	}
+	if (l->guest_boot_area != 0) {
+		spans[n++] = (struct span){"guest page", "boot_area_gpa",
+					   l->guest_line, l->guest_boot_area,
+					   SVSM_LINUX_BOOT_PAGES * PAGE};
 	}
 	/* The KVM-profile VMSA GPA is outside guest memory by design. */
 	if (l->profile == IGVM_PROFILE_DIRECT) {

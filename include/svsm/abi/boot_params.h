@@ -54,6 +54,13 @@ struct svsm_boot_range {
 _Static_assert(sizeof(struct svsm_boot_range) == 16, "layout");
 
 #define SVSM_BOOT_MAX_LAUNCHED 8
+/*
+ * Validate guest RAM with 4 KiB pages only. The default, 2 MiB pages, is
+ * what a hardware host wants; a machine that cannot split a 2 MiB RMP
+ * entry when the guest later converts one 4 KiB page of it (snpemu today,
+ * docs/linux-boot.md) needs 4 KiB pages from the start.
+ */
+#define SVSM_LINUX_VALIDATE_4K UINT32_C(0x1)
 /* Pages of the Linux boot area (page tables, GDT, setup_data). */
 #define SVSM_LINUX_BOOT_PAGES 8
 
@@ -109,8 +116,8 @@ struct svsm_boot_params {
 	 * (kernel, zero page, command line, initrd). The SVSM grants these
 	 * to VMPL2 as they are and validates (and zeroes) all other RAM.
 	 */
-	uint32_t launched_count;                                 /* 0x98 */
-	uint32_t reserved_0x9c;                                  /* 0x9c */
+	uint32_t launched_count; /* 0x98 */
+	uint32_t linux_flags;    /* 0x9c: SVSM_LINUX_* */
 	struct svsm_boot_range launched[SVSM_BOOT_MAX_LAUNCHED]; /* 0xa0 */
 	uint8_t reserved[4096 - 0x120];
 };

@@ -146,23 +146,50 @@ static void write_ovmf(const char *path)
 	igvm_host_write_file(path, fw, sizeof(fw));
 }
 
-/* A minimal bzImage: one setup sector, boot protocol 2.15, 6 KiB kernel. */
-static void write_bzimage(const char *path)
+const struct bz_fields bz_default = {
+	.version = 0x020F,
+	.xloadflags = 1, /* XLF_KERNEL_64 */
+	.relocatable = 1,
+	.kernel_alignment = 0x200000,
+	.pref_address = 0x1000000,
+	.cmdline_size = 2047,
+	.init_size = 0x10000, /* 16 pages */
+};
+
+/* A minimal bzImage: one setup sector, 6 KiB kernel, header from @f. */
+static void write_bzimage(const char *path, const struct bz_fields *f)
 {
 	uint8_t k[0x400 + 0x1800] = {0};
 
-	k[0x1F1] = 1;    /* setup_sects */
+	k[0x1F1] = 1; /* setup_sects */
+	k[0x1FE] = 0x55;
+	k[0x1FF] = 0xAA; /* boot_flag */
 	k[0x200] = 0xEB; /* jmp */
 	k[0x201] = 0x66; /* header ends at 0x268 */
 	memcpy(k + 0x202, "HdrS", 4);
-	put_u32(k + 0x206, 0x020F);
+	put_u32(k + 0x206, f->version);
 	k[0x211] = 1; /* LOADED_HIGH */
 	put_u32(k + 0x214, 0x100000);
 	put_u32(k + 0x22C, 0x37FFFFFF); /* initrd_addr_max */
-	put_u32(k + 0x238, 2047);       /* cmdline_size */
-	put_u32(k + 0x260, 0x10000);    /* init_size: 16 pages */
+	put_u32(k + 0x230, f->kernel_alignment);
+	k[0x234] = f->relocatable;
+	k[0x236] = f->xloadflags;
+	put_u32(k + 0x238, f->cmdline_size);
+	put_u32(k + 0x258, (uint32_t)f->pref_address);
+	put_u32(k + 0x260, f->init_size);
 	memset(k + 0x400, 0x90, 0x1800);
 	igvm_host_write_file(path, k, sizeof(k));
+}
+
+const char *harness_bzimage(const struct bz_fields *f)
+{
+	static char paths[8][160];
+	static unsigned int next;
+	char *p = paths[next++ % 8];
+
+	snprintf(p, sizeof(paths[0]), "%s/bz%u", dir, next);
+	write_bzimage(p, f);
+	return p;
 }
 
 static void write_key(const char *path, EVP_PKEY *k)
@@ -192,7 +219,7 @@ void harness_setup(void)
 	write_ovmf(ovmf_path);
 	snprintf(bz_path, sizeof(bz_path), "%s/bzImage", dir);
 	snprintf(initrd_path, sizeof(initrd_path), "%s/initrd", dir);
-	write_bzimage(bz_path);
+	write_bzimage(bz_path, &bz_default);
 	{
 		uint8_t rd[5000];
 
@@ -231,6 +258,12 @@ void harness_cleanup(void)
 	unlink(junk_path);
 	unlink(ovmf_path);
 	unlink(bz_path);
+	for (unsigned int i = 1; i <= 64; i++) {
+		char p[160];
+
+		snprintf(p, sizeof(p), "%s/bz%u", dir, i);
+		unlink(p);
+	}
 	unlink(initrd_path);
 	unlink(key_path);
 	unlink(author_path);

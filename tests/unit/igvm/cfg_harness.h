@@ -26,6 +26,17 @@ struct result {
 	char map[4096];
 };
 
+/* Setup-header fields of the generated test bzImage. */
+struct bz_fields {
+	uint16_t version;
+	uint8_t xloadflags, relocatable;
+	uint32_t kernel_alignment, cmdline_size, init_size;
+	uint64_t pref_address;
+};
+extern const struct bz_fields bz_default;
+/** Write a bzImage with @f's header into the temp dir; returns its path. */
+const char *harness_bzimage(const struct bz_fields *f);
+
 void harness_setup(void);
 void harness_cleanup(void);
 /** @text with the first @from replaced by @to (malloc'd). */

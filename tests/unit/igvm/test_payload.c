@@ -189,13 +189,27 @@ TAP_CASE(refuse_id_block_problems)
 		       "[id_block]", "needs 'id_key'");
 }
 
+static char *bz_cfg_with(const char *kernel)
+{
+	char line[256];
+	char *a, *b;
+
+	snprintf(line, sizeof(line),
+		 "kind = bzimage\nfile = %s\ngpa = 0x01000000\n"
+		 "cmdline = console=ttyS0 quiet\ncmdline_gpa = 0x00020000\n"
+		 "zero_page_gpa = 0x00021000\ninitrd = ${initrd}\n"
+		 "initrd_gpa = 0x02000000\n",
+		 kernel);
+	a = edit(base_cfg, "kind = elf\nfile = ${guest}\n", line);
+	b = edit(a, "caa_gpa = 0x00FFF000\n",
+		 "caa_gpa = 0x00FFF000\nboot_area_gpa = 0x00F00000\n");
+	free(a);
+	return b;
+}
+
 static char *bz_cfg(void)
 {
-	return edit(base_cfg, "kind = elf\nfile = ${guest}\n",
-		    "kind = bzimage\nfile = ${bz}\ngpa = 0x01000000\n"
-		    "cmdline = console=ttyS0 quiet\ncmdline_gpa = 0x00020000\n"
-		    "zero_page_gpa = 0x00021000\ninitrd = ${initrd}\n"
-		    "initrd_gpa = 0x02000000\n");
+	return bz_cfg_with("${bz}");
 }
 
 TAP_CASE(bzimage_parsed_and_placed)
@@ -233,44 +247,165 @@ TAP_CASE(bzimage_parsed_and_placed)
 		CHECK_EQ(v, 5000);
 		memcpy(&v, p + 0x214, 4);
 		CHECK_EQ(v, 0x01000000);
+		/* Nothing below the setup header: e820 is the SVSM's job. */
+		CHECK_EQ(p[0x1E8], 0);
 	}
 	p = page_at(&pf, 0x02001000, &type);
 	CHECK_TRUE(p && p[5000 - 4096 - 1] == 0x5A && p[5000 - 4096] == 0);
 	p = page_at(&pf, 0x08F00000, &type);
+	CHECK_TRUE(p != NULL);
 	if (p) {
 		memcpy(&bp, p, sizeof(bp));
 		CHECK_EQ(bp.payload_base, 0x01000000);
-		CHECK_EQ(bp.payload_entry, 0x01000000);
-		CHECK_EQ(bp.payload_mode, SVSM_PAYLOAD_PROT32);
+		CHECK_EQ(bp.payload_entry, 0x01000200); /* startup_64 */
+		CHECK_EQ(bp.payload_mode, SVSM_PAYLOAD_LINUX64);
+		CHECK_EQ(bp.linux_zero_page_gpa, 0x21000);
+		CHECK_EQ(bp.linux_boot_area_gpa, 0xF00000);
+		/* kernel, cmdline, zero page, initrd: measured as loaded */
+		CHECK_EQ(bp.launched_count, 4);
+		CHECK_EQ(bp.launched[0].base, 0x01000000);
+		CHECK_EQ(bp.launched[0].size, 0x2000);
+		CHECK_EQ(bp.launched[3].base, 0x02000000);
+		CHECK_EQ(bp.launched[3].size, 0x2000);
 	}
 	free(r.file);
 	free(text);
 }
 
-TAP_CASE(refuse_bzimage_problems)
+/* Build with a kernel whose header differs from the default in @f. */
+static void expect_bz_refusal(const struct bz_fields *f, const char *from,
+			      const char *to, const char *message)
 {
-	char *text = bz_cfg();
-	char *bad;
+	char *text = bz_cfg_with(harness_bzimage(f));
+	char *bad = from ? edit(text, from, to) : strdup(text);
 	struct result r;
 
-	/* init_size (16 pages) is claimed although only 2 are emitted. */
-	bad = edit(text, "caa_gpa = 0x00FFF000", "caa_gpa = 0x0100F000");
 	run(bad, &r);
-	CHECK_TRUE(!r.ok && strstr(r.error, "guest page 'caa_gpa'") &&
-		   strstr(r.error, "overlaps region 'payload'"));
-	free(r.file);
-	free(bad);
-	bad = edit(text, "${bz}", "${junk}");
-	run(bad, &r);
-	CHECK_TRUE(!r.ok && strstr(r.error, "not a bzImage"));
-	free(r.file);
-	free(bad);
-	bad = edit(text, "initrd_gpa = 0x02000000", "initrd_gpa = 0x37FFF000");
-	run(bad, &r);
-	CHECK_TRUE(!r.ok && strstr(r.error, "initrd_addr_max"));
+	CHECK_TRUE(!r.ok && strstr(r.error, message) &&
+		   strncmp(r.error, "t.cfg:", 6) == 0);
+	if (r.ok || !strstr(r.error, message)) {
+		printf("# wanted '%s', got '%s'\n", message,
+		       r.ok ? "success" : r.error);
+	}
 	free(r.file);
 	free(bad);
 	free(text);
+}
+
+TAP_CASE(refuse_not_a_bzimage)
+{
+	char *text = bz_cfg_with("${junk}");
+	struct result r;
+
+	run(text, &r);
+	CHECK_TRUE(!r.ok && strstr(r.error, "is not a bzImage"));
+	free(r.file);
+	free(text);
+}
+
+TAP_CASE(refuse_old_boot_protocol)
+{
+	struct bz_fields f = bz_default;
+
+	f.version = 0x020B;
+	expect_bz_refusal(&f, NULL, NULL, "boot protocol 2.11 too old");
+}
+
+TAP_CASE(refuse_kernel_without_64bit_entry)
+{
+	struct bz_fields f = bz_default;
+
+	f.xloadflags = 0;
+	expect_bz_refusal(&f, NULL, NULL, "has no 64-bit entry (xloadflags");
+}
+
+TAP_CASE(refuse_fixed_kernel_elsewhere)
+{
+	struct bz_fields f = bz_default;
+
+	f.relocatable = 0;
+	f.pref_address = 0x2000000;
+	expect_bz_refusal(&f, NULL, NULL, "must equal pref_address 0x2000000");
+	/* At its preferred address it loads. */
+	f.pref_address = 0x1000000;
+	{
+		char *text = bz_cfg_with(harness_bzimage(&f));
+		struct result r;
+
+		run(text, &r);
+		CHECK_TRUE(r.ok);
+		free(r.file);
+		free(text);
+	}
+}
+
+TAP_CASE(refuse_misaligned_kernel)
+{
+	expect_bz_refusal(&bz_default, "gpa = 0x01000000", "gpa = 0x01100000",
+			  "kernel_alignment 0x200000");
+}
+
+TAP_CASE(refuse_init_size_overlap)
+{
+	/* init_size (16 pages) is claimed although only 2 are emitted. */
+	expect_bz_refusal(&bz_default, "caa_gpa = 0x00FFF000",
+			  "caa_gpa = 0x0100F000", "overlaps region 'payload'");
+}
+
+TAP_CASE(refuse_init_size_above_4g)
+{
+	struct bz_fields f = bz_default;
+
+	f.init_size = 0xFF001000;
+	expect_bz_refusal(&f, NULL, NULL, "must lie between 1 MiB and 4 GiB");
+}
+
+TAP_CASE(refuse_initrd_above_addr_max)
+{
+	expect_bz_refusal(&bz_default, "initrd_gpa = 0x02000000",
+			  "initrd_gpa = 0x37FFF000", "initrd_addr_max");
+}
+
+TAP_CASE(refuse_long_command_line)
+{
+	struct bz_fields f = bz_default;
+
+	f.cmdline_size = 10;
+	expect_bz_refusal(&f, NULL, NULL,
+			  "command line of 19 bytes is longer than the "
+			  "kernel's cmdline_size 10");
+}
+
+TAP_CASE(validate_4k_flag_reaches_the_svsm)
+{
+	char *text = bz_cfg();
+	char *v4k = edit(text, "initrd_gpa = 0x02000000\n",
+			 "initrd_gpa = 0x02000000\nvalidate = 4k\n");
+	struct svsm_boot_params bp;
+	const uint8_t *p = NULL;
+	struct result r;
+	uint16_t type;
+
+	run(v4k, &r);
+	CHECK_TRUE(r.ok && igvm_parse(r.file, r.len, &pf) == IGVM_OK);
+	p = r.ok ? page_at(&pf, 0x08F00000, &type) : NULL;
+	CHECK_TRUE(p != NULL);
+	if (p) {
+		memcpy(&bp, p, sizeof(bp));
+		CHECK_EQ(bp.linux_flags, SVSM_LINUX_VALIDATE_4K);
+	}
+	free(r.file);
+	free(v4k);
+	expect_bz_refusal(&bz_default, "initrd_gpa = 0x02000000\n",
+			  "initrd_gpa = 0x02000000\nvalidate = 1g\n",
+			  "validate must be 2m or 4k");
+	free(text);
+}
+
+TAP_CASE(refuse_bzimage_without_boot_area)
+{
+	expect_bz_refusal(&bz_default, "boot_area_gpa = 0x00F00000\n", "",
+			  "needs a 4 KiB-aligned [guest] boot_area_gpa");
 }
 
 int main(void)
@@ -281,7 +416,17 @@ int main(void)
 		TAP_ENTRY(id_block_signed_over_the_digest),
 		TAP_ENTRY(refuse_id_block_problems),
 		TAP_ENTRY(bzimage_parsed_and_placed),
-		TAP_ENTRY(refuse_bzimage_problems),
+		TAP_ENTRY(refuse_not_a_bzimage),
+		TAP_ENTRY(refuse_old_boot_protocol),
+		TAP_ENTRY(refuse_kernel_without_64bit_entry),
+		TAP_ENTRY(refuse_fixed_kernel_elsewhere),
+		TAP_ENTRY(refuse_misaligned_kernel),
+		TAP_ENTRY(refuse_init_size_overlap),
+		TAP_ENTRY(refuse_init_size_above_4g),
+		TAP_ENTRY(refuse_initrd_above_addr_max),
+		TAP_ENTRY(refuse_long_command_line),
+		TAP_ENTRY(validate_4k_flag_reaches_the_svsm),
+		TAP_ENTRY(refuse_bzimage_without_boot_area),
 	};
 	int rc;
 

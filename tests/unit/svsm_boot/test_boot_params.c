@@ -58,7 +58,7 @@ TAP_CASE(bad_layouts)
 	bp.guest_cpuid_gpa = bp.guest_secrets_gpa;
 	CHECK_EQ(bp_check(&bp), BP_E_OVERLAP);
 	good();
-	bp.payload_mode = 2;
+	bp.payload_mode = 3;
 	CHECK_EQ(bp_check(&bp), BP_E_MODE);
 	good();
 	bp.vp_count_offset = 4094;

@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Linux payload launch, machine side (linux_boot.h; pure parts in
+ * boot/linux_params.c). Linux without EFI has no way to accept memory
+ * (no unaccepted-memory table), so it assumes every e820 RAM page is
+ * validated: the SVSM validates all of it before the first instruction.
+ *
+ * Page-state order per range: PSC to private (GHCB NAE, 2 MiB entries
+ * where possible), PVALIDATE, zero, RMPADJUST VMPL2 RWX. Zeroing happens
+ * before the guest gets access, so no stale host or SVSM data can leak
+ * (docs/linux-boot.md).
+ */
+#include "linux_boot.h"
+
+#include "arch/snp_insn.h"
+
+#include "lib/console.h"
+#include "lib/panic.h"
+#include "lib/string.h"
+
+#include "svsm/abi/snp.h"
+
+#include "boot/linux_params.h"
+#include "mm/mem.h"
+#include "mm/paging.h"
+#include "sev/ghcb.h"
+
+#define SIZE_2M (UINT64_C(1) << 21)
+#define GUEST_RWX (SVSM_GUEST_VMPL | RMPADJ_RWX)
+#define PROGRESS_STEP (UINT64_C(32) << 20)
+#define AREA_SIZE (SVSM_LINUX_BOOT_PAGES * PAGE_SIZE)
+
+struct validate_state {
+	const struct svsm_boot_params *bp;
+	bool use_2m;
+	uint64_t total, done, next_report;
+	uint64_t pages_2m, pages_4k;
+};
+
+/* Copied once; the zero page goes back to guest memory when complete. */
+static uint8_t zero_page[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+static struct linux_e820 e820[LINUX_E820_MAX];
+
+/* True if [gpa, gpa + size) touches a page the bulk pass must not touch:
+ * measured launch pages and the guest pages prepared elsewhere. */
+static bool skipped(const struct svsm_boot_params *bp, uint64_t gpa,
+		    uint64_t size)
+{
+	const uint64_t pages[3] = {bp->guest_secrets_gpa, bp->guest_cpuid_gpa,
+				   bp->guest_caa_gpa};
+
+	for (uint32_t i = 0; i < bp->launched_count; i++) {
+		if (range_overlap(gpa, size, bp->launched[i].base,
+				  bp->launched[i].size)) {
+			return true;
+		}
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(pages); i++) {
+		if (range_overlap(gpa, size, pages[i], PAGE_SIZE)) {
+			return true;
+		}
+	}
+	return range_overlap(gpa, size, bp->linux_boot_area_gpa, AREA_SIZE);
+}
+
+static void progress(struct validate_state *st, uint64_t bytes)
+{
+	st->done += bytes;
+	if (st->done >= st->next_report || st->done == st->total) {
+		con_printf("linux: validated %llu of %llu MiB\n",
+			   (unsigned long long)(st->done >> 20),
+			   (unsigned long long)(st->total >> 20));
+		st->next_report += PROGRESS_STEP;
+	}
+}
+
+/* 4 KiB pages [gpa, gpa + n pages), n <= GHCB_PSC_BATCH. */
+static void validate_4k(struct validate_state *st, uint64_t gpa, uint32_t n)
+{
+	const uint64_t size = (uint64_t)n * PAGE_SIZE;
+
+	if (!ghcb_psc_private(gpa, n, false)) {
+		panic("linux: page-state change of [%llx, +%llx) failed",
+		      (unsigned long long)gpa, (unsigned long long)size);
+	}
+	/*
+	 * "Already valid" is accepted: a host that kept an old validated
+	 * page gains nothing, because the page is zeroed below anyway.
+	 */
+	if (!mem_pvalidate_range(gpa, size, true, true)) {
+		panic("linux: PVALIDATE of [%llx, +%llx) failed",
+		      (unsigned long long)gpa, (unsigned long long)size);
+	}
+	memset((void *)(uintptr_t)gpa, 0, size);
+	if (!mem_rmpadjust_range(gpa, size, GUEST_RWX)) {
+		panic("linux: RMPADJUST of [%llx, +%llx) failed",
+		      (unsigned long long)gpa, (unsigned long long)size);
+	}
+	st->pages_4k += n;
+	progress(st, size);
+}
+
+/* One 2 MiB page; falls back to 4 KiB if the host made 4 KiB entries. */
+static void validate_2m(struct validate_state *st, uint64_t gpa)
+{
+	struct snp_pval_result r = {SNP_RC_FAIL_INPUT, false};
+	uint32_t rc = 0;
+
+	if (!ghcb_psc_private(gpa, 1, true)) {
+		panic("linux: 2 MiB page-state change at %llx failed",
+		      (unsigned long long)gpa);
+	}
+	r = snp_pvalidate(gpa, SNP_PAGE_SIZE_2M, true);
+	if (r.rc == SNP_RC_FAIL_SIZEMISMATCH) {
+		for (uint64_t off = 0; off < SIZE_2M;
+		     off += GHCB_PSC_BATCH * PAGE_SIZE) {
+			uint64_t left = (SIZE_2M - off) >> PAGE_SHIFT;
+
+			validate_4k(st, gpa + off,
+				    (uint32_t)(left < GHCB_PSC_BATCH
+						       ? left
+						       : GHCB_PSC_BATCH));
+		}
+		return;
+	}
+	if (r.rc != SNP_RC_SUCCESS) {
+		panic("linux: 2 MiB PVALIDATE at %llx: rc %u",
+		      (unsigned long long)gpa, r.rc);
+	}
+	memset((void *)(uintptr_t)gpa, 0, SIZE_2M);
+	rc = snp_rmpadjust(gpa, SNP_PAGE_SIZE_2M, GUEST_RWX);
+	if (rc != SNP_RC_SUCCESS) {
+		panic("linux: 2 MiB RMPADJUST at %llx: rc %u",
+		      (unsigned long long)gpa, rc);
+	}
+	st->pages_2m++;
+	progress(st, SIZE_2M);
+}
+
+/* Every page of [s, e) that the bulk pass owns. */
+static void validate_piece(struct validate_state *st, uint64_t s, uint64_t e)
+{
+	uint64_t gpa = s;
+
+	while (gpa < e) {
+		uint32_t n = 1;
+
+		if (st->use_2m && IS_ALIGNED(gpa, SIZE_2M) &&
+		    e - gpa >= SIZE_2M && !skipped(st->bp, gpa, SIZE_2M)) {
+			validate_2m(st, gpa);
+			gpa += SIZE_2M;
+			continue;
+		}
+		if (skipped(st->bp, gpa, PAGE_SIZE)) {
+			gpa += PAGE_SIZE;
+			continue;
+		}
+		/* A run of 4 KiB pages up to a skip, a 2 MiB boundary (where
+		 * a 2 MiB page may start) or a full PSC request. */
+		while (n < GHCB_PSC_BATCH && gpa + n * PAGE_SIZE < e &&
+		       !skipped(st->bp, gpa + n * PAGE_SIZE, PAGE_SIZE) &&
+		       !(st->use_2m &&
+			 IS_ALIGNED(gpa + n * PAGE_SIZE, SIZE_2M))) {
+			n++;
+		}
+		validate_4k(st, gpa, n);
+		gpa += (uint64_t)n * PAGE_SIZE;
+	}
+}
+
+/* Call @fn on every piece of RAM outside the SVSM region. */
+static void for_each_piece(const struct svsm_boot_params *bp,
+			   const struct mem_range *ram, size_t ram_count,
+			   void (*fn)(struct validate_state *, uint64_t,
+				      uint64_t),
+			   struct validate_state *st)
+{
+	const uint64_t ss = bp->svsm_base, se = bp->svsm_base + bp->svsm_size;
+
+	for (size_t i = 0; i < ram_count; i++) {
+		const uint64_t s = ram[i].base, e = ram[i].base + ram[i].size;
+
+		if (se <= s || ss >= e) {
+			fn(st, s, e);
+			continue;
+		}
+		if (ss > s) {
+			fn(st, s, ss);
+		}
+		if (se < e) {
+			fn(st, se, e);
+		}
+	}
+}
+
+static void count_piece(struct validate_state *st, uint64_t s, uint64_t e)
+{
+	st->total += e - s;
+}
+
+/* The boot area: private, validated, zeroed, filled, then VMPL2 RW. */
+static void boot_area_build(const struct svsm_boot_params *bp)
+{
+	const uint64_t gpa = bp->linux_boot_area_gpa;
+
+	if (!ghcb_psc_private(gpa, SVSM_LINUX_BOOT_PAGES, false) ||
+	    !mem_pvalidate_range(gpa, AREA_SIZE, true, true)) {
+		panic("linux: cannot validate the boot area at %llx",
+		      (unsigned long long)gpa);
+	}
+	memset((void *)(uintptr_t)gpa, 0, AREA_SIZE);
+	linux_boot_area_fill((uint8_t *)(uintptr_t)gpa, gpa, paging_cbit_mask(),
+			     bp->guest_secrets_gpa, bp->guest_cpuid_gpa);
+	if (!mem_rmpadjust_range(gpa, AREA_SIZE, GUEST_RWX)) {
+		panic("linux: RMPADJUST of the boot area failed");
+	}
+}
+
+/* Reserved for Linux, sorted: the pages the SVSM filled for it. */
+static size_t reserved_ranges(const struct svsm_boot_params *bp,
+			      struct mem_range res[4])
+{
+	res[0] = (struct mem_range){bp->guest_secrets_gpa, PAGE_SIZE};
+	res[1] = (struct mem_range){bp->guest_cpuid_gpa, PAGE_SIZE};
+	res[2] = (struct mem_range){bp->guest_caa_gpa, PAGE_SIZE};
+	res[3] = (struct mem_range){bp->linux_boot_area_gpa, AREA_SIZE};
+	for (size_t i = 1; i < 4; i++) {
+		for (size_t j = i; j > 0 && res[j].base < res[j - 1].base;
+		     j--) {
+			struct mem_range t = res[j];
+
+			res[j] = res[j - 1];
+			res[j - 1] = t;
+		}
+	}
+	return 4;
+}
+
+static void zero_page_build(const struct svsm_boot_params *bp,
+			    const struct mem_range *ram, size_t ram_count)
+{
+	const struct mem_range svsm = {bp->svsm_base, bp->svsm_size};
+	struct mem_range res[4];
+	size_t res_count = reserved_ranges(bp, res);
+	size_t n = 0;
+	uint64_t ram_bytes = 0;
+
+	/* A measured launch page, only VMPL0 can reach it yet. */
+	memcpy(zero_page, (const void *)(uintptr_t)bp->linux_zero_page_gpa,
+	       PAGE_SIZE);
+	n = linux_e820_build(ram, ram_count, &svsm, res, res_count, e820,
+			     LINUX_E820_MAX);
+	if (n == 0) {
+		panic("linux: the e820 map does not fit the zero page");
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (e820[i].type == LINUX_E820_RAM) {
+			ram_bytes += e820[i].size;
+		}
+	}
+	linux_zero_page_fill(zero_page, e820, n,
+			     bp->linux_boot_area_gpa + LINUX_AREA_SETUP_DATA);
+	memcpy((void *)(uintptr_t)bp->linux_zero_page_gpa, zero_page,
+	       PAGE_SIZE);
+	con_printf(
+		"linux: zero page %llx: %zu e820 entries, %llu MiB RAM, "
+		"command line at %x\n",
+		(unsigned long long)bp->linux_zero_page_gpa, n,
+		(unsigned long long)(ram_bytes >> 20),
+		*(const uint32_t *)(const void *)(zero_page + 0x228));
+}
+
+void linux_boot_prepare(const struct svsm_boot_params *bp,
+			const struct mem_range *ram, size_t ram_count)
+{
+	struct validate_state st = {
+		.bp = bp,
+		.use_2m = (bp->linux_flags & SVSM_LINUX_VALIDATE_4K) == 0,
+		.next_report = PROGRESS_STEP,
+	};
+
+	for_each_piece(bp, ram, ram_count, count_piece, &st);
+	con_printf(
+		"linux: validating %llu MiB of guest RAM for VMPL2 (%s "
+		"pages)\n",
+		(unsigned long long)(st.total >> 20),
+		st.use_2m ? "2 MiB" : "4 KiB");
+	for_each_piece(bp, ram, ram_count, validate_piece, &st);
+	con_printf(
+		"linux: %llu 2 MiB + %llu 4 KiB pages validated and "
+		"zeroed\n",
+		(unsigned long long)st.pages_2m,
+		(unsigned long long)st.pages_4k);
+	for (uint32_t i = 0; i < bp->launched_count; i++) {
+		if (!mem_rmpadjust_range(bp->launched[i].base,
+					 bp->launched[i].size, GUEST_RWX)) {
+			panic("linux: RMPADJUST of launched range %u failed",
+			      i);
+		}
+	}
+	boot_area_build(bp);
+	zero_page_build(bp, ram, ram_count);
+}
+
+bool linux_boot_vmsa(struct snp_vmsa *v, const struct svsm_boot_params *bp,
+		     const struct guest_vmsa_cfg *cfg)
+{
+	return linux_vmsa_init(v, cfg, bp->linux_zero_page_gpa,
+			       bp->linux_boot_area_gpa, paging_cbit_mask());
+}
