@@ -5,6 +5,7 @@
  *   svsm-igvm build -c igvm.cfg -o svsm.igvm [-m svsm.igvm.map]
  *                   [-D name=path ...]
  *   svsm-igvm dump FILE
+ *   svsm-igvm --help
  *
  * Exit status: 0 success, 1 refused input, 2 usage error.
  */
@@ -155,8 +156,33 @@ fail:
 	return rc;
 }
 
+static int help(void)
+{
+	printf("usage: svsm-igvm build -c CONFIG -o OUT [-m MAP] "
+	       "[-D NAME=VALUE]...\n"
+	       "       svsm-igvm dump FILE\n"
+	       "       svsm-igvm --help\n"
+	       "\n"
+	       "build  make the IGVM image OUT from the layout CONFIG "
+	       "(igvm.cfg);\n"
+	       "       ${NAME} in CONFIG is replaced by VALUE; MAP gets one "
+	       "line per\n"
+	       "       region and the predicted launch digest. A bad CONFIG "
+	       "is refused\n"
+	       "       with file:line: cause.\n"
+	       "dump   print every header of any IGVM file; refuses a "
+	       "malformed one.\n"
+	       "\n"
+	       "Exit status: 0 success, 1 refused input, 2 usage error.\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 2 &&
+	    (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		return help();
+	}
 	if (argc >= 3 && !strcmp(argv[1], "dump")) {
 		return argc == 3 ? dump(argv[2]) : usage();
 	}
