@@ -472,27 +472,35 @@ static void nae_psc(struct machine *m, struct nae *n)
 	set_result(n, 0, 0);
 }
 
-/* AP creation (docs/abi.md §7.4): only for this vCPU (APIC ID 0) and only for a
- * less-privileged VMPL than the caller's. */
+/*
+ * AP creation (docs/abi.md §7.4), as KVM's multi-VMPL series does it (KVM:
+ * arch/x86/kvm/svm/sev.c, sev_snp_ap_creation): the target VMPL comes from
+ * SW_EXITINFO1[19:16] (S1), never from the VMSA, which the hypervisor
+ * cannot read; only VMPL0 may be protected from replacement, and with one
+ * vCPU no other vCPU at VMPL0 exists to replace it. The first creation at
+ * a VMPL fixes its interrupt-injection mode (RAX: SEV features); later
+ * ones may not change it.
+ * The VMSA itself is checked when it is run (vmpl.c, S4). Refusals answer
+ * with an error (KVM injects #GP; both are non-zero for the guest).
+ */
+#define INJ_MODES (SEV_FEAT_RESTRICTED_INJ | SEV_FEAT_ALTERNATE_INJ)
+
 static void nae_ap_creation(struct machine *m, struct nae *n)
 {
 	uint32_t req = (uint32_t)(n->info1 & 0xffff);
+	unsigned vmpl = (unsigned)(n->info1 >> 16) & 0xf;
 	uint32_t apic_id = (uint32_t)(n->info1 >> 32);
 	uint64_t gpa = n->info2 & ~EMU_CBIT;
-	const struct snp_vmsa *v = NULL;
 
-	if (apic_id != 0 || rmp_entry_at(&m->rmp, gpa) == NULL ||
-	    (gpa & (PAGE_SIZE - 1))) {
+	if (apic_id != 0 || vmpl >= SNP_VMPL_COUNT || vmpl == 0 ||
+	    vmpl == m->cur) {
+		/* VMPL0 of the only vCPU, and the running context itself
+		 * (model: snpemu does not replace the VMSA it is running). */
 		set_error(n, GHCB_ERR_INVALID_INPUT);
 		return;
 	}
-	v = emu_hva(gpa);
 	if (req == SVM_VMGEXIT_AP_DESTROY) {
-		for (unsigned i = m->cur + 1; i < SNP_VMPL_COUNT; i++) {
-			if (m->ctx[i].present && m->ctx[i].vmsa_gpa == gpa) {
-				vmpl_destroy(m, i);
-			}
-		}
+		vmpl_destroy(m, vmpl);
 		set_result(n, 0, 0);
 		return;
 	}
@@ -502,10 +510,15 @@ static void nae_ap_creation(struct machine *m, struct nae *n)
 		return;
 	}
 	REQUIRE(n, rax);
-	if (v->vmpl <= m->cur || n->g->rax != v->sev_features ||
-	    vmpl_create(m, v->vmpl, gpa) != 0) {
+	if (!(n->g->rax & SEV_FEAT_SNP_ACTIVE) ||
+	    (m->vmpl_features[vmpl] != 0 &&
+	     ((m->vmpl_features[vmpl] ^ n->g->rax) & INJ_MODES)) ||
+	    vmpl_create(m, vmpl, gpa) != 0) {
 		set_error(n, GHCB_ERR_INVALID_INPUT);
 		return;
+	}
+	if (m->vmpl_features[vmpl] == 0) {
+		m->vmpl_features[vmpl] = n->g->rax;
 	}
 	set_result(n, 0, 0);
 }
@@ -554,6 +567,37 @@ static void nae_run_vmpl(struct machine *m, struct nae *n)
 	set_result(n, 0, 0);
 	if (n->info1 >= SNP_VMPL_COUNT || !vmpl_switch(m, target)) {
 		set_error(n, GHCB_ERR_INVALID_INPUT);
+	}
+}
+
+/*
+ * The NAE events behind S8's #VCs (Linux: arch/x86/coco/sev/vc-handle.c).
+ * DR7 writes are recorded only (the guest's DR7 lives in its VMSA); RDPMC
+ * gets #GP (snpemu has no PMU); WBINVD is a no-op; MONITOR/MWAIT get #UD
+ * like KVM when the guest's CPUID does not offer MWAIT (KVM:
+ * kvm_emulate_monitor_mwait), and snpemu's CPUID hides it.
+ */
+static void nae_misc(struct nae *n)
+{
+	switch (n->exit_code) {
+	case SVM_EXIT_WRITE_DR7:
+		REQUIRE(n, rax);
+		set_result(n, 0, 0);
+		break;
+	case SVM_EXIT_RDPMC:
+		REQUIRE(n, rcx);
+		set_result(n, GHCB_RESULT_EXCEPTION, GHCB_EVENT_EXCEPTION(13));
+		break;
+	case SVM_EXIT_WBINVD:
+		set_result(n, 0, 0);
+		break;
+	default: /* MONITOR, MWAIT */
+		REQUIRE(n, rax);
+		REQUIRE(n, rcx);
+		/* #UD has no error code: no "error code valid" bit. */
+		set_result(n, GHCB_RESULT_EXCEPTION,
+			   GHCB_EVENT_EXCEPTION(6) & ~(UINT64_C(1) << 11));
+		break;
 	}
 }
 
@@ -622,6 +666,13 @@ static void nae(struct machine *m, struct vmpl_ctx *c, uint64_t gpa)
 		break;
 	case SVM_VMGEXIT_HV_FEATURES:
 		set_result(&n, 0, EMU_HV_FEATURES);
+		break;
+	case SVM_EXIT_WRITE_DR7:
+	case SVM_EXIT_RDPMC:
+	case SVM_EXIT_WBINVD:
+	case SVM_EXIT_MONITOR:
+	case SVM_EXIT_MWAIT:
+		nae_misc(&n);
 		break;
 	case SVM_VMGEXIT_TERM_REQUEST:
 		terminate(m, (uint32_t)n.info1 & 0xf,

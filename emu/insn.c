@@ -58,6 +58,25 @@ static void finish(struct machine *m, int rc, bool cf)
 	s->rip += 4;
 }
 
+/*
+ * L4: a 4 KiB PVALIDATE or RMPADJUST that meets a 2 MiB RMP entry takes an
+ * RMP #NPF with SIZEM on hardware; KVM then PSMASHes the entry and the
+ * retried instruction succeeds (KVM: arch/x86/kvm/svm/sev.c,
+ * sev_handle_rmp_fault). Returns true if the entry was split.
+ */
+static bool implicit_psmash(struct machine *m, int rc, uint64_t size,
+			    uint64_t gpa)
+{
+	struct rmp_change chg = {0};
+
+	if (rc != SNP_RC_FAIL_SIZEMISMATCH || size != SNP_PAGE_SIZE_4K ||
+	    rmp_psmash(&m->rmp, gpa, &chg) != RMP_PSC_OK) {
+		return false;
+	}
+	npt_apply(m, &chg);
+	return true;
+}
+
 static void do_pvalidate(struct machine *m)
 {
 	struct snp_vmsa *s = emu_save(m);
@@ -80,6 +99,10 @@ static void do_pvalidate(struct machine *m)
 	}
 	rc = rmp_pvalidate(&m->rmp, m->cur, gpa, (uint32_t)c->gprs.rcx,
 			   (uint32_t)c->gprs.rdx, &cf, &chg);
+	if (implicit_psmash(m, rc, (uint32_t)c->gprs.rcx, gpa)) {
+		rc = rmp_pvalidate(&m->rmp, m->cur, gpa, SNP_PAGE_SIZE_4K,
+				   (uint32_t)c->gprs.rdx, &cf, &chg);
+	}
 	if (rc == RMP_FAULT_GP) {
 		vc_deliver(m, X86_VEC_GP, true, 0);
 		return;
@@ -109,6 +132,10 @@ static void do_rmpadjust(struct machine *m)
 		return;
 	}
 	rc = rmp_adjust(&m->rmp, m->cur, gpa, c->gprs.rcx, c->gprs.rdx, &chg);
+	if (implicit_psmash(m, rc, c->gprs.rcx, gpa)) {
+		rc = rmp_adjust(&m->rmp, m->cur, gpa, SNP_PAGE_SIZE_4K,
+				c->gprs.rdx, &chg);
+	}
 	npt_apply(m, &chg);
 	finish(m, rc, false);
 }

@@ -50,6 +50,7 @@ static void init_vmsa64(struct snp_vmsa *v, const struct emu_payload_hdr *h,
 	v->rsp = h->stack_top;
 	v->rdi = arg;
 	v->rsi = SECRETS_GPA;
+	v->rdx = VMSA0_GPA;
 	v->dr6 = 0xffff0ff0;
 	v->dr7 = 0x400;
 	v->g_pat = UINT64_C(0x0007040600070406);

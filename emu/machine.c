@@ -256,6 +256,27 @@ static void handle_exit(struct machine *m, unsigned *stale)
 	case VMEXIT_NPF:
 		handle_npf(m, stale);
 		break;
+	case VMEXIT_WBINVD: {
+		/* QEMU 7.2's TCG reports INVD (0F 08) with the WBINVD exit
+		 * code too (measured: fidelity/s8_vc_sources): tell them
+		 * apart by the opcode. */
+		uint8_t b[2];
+
+		if (!insn_fetch(m, b, sizeof(b))) {
+			break;
+		}
+		vc_raise(m, b[0] == 0x0f && b[1] == 0x08 ? VMEXIT_INVD : code);
+		break;
+	}
+	case VMEXIT_DR7_READ:
+	case VMEXIT_DR7_WRITE:
+	case VMEXIT_RDPMC:
+	case VMEXIT_INVD:
+	case VMEXIT_MONITOR:
+	case VMEXIT_MWAIT:
+		/* S8: #VC with the exit code, as on SNP hardware. */
+		vc_raise(m, code);
+		break;
 	case VMEXIT_HLT:
 		emu_stop(m,
 			 "VMPL%u RIP 0x%llx: HLT, and snpemu has no "
@@ -270,8 +291,7 @@ static void handle_exit(struct machine *m, unsigned *stale)
 			 "(VMEXIT_INVALID)",
 			 m->cur);
 	default:
-		if ((code >= VMEXIT_VMRUN && code <= VMEXIT_SKINIT) ||
-		    code == VMEXIT_MONITOR || code == VMEXIT_MWAIT) {
+		if (code >= VMEXIT_VMRUN && code <= VMEXIT_SKINIT) {
 			/* SVM instructions do not exist for an SNP guest. */
 			vc_deliver(m, X86_VEC_UD, false, 0);
 			break;

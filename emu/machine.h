@@ -28,6 +28,8 @@
 #define EMU_POOL_HPA UINT64_C(0x08000000)
 #define EMU_POOL_SIZE UINT64_C(0x08000000)
 
+#define EMU_2M (UINT64_C(1) << 21)
+
 /* C-bit at 47 (docs/architecture.md §4: phys-bits=48). */
 #define EMU_CBIT_POS 47
 #define EMU_CBIT (UINT64_C(1) << EMU_CBIT_POS)
@@ -69,6 +71,8 @@ struct machine {
 	uint64_t tsc_start, tsc_l1; /* TSC total, and spent handling exits */
 	uint64_t host_save_pa;      /* VMSAVE area for snpemu's own state */
 	uint32_t verdict_set; /* GHCB termination set that carries a verdict */
+	/* SEV features fixed by the first AP creation at each VMPL. */
+	uint64_t vmpl_features[SNP_VMPL_COUNT];
 };
 
 extern struct machine emu_machine;

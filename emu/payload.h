@@ -4,8 +4,8 @@
  * svsm.igvm: a flat binary (from -initrd) that begins with this header,
  * loaded at load_gpa and started at VMPL0 in 64-bit mode with the given
  * CR3, RIP and RSP (RDI = the arg= command-line value, RSI = the GPA of
- * the secrets page snpemu's PSP built). Shared with the
- * payloads in tests/emu/payloads/.
+ * the secrets page snpemu's PSP built, RDX = the GPA of its own VMSA). Shared
+ * with the payloads in tests/emu/payloads/.
  */
 #pragma once
 

@@ -225,10 +225,28 @@ int rmp_query(const struct rmp *r, unsigned vmpl, uint64_t gpa,
 	return SNP_RC_SUCCESS;
 }
 
+int rmp_psmash(struct rmp *r, uint64_t gpa, struct rmp_change *chg)
+{
+	uint64_t base = GFN(gpa) & ~(uint64_t)(RMP_PAGES_2M - 1);
+
+	chg->count = 0;
+	if (GFN(gpa) >= r->npages || r->npages - base < RMP_PAGES_2M ||
+	    !(r->e[base].flags & RMP_F_SIZE_2M)) {
+		return RMP_PSC_E_INPUT;
+	}
+	for (uint64_t i = base; i < base + RMP_PAGES_2M; i++) {
+		r->e[i].flags &= (uint8_t)~RMP_F_SIZE_2M;
+	}
+	chg->gfn = base;
+	chg->count = RMP_PAGES_2M;
+	return RMP_PSC_OK;
+}
+
 int rmp_psc(struct rmp *r, uint64_t gpa, unsigned op, bool size_2m,
 	    struct rmp_change *chg)
 {
 	uint64_t first = 0, count = 0;
+	bool to_2m = size_2m;
 
 	chg->count = 0;
 	if (op != RMP_PSC_OP_PRIVATE && op != RMP_PSC_OP_SHARED) {
@@ -239,8 +257,15 @@ int rmp_psc(struct rmp *r, uint64_t gpa, unsigned op, bool size_2m,
 		return RMP_PSC_E_INPUT;
 	}
 	for (uint64_t i = first; i < first + count; i++) {
-		if (r->e[i].flags & (RMP_F_VMSA | RMP_F_IMMUTABLE)) {
+		bool noop = op == RMP_PSC_OP_PRIVATE &&
+			    (r->e[i].flags & RMP_F_ASSIGNED);
+
+		if (!noop && (r->e[i].flags & (RMP_F_VMSA | RMP_F_IMMUTABLE))) {
 			return RMP_PSC_E_INUSE;
+		}
+		/* Partly private already: the rest becomes 4 KiB pages. */
+		if (noop) {
+			to_2m = false;
 		}
 	}
 	/*
@@ -248,17 +273,26 @@ int rmp_psc(struct rmp *r, uint64_t gpa, unsigned op, bool size_2m,
 	 * it into 512 4 KiB entries first, keeping their state.
 	 */
 	if (!size_2m && (r->e[first].flags & RMP_F_SIZE_2M)) {
-		uint64_t base = first & ~(uint64_t)(RMP_PAGES_2M - 1);
+		struct rmp_change split = {0};
 
-		for (uint64_t i = base; i < base + RMP_PAGES_2M; i++) {
-			r->e[i].flags &= (uint8_t)~RMP_F_SIZE_2M;
-		}
+		(void)rmp_psmash(r, gpa, &split);
 	}
 	for (uint64_t i = first; i < first + count; i++) {
+		/*
+		 * S12: private to private leaves the entry alone, validated
+		 * or not, as KVM does: the page is already private in guest
+		 * memory attributes, so no RMPUPDATE is issued (KVM:
+		 * arch/x86/kvm/svm/sev.c, snp_begin_psc; virt/kvm/guest_memfd.c
+		 * prepares a folio only once).
+		 */
+		if (op == RMP_PSC_OP_PRIVATE &&
+		    (r->e[i].flags & RMP_F_ASSIGNED)) {
+			continue;
+		}
 		r->e[i] = (struct rmp_entry){0};
 		if (op == RMP_PSC_OP_PRIVATE) {
 			r->e[i].flags =
-				RMP_F_ASSIGNED | (size_2m ? RMP_F_SIZE_2M : 0);
+				RMP_F_ASSIGNED | (to_2m ? RMP_F_SIZE_2M : 0);
 		}
 	}
 	chg->gfn = first;

@@ -90,11 +90,15 @@ int rmp_query(const struct rmp *r, unsigned vmpl, uint64_t gpa,
 
 /**
  * Make [gpa, gpa + 4K or 2M) private (assigned, not validated, no VMPL1-3
- * permissions) or shared (unassigned). Like RMPUPDATE, any previous
- * validation is lost.
+ * permissions) or shared (unassigned). Like RMPUPDATE, a page made shared
+ * loses its validation; a page that is already private is left alone.
  */
 int rmp_psc(struct rmp *r, uint64_t gpa, unsigned op, bool size_2m,
 	    struct rmp_change *chg);
+
+/** PSMASH: split the 2 MiB RMP entry holding @gpa into 512 4 KiB ones
+ * with the same state. RMP_PSC_E_INPUT if it is not a 2 MiB entry. */
+int rmp_psmash(struct rmp *r, uint64_t gpa, struct rmp_change *chg);
 
 /** SNP_LAUNCH_UPDATE: assigned + validated, 4 KiB entries. */
 int rmp_launch_page(struct rmp *r, uint64_t gpa);

@@ -111,14 +111,19 @@ void svm_init_vmcb(struct vmcb *v, unsigned vmpl, uint64_t npt_root)
 	memset(v, 0, sizeof(*v));
 	/* #UD: PVALIDATE, RMPADJUST and RMPQUERY are emulated (insn.c). */
 	v->c.intercept_exc = 1u << 6;
+	/* RDPMC, INVD, WBINVD, MONITOR and MWAIT are intercepted as KVM
+	 * does for an SEV-ES/SNP guest, so they reach the guest as #VC
+	 * with those exit codes (S8; Linux: arch/x86/coco/sev/vc-handle.c,
+	 * vc_handle_exitcode). DR7 intercepts depend on DebugSwap (vmpl.c). */
 	v->c.intercept1 = VMCB_I1_CPUID | VMCB_I1_HLT | VMCB_I1_IOIO |
-			  VMCB_I1_MSR | VMCB_I1_SHUTDOWN;
-	/* VMRUN must be intercepted (APM §15.5.1); the rest are not SNP
-	 * guest instructions and become #UD (MONITOR/MWAIT: CPUID hides them,
-	 * and an MWAIT nothing wakes would hang the vCPU). */
+			  VMCB_I1_MSR | VMCB_I1_SHUTDOWN | VMCB_I1_RDPMC |
+			  VMCB_I1_INVD;
+	/* VMRUN must be intercepted (APM §15.5.1); the other SVM
+	 * instructions are not SNP guest instructions and become #UD. */
 	v->c.intercept2 = VMCB_I2_VMRUN | VMCB_I2_VMMCALL | VMCB_I2_VMLOAD |
 			  VMCB_I2_VMSAVE | VMCB_I2_STGI | VMCB_I2_CLGI |
-			  VMCB_I2_SKINIT | VMCB_I2_MONITOR | VMCB_I2_MWAIT;
+			  VMCB_I2_SKINIT | VMCB_I2_WBINVD | VMCB_I2_MONITOR |
+			  VMCB_I2_MWAIT;
 	v->c.iopm_base_pa = (uint64_t)(uintptr_t)iopm;
 	v->c.msrpm_base_pa = (uint64_t)(uintptr_t)msrpm;
 	v->c.asid = 1 + vmpl;

@@ -73,6 +73,8 @@ static inline struct snp_vmsa *vmcb_save(struct vmcb *v)
 #define VMCB_I1_IOIO (1u << (0x7b - 0x60))
 #define VMCB_I1_MSR (1u << (0x7c - 0x60))
 #define VMCB_I1_SHUTDOWN (1u << (0x7f - 0x60))
+#define VMCB_I1_RDPMC (1u << (0x6f - 0x60))
+#define VMCB_I1_INVD (1u << (0x76 - 0x60))
 #define VMCB_I2_VMRUN (1u << 0)
 #define VMCB_I2_VMMCALL (1u << 1)
 #define VMCB_I2_VMLOAD (1u << 2)
@@ -80,8 +82,13 @@ static inline struct snp_vmsa *vmcb_save(struct vmcb *v)
 #define VMCB_I2_STGI (1u << 4)
 #define VMCB_I2_CLGI (1u << 5)
 #define VMCB_I2_SKINIT (1u << 6)
+#define VMCB_I2_WBINVD (1u << 9)
 #define VMCB_I2_MONITOR (1u << 10)
 #define VMCB_I2_MWAIT (1u << 11)
+
+/* intercept_dr: reads in bits 15:0, writes in 31:16. */
+#define VMCB_DR7_READ (1u << 7)
+#define VMCB_DR7_WRITE (1u << (16 + 7))
 
 #define VMCB_INT_CTL_V_INTR_MASKING (1u << 24)
 #define VMCB_NP_ENABLE 1u
@@ -91,7 +98,11 @@ static inline struct snp_vmsa *vmcb_save(struct vmcb *v)
 #define VMEXIT_CR0_WRITE 0x10
 #define VMEXIT_EXCP_BASE 0x40
 #define VMEXIT_UD (VMEXIT_EXCP_BASE + 6)
+#define VMEXIT_DR7_READ 0x27
+#define VMEXIT_DR7_WRITE 0x37
+#define VMEXIT_RDPMC 0x6f
 #define VMEXIT_CPUID 0x72
+#define VMEXIT_INVD 0x76
 #define VMEXIT_HLT 0x78
 #define VMEXIT_IOIO 0x7b
 #define VMEXIT_MSR 0x7c
@@ -99,6 +110,7 @@ static inline struct snp_vmsa *vmcb_save(struct vmcb *v)
 #define VMEXIT_VMRUN 0x80
 #define VMEXIT_VMMCALL 0x81
 #define VMEXIT_SKINIT 0x86
+#define VMEXIT_WBINVD 0x89
 #define VMEXIT_MONITOR 0x8a
 #define VMEXIT_MWAIT 0x8b
 #define VMEXIT_NPF 0x400

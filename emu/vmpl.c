@@ -123,34 +123,57 @@ static void vmsa_to_fpu(const struct snp_vmsa *v, uint8_t *xs)
 	memcpy(xs + XS_XSTATE_BV, &bv, 8);
 }
 
-/* A VMSA is runnable if the RMP still marks it and EFER.SVME is set. */
-static bool vmsa_runnable(struct machine *m, unsigned vmpl)
+/*
+ * What VMRUN checks in a VMSA before it runs it (S4, docs/snpemu.md): the
+ * page must still be an assigned, validated VMSA page in the RMP, its VMPL
+ * byte must name the VMPL it runs at, EFER.SVME must be set and
+ * SEV_FEATURES must have SNPActive and nothing snpemu does not implement.
+ * The hypervisor cannot read the VMSA, so none of this is checked at AP
+ * creation; on hardware a failing check makes VMRUN exit with
+ * VMEXIT_INVALID and KVM stops the VM (KVM_EXIT_FAIL_ENTRY).
+ * Returns NULL if runnable, else the reason.
+ */
+static const char *vmsa_unrunnable(struct machine *m, unsigned vmpl)
 {
-	struct vmpl_ctx *c = &m->ctx[vmpl];
+	const struct vmpl_ctx *c = &m->ctx[vmpl];
 	const struct rmp_entry *e = rmp_entry_at(&m->rmp, c->vmsa_gpa);
-	uint8_t need = RMP_F_ASSIGNED | RMP_F_VALIDATED | RMP_F_VMSA;
-
-	if (!c->present || e == NULL || (e->flags & need) != need) {
-		return false;
-	}
-	return (vmpl_vmsa(m, vmpl)->efer & VMSA_EFER_SVME) != 0 &&
-	       vmpl_vmsa(m, vmpl)->vmpl == vmpl;
-}
-
-int vmpl_create(struct machine *m, unsigned vmpl, uint64_t vmsa_gpa)
-{
-	struct vmpl_ctx *c = NULL;
-	const struct rmp_entry *e = rmp_entry_at(&m->rmp, vmsa_gpa);
 	uint8_t need = RMP_F_ASSIGNED | RMP_F_VALIDATED | RMP_F_VMSA;
 	const struct snp_vmsa *v = NULL;
 
-	if (vmpl >= SNP_VMPL_COUNT || (vmsa_gpa & (PAGE_SIZE - 1)) ||
-	    e == NULL || (e->flags & need) != need) {
-		return -1;
+	if (e == NULL || (e->flags & need) != need) {
+		return "the page is not an assigned, validated VMSA page in "
+		       "the RMP";
 	}
-	v = emu_hva(vmsa_gpa);
-	if (v->vmpl != vmpl || !(v->sev_features & SEV_FEAT_SNP_ACTIVE) ||
+	v = vmpl_vmsa(m, vmpl);
+	if (v->vmpl != vmpl) {
+		return "its VMPL byte does not match the VMPL it runs at";
+	}
+	if (!(v->efer & VMSA_EFER_SVME)) {
+		return "EFER.SVME is clear";
+	}
+	if (!(v->sev_features & SEV_FEAT_SNP_ACTIVE) ||
 	    (v->sev_features & ~EMU_SEV_FEATURES_OK)) {
+		return "SEV_FEATURES lacks SNPActive or asks for an "
+		       "unsupported feature";
+	}
+	return NULL;
+}
+
+/*
+ * AP creation of VMPL @vmpl's context from the page at @vmsa_gpa, with
+ * the SEV features the caller passed in RAX. Like KVM (arch/x86/kvm/svm/
+ * sev.c, sev_snp_ap_creation) nothing inside the page is read here: its
+ * contents are checked at VMRUN (vmsa_unrunnable). A 2 MiB-aligned page is
+ * refused as KVM does (S5: the SNP erratum that a VMSA at a 2 MiB boundary
+ * can collide with a 2 MiB RMP check).
+ */
+int vmpl_create(struct machine *m, unsigned vmpl, uint64_t vmsa_gpa)
+{
+	struct vmpl_ctx *c = NULL;
+
+	if (vmpl >= SNP_VMPL_COUNT || (vmsa_gpa & (PAGE_SIZE - 1)) ||
+	    (vmsa_gpa & (EMU_2M - 1)) == 0 ||
+	    rmp_entry_at(&m->rmp, vmsa_gpa) == NULL) {
 		return -1;
 	}
 	c = &m->ctx[vmpl];
@@ -166,7 +189,6 @@ int vmpl_create(struct machine *m, unsigned vmpl, uint64_t vmsa_gpa)
 	c->vmsa_gpa = vmsa_gpa;
 	c->ghcb_msr = 0;
 	c->ghcb_gfn = UINT64_MAX;
-	c->sev_features = v->sev_features;
 	return 0;
 }
 
@@ -256,6 +278,13 @@ static void load_from_vmsa(struct machine *m, unsigned vmpl)
 	uint64_t xcr0 = v->xcr0;
 
 	COPY_FIELDS(s, v);
+	/* VMRUN reads SEV_FEATURES from the VMSA each time. Without
+	 * DebugSwap, DR7 accesses are intercepted and become #VC (S8; KVM:
+	 * sev_es_init_vmcb / sev_es_vcpu_after_set_cpuid). */
+	c->sev_features = v->sev_features;
+	c->vmcb->c.intercept_dr = (v->sev_features & SEV_FEAT_DEBUG_SWAP)
+					  ? 0
+					  : VMCB_DR7_READ | VMCB_DR7_WRITE;
 	c->gprs.rbx = v->rbx;
 	c->gprs.rcx = v->rcx;
 	c->gprs.rdx = v->rdx;
@@ -296,27 +325,48 @@ void vmpl_sync_paging(struct vmpl_ctx *c)
 	c->vmcb->c.tlb_ctl = VMCB_TLB_FLUSH_ALL;
 }
 
+/* Stop the VM as a failed VMRUN would (S4). */
+static void vmsa_check(struct machine *m, unsigned vmpl)
+{
+	const char *why = vmsa_unrunnable(m, vmpl);
+
+	if (why != NULL) {
+		emu_stop(m,
+			 "VMRUN of VMPL%u's VMSA at GPA 0x%llx fails: %s "
+			 "(hardware: VMEXIT_INVALID, the VM stops)",
+			 vmpl, (unsigned long long)m->ctx[vmpl].vmsa_gpa, why);
+	}
+}
+
 bool vmpl_switch(struct machine *m, unsigned target)
 {
-	if (target >= SNP_VMPL_COUNT || !vmsa_runnable(m, target)) {
+	unsigned old = m->cur;
+
+	if (target >= SNP_VMPL_COUNT || !m->ctx[target].present) {
 		return false;
 	}
 	if (target == m->cur) {
 		return true;
 	}
+	vmsa_check(m, target);
 	save_to_vmsa(m, m->cur);
 	load_from_vmsa(m, target);
 	m->cur = target;
 	m->vmpl_switches++;
+	/* The VMSA in use changes (S6: npt.c). */
+	npt_update(m, m->ctx[old].vmsa_gpa >> PAGE_SHIFT, 1);
+	npt_update(m, m->ctx[target].vmsa_gpa >> PAGE_SHIFT, 1);
 	return true;
 }
 
 void vmpl_enter_first(struct machine *m)
 {
-	if (!vmsa_runnable(m, m->cur)) {
-		emu_stop(m, "VMPL%u VMSA is not runnable", m->cur);
+	if (!m->ctx[m->cur].present) {
+		emu_stop(m, "VMPL%u has no VMSA", m->cur);
 	}
+	vmsa_check(m, m->cur);
 	load_from_vmsa(m, m->cur);
+	npt_update(m, m->ctx[m->cur].vmsa_gpa >> PAGE_SHIFT, 1);
 }
 
 void vmpl_init(struct machine *m)

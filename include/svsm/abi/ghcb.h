@@ -54,7 +54,14 @@
 #define GHCB_PROTOCOL_MAX 2
 
 /* ---- NAE exit codes (sw_exit_code) ---- */
+#define SVM_EXIT_READ_DR7 0x027
+#define SVM_EXIT_WRITE_DR7 0x037
+#define SVM_EXIT_RDPMC 0x06f
 #define SVM_EXIT_CPUID 0x072
+#define SVM_EXIT_INVD 0x076
+#define SVM_EXIT_WBINVD 0x089
+#define SVM_EXIT_MONITOR 0x08a
+#define SVM_EXIT_MWAIT 0x08b
 #define SVM_EXIT_IOIO 0x07b
 #define SVM_EXIT_MSR 0x07c
 #define SVM_EXIT_NPF 0x400

@@ -25,6 +25,9 @@
 #define V2_ADJ_DOWN 104
 #define V2_DONE 112
 #define V2_VC_RSP 120
+#define V2_CMD 128
+#define V2_CMD_ADDR 136
+#define V2_CMD_VAL 144
 
 	.section .header, "a"
 	.quad 0x4c50554d45504e53	/* EMU_PAYLOAD_MAGIC */
@@ -266,6 +269,8 @@ v2_entry:
 	movq %rax, v2_results + V2_ADJ_DOWN(%rip)
 	cmpq $2, v2_results + V2_MODE(%rip)
 	je 3f
+	cmpq $3, v2_results + V2_MODE(%rip)
+	je v2_cmd_loop
 	/* An "SVSM call": RAX/RCX in, VMPL0 answers through our VMSA. */
 	movabsq $0x2222222222222222, %rax
 	movq %rax, %xmm0
@@ -290,6 +295,25 @@ v2_entry:
 	jmp 2b
 3:	call v2_call0			/* benchmark: bounce forever */
 	jmp 3b
+
+	/*
+	 * Mode 3 (tests_fidelity.c): wait in VMPL0 for a command, do it,
+	 * go back. 1: read the qword at ADDR into VAL; 2: call ADDR, its RAX
+	 * into VAL.
+	 */
+v2_cmd_loop:
+	call v2_call0
+	movq v2_results + V2_CMD_ADDR(%rip), %rdi
+	cmpq $1, v2_results + V2_CMD(%rip)
+	jne 1f
+	movq (%rdi), %rax
+	movq %rax, v2_results + V2_CMD_VAL(%rip)
+	jmp v2_cmd_loop
+1:	cmpq $2, v2_results + V2_CMD(%rip)
+	jne v2_cmd_loop
+	call *%rdi
+	movq %rax, v2_results + V2_CMD_VAL(%rip)
+	jmp v2_cmd_loop
 
 	/* RUN_VMPL(0) through this VMPL's GHCB (NAE 0x8000_0018). */
 v2_call0:
@@ -347,7 +371,7 @@ v2_pdpt:
 	.fill 508, 8, 0
 	.globl v2_results
 v2_results:
-	.skip 128
+	.skip 160
 	.balign 16
 	.globl v2_ist_stack
 v2_ist_stack:

@@ -33,7 +33,9 @@ struct v2_results {
 	uint64_t xmm0;
 	uint64_t rmpadjust_up, rmpadjust_self, rmpadjust_down;
 	uint64_t done;
-	uint64_t vc_rsp; /* RSP in the #VC handler (IST 1) */
+	uint64_t vc_rsp;                 /* RSP in the #VC handler (IST 1) */
+	uint64_t cmd, cmd_addr, cmd_val; /* mode 3: entry.S v2_cmd_loop */
+	uint64_t pad;
 };
 
 extern struct v2_results v2_results;
@@ -47,7 +49,7 @@ extern uint8_t idt2[];
 extern uint8_t vstub_6[], vstub_13[], vstub_14[], vstub_29[];
 extern uint8_t v2_vc_handler[], v2_gp_handler[];
 
-void payload_main(uint64_t arg, uint64_t secrets_gpa);
+void payload_main(uint64_t arg, uint64_t secrets_gpa, uint64_t vmsa0_gpa);
 
 /* ---- snp_tests.c: shared state and helpers of the VMPL0 tests ---- */
 struct ghcb;
@@ -105,6 +107,11 @@ void t_hostile(void);
 void t_guest_request(void);
 void t_fuzz(void);
 bool vmpl2_setup(uint64_t mode);
+bool vmpl2_grant(void);
+void vmpl2_build_vmsa(void *page, uint64_t rip);
+uint64_t ap_create(unsigned vmpl, uint64_t op, uint64_t gpa, uint64_t feat);
+/* tests_fidelity.c: one row of docs/snpemu.md's fidelity table. */
+void t_fidelity(unsigned row, uint64_t vmsa0_gpa);
 void run_vmpl2_prepare(void);
 void t_vmpl2(void);
 void payload_exception(struct xframe *f);

@@ -10,6 +10,7 @@
  *   1  the same, but VMPL2 then reads VMPL0 memory: snpemu must stop
  *   2  benchmark: count SVSM-call-like round trips VMPL0 -> VMPL2 -> VMPL0
  *   3  benchmark: count bare exits (GHCB HV_FEATURES)
+ *   4  one row of the fidelity table (tests_fidelity.c), count = row
  */
 #include "lib/compiler.h"
 #include "lib/fmt.h"
@@ -280,7 +281,7 @@ static void bench(uint64_t mode, uint64_t count)
 	terminate(EMU_TERM_SET_VERDICT, 0);
 }
 
-void payload_main(uint64_t arg, uint64_t secrets_gpa)
+void payload_main(uint64_t arg, uint64_t secrets_gpa, uint64_t vmsa0_gpa)
 {
 	uint64_t mode = arg & 0xf;
 	bool ok = false;
@@ -288,6 +289,10 @@ void payload_main(uint64_t arg, uint64_t secrets_gpa)
 	secrets = (const struct snp_secrets_page *)(uintptr_t)secrets_gpa;
 	idt_init();
 	ghcb_init();
+	if (mode == 4) {
+		t_fidelity((unsigned)(arg >> 4), vmsa0_gpa);
+		terminate(EMU_TERM_SET_VERDICT, failures == 0 ? 0 : 1);
+	}
 	if (mode >= 2) {
 		bench(mode, arg >> 4);
 	}

@@ -32,23 +32,13 @@ static uint64_t gdt_base(void)
 	return (uint64_t)(uintptr_t)gdt;
 }
 
-bool vmpl2_setup(uint64_t mode)
+/* A runnable VMPL2 VMSA at @page for VMPL2's program (entry.S). */
+void vmpl2_build_vmsa(void *page, uint64_t rip)
 {
-	struct snp_vmsa *v = (struct snp_vmsa *)vmsa2_page;
+	struct snp_vmsa *v = page;
 	struct vmsa_seg data = {
 		.selector = 0x10, .attrib = 0x0c93, .limit = 0xffffffff};
-	bool ok = true;
 	uint64_t cr0 = 0, cr4 = 0;
-
-	v2_results.mode = mode;
-	v2_results.ghcb_gpa = gpa_of(ghcb2_page);
-	v2_results.attack_va = (uint64_t)(uintptr_t)&vmpl0_secret;
-	set_gate(idt2, 13, v2_gp_handler);
-	set_gate_ist(idt2, 29, v2_vc_handler, 1);
-	ok = make_shared(ghcb2_page);
-	grant(__v2_text_start, __v2_text_end, RMPADJ_READ | RMPADJ_XS, &ok);
-	grant(__pt_start, __pt_end, RMPADJ_READ, &ok);
-	grant(__v2_data_start, __v2_data_end, RMPADJ_READ | RMPADJ_WRITE, &ok);
 
 	__asm__ volatile("mov %%cr0, %0; mov %%cr4, %1" : "=r"(cr0), "=r"(cr4));
 	memset(v, 0, sizeof(*v));
@@ -65,7 +55,7 @@ bool vmpl2_setup(uint64_t mode)
 	v->cr4 = cr4;
 	v->efer = 0x0d00 | VMSA_EFER_SVME;
 	v->rflags = 2;
-	v->rip = (uint64_t)(uintptr_t)v2_entry;
+	v->rip = rip;
 	v->rsp = (uint64_t)(uintptr_t)v2_stack_top;
 	v->dr6 = 0xffff0ff0;
 	v->dr7 = 0x400;
@@ -73,15 +63,50 @@ bool vmpl2_setup(uint64_t mode)
 	v->xcr0 = 1;
 	v->vmpl = 2;
 	v->sev_features = SEV_FEAT_SNP_ACTIVE;
+}
+
+/* AP_CREATION for APIC ID 0 at @vmpl (SW_EXITINFO1[19:16]); returns
+ * SW_EXITINFO1 (0 = accepted). */
+uint64_t ap_create(unsigned vmpl, uint64_t op, uint64_t gpa, uint64_t feat)
+{
+	ghcb_prepare(SVM_VMGEXIT_AP_CREATION, op | ((uint64_t)vmpl << 16), gpa);
+	ghcb->rax = feat;
+	ghcb_set_valid(offsetof(struct ghcb, rax));
+	vmgexit();
+	return ghcb->sw_exit_info_1;
+}
+
+/* Grants and page tables VMPL2's program needs (entry.S). */
+bool vmpl2_grant(void)
+{
+	bool ok = true;
+
+	set_gate(idt2, 13, v2_gp_handler);
+	set_gate_ist(idt2, 29, v2_vc_handler, 1);
+	ok = make_shared(ghcb2_page);
+	grant(__v2_text_start, __v2_text_end,
+	      RMPADJ_READ | RMPADJ_XU | RMPADJ_XS, &ok);
+	grant(__pt_start, __pt_end, RMPADJ_READ, &ok);
+	grant(__v2_data_start, __v2_data_end, RMPADJ_READ | RMPADJ_WRITE, &ok);
+	return ok;
+}
+
+bool vmpl2_setup(uint64_t mode)
+{
+	struct snp_vmsa *v = (struct snp_vmsa *)vmsa2_page;
+	bool ok = true;
+
+	v2_results.mode = mode;
+	v2_results.ghcb_gpa = gpa_of(ghcb2_page);
+	v2_results.attack_va = (uint64_t)(uintptr_t)&vmpl0_secret;
+	ok = vmpl2_grant();
+	vmpl2_build_vmsa(v, (uint64_t)(uintptr_t)v2_entry);
 	/* The VMSA bit, as Linux does it: target VMPL1, no permissions. */
 	if (rmpadjust((uint64_t)(uintptr_t)v, 0, 1 | RMPADJ_VMSA) != 0) {
 		ok = false;
 	}
-	ghcb_prepare(SVM_VMGEXIT_AP_CREATION, SVM_VMGEXIT_AP_CREATE, gpa_of(v));
-	ghcb->rax = SEV_FEAT_SNP_ACTIVE;
-	ghcb_set_valid(offsetof(struct ghcb, rax));
-	vmgexit();
-	if (ghcb->sw_exit_info_1 != 0) {
+	if (ap_create(2, SVM_VMGEXIT_AP_CREATE, gpa_of(v),
+		      SEV_FEAT_SNP_ACTIVE) != 0) {
 		ok = false;
 	}
 	return ok;

@@ -210,11 +210,15 @@ TAP_CASE(psc_resets_validation_and_permissions)
 	fresh();
 	make_valid(0xb000);
 	CHECK_EQ(rmp_adjust(&r, 0, 0xb000, 0, 2 | RMPADJ_RWX, &chg), 0);
+	/* S12: private to private leaves the entry alone, like KVM. */
 	make_private(0xb000);
-	CHECK_EQ(entries[0xb].flags, RMP_F_ASSIGNED);
-	CHECK_EQ(rmp_perms(&r, 0xb, 2), 0);
+	CHECK_EQ(entries[0xb].flags, RMP_F_ASSIGNED | RMP_F_VALIDATED);
+	CHECK_EQ(rmp_perms(&r, 0xb, 2), RMP_PERM_ALL);
 	CHECK_EQ(rmp_psc(&r, 0xb000, RMP_PSC_OP_SHARED, false, &chg), 0);
 	CHECK_EQ(entries[0xb].flags, 0);
+	CHECK_EQ(rmp_perms(&r, 0xb, 2), 0);
+	make_private(0xb000);
+	CHECK_EQ(entries[0xb].flags, RMP_F_ASSIGNED);
 	CHECK_EQ(rmp_psc(&r, 0xb000, 3, false, &chg), RMP_PSC_E_INPUT);
 	entries[0xc].flags = RMP_F_ASSIGNED | RMP_F_IMMUTABLE;
 	CHECK_EQ(rmp_psc(&r, 0xc000, RMP_PSC_OP_SHARED, false, &chg),
@@ -233,6 +237,22 @@ TAP_CASE(psc_4k_inside_2m_smashes)
 	CHECK_EQ(entries[1023].flags, RMP_F_ASSIGNED | RMP_F_VALIDATED);
 	CHECK_EQ(rmp_pvalidate(&r, 0, MB2 + 0x2000, 0, 0, &cf, &chg), 0);
 	CHECK_TRUE(!cf);
+}
+
+TAP_CASE(psmash_keeps_state)
+{
+	fresh();
+	CHECK_EQ(rmp_psmash(&r, MB2, &chg), RMP_PSC_E_INPUT);
+	CHECK_EQ(rmp_psc(&r, MB2, RMP_PSC_OP_PRIVATE, true, &chg), 0);
+	CHECK_EQ(rmp_pvalidate(&r, 0, MB2, 1, 1, &cf, &chg), 0);
+	CHECK_EQ(rmp_psmash(&r, MB2 + 0x5000, &chg), 0);
+	CHECK_EQ(chg.gfn, 512);
+	CHECK_EQ(chg.count, 512);
+	CHECK_EQ(entries[512].flags, RMP_F_ASSIGNED | RMP_F_VALIDATED);
+	CHECK_EQ(entries[1023].flags, RMP_F_ASSIGNED | RMP_F_VALIDATED);
+	CHECK_EQ(rmp_pvalidate(&r, 0, MB2 + 0x5000, 0, 0, &cf, &chg), 0);
+	CHECK_EQ(rmp_pvalidate(&r, 0, MB2, 1, 0, &cf, &chg),
+		 SNP_RC_FAIL_SIZEMISMATCH);
 }
 
 TAP_CASE(launch_pages_are_validated)
@@ -255,5 +275,5 @@ TAP_MAIN(TAP_ENTRY(pvalidate_validates_and_reports_no_update),
 	 TAP_ENTRY(rmpadjust_vmsa_only_from_vmpl0),
 	 TAP_ENTRY(rmpquery_reports_state),
 	 TAP_ENTRY(psc_resets_validation_and_permissions),
-	 TAP_ENTRY(psc_4k_inside_2m_smashes),
+	 TAP_ENTRY(psc_4k_inside_2m_smashes), TAP_ENTRY(psmash_keeps_state),
 	 TAP_ENTRY(launch_pages_are_validated))
