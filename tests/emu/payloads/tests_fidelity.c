@@ -44,24 +44,18 @@ static uint64_t run_vmpl2(void)
 	return ghcb_call(SVM_VMGEXIT_SNP_RUN_VMPL, 2, 0);
 }
 
-/* VMPL2 (entry.S v2_cmd_loop) reads the qword at @va. */
-static uint64_t v2_read(const void *va)
+/* VMPL2 (entry.S v2_cmd_loop) does @cmd on @va: 1 read, 2 call. */
+static uint64_t v2_cmd(uint64_t cmd, const void *va)
 {
-	v2_results.cmd = 1;
+	v2_results.cmd = cmd;
 	v2_results.cmd_addr = VA(va);
 	v2_results.cmd_val = UINT64_MAX;
 	(void)run_vmpl2();
 	return v2_results.cmd_val;
 }
 
-static uint64_t v2_call(const void *va)
-{
-	v2_results.cmd = 2;
-	v2_results.cmd_addr = VA(va);
-	v2_results.cmd_val = UINT64_MAX;
-	(void)run_vmpl2();
-	return v2_results.cmd_val;
-}
+#define v2_read(va) v2_cmd(1, (va))
+#define v2_call(va) v2_cmd(2, (va))
 
 static bool v2_cmd_setup(void)
 {
