@@ -343,7 +343,7 @@ static void s6_vmsa_in_use(uint64_t vmsa0_gpa)
 	bool ok = v2_cmd_setup();
 
 	/* VMPL2's VMSA while VMPL2 does not run: readable, as the SVSM
-	 * needs it (abi.md §1.4). */
+	 * needs it (docs/abi.md §1.4). */
 	EXPECT_EQ(v2->vmpl, 2);
 	report(ok, "fidelity/s6_vmsa_in_use: a VMSA not in use is readable");
 	expect_stop("VMPL0 reads its own VMSA");
