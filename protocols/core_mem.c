@@ -49,27 +49,26 @@ static void deposit_undo(struct svsm_req *req, gpa_t g, bool was_valid)
 	bool cf = false;
 
 	if (was_valid) {
-		(void)core_grant_guest(g, SNP_PAGE_SIZE_4K,
-				       req->caller->guest_vmpl);
+		(void)guest_mem_grant(g, SNP_PAGE_SIZE_4K,
+				      req->caller->guest_vmpl);
 	} else {
 		(void)plat_pvalidate(g, SNP_PAGE_SIZE_4K, false, &cf);
 		plat_tlb_flush_all();
 	}
 }
 
-static svsm_err_t deposit_one(struct svsm_req *req, void *ctx, uint64_t e)
+static svsm_err_t deposit_one(struct svsm_req *req, uint64_t e)
 {
 	gpa_t g = gpa(SVSM_PV_GPA(e));
 	bool cf = false;
 	svsm_err_t err = SVSM_OK;
 	int rc = SNP_RC_SUCCESS;
 
-	(void)ctx;
 	if (SVSM_PV_SIZE(e) != SVSM_PV_SIZE_4K ||
 	    (e & MEM_ENTRY_RESERVED_MASK) != 0) {
 		return SVSM_E_INVAL;
 	}
-	err = core_check_guest_page(g, PAGE_SIZE);
+	err = guest_mem_check_page(g, PAGE_SIZE);
 	if (err != SVSM_OK) {
 		return err;
 	}
@@ -87,7 +86,7 @@ static svsm_err_t deposit_one(struct svsm_req *req, void *ctx, uint64_t e)
 		req->proto_detail = (uint32_t)rc;
 		return SVSM_E_PROTO;
 	}
-	rc = core_revoke_guest(g, SNP_PAGE_SIZE_4K);
+	rc = guest_mem_revoke(g, SNP_PAGE_SIZE_4K);
 	plat_tlb_flush_all();
 	if (rc != SNP_RC_SUCCESS) {
 		deposit_undo(req, g, cf);
@@ -108,7 +107,20 @@ static svsm_err_t deposit_one(struct svsm_req *req, void *ctx, uint64_t e)
 
 svsm_err_t core_deposit_mem(struct svsm_req *req)
 {
-	return core_list_walk(req, deposit_one, NULL);
+	struct core_list l;
+	uint64_t e = 0;
+	svsm_err_t err = core_list_open(&l, req->rcx);
+
+	if (err != SVSM_OK) {
+		return err;
+	}
+	while (err == SVSM_OK && core_list_next(&l, &e, &err)) {
+		err = deposit_one(req, e);
+		if (err == SVSM_OK) {
+			core_list_done(&l, e);
+		}
+	}
+	return core_list_close(&l, err);
 }
 
 /* Hand one pool page back: out of the pool, zeroed, guest access. */
@@ -120,8 +132,8 @@ static svsm_err_t withdraw_one(struct svsm_req *req, gpa_t g)
 	mem_pool_remove(g);
 	err = guest_mem_zero(g, PAGE_SIZE);
 	if (err == SVSM_OK) {
-		rc = core_grant_guest(g, SNP_PAGE_SIZE_4K,
-				      req->caller->guest_vmpl);
+		rc = guest_mem_grant(g, SNP_PAGE_SIZE_4K,
+				     req->caller->guest_vmpl);
 		if (rc != SNP_RC_SUCCESS) {
 			req->proto_detail = (uint32_t)rc;
 			err = SVSM_E_PROTO;
@@ -129,7 +141,7 @@ static svsm_err_t withdraw_one(struct svsm_req *req, gpa_t g)
 	}
 	if (err != SVSM_OK) {
 		/* Keep it: a page the guest cannot use is still the SVSM's. */
-		(void)core_revoke_guest(g, SNP_PAGE_SIZE_4K);
+		(void)guest_mem_revoke(g, SNP_PAGE_SIZE_4K);
 		/* Cannot fail: the slot was freed just above, under the lock.
 		 */
 		CHECK(mem_pool_add(g) == SVSM_OK);

@@ -5,9 +5,9 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
-#include "svsm/guest_mem.h"
 #include "svsm/request.h"
 #include "svsm/types.h"
 
@@ -21,123 +21,60 @@
  */
 #define CORE_BATCH_PAGES 4096u
 
-svsm_err_t core_remap_ca(struct svsm_req *req);
-svsm_err_t core_pvalidate(struct svsm_req *req);
-svsm_err_t core_create_vcpu(struct svsm_req *req);
-svsm_err_t core_delete_vcpu(struct svsm_req *req);
-svsm_err_t core_deposit_mem(struct svsm_req *req);
-svsm_err_t core_withdraw_mem(struct svsm_req *req);
-
-/*
- * The core lock: serialises every core call that changes or depends on
- * RMP state, the vCPU/VMSA registry or the page pool (so PVALIDATE cannot
- * race CREATE_VCPU into handing the guest a VMSA page, cf. coconut's
- * PVALIDATE_LOCK). QUERY_PROTOCOL and CONFIGURE_VTOM do not take it.
- */
-void core_lock(void);
-void core_unlock(void);
-
-/*
- * A page (4K or 2M) the guest may name in a core call: guest RAM, not
- * SVSM-owned, not deposited, not a VMSA or a CAA. SVSM_E_ADDR otherwise.
- */
-__must_check svsm_err_t core_check_guest_page(gpa_t g, uint64_t len);
-
-/* RMPADJUST helpers; they return the instruction's rc (SNP_RC_*). */
-int core_revoke_guest(gpa_t g, uint32_t size);
-int core_grant_guest(gpa_t g, uint32_t size, uint8_t guest_vmpl);
-
-/*
- * A page list at @rcx (PVALIDATE, DEPOSIT_MEM, WITHDRAW_MEM): 8-byte
- * aligned, header and entries in one 4K page (docs/abi.md §3.2). Reads the
- * header once into @hdr and checks that it has 1 to as many entries as
- * fit in the page; `next` is the caller's to check.
- */
-__must_check svsm_err_t core_list_header(uint64_t rcx,
-					 struct svsm_pvalidate_hdr *hdr);
-
 /* Entries copied into SVSM memory per guest read (bounded stack use). */
 #define CORE_LIST_CHUNK 64u
 
 /*
- * One entry of a page list, already copied into SVSM memory (so it is read
- * once, G6). SVSM_OK means it took effect and the walk moves past it.
+ * A page list at RCX (PVALIDATE, DEPOSIT_MEM, WITHDRAW_MEM; docs/abi.md
+ * §3.2, §3.5), walked by a handler as a plain loop:
+ *
+ *	err = core_list_open(&l, req->rcx);
+ *	if (err != SVSM_OK)
+ *		return err;
+ *	while (err == SVSM_OK && core_list_next(&l, &e, &err)) {
+ *		err = handle(e);
+ *		if (err == SVSM_OK)
+ *			core_list_done(&l, e);
+ *	}
+ *	return core_list_close(&l, err);
+ *
+ * Entries are copied into SVSM memory in chunks (each read once, G6).
  */
-typedef svsm_err_t (*core_list_entry_fn)(struct svsm_req *req, void *ctx,
-					 uint64_t e);
+struct core_list {
+	struct svsm_pvalidate_hdr hdr; /* the guest's header, read once */
+	uint64_t rcx;                  /* GPA of the header */
+	uint16_t next;                 /* first entry not yet done */
+	uint16_t have;                 /* entries in chunk[] */
+	uint16_t at;                   /* next entry of chunk[] to hand out */
+	uint32_t pages;                /* 4K pages done in this call */
+	uint64_t chunk[CORE_LIST_CHUNK];
+};
 
 /*
- * The input side of PVALIDATE and DEPOSIT_MEM: entries [next, entries) of
- * the list at req->rcx go to @fn in order, at most CORE_BATCH_PAGES 4K
- * pages' worth per call (then SVSM_E_INCOMPLETE), stopping at the first
- * failure. `next` is written back with the index reached, on failure too.
- *
- * Forced inline so that, in each caller, @fn is a known function that gets
- * inlined into the loop: called out of line (even directly), PVALIDATE's
- * per-entry cost rose from 91 to 124 instructions (svsm-core-insns).
+ * Read and check the header at @rcx: 8-byte aligned, header and entries in
+ * one 4K page, not in a VMSA, 1 to as many entries as fit. `next` is the
+ * caller's to check (core_list_open() requires next < entries).
  */
-static inline __attribute__((always_inline)) svsm_err_t core_list_walk(
-	struct svsm_req *req, core_list_entry_fn fn, void *ctx)
-{
-	struct svsm_pvalidate_hdr hdr;
-	uint64_t entries_gpa = req->rcx + sizeof(hdr);
-	uint64_t list_page = req->rcx & ~(PAGE_SIZE - 1);
-	uint64_t chunk[CORE_LIST_CHUNK];
-	uint32_t pages = 0;
-	uint16_t i = 0;
-	svsm_err_t err = core_list_header(req->rcx, &hdr);
-	svsm_err_t werr = SVSM_OK;
+__must_check svsm_err_t core_list_header(uint64_t rcx,
+					 struct svsm_pvalidate_hdr *hdr);
 
-	if (err != SVSM_OK) {
-		return err;
-	}
-	/* next is bounded by entries (G7), and so by the page. */
-	if (hdr.next >= hdr.entries) {
-		return SVSM_E_INVAL;
-	}
-	i = hdr.next;
-	while (i < hdr.entries && err == SVSM_OK) {
-		uint16_t n = (uint16_t)MIN((uint32_t)(hdr.entries - i),
-					   CORE_LIST_CHUNK);
+/* core_list_header() and next < entries (G7); the walk starts at next. */
+__must_check svsm_err_t core_list_open(struct core_list *l, uint64_t rcx);
 
-		err = guest_mem_read(chunk, gpa(entries_gpa + 8u * i), 8u * n);
-		for (uint16_t k = 0; k < n && err == SVSM_OK; k++) {
-			/*
-			 * Bound the latency of one call; the guest re-issues
-			 * INCOMPLETE at once, so only stop after progress.
-			 */
-			if (pages >= CORE_BATCH_PAGES) {
-				err = SVSM_E_INCOMPLETE;
-				break;
-			}
-			/*
-			 * Never act on the page that holds the list: DEPOSIT
-			 * would take it from the guest and zero it, a rescind
-			 * would invalidate it, and either way `next` could no
-			 * longer be written back (found by fuzz_dispatch, I6).
-			 * Invalid sizes are left to @fn to report.
-			 */
-			if (SVSM_PV_SIZE(chunk[k]) <= SVSM_PV_SIZE_2M &&
-			    list_page - SVSM_PV_GPA(chunk[k]) <
-				    (SVSM_PV_SIZE(chunk[k])
-					     ? (UINT64_C(1) << 21)
-					     : PAGE_SIZE)) {
-				err = SVSM_E_ADDR;
-				break;
-			}
-			err = fn(req, ctx, chunk[k]);
-			if (err == SVSM_OK) {
-				/* @fn accepted it, so the size is 4K or 2M. */
-				pages += SVSM_PV_SIZE(chunk[k]) ? 512u : 1u;
-				i++;
-			}
-		}
-	}
-	/*
-	 * Progress is reported even on failure: `next` names the failing
-	 * entry, which Linux's 2M→4K fallback relies on (docs/abi.md §11.4).
-	 * Only the `next` field is written; the rest is the guest's.
-	 */
-	werr = guest_mem_write(gpa(req->rcx + 2), &i, sizeof(i));
-	return err != SVSM_OK ? err : werr;
-}
+/*
+ * The next entry to handle in *@e. False when the walk stops: all entries
+ * done (*@err untouched), a batch of CORE_BATCH_PAGES done (*@err =
+ * SVSM_E_INCOMPLETE), the guest read failed, or the entry names the page
+ * that holds the list (*@err set).
+ */
+bool core_list_next(struct core_list *l, uint64_t *e, svsm_err_t *err);
+
+/* The entry @e took effect: count its pages and move past it. */
+void core_list_done(struct core_list *l, uint64_t e);
+
+/*
+ * Write `next` back (on failure too: it names the failing entry, which
+ * Linux's 2M→4K fallback relies on, docs/abi.md §11.4) and return @err, or
+ * the write's error if @err is SVSM_OK.
+ */
+svsm_err_t core_list_close(struct core_list *l, svsm_err_t err);

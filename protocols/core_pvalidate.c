@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * SVSM_CORE_PVALIDATE (SVSM spec §7.2, Tables 8–9; docs/abi.md §3.2, §11.4–5):
- * validate or rescind a list of guest pages on the guest's behalf.
+ * SVSM_CORE_PVALIDATE (SVSM spec §7.2, Tables 8–9; docs/abi.md §3.2,
+ * §11.4–5): validate or rescind a list of guest pages on the guest's behalf.
+ * Also the page-list walk that DEPOSIT_MEM and WITHDRAW_MEM share
+ * (core_list_*), since the list format is PVALIDATE's.
  */
 #include "svsm/guest_mem.h"
 #include "svsm/platform.h"
@@ -22,6 +24,129 @@
 #define ISA_HOLE_START UINT64_C(0xa0000)
 #define ISA_HOLE_LEN (UINT64_C(0x100000) - ISA_HOLE_START)
 
+/* ---- the page list (PVALIDATE format) ---- */
+
+svsm_err_t core_list_header(uint64_t rcx, struct svsm_pvalidate_hdr *hdr)
+{
+	uint64_t off = rcx & (PAGE_SIZE - 1);
+	uint64_t max = 0;
+	svsm_err_t err = SVSM_OK;
+
+	/* SVSM spec Table 8 / docs/abi.md §3.2: 8-aligned, within one page. */
+	if (!IS_ALIGNED(rcx, 8)) {
+		return SVSM_E_INVAL;
+	}
+	if (off + sizeof(*hdr) > PAGE_SIZE) {
+		return SVSM_E_INVAL;
+	}
+	/*
+	 * The SVSM writes `next` (and WITHDRAW's entries) back into this
+	 * page: refuse a VMSA before doing any work, not only at that final
+	 * write (guest_mem refuses it too), so the call has no effect at all.
+	 */
+	if (vcpu_range_is_vmsa(gpa(rcx - off), PAGE_SIZE)) {
+		return SVSM_E_ADDR;
+	}
+	err = guest_mem_read_obj(hdr, gpa(rcx));
+	if (err != SVSM_OK) {
+		return err;
+	}
+	/*
+	 * hdr.reserved is deliberately not checked: Linux never clears it
+	 * and an attestation request left in the CAA overlaps it. entries is
+	 * bounded by the page (G7); it was read once and the caller goes on
+	 * with this copy (G6).
+	 */
+	max = (PAGE_SIZE - off - sizeof(*hdr)) / sizeof(uint64_t);
+	if (hdr->entries == 0 || hdr->entries > max) {
+		return SVSM_E_INVAL;
+	}
+	return SVSM_OK;
+}
+
+svsm_err_t core_list_open(struct core_list *l, uint64_t rcx)
+{
+	svsm_err_t err = core_list_header(rcx, &l->hdr);
+
+	if (err != SVSM_OK) {
+		return err;
+	}
+	/* next is bounded by entries (G7), and so by the page. */
+	if (l->hdr.next >= l->hdr.entries) {
+		return SVSM_E_INVAL;
+	}
+	l->rcx = rcx;
+	l->next = l->hdr.next;
+	l->have = 0;
+	l->at = 0;
+	l->pages = 0;
+	return SVSM_OK;
+}
+
+bool core_list_next(struct core_list *l, uint64_t *e, svsm_err_t *err)
+{
+	uint64_t list_page = l->rcx & PAGE_MASK;
+	uint64_t len = 0;
+
+	if (l->next >= l->hdr.entries) {
+		return false;
+	}
+	/*
+	 * Bound the latency of one call; the guest re-issues INCOMPLETE at
+	 * once, so only stop after progress (docs/abi.md §11.3).
+	 */
+	if (l->pages >= CORE_BATCH_PAGES) {
+		*err = SVSM_E_INCOMPLETE;
+		return false;
+	}
+	if (l->at == l->have) {
+		/* Entries [next, next + have) into SVSM memory, read once. */
+		uint64_t g = l->rcx + sizeof(l->hdr) + 8u * l->next;
+
+		l->have = (uint16_t)MIN((uint32_t)(l->hdr.entries - l->next),
+					CORE_LIST_CHUNK);
+		l->at = 0;
+		*err = guest_mem_read(l->chunk, gpa(g), 8u * l->have);
+		if (*err != SVSM_OK) {
+			return false;
+		}
+	}
+	*e = l->chunk[l->at];
+	/*
+	 * Never act on the page that holds the list: DEPOSIT would take it
+	 * from the guest and zero it, a rescind would invalidate it, and
+	 * either way `next` could no longer be written back (found by
+	 * fuzz_dispatch, I6). Invalid sizes are left to the handler.
+	 */
+	len = SVSM_PV_SIZE(*e) == SVSM_PV_SIZE_2M ? PAGE_SIZE_2M : PAGE_SIZE;
+	if (SVSM_PV_SIZE(*e) <= SVSM_PV_SIZE_2M &&
+	    list_page - SVSM_PV_GPA(*e) < len) {
+		*err = SVSM_E_ADDR;
+		return false;
+	}
+	return true;
+}
+
+void core_list_done(struct core_list *l, uint64_t e)
+{
+	/* The handler accepted it, so the size is 4K or 2M. */
+	l->pages += SVSM_PV_SIZE(e) == SVSM_PV_SIZE_2M ? 512u : 1u;
+	l->next++;
+	l->at++;
+}
+
+svsm_err_t core_list_close(struct core_list *l, svsm_err_t err)
+{
+	/* Only the `next` field is written; the rest is the guest's. */
+	svsm_err_t werr = guest_mem_write(
+		gpa(l->rcx + offsetof(struct svsm_pvalidate_hdr, next)),
+		&l->next, sizeof(l->next));
+
+	return err != SVSM_OK ? err : werr;
+}
+
+/* ---- PVALIDATE ---- */
+
 static svsm_err_t snp_rc(struct svsm_req *req, int rc)
 {
 	req->proto_detail = (uint32_t)rc;
@@ -35,8 +160,7 @@ static svsm_err_t pv_validate(struct svsm_req *req, gpa_t g, uint32_t size,
 	int rc = plat_pvalidate(g, size, true, &cf);
 	svsm_err_t err = SVSM_OK;
 
-	/* FAIL_SIZEMISMATCH (6) must reach Linux unchanged (docs/abi.md §11.4).
-	 */
+	/* FAIL_SIZEMISMATCH (6) must reach Linux unchanged (§11.4). */
 	if (rc != SNP_RC_SUCCESS) {
 		return snp_rc(req, rc);
 	}
@@ -59,7 +183,7 @@ static svsm_err_t pv_validate(struct svsm_req *req, gpa_t g, uint32_t size,
 			return err;
 		}
 	}
-	rc = core_grant_guest(g, size, req->caller->guest_vmpl);
+	rc = guest_mem_grant(g, size, req->caller->guest_vmpl);
 	if (rc != SNP_RC_SUCCESS) {
 		(void)plat_pvalidate(g, size, false, &cf);
 		return snp_rc(req, rc);
@@ -71,7 +195,7 @@ static svsm_err_t pv_rescind(struct svsm_req *req, gpa_t g, uint32_t size,
 			     bool ignore_cf)
 {
 	bool cf = false;
-	int rc = core_revoke_guest(g, size);
+	int rc = guest_mem_revoke(g, size);
 
 	/*
 	 * Revoke first so no guest VMPL keeps a TLB-cached right to a page
@@ -94,49 +218,8 @@ static svsm_err_t pv_rescind(struct svsm_req *req, gpa_t g, uint32_t size,
 	return SVSM_OK;
 }
 
-/*
- * Per-call memo of core_check_guest_page() at 2 MiB granularity. A list is
- * usually a run of 4K pages in one or two 2M regions (Linux sends up to
- * 510 consecutive ones), so checking the whole region once replaces 512
- * scans of the SVSM range, the pool, the VMSAs and the CAAs by one
- * compare, and keeps the per-entry cost independent of how many vCPUs,
- * VMSAs and pool pages there are.
- *
- * Why it is sound: an entry is 4K or 2M and aligned to its size, so it
- * lies inside its 2M region; a region that passed the check in full has
- * no byte that is SVSM-owned, deposited, a VMSA or a CAA, or not guest
- * RAM, so neither has any entry in it. Only for the duration of one call:
- * the core lock is held, and PVALIDATE itself changes only RMP state,
- * never the boot reservations, the pool, the VMSA registry or any CAA
- * that the check reads. A region that fails in full (e.g. it holds the
- * CAA) is remembered too, and its entries get the exact per-page check.
- */
-struct pv_region_memo {
-	uint64_t clean; /* 2M base that passed in full, or GPA_INVALID_VALUE */
-	uint64_t mixed; /* 2M base that did not, or GPA_INVALID_VALUE */
-};
-
-static svsm_err_t pv_check_page(struct pv_region_memo *m, gpa_t g, uint64_t len)
+static svsm_err_t pv_entry(struct svsm_req *req, uint64_t e)
 {
-	uint64_t region = gpa_val(g) & ~(PAGE_SIZE_2M - 1);
-
-	if (region == m->clean) {
-		return SVSM_OK;
-	}
-	if (region != m->mixed) {
-		if (core_check_guest_page(gpa(region), PAGE_SIZE_2M) ==
-		    SVSM_OK) {
-			m->clean = region;
-			return SVSM_OK;
-		}
-		m->mixed = region;
-	}
-	return core_check_guest_page(g, len);
-}
-
-static svsm_err_t pv_entry(struct svsm_req *req, void *ctx, uint64_t e)
-{
-	struct pv_region_memo *m = ctx;
 	uint32_t size = SVSM_PV_SIZE(e);
 	uint64_t len = size == SVSM_PV_SIZE_2M ? PAGE_SIZE_2M : PAGE_SIZE;
 	gpa_t g = gpa(SVSM_PV_GPA(e));
@@ -149,7 +232,7 @@ static svsm_err_t pv_entry(struct svsm_req *req, void *ctx, uint64_t e)
 	if (!IS_ALIGNED(gpa_val(g), len)) {
 		return SVSM_E_INVAL;
 	}
-	err = pv_check_page(m, g, len);
+	err = guest_mem_check_page(g, len);
 	if (err != SVSM_OK) {
 		return err;
 	}
@@ -161,7 +244,18 @@ static svsm_err_t pv_entry(struct svsm_req *req, void *ctx, uint64_t e)
 
 svsm_err_t core_pvalidate(struct svsm_req *req)
 {
-	struct pv_region_memo memo = {GPA_INVALID_VALUE, GPA_INVALID_VALUE};
+	struct core_list l;
+	uint64_t e = 0;
+	svsm_err_t err = core_list_open(&l, req->rcx);
 
-	return core_list_walk(req, pv_entry, &memo);
+	if (err != SVSM_OK) {
+		return err;
+	}
+	while (err == SVSM_OK && core_list_next(&l, &e, &err)) {
+		err = pv_entry(req, e);
+		if (err == SVSM_OK) {
+			core_list_done(&l, e);
+		}
+	}
+	return core_list_close(&l, err);
 }

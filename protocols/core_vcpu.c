@@ -65,13 +65,13 @@ static svsm_err_t check_new_caa(gpa_t caa, const struct svsm_vcpu *target)
 	if (gpa_eq(caa, target->caa) || gpa_eq(caa, target->next_caa)) {
 		return guest_mem_check(caa, PAGE_SIZE);
 	}
-	return core_check_guest_page(caa, PAGE_SIZE);
+	return guest_mem_check_page(caa, PAGE_SIZE);
 }
 
 /* Undo the revoke of a VMSA candidate and forget it. */
 static void create_rollback(gpa_t vmsa, uint8_t guest_vmpl)
 {
-	(void)core_grant_guest(vmsa, SNP_PAGE_SIZE_4K, guest_vmpl);
+	(void)guest_mem_grant(vmsa, SNP_PAGE_SIZE_4K, guest_vmpl);
 	plat_tlb_flush_all();
 	(void)vcpu_vmsa_unregister(vmsa);
 }
@@ -100,7 +100,7 @@ svsm_err_t core_create_vcpu(struct svsm_req *req)
 	if (target == NULL) {
 		return SVSM_E_INVAL;
 	}
-	err = core_check_guest_page(vmsa, PAGE_SIZE);
+	err = guest_mem_check_page(vmsa, PAGE_SIZE);
 	if (err == SVSM_OK) {
 		err = check_new_caa(caa, target);
 	}
@@ -117,7 +117,7 @@ svsm_err_t core_create_vcpu(struct svsm_req *req)
 	 * while still writable, a guest vCPU could flip `vmpl` to 0 between
 	 * the check and the RMPADJUST and get a VMPL0 vCPU (TOCTOU).
 	 */
-	rc = core_revoke_guest(vmsa, SNP_PAGE_SIZE_4K);
+	rc = guest_mem_revoke(vmsa, SNP_PAGE_SIZE_4K);
 	plat_tlb_flush_all();
 	if (rc != SNP_RC_SUCCESS) {
 		create_rollback(vmsa, vmpl);
@@ -171,7 +171,7 @@ svsm_err_t core_delete_vcpu(struct svsm_req *req)
 		return SVSM_E_PROTO;
 	}
 	/* Clear the VMSA bit and give the guest RWX back. */
-	rc = core_grant_guest(vmsa, SNP_PAGE_SIZE_4K, owner->guest_vmpl);
+	rc = guest_mem_grant(vmsa, SNP_PAGE_SIZE_4K, owner->guest_vmpl);
 	plat_tlb_flush_all();
 	if (rc != SNP_RC_SUCCESS) {
 		/* Still a VMSA: keep it registered so it stays protected. */

@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: MIT
 /*
- * The protocol dispatch and THE internal-error → result-code mapping
+ * The second of the five files a call passes through (docs/architecture.md
+ * §8): take the call from the caller's VMSA and CAA, switch on protocol
+ * and call, and THE internal-error → result-code mapping
  * (docs/architecture.md §3, docs/style.md §2, §4; docs/abi.md §1.1, §1.2,
  * §1.4).
  *
- * Two plain switches (protocol here, call id in each protocol file): a
- * switch on a 32-bit id compiles to a bounds-checked jump, so no
+ * Plain switches (protocol, then the core protocol's call id here; other
+ * protocols switch on their calls in their own file): a switch on a
+ * 32-bit id compiles to a bounds-checked jump, so no
  * guest-controlled value ever indexes a table of function pointers.
  */
+#include "lib/spinlock.h"
+
 #include "svsm/guest_mem.h"
 #include "svsm/request.h"
 #include "svsm/vcpu.h"
@@ -59,13 +64,70 @@ uint64_t svsm_err_to_rax(svsm_err_t err, uint64_t proto_detail)
 	return SVSM_ERR_INVALID_REQUEST;
 }
 
+/*
+ * The core lock: serialises every core call that changes or depends on RMP
+ * state, the vCPU/VMSA registry or the deposited-page pool (so PVALIDATE
+ * cannot race CREATE_VCPU into handing the guest a VMSA page, cf.
+ * coconut's PVALIDATE_LOCK). QUERY_PROTOCOL and CONFIGURE_VTOM do not
+ * take it.
+ */
+static struct spinlock core_lock = SPINLOCK_INIT;
+
+static svsm_err_t core_locked(struct svsm_req *req)
+{
+	switch (req->call_id) {
+	case SVSM_CORE_REMAP_CA:
+		return core_remap_ca(req);
+	case SVSM_CORE_PVALIDATE:
+		return core_pvalidate(req);
+	case SVSM_CORE_CREATE_VCPU:
+		return core_create_vcpu(req);
+	case SVSM_CORE_DELETE_VCPU:
+		return core_delete_vcpu(req);
+	case SVSM_CORE_DEPOSIT_MEM:
+		return core_deposit_mem(req);
+	default:
+		return core_withdraw_mem(req);
+	}
+}
+
+/* The core protocol's call switch (docs/abi.md §3). */
+static svsm_err_t core_dispatch(struct svsm_req *req)
+{
+	svsm_err_t err = SVSM_OK;
+
+	switch (req->call_id) {
+	case SVSM_CORE_QUERY_PROTOCOL:
+		return core_query_protocol(req);
+	case SVSM_CORE_CONFIGURE_VTOM:
+		return core_configure_vtom(req);
+	case SVSM_CORE_REMAP_CA:
+	case SVSM_CORE_PVALIDATE:
+	case SVSM_CORE_CREATE_VCPU:
+	case SVSM_CORE_DELETE_VCPU:
+	case SVSM_CORE_DEPOSIT_MEM:
+	case SVSM_CORE_WITHDRAW_MEM:
+		break;
+	default:
+		return SVSM_E_NOCALL;
+	}
+	/* Every other call needs to know who is calling (its VMPL, CAA). */
+	if (req->caller == NULL) {
+		return SVSM_E_REQUEST;
+	}
+	spin_lock(&core_lock);
+	err = core_locked(req);
+	spin_unlock(&core_lock);
+	return err;
+}
+
 uint64_t svsm_dispatch(struct svsm_req *req)
 {
 	svsm_err_t err = SVSM_E_NOPROTO;
 
 	switch (req->protocol) {
 	case SVSM_PROTO_CORE:
-		err = core_call(req);
+		err = core_dispatch(req);
 		break;
 	case SVSM_PROTO_ATTEST:
 		err = attest_call(req); /* attest_absent.c for now */
@@ -93,7 +155,10 @@ bool svsm_is_call(const struct snp_vmsa *vmsa, uint8_t call_pending)
 void svsm_request_from_vmsa(struct svsm_req *req, const struct snp_vmsa *vmsa,
 			    struct svsm_vcpu *caller)
 {
-	/* READ_ONCE: one snapshot, even if @vmsa is ever a shared mapping. */
+	/*
+	 * @vmsa is the guest's VMSA page itself (stopped): each register is
+	 * read exactly once into the request (G6).
+	 */
 	uint64_t rax = READ_ONCE(vmsa->rax);
 
 	req->protocol = SVSM_CALL_PROTOCOL(rax);

@@ -1,53 +1,60 @@
 // SPDX-License-Identifier: MIT
 /*
- * The request loop (docs/abi.md §1.4, docs/architecture.md §3): RUN_VMPL(2) ->
- * when the hypervisor switches back, the guest VMSA is made non-runnable
- * (EFER.SVME cleared), copied once into SVSM memory, and handed to the
- * dispatcher (src/dispatch.c svsm_request_process: checks guest_exit_code ==
- * VMGEXIT and call_pending, clears call_pending, dispatches). Only RAX, RCX,
- * RDX, R8 and R9 are written back (docs/abi.md §11.2); RIP is never touched.
- * The VMSA served is the one this CPU registered with the hypervisor (see
- * request_loop() for why not the registry's newest).
+ * The request loop (docs/abi.md §1.4 "The SVSM side of one call"), the first
+ * of the five files a call passes through (docs/architecture.md §8):
  *
- * One iteration (exit handling up to the next RUN_VMPL request) is
- * request_loop_step() in request_step.c, which the benchmark also runs
- * hosted; only the VMGEXIT itself is here. The MSR exchange is the one
- * ghcb_run_vmpl() does, spelt out so that the iteration has no call into
- * the GHCB layer.
+ *   ask the hypervisor to run the guest VMPL (plat_run_vmpl) -> when it
+ *   switches back, make the guest VMSA non-runnable (EFER.SVME cleared) ->
+ *   svsm_request_process() (src/dispatch.c) reads the five call registers
+ *   straight from that VMSA, serves the call and writes the results back
+ *   -> runnable again -> run the guest.
+ *
+ * The VMSA is not copied: while SVME is clear no CPU can run it, the guest
+ * has no write access to a VMSA page, and the dispatcher reads each register
+ * it needs exactly once (docs/style.md §3 G6).
+ *
+ * The VMSA served is the one this CPU registered with the hypervisor, not
+ * whatever the vCPU registry calls newest: after CREATE_VCPU for this very
+ * vCPU the hypervisor keeps entering the old VMSA until the guest itself
+ * sends AP_CREATION (docs/abi.md §3.3, §11.11), and reading the call from
+ * the new page would answer the wrong registers and leave call_pending set
+ * (§11.1). The registry keeps that VMSA as pending (vcpu->next_vmsa);
+ * DELETE_VCPU refuses the one served here (plat_vmsa_stop), so it cannot
+ * vanish under the loop. Not done: switching to a pending VMSA of this vCPU
+ * (that needs proof the hypervisor now runs it).
  *
  * Locking: one vCPU per CPU; the core lock is taken inside the dispatcher.
  */
 #include "request_loop.h"
 
-#include "arch/snp_insn.h"
-
-#include "lib/panic.h"
+#include "svsm/platform.h"
+#include "svsm/request.h"
 
 #include "svsm/abi/vmsa.h"
 
-#include "percpu.h"
-#include "sev/vmsa_init.h"
+bool request_loop_once(struct svsm_vcpu *vcpu, struct snp_vmsa *v)
+{
+	/* Runnable only while the hypervisor may enter it (§1.4 step 6). */
+	__atomic_fetch_or(&v->efer, VMSA_EFER_SVME, __ATOMIC_SEQ_CST);
+	if (!plat_run_vmpl(vcpu->guest_vmpl)) {
+		/* Refused: leave the VMSA stopped, nothing else to do. */
+		__atomic_fetch_and(&v->efer, ~VMSA_EFER_SVME, __ATOMIC_SEQ_CST);
+		return false;
+	}
+	/* Not runnable while we look at it (§1.4 step 2). */
+	__atomic_fetch_and(&v->efer, ~VMSA_EFER_SVME, __ATOMIC_SEQ_CST);
+	(void)svsm_request_process(vcpu, v);
+	return true;
+}
 
-/* The SVSM's copy of the guest VMSA (BSP only for now). */
-static struct snp_vmsa loop_vmsa_copy;
+#ifndef RT_HOSTED
+
+#include "lib/panic.h"
+
+#include "percpu.h"
 
 __noreturn void request_loop(struct svsm_vcpu *vcpu)
 {
-	/*
-	 * Serve the VMSA this CPU handed to the hypervisor (launch_guest,
-	 * AP_CREATION), not whatever the vCPU registry calls newest: after
-	 * CREATE_VCPU for this very vCPU the hypervisor keeps entering the old
-	 * VMSA until the guest itself sends AP_CREATION (docs/abi.md §3.3,
-	 * §11.11), and reading the call from the new page would answer the
-	 * wrong registers and leave call_pending set (§11.1). The registry
-	 * keeps that VMSA as pending (vcpu->next_vmsa); DELETE_VCPU refuses the
-	 * one served here (plat_vmsa_stop), so it cannot vanish under the loop.
-	 *
-	 * Not done: switching to a pending VMSA of this vCPU. That needs
-	 * proof the hypervisor now runs it (the SVSM does not see the guest's
-	 * AP_CREATION); until then the old VMSA is served, which is what the
-	 * hypervisor runs.
-	 */
 	struct percpu *pc = this_cpu();
 	struct snp_vmsa *v = pc->guest_vmsa;
 
@@ -55,14 +62,10 @@ __noreturn void request_loop(struct svsm_vcpu *vcpu)
 	    !gpa_eq(vcpu->guest_vmsa, gpa(pc->guest_vmsa_gpa))) {
 		panic("request loop: no guest VMSA registered for this CPU");
 	}
-	request_loop_arm(v);
-	for (;;) {
-		snp_vmgexit();
-		if (!request_loop_step(vcpu, v, &loop_vmsa_copy)) {
-			/* The hypervisor will not run the guest: nothing
-			 * else for this CPU to do. */
-			panic("RUN_VMPL(%u) refused by the hypervisor",
-			      SVSM_GUEST_VMPL);
-		}
+	while (request_loop_once(vcpu, v)) {
 	}
+	/* The hypervisor will not run the guest: nothing else to do here. */
+	panic("RUN_VMPL(%u) refused by the hypervisor", vcpu->guest_vmpl);
 }
+
+#endif

@@ -22,6 +22,20 @@
  */
 __must_check svsm_err_t guest_mem_check(gpa_t g, uint64_t len);
 
+/**
+ * A page (4K or 2M) the guest may name in a core call: guest_mem_check()
+ * and, in addition, not a registered VMSA or CAA. SVSM_E_ADDR otherwise.
+ */
+__must_check svsm_err_t guest_mem_check_page(gpa_t g, uint64_t len);
+
+/**
+ * Take every guest VMPL's access to the page(s) at @g away (RMPADJUST,
+ * permissions 0, for VMPL1..3), or give @guest_vmpl RWX. They return the
+ * instruction's rc (SNP_RC_*; the first failure for the revoke).
+ */
+int guest_mem_revoke(gpa_t g, uint32_t size);
+int guest_mem_grant(gpa_t g, uint32_t size, uint8_t guest_vmpl);
+
 /** Copy @len bytes from guest @src into SVSM memory @dst (G3, G5). */
 __must_check svsm_err_t guest_mem_read(void *dst, gpa_t src, size_t len);
 

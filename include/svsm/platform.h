@@ -17,6 +17,12 @@
 #include "svsm/types.h"
 
 /**
+ * Ask the hypervisor to run @vmpl on this vCPU (GHCB RUN_VMPL) and return
+ * when it switches back to the SVSM. False if it refused.
+ */
+bool plat_run_vmpl(uint8_t vmpl);
+
+/**
  * PVALIDATE the guest page(s) at @g (4K or 2M, aligned). The backend maps
  * @g into the SVSM's address space as needed (PVALIDATE takes a VA).
  * Returns the instruction's rc (SNP_RC_*); *@cf is the carry flag (set

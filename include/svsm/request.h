@@ -84,11 +84,10 @@ __must_check svsm_err_t svsm_request_take(struct svsm_vcpu *caller,
 					  bool *is_call);
 
 /**
- * The request loop's one call per exit: take the call, snapshot the
- * registers from @vmsa (the SVSM's copy of the caller's VMSA), dispatch,
- * and write RAX/RCX/RDX/R8/R9 back into @vmsa. Returns false if there was
- * no call (then @vmsa is untouched). The loop copies back RAX, RCX, RDX,
- * R8, R9 only.
+ * The request loop's one call per exit: take the call, snapshot RAX, RCX,
+ * RDX, R8 and R9 from @vmsa (the caller's VMSA, stopped), dispatch, and
+ * write RAX and the outputs the call defines back into @vmsa. Returns
+ * false if there was no call (then @vmsa is untouched).
  */
 bool svsm_request_process(struct svsm_vcpu *caller, struct snp_vmsa *vmsa);
 
@@ -98,8 +97,21 @@ uint64_t svsm_dispatch(struct svsm_req *req);
 /** THE mapping from internal errors to result codes (docs/style.md §4). */
 uint64_t svsm_err_to_rax(svsm_err_t err, uint64_t proto_detail);
 
-/** Per-protocol entry points (protocols/: one file per protocol). */
-svsm_err_t core_call(struct svsm_req *req);
+/*
+ * The core protocol's calls (protocols/core*.c), switched on in
+ * src/dispatch.c. All but QUERY_PROTOCOL and CONFIGURE_VTOM run under the
+ * core lock with req->caller set.
+ */
+svsm_err_t core_remap_ca(struct svsm_req *req);
+svsm_err_t core_pvalidate(struct svsm_req *req);
+svsm_err_t core_create_vcpu(struct svsm_req *req);
+svsm_err_t core_delete_vcpu(struct svsm_req *req);
+svsm_err_t core_deposit_mem(struct svsm_req *req);
+svsm_err_t core_withdraw_mem(struct svsm_req *req);
+svsm_err_t core_query_protocol(struct svsm_req *req);
+svsm_err_t core_configure_vtom(struct svsm_req *req);
+
+/** The other protocols' entry points (protocols/: one file each). */
 svsm_err_t attest_call(struct svsm_req *req);
 svsm_err_t vtpm_call(struct svsm_req *req);
 

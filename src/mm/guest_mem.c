@@ -12,6 +12,8 @@
 #include "svsm/platform.h"
 #include "svsm/vcpu.h"
 
+#include "svsm/abi/snp.h"
+
 /*
  * Source for guest_mem_zero(): a read-only page of zeros, so zeroing goes
  * through the same guarded copy as every other write.
@@ -40,6 +42,46 @@ svsm_err_t guest_mem_check(gpa_t g, uint64_t len)
 		return SVSM_E_ADDR;
 	}
 	return SVSM_OK;
+}
+
+svsm_err_t guest_mem_check_page(gpa_t g, uint64_t len)
+{
+	svsm_err_t err = guest_mem_check(g, len);
+
+	if (err != SVSM_OK) {
+		return err;
+	}
+	/*
+	 * A guest that could rescind, deposit or re-register a VMSA or CAA
+	 * page could corrupt a vCPU's state behind the SVSM's back.
+	 */
+	if (vcpu_range_is_vmsa_or_caa(g, len)) {
+		return SVSM_E_ADDR;
+	}
+	return SVSM_OK;
+}
+
+int guest_mem_revoke(gpa_t g, uint32_t size)
+{
+	int first_rc = SNP_RC_SUCCESS;
+
+	/*
+	 * Every VMPL below the SVSM loses all access: the guest may run at
+	 * any of VMPL1..3 and the SVSM does not rely on which one.
+	 */
+	for (uint32_t vmpl = 1; vmpl < SNP_VMPL_COUNT; vmpl++) {
+		int rc = plat_rmpadjust(g, size, vmpl);
+
+		if (rc != SNP_RC_SUCCESS && first_rc == SNP_RC_SUCCESS) {
+			first_rc = rc;
+		}
+	}
+	return first_rc;
+}
+
+int guest_mem_grant(gpa_t g, uint32_t size, uint8_t guest_vmpl)
+{
+	return plat_rmpadjust(g, size, guest_vmpl | RMPADJ_RWX);
 }
 
 /*

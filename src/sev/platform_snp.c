@@ -19,6 +19,7 @@
 #include "svsm/abi/vmsa.h"
 
 #include "percpu.h"
+#include "sev/ghcb.h"
 
 static struct mem_range plat_svsm;
 static struct mem_range plat_ram[PLAT_MAX_RAM_RANGES];
@@ -31,6 +32,12 @@ void plat_snp_init(const struct mem_range *svsm, const struct mem_range *ram,
 	plat_ram_count =
 		count < PLAT_MAX_RAM_RANGES ? count : PLAT_MAX_RAM_RANGES;
 	memcpy(plat_ram, ram, plat_ram_count * sizeof(ram[0]));
+}
+
+bool plat_run_vmpl(uint8_t vmpl)
+{
+	/* The MSR form: it needs no GHCB page (docs/abi.md §1.4, §7.4). */
+	return ghcb_run_vmpl(vmpl);
 }
 
 bool plat_is_guest_ram(gpa_t g, uint64_t len)

@@ -79,6 +79,8 @@ struct svsm_pvalidate_hdr {
 	uint32_t reserved;
 };
 _Static_assert(sizeof(struct svsm_pvalidate_hdr) == 8, "SVSM spec Table 8");
+_Static_assert(offsetof(struct svsm_pvalidate_hdr, next) == 2,
+	       "docs/abi.md §3.2: next at offset 2");
 
 #define SVSM_PVALIDATE_MAX_ENTRIES_CAA 510  /* (4088 - 8) / 8 */
 #define SVSM_PV_SIZE(e) ((uint32_t)((e)&3)) /* 0 = 4K, 1 = 2M */

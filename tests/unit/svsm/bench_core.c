@@ -1,17 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
  * Workload for bench_core.py (callgrind): the hosted core against the fake
- * platform, no sanitizers. Every call goes through request_loop_step(),
- * the image's own iteration of the request loop (src/request_step.c): from
- * the instruction after the RUN_VMPL VMGEXIT (GHCB MSR response read and
- * checked, GHCB GPA put back, SVME cleared, 4 KiB VMSA copy, CAA check and
- * clear, dispatch, write-back, SVME set) up to the next RUN_VMPL request in
- * the MSR. The machine operations are the stubs below: the MSR is a
- * variable, the VMSA page a static page, and the copy is the image's
- * memcpy (`rep movsb`), so callgrind sees the instructions the image runs.
- * "query N": N QUERY_PROTOCOL calls. "pvalidate N": N rounds of one
- * 510-entry 4K validate list and one 510-entry rescind list. The figures
- * are read by the script; nothing is judged here.
+ * platform, no sanitizers. Every call goes through request_loop_once(), the
+ * image's own turn of the request loop (src/request_loop.c): SVME set,
+ * RUN_VMPL (the fake plat_run_vmpl: the hypervisor's part, here a counter),
+ * SVME cleared, then the call read from the guest VMSA, the CAA checked and
+ * cleared, dispatch, and the write-back. "query N": N QUERY_PROTOCOL calls.
+ * "pvalidate N": N rounds of one 510-entry 4K validate list and one
+ * 510-entry rescind list. The figures are read by the script; nothing is
+ * judged here.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,55 +18,19 @@
 #include "svsm/request.h"
 #include "svsm/vcpu.h"
 
-#include "svsm/abi/ghcb.h"
 #include "svsm/abi/snp.h"
 #include "svsm/abi/svsm_call.h"
 #include "svsm/abi/vmsa.h"
 
 #include "fakes/fake_platform.h"
 #include "request_loop.h"
-#include "request_loop_hw.h"
 
 #define CAA UINT64_C(0x1000)
 #define BASE UINT64_C(0x400000)
 #define N_ENTRIES SVSM_PVALIDATE_MAX_ENTRIES_CAA
 
-#define GHCB_GPA UINT64_C(0x7000)
-
-/* The guest's VMSA page and the SVSM's copy (request_loop.c). */
+/* The guest's VMSA page. */
 static struct snp_vmsa guest_vmsa __attribute__((aligned(4096)));
-static struct snp_vmsa vmsa_copy __attribute__((aligned(4096)));
-/* The GHCB MSR. */
-static uint64_t ghcb_msr;
-
-/* ---- request_loop_hw.h for the hosted build ---- */
-
-uint64_t loop_ghcb_msr_read(void)
-{
-	return ghcb_msr;
-}
-
-void loop_ghcb_msr_write(uint64_t val)
-{
-	ghcb_msr = val;
-}
-
-uint64_t loop_ghcb_gpa(void)
-{
-	return GHCB_GPA;
-}
-
-void loop_vmsa_copy(struct snp_vmsa *dst, const struct snp_vmsa *src)
-{
-	/* What the image's memcpy (lib/string.c) runs. */
-	void *d = dst;
-	size_t n = sizeof(*dst);
-
-	__asm__ volatile("rep movsb"
-			 : "+D"(d), "+S"(src), "+c"(n)
-			 :
-			 : "memory");
-}
 
 static void put_list(bool validate)
 {
@@ -90,11 +51,8 @@ static void one_call(struct svsm_vcpu *v, uint64_t rax, uint64_t rcx)
 	guest_vmsa.guest_exit_code = SVM_EXIT_VMGEXIT;
 	guest_vmsa.rax = rax;
 	guest_vmsa.rcx = rcx;
-	ghcb_msr = GHCB_MSR_RUN_VMPL_RESP;
-	if (!request_loop_step(v, &guest_vmsa, &vmsa_copy) ||
-	    guest_vmsa.rax != SVSM_SUCCESS || *fake_mem(CAA) != 0 ||
-	    (guest_vmsa.efer & VMSA_EFER_SVME) == 0 ||
-	    ghcb_msr != GHCB_MSR_RUN_VMPL(2)) {
+	if (!request_loop_once(v, &guest_vmsa) ||
+	    guest_vmsa.rax != SVSM_SUCCESS || *fake_mem(CAA) != 0) {
 		fprintf(stderr, "call %llx failed: %llx\n",
 			(unsigned long long)rax,
 			(unsigned long long)guest_vmsa.rax);
@@ -117,7 +75,6 @@ int main(int argc, char **argv)
 	fake_set_valid(0, UINT64_C(4) << 20, 2);
 	v = vcpu_add(0, 2, SEV_FEAT_SNP_ACTIVE);
 	v->caa = gpa(CAA);
-	request_loop_arm(&guest_vmsa);
 	for (long i = 0; i < n; i++) {
 		if (strcmp(argv[1], "query") == 0) {
 			one_call(v, SVSM_CALL(0, SVSM_CORE_QUERY_PROTOCOL),

@@ -428,7 +428,7 @@ TAP_CASE(region_memo_sees_pool)
 	CHECK_EQ(pvalidate_list(&e[2], 1), SVSM_ERR_INVALID_ADDRESS);
 }
 
-/* A list may not rescind the page that holds it (see core_list_walk). */
+/* A list may not rescind the page that holds it (see core_list_next). */
 TAP_CASE(rescind_list_page_refused)
 {
 	uint64_t at = FREE_4K + 0x5000;

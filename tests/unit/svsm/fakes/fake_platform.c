@@ -30,6 +30,9 @@ static uint8_t mutate_val;
 static int next_rmpadjust_rc = -1;
 static int next_pvalidate_rc = -1;
 static bool vmsa_in_use;
+unsigned int fake_run_vmpl_count;
+uint8_t fake_run_vmpl_last;
+bool fake_run_vmpl_refuse;
 static uint64_t watch_page = UINT64_MAX;
 /*
  * Pages possibly written since the last reset, for fake_reset_fast(). Only
@@ -59,7 +62,10 @@ static void reset_state(void)
 	memset(backed_2m, 0, sizeof(backed_2m));
 	memset(&fake_stats, 0, sizeof(fake_stats));
 	fault_page = UINT64_MAX;
-	mutate_gpa = UINT64_MAX;
+	vmsa_in_use = false;
+	fake_run_vmpl_count = 0;
+	fake_run_vmpl_last = 0;
+	fake_run_vmpl_refuse = false;
 	next_rmpadjust_rc = -1;
 	next_pvalidate_rc = -1;
 	vmsa_in_use = false;
@@ -342,6 +348,17 @@ bool plat_is_guest_ram(gpa_t g, uint64_t len)
 bool plat_is_svsm_owned(gpa_t g, uint64_t len)
 {
 	return hits(g.v, len, FAKE_SVSM_BASE, FAKE_SVSM_SIZE);
+}
+
+/*
+ * The hypervisor's side of RUN_VMPL: the test plays the guest before the
+ * call, so "running the guest" is only the answer.
+ */
+bool plat_run_vmpl(uint8_t vmpl)
+{
+	fake_run_vmpl_count++;
+	fake_run_vmpl_last = vmpl;
+	return !fake_run_vmpl_refuse;
 }
 
 bool plat_vmsa_stop(gpa_t vmsa)

@@ -63,5 +63,9 @@ void fake_fail_next_rmpadjust(int rc);
 void fake_fail_next_pvalidate(int rc);
 /* Count guarded reads of this page, and those while it was writable. */
 void fake_set_watch(uint64_t gpa);
+/* plat_run_vmpl(): calls so far, the last VMPL asked for, refuse it? */
+extern unsigned int fake_run_vmpl_count;
+extern uint8_t fake_run_vmpl_last;
+extern bool fake_run_vmpl_refuse;
 /* What plat_vmsa_stop() answers. */
 void fake_set_vmsa_in_use(bool in_use);
