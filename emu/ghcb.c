@@ -20,12 +20,14 @@
 #include "lib/string.h"
 
 #include "svsm/abi/ghcb_nae.h"
+#include "svsm/abi/snp_certs.h"
 
 #include "emu.h"
 #include "ghcb_msr.h"
 #include "machine.h"
 #include "payload.h"
 #include "psp.h"
+#include "psp_certs.h"
 
 #define EMU_HV_FEATURES                                \
 	(GHCB_HV_FT_SNP | GHCB_HV_FT_SNP_AP_CREATION | \
@@ -524,10 +526,60 @@ static void nae_ap_creation(struct machine *m, struct nae *n)
 }
 
 /*
+ * The extended request's certificate buffer (GHCB spec SNP_GUEST_REQUEST_EXT,
+ * docs/attestation.md §3): RAX = its GPA, RBX = its size in pages. Too small:
+ * VMM error INVALID_LEN with RBX = the pages needed, and the request is NOT
+ * passed to the PSP, so its sequence number is not consumed (KVM's SNP host
+ * patches, snp_handle_ext_guest_request(), and the Linux guest, which resends
+ * the message as a plain request on INVALID_LEN). Else the table is copied page
+ * by page, each page checked to be shared. Returns false when it answered.
+ */
+static bool ext_certs(struct machine *m, struct nae *n)
+{
+	size_t len = 0;
+	const uint8_t *t = psp_certs_table(&len);
+	uint64_t need = (len + PAGE_SIZE - 1) / PAGE_SIZE;
+	uint64_t gpa = n->g->rax & ~EMU_CBIT;
+
+	if (!is_valid(n, offsetof(struct ghcb, rax)) ||
+	    !is_valid(n, offsetof(struct ghcb, rbx)) ||
+	    (gpa & (PAGE_SIZE - 1))) {
+		set_error(n, GHCB_ERR_INVALID_INPUT);
+		return false;
+	}
+	if (t == NULL) {
+		need = 1; /* an empty table: 24 zero bytes */
+	}
+	if (n->g->rbx < need) {
+		n->g->rbx = need;
+		set_valid(n, offsetof(struct ghcb, rbx));
+		set_result(n, 0, (uint64_t)SNP_GUEST_VMM_ERR_INVALID_LEN << 32);
+		return false;
+	}
+	for (uint64_t i = 0; i < need; i++) {
+		void *dst = NULL;
+		size_t off = (size_t)(i * PAGE_SIZE);
+		size_t chunk = len - off < PAGE_SIZE ? len - off : PAGE_SIZE;
+
+		if (gmem_gpa(m, m->cur, gpa + off, GACC_WRITE, &dst) !=
+		    GMEM_OK) {
+			set_error(n, GHCB_ERR_INVALID_INPUT);
+			return false;
+		}
+		if (t == NULL) {
+			memset(dst, 0, 24);
+		} else {
+			memcpy(dst, t + off, chunk);
+		}
+	}
+	return true;
+}
+
+/*
  * SNP_GUEST_REQUEST (docs/abi.md §9.5): request and response are shared guest
  * pages; the PSP model answers. SW_EXITINFO2 = VMM error << 32 | firmware
- * status. The extended form gets an empty certificate table (snpemu has no
- * certificate chain yet).
+ * status. The extended form first delivers the certificate table of the
+ * build's emulated AMD chain (psp_certs.h).
  */
 static void nae_guest_request(struct machine *m, struct nae *n, bool ext)
 {
@@ -542,18 +594,8 @@ static void nae_guest_request(struct machine *m, struct nae *n, bool ext)
 		set_error(n, GHCB_ERR_INVALID_INPUT);
 		return;
 	}
-	if (ext) {
-		void *certs = NULL;
-
-		REQUIRE(n, rax);
-		REQUIRE(n, rbx);
-		if (n->g->rbx == 0 || (n->g->rax & (PAGE_SIZE - 1)) ||
-		    gmem_gpa(m, m->cur, n->g->rax & ~EMU_CBIT, GACC_WRITE,
-			     &certs) != GMEM_OK) {
-			set_error(n, GHCB_ERR_INVALID_INPUT);
-			return;
-		}
-		memset(certs, 0, 24); /* no certificates */
+	if (ext && !ext_certs(m, n)) {
+		return;
 	}
 	fw = psp_guest_request(req, resp);
 	set_result(n, 0, fw);

@@ -36,6 +36,7 @@
 #include "loader.h"
 #include "machine.h"
 #include "payload.h"
+#include "psp_certs.h"
 #include "pvh.h"
 #include "svm.h"
 
@@ -266,6 +267,7 @@ static void run_machine(const struct pvh_start_info *si, bool igvm)
 	if (!cmdline_get("arg", arg, sizeof(arg))) {
 		arg[0] = '\0';
 	}
+	(void)psp_certs_load();
 	vmpl_init(m);
 	rmp_init(&m->rmp, emu_rmp_entries, EMU_GUEST_PAGES);
 	memset((void *)(uintptr_t)EMU_GUEST_RAM_HPA, 0, EMU_GUEST_RAM_SIZE);

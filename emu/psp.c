@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * The PSP's launch-time pages and guest requests (psp.h). Only
- * MSG_REPORT_REQ is answered; key derivation (MSG_KEY_REQ), TSC info and
- * certificates are not implemented. Reports are signed with the emulated
- * VCEK (psp_crypto.h), whose certificate chain does not exist yet.
+ * MSG_REPORT_REQ is answered; key derivation (MSG_KEY_REQ) and TSC info
+ * are not implemented. Reports are signed with the build's emulated VCEK
+ * (psp_certs.h); without it every request is refused.
  */
 #include "psp.h"
 
@@ -14,6 +14,7 @@
 
 #include "svsm/abi/snp_guest_msg.h"
 
+#include "psp_certs.h"
 #include "psp_crypto.h"
 
 struct psp_state emu_psp;
@@ -134,9 +135,6 @@ void psp_build_cpuid(struct snp_cpuid_page *p, const struct vmpl_ctx *c)
 static void build_report(struct snp_attestation_report *r,
 			 const struct snp_report_req *q)
 {
-	static const char chip[] = "snpemu emulated chip";
-	uint8_t h[48];
-
 	memset(r, 0, sizeof(*r));
 	r->version = 2;
 	r->policy = emu_psp.policy;
@@ -145,8 +143,12 @@ static void build_report(struct snp_attestation_report *r,
 	r->flags = 0;          /* signed with the VCEK */
 	memcpy(r->report_data, q->report_data, sizeof(r->report_data));
 	memcpy(r->measurement, emu_psp.measurement, sizeof(r->measurement));
-	pspc_sha384(chip, sizeof(chip) - 1, h);
-	memcpy(r->chip_id, h, sizeof(h));
+	/* The VCEK certificate's hwID and TCB: a verifier matches them. */
+	memcpy(r->chip_id, psp_certs_hwid(), sizeof(r->chip_id));
+	r->current_tcb = psp_certs_tcb();
+	r->reported_tcb = psp_certs_tcb();
+	r->committed_tcb = psp_certs_tcb();
+	r->launch_tcb = psp_certs_tcb();
 	memcpy(r->report_id, emu_psp.report_id, sizeof(r->report_id));
 	/* What an accepted ID block attests (SNP_LAUNCH_FINISH). */
 	if (emu_psp.identity.id_block) {
@@ -174,7 +176,7 @@ uint32_t psp_guest_request(const uint8_t *req_page, uint8_t *resp_page)
 	memcpy(in, req_page, sizeof(in));
 	memcpy(&hdr, in, sizeof(hdr));
 	vmpck = hdr.msg_vmpck;
-	if (!emu_psp.have_vmpck || vmpck > 3 ||
+	if (!emu_psp.have_vmpck || !psp_certs_loaded() || vmpck > 3 ||
 	    hdr.algo != SNP_MSG_ALGO_AES256_GCM ||
 	    hdr.hdr_version != SNP_MSG_HDR_VERSION || hdr.hdr_sz != 0x60 ||
 	    hdr.msg_type != SNP_MSG_REPORT_REQ ||

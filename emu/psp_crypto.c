@@ -99,27 +99,36 @@ bool pspc_gcm(bool encrypt, const uint8_t key[32], const uint8_t iv[12],
 	return rc == 0;
 }
 
-/* d = SHA-384(seed) mod n; Q = dG. */
+/* The build's VCEK scalar (psp_certs.c), loaded once from the host. */
+static uint8_t vcek_d[48];
+static bool vcek_set;
+
+bool pspc_set_vcek(const uint8_t d[48])
+{
+	memcpy(vcek_d, d, sizeof(vcek_d));
+	vcek_set = true;
+	return true;
+}
+
+/* d = the loaded scalar (refused when outside [1, n-1]); Q = dG. */
 static int vcek_load(mbedtls_ecp_group *grp, mbedtls_mpi *d,
 		     mbedtls_ecp_point *q)
 {
-	uint8_t h[48];
-	mbedtls_mpi raw;
 	int rc = 0;
 
-	mbedtls_mpi_init(&raw);
-	pspc_sha384(PSPC_VCEK_SEED, sizeof(PSPC_VCEK_SEED) - 1, h);
+	if (!vcek_set) {
+		return MBEDTLS_ERR_ECP_BAD_INPUT_DATA;
+	}
 	rc = mbedtls_ecp_group_load(grp, MBEDTLS_ECP_DP_SECP384R1);
 	if (rc == 0) {
-		rc = mbedtls_mpi_read_binary(&raw, h, sizeof(h));
+		rc = mbedtls_mpi_read_binary(d, vcek_d, sizeof(vcek_d));
 	}
 	if (rc == 0) {
-		rc = mbedtls_mpi_mod_mpi(d, &raw, &grp->N);
+		rc = mbedtls_ecp_check_privkey(grp, d);
 	}
 	if (rc == 0 && q != NULL) {
 		rc = mbedtls_ecp_mul(grp, q, d, &grp->G, blind_rng, NULL);
 	}
-	mbedtls_mpi_free(&raw);
 	return rc;
 }
 

@@ -5,9 +5,8 @@
  * emulated chip key (VCEK). Plain C types only: psp_crypto.c is compiled
  * against mbedTLS's (picolibc) headers, everything else against ours.
  *
- * The emulated VCEK is deterministic: its private scalar is SHA-384 of
- * PSPC_VCEK_SEED reduced mod n, so host tools and tests can rebuild the
- * public key. It proves nothing about a real chip, by design.
+ * The VCEK is the build directory's (tools/psp-keys, loaded by
+ * psp_certs.c): until pspc_set_vcek() has run, nothing is signed.
  */
 #pragma once
 
@@ -15,11 +14,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PSPC_VCEK_SEED "snpemu emulated VCEK v1"
-
 bool pspc_gcm(bool encrypt, const uint8_t key[32], const uint8_t iv[12],
 	      const uint8_t *aad, size_t aad_len, const uint8_t *in,
 	      uint8_t *out, size_t len, uint8_t tag[16]);
+/** Install the VCEK's private scalar (big-endian). */
+bool pspc_set_vcek(const uint8_t d[48]);
 /** ECDSA P-384 over SHA-384(@msg); r and s little-endian, 72 bytes. */
 bool pspc_sign(const uint8_t *msg, size_t len, uint8_t r[72], uint8_t s[72]);
 /** Verify such a signature with the emulated VCEK's public key. */

@@ -49,3 +49,9 @@ bool pspc_vcek_public(uint8_t qx[48], uint8_t qy[48])
 	(void)qx, (void)qy;
 	return false;
 }
+
+bool pspc_set_vcek(const uint8_t d[48])
+{
+	(void)d;
+	return false;
+}

@@ -56,8 +56,16 @@ struct ghcb;
 struct snp_secrets_page;
 extern uint8_t ghcb0_page[4096], ghcb2_page[4096], vmsa2_page[4096],
 	scratch_page[4096], shared_page[4096], idt0[4096], greq_req[4096],
-	greq_resp[4096];
+	greq_resp[4096], greq_certs[3 * 4096];
 extern const struct snp_secrets_page *secrets;
+struct snp_report_rsp;
+struct snp_attestation_report;
+/* Check a report's signature with the VCEK certificate that
+ * t_guest_request_ext() fetched (false before it ran). */
+bool vcek_verify(const struct snp_attestation_report *r);
+uint64_t guest_request_ext(unsigned vmpck, uint64_t seqno, uint32_t vmpl,
+			   bool tamper, uint64_t ext_pages,
+			   struct snp_report_rsp *rsp, bool *rsp_ok);
 extern volatile uint64_t vmpl0_secret;
 extern struct ghcb *ghcb; /* shared-alias view of ghcb0_page */
 extern uint64_t ghcb_gpa;
@@ -104,6 +112,7 @@ void t_rmp_adjust_query(void);
 void t_psc_msr(void);
 void t_private_walks_fetches(void);
 void t_hostile(void);
+void t_guest_request_ext(void);
 void t_guest_request(void);
 void t_fuzz(void);
 bool vmpl2_setup(uint64_t mode);

@@ -35,6 +35,7 @@ uint8_t shared_page[4096] __aligned(4096);
 uint8_t idt0[4096] __aligned(4096);
 uint8_t greq_req[4096] __aligned(4096);
 uint8_t greq_resp[4096] __aligned(4096);
+uint8_t greq_certs[3 * 4096] __aligned(4096);
 const struct snp_secrets_page *secrets;
 volatile uint64_t vmpl0_secret = 0x5ec2e7;
 
@@ -241,6 +242,9 @@ static void ghcb_init(void)
 	wrmsr(MSR_GHCB, ghcb_gpa);
 	ghcb = shared_va(ghcb0_page);
 	ok = make_shared(greq_req) && make_shared(greq_resp);
+	for (unsigned i = 0; i < sizeof(greq_certs); i += 4096) {
+		ok = ok && make_shared(&greq_certs[i]);
+	}
 	if (!ok) {
 		terminate(EMU_TERM_SET_VERDICT, 2);
 	}
@@ -296,7 +300,7 @@ void payload_main(uint64_t arg, uint64_t secrets_gpa, uint64_t vmsa0_gpa)
 	if (mode >= 2) {
 		bench(mode, arg >> 4);
 	}
-	out("1..14\n");
+	out("1..15\n");
 	t_sev_status();
 	t_msr_protocol();
 	t_vc();
@@ -307,6 +311,7 @@ void payload_main(uint64_t arg, uint64_t secrets_gpa, uint64_t vmsa0_gpa)
 	t_psc_msr();
 	t_private_walks_fetches();
 	t_hostile();
+	t_guest_request_ext();
 	t_guest_request();
 	t_fuzz();
 	ok = vmpl2_setup(mode);

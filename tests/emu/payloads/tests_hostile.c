@@ -117,11 +117,13 @@ void t_hostile(void)
 	       "sizes/events/PSC/AP creation refused");
 }
 
-/* One SNP guest message exchange (docs/abi.md §9.3-9.5). Returns the firmware
- * status; on success @rsp holds the decrypted MSG_REPORT_RSP. */
-static uint64_t guest_request(unsigned vmpck, uint64_t seqno, uint32_t vmpl,
-			      bool tamper, struct snp_report_rsp *rsp,
-			      bool *rsp_ok)
+/* One SNP guest message exchange (docs/abi.md §9.3-9.5). Returns SW_EXITINFO2
+ * (VMM error << 32 | firmware status); on success @rsp holds the decrypted
+ * MSG_REPORT_RSP. @ext_pages != 0: the extended request, with that many
+ * pages of greq_certs as the certificate buffer. */
+uint64_t guest_request_ext(unsigned vmpck, uint64_t seqno, uint32_t vmpl,
+			   bool tamper, uint64_t ext_pages,
+			   struct snp_report_rsp *rsp, bool *rsp_ok)
 {
 	struct snp_guest_msg_hdr hdr = {
 		.msg_seqno = seqno,
@@ -153,8 +155,16 @@ static uint64_t guest_request(unsigned vmpck, uint64_t seqno, uint32_t vmpl,
 	}
 	memcpy(req, page, sizeof(hdr) + sizeof(q));
 	memset(resp, 0, 4096);
-	ghcb_call(SVM_VMGEXIT_GUEST_REQUEST, gpa_of(greq_req),
-		  gpa_of(greq_resp));
+	ghcb_prepare(ext_pages ? SVM_VMGEXIT_EXT_GUEST_REQUEST
+			       : SVM_VMGEXIT_GUEST_REQUEST,
+		     gpa_of(greq_req), gpa_of(greq_resp));
+	if (ext_pages) {
+		ghcb->rax = gpa_of(greq_certs);
+		ghcb->rbx = ext_pages;
+		ghcb_set_valid(offsetof(struct ghcb, rax));
+		ghcb_set_valid(offsetof(struct ghcb, rbx));
+	}
+	vmgexit();
 	if (ghcb->sw_exit_info_1 != 0 || ghcb->sw_exit_info_2 != 0) {
 		*rsp_ok = false;
 		return ghcb->sw_exit_info_2;
@@ -173,6 +183,13 @@ static uint64_t guest_request(unsigned vmpck, uint64_t seqno, uint32_t vmpl,
 	return 0;
 }
 
+static uint64_t guest_request(unsigned vmpck, uint64_t seqno, uint32_t vmpl,
+			      bool tamper, struct snp_report_rsp *rsp,
+			      bool *rsp_ok)
+{
+	return guest_request_ext(vmpck, seqno, vmpl, tamper, 0, rsp, rsp_ok);
+}
+
 void t_guest_request(void)
 {
 	static struct snp_report_rsp rsp;
@@ -187,16 +204,10 @@ void t_guest_request(void)
 	EXPECT_EQ(rsp.report.policy, 0x30000);
 	EXPECT_EQ(rsp.report.signature_algo, 1);
 	EXPECT_EQ(rsp.report.report_data[63], (uint8_t)(63 * 7 + 1));
-	EXPECT_EQ(
-		pspc_verify((const uint8_t *)&rsp.report, SNP_REPORT_SIGNED_LEN,
-			    rsp.report.sig_r, rsp.report.sig_s),
-		1);
+	EXPECT_EQ(vcek_verify(&rsp.report), 1);
 	/* The signature covers the report: change a byte, it fails. */
 	rsp.report.report_data[0] ^= 1;
-	EXPECT_EQ(
-		pspc_verify((const uint8_t *)&rsp.report, SNP_REPORT_SIGNED_LEN,
-			    rsp.report.sig_r, rsp.report.sig_s),
-		0);
+	EXPECT_EQ(vcek_verify(&rsp.report), 0);
 	/* Tampered ciphertext, replayed sequence number: refused. */
 	EXPECT_EQ(guest_request(0, 3, 0, true, &rsp, &rsp_ok),
 		  SNP_FW_INVALID_PARAM);
@@ -210,7 +221,7 @@ void t_guest_request(void)
 	EXPECT_EQ(rsp_ok, 1);
 	EXPECT_EQ(rsp.status, SNP_FW_INVALID_PARAM);
 	report(ok,
-	       "SNP guest request: report signed by the emulated VCEK, "
+	       "SNP guest request: report signed by the build's VCEK, "
 	       "AEAD, sequence numbers, VMPL floor");
 }
 

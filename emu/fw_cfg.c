@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+/*
+ * fw_cfg.h. The file directory (selector 0x19) is big-endian: a u32 count,
+ * then {u32 size, u16 select, u16 reserved, char name[56]} per file.
+ */
+#include "fw_cfg.h"
+
+#include "arch/cpu.h"
+
+#include "lib/string.h"
+
+#define FW_CFG_PORT_SEL 0x510
+#define FW_CFG_PORT_DATA 0x511
+#define FW_CFG_SIGNATURE 0x0000
+#define FW_CFG_FILE_DIR 0x0019
+#define FW_CFG_NAME_LEN 56
+
+static void select_item(uint16_t sel)
+{
+	__asm__ volatile("outw %0, %1" : : "a"(sel), "Nd"(FW_CFG_PORT_SEL));
+}
+
+static void read_bytes(void *buf, uint32_t len)
+{
+	uint8_t *p = buf;
+
+	for (uint32_t i = 0; i < len; i++) {
+		p[i] = inb(FW_CFG_PORT_DATA);
+	}
+}
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+void fw_cfg_read(uint16_t sel, void *buf, uint32_t len)
+{
+	select_item(sel);
+	read_bytes(buf, len);
+}
+
+bool fw_cfg_find(const char *name, uint16_t *sel, uint32_t *size)
+{
+	uint8_t sig[4], cnt[4], ent[64];
+	uint32_t n = 0;
+
+	fw_cfg_read(FW_CFG_SIGNATURE, sig, sizeof(sig));
+	if (memcmp(sig, "QEMU", 4) != 0) {
+		return false;
+	}
+	select_item(FW_CFG_FILE_DIR);
+	read_bytes(cnt, sizeof(cnt));
+	n = be32(cnt);
+	for (uint32_t i = 0; i < n && i < 4096; i++) {
+		read_bytes(ent, sizeof(ent));
+		ent[8 + FW_CFG_NAME_LEN - 1] = '\0';
+		if (strcmp((const char *)&ent[8], name) == 0) {
+			*size = be32(ent);
+			*sel = (uint16_t)(ent[4] << 8 | ent[5]);
+			return true;
+		}
+	}
+	return false;
+}
