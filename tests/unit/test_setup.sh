@@ -26,7 +26,7 @@ expect_refusal() {
 	fi
 }
 
-echo "1..3"
+echo "1..4"
 expect_refusal "a version the archive lacks is named" \
 	"source picolibc 0.0.1-1 picolibc_0.0.1.orig.tar.gz 0000000000000000000000000000000000000000000000000000000000000000" \
 	"source package picolibc version 0.0.1-1"
@@ -36,4 +36,7 @@ expect_refusal "a hash mismatch is refused" \
 expect_refusal "an unpinned file is refused" \
 	"source picolibc 1.8.10-2 picolibc_1.8.10.orig.tar.gz -" \
 	"has no pinned sha256"
+expect_refusal "a guest pin the archive lacks is named" \
+	"#guest linux deb linux-source-7.2 0.0.1-1 linux-source-7.2_0.0.1-1_all.deb 0000000000000000000000000000000000000000000000000000000000000000" \
+	"deb package linux-source-7.2 version 0.0.1-1"
 exit "$fail"
