@@ -304,14 +304,15 @@ static bool finish(struct load *l, uint64_t policy)
 	enum launch_status st = LAUNCH_OK;
 	char hex[97];
 
-	memcpy(emu_psp.measurement, l->ld.digest, sizeof(emu_psp.measurement));
+	memcpy(emu_psp.guest.measurement, l->ld.digest,
+	       sizeof(emu_psp.guest.measurement));
 	hex48(hex, l->ld.digest);
 	con_printf("snpemu: launch digest %s\n", hex);
 	print_vcek();
 	if (l->have_id_block) {
 		st = launch_check_id_block(&l->id_block, l->file_policy, policy,
 					   l->ld.digest, &crypto,
-					   &emu_psp.identity);
+					   &emu_psp.guest.identity);
 	}
 	if (st != LAUNCH_OK) {
 		con_printf("snpemu: launch refused at LAUNCH_FINISH: %s\n",
@@ -319,11 +320,11 @@ static bool finish(struct load *l, uint64_t policy)
 		return false;
 	}
 	if (l->have_id_block) {
-		hex48(hex, emu_psp.identity.id_key_digest);
+		hex48(hex, emu_psp.guest.identity.id_key_digest);
 		con_printf(
 			"snpemu: ID block accepted, ID key digest %s, guest "
 			"SVN %u\n",
-			hex, emu_psp.identity.guest_svn);
+			hex, emu_psp.guest.identity.guest_svn);
 	}
 	return true;
 }
@@ -409,7 +410,7 @@ int loader_igvm(struct machine *m, const void *image, uint64_t size,
 	}
 	memset(l, 0, sizeof(*l));
 	l->m = m;
-	emu_psp.policy = policy;
+	emu_psp.guest.policy = policy;
 	psp_launch_start();
 	/* The CPUID page needs a VMPL0 context's view of CPUID. */
 	m->ctx[0].sev_features = SEV_FEAT_SNP_ACTIVE;

@@ -87,7 +87,8 @@ int loader_payload(struct machine *m, const void *image, uint64_t size,
 	}
 	(void)rmp_launch_page(&m->rmp, SECRETS_GPA);
 	psp_build_secrets(emu_hva(SECRETS_GPA));
-	emu_psp.policy = 0x30000;
+	psp_launch_start();
+	emu_psp.guest.policy = 0x30000;
 	(void)rmp_launch_page(&m->rmp, VMSA0_GPA);
 	e = rmp_entry_at(&m->rmp, VMSA0_GPA);
 	e->flags |= RMP_F_VMSA;

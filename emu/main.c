@@ -194,26 +194,35 @@ static void run_selftest(const char *mode)
 
 static struct rmp_entry emu_rmp_entries[EMU_GUEST_PAGES];
 
-static uint64_t parse_u64(const char *p)
+/* Decimal or 0x-hex; *end is where parsing stopped. */
+static uint64_t parse_u64_end(const char *p, const char **end)
 {
 	uint64_t v = 0;
 	unsigned base = 10;
 
-	if (p[0] == '0' && p[1] == 'x') {
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
 		base = 16;
 		p += 2;
 	}
 	for (; *p != '\0'; p++) {
-		unsigned d = (*p >= '0' && *p <= '9') ? (unsigned)(*p - '0')
-			     : (*p >= 'a' && *p <= 'f')
-				     ? (unsigned)(*p - 'a' + 10)
-				     : 99;
+		char c = (*p >= 'A' && *p <= 'F') ? (char)(*p - 'A' + 'a') : *p;
+		unsigned d = (c >= '0' && c <= '9')   ? (unsigned)(c - '0')
+			     : (c >= 'a' && c <= 'f') ? (unsigned)(c - 'a' + 10)
+						      : 99;
 		if (d >= base) {
 			break;
 		}
 		v = v * base + d;
 	}
+	*end = p;
 	return v;
+}
+
+static uint64_t parse_u64(const char *p)
+{
+	const char *end = NULL;
+
+	return parse_u64_end(p, &end);
 }
 
 /* True if [pa, pa+size) is RAM in the PVH memory map. */
@@ -262,7 +271,13 @@ static void run_machine(const struct pvh_start_info *si, bool igvm)
 	}
 	/* QEMU's sev-snp-guest policy property (docs/igvm.md §6). */
 	if (cmdline_get("policy", arg, sizeof(arg))) {
-		policy = parse_u64(arg);
+		const char *end = NULL;
+
+		policy = parse_u64_end(arg, &end);
+		if (arg[0] == '\0' || *end != '\0') {
+			con_printf("snpemu: policy=%s is not a number\n", arg);
+			emu_exit(EMU_EXIT_USAGE);
+		}
 	}
 	if (!cmdline_get("arg", arg, sizeof(arg))) {
 		arg[0] = '\0';

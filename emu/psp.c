@@ -35,15 +35,17 @@ static bool rdrand64(uint64_t *v)
 
 void psp_launch_start(void)
 {
-	memset(&emu_psp.identity, 0, sizeof(emu_psp.identity));
+	struct psp_guest *g = &emu_psp.guest;
+
+	memset(g, 0, sizeof(*g));
 	/* The firmware picks REPORT_ID once per guest context. */
-	for (unsigned i = 0; i < sizeof(emu_psp.report_id); i += 8) {
+	for (unsigned i = 0; i < sizeof(g->report_id); i += 8) {
 		uint64_t v = 0;
 
 		if (!rdrand64(&v)) {
 			v = rdtsc() * UINT64_C(0x9e3779b97f4a7c15);
 		}
-		memcpy(&emu_psp.report_id[i], &v, 8);
+		memcpy(&g->report_id[i], &v, 8);
 	}
 }
 
@@ -132,36 +134,6 @@ void psp_build_cpuid(struct snp_cpuid_page *p, const struct vmpl_ctx *c)
 	}
 }
 
-static void build_report(struct snp_attestation_report *r,
-			 const struct snp_report_req *q)
-{
-	memset(r, 0, sizeof(*r));
-	r->version = 2;
-	r->policy = emu_psp.policy;
-	r->vmpl = q->vmpl;
-	r->signature_algo = 1; /* ECDSA P-384 with SHA-384 */
-	r->flags = 0;          /* signed with the VCEK */
-	memcpy(r->report_data, q->report_data, sizeof(r->report_data));
-	memcpy(r->measurement, emu_psp.measurement, sizeof(r->measurement));
-	/* The VCEK certificate's hwID and TCB: a verifier matches them. */
-	memcpy(r->chip_id, psp_certs_hwid(), sizeof(r->chip_id));
-	r->current_tcb = psp_certs_tcb();
-	r->reported_tcb = psp_certs_tcb();
-	r->committed_tcb = psp_certs_tcb();
-	r->launch_tcb = psp_certs_tcb();
-	memcpy(r->report_id, emu_psp.report_id, sizeof(r->report_id));
-	/* What an accepted ID block attests (SNP_LAUNCH_FINISH). */
-	if (emu_psp.identity.id_block) {
-		r->guest_svn = emu_psp.identity.guest_svn;
-		memcpy(r->family_id, emu_psp.identity.family_id, 16);
-		memcpy(r->image_id, emu_psp.identity.image_id, 16);
-		memcpy(r->id_key_digest, emu_psp.identity.id_key_digest, 48);
-		memcpy(r->author_key_digest, emu_psp.identity.author_key_digest,
-		       48);
-		r->flags |= emu_psp.identity.author_key_en ? 1u : 0u;
-	}
-}
-
 uint32_t psp_guest_request(const uint8_t *req_page, uint8_t *resp_page)
 {
 	static uint8_t in[4096], out[4096];
@@ -170,19 +142,18 @@ uint32_t psp_guest_request(const uint8_t *req_page, uint8_t *resp_page)
 	struct snp_report_rsp *rsp = (struct snp_report_rsp *)(void *)out;
 	uint8_t iv[12] = {0};
 	uint8_t tag[16];
-	uint32_t vmpck = 0;
+	uint32_t vmpck = 0, status = 0;
 
 	/* The page is shared with the host: copy it once, then decide. */
 	memcpy(in, req_page, sizeof(in));
 	memcpy(&hdr, in, sizeof(hdr));
 	vmpck = hdr.msg_vmpck;
-	if (!emu_psp.have_vmpck || !psp_certs_loaded() || vmpck > 3 ||
-	    hdr.algo != SNP_MSG_ALGO_AES256_GCM ||
-	    hdr.hdr_version != SNP_MSG_HDR_VERSION || hdr.hdr_sz != 0x60 ||
-	    hdr.msg_type != SNP_MSG_REPORT_REQ ||
-	    hdr.msg_sz != sizeof(struct snp_report_req) ||
-	    hdr.msg_seqno != emu_psp.seqno[vmpck] + 1) {
+	if (!emu_psp.have_vmpck || !psp_certs_loaded() || vmpck > 3) {
 		return SNP_FW_INVALID_PARAM;
+	}
+	status = psp_msg_check(&hdr, emu_psp.seqno[vmpck]);
+	if (status != SNP_FW_SUCCESS) {
+		return status;
 	}
 	memcpy(iv, &hdr.msg_seqno, 8);
 	if (!pspc_gcm(false, emu_psp.vmpck[vmpck], iv, in + SNP_MSG_AAD_OFFSET,
@@ -191,11 +162,14 @@ uint32_t psp_guest_request(const uint8_t *req_page, uint8_t *resp_page)
 		return SNP_FW_INVALID_PARAM;
 	}
 	memset(out, 0, sizeof(out));
-	/* A VMPCK may only attest its own VMPL or a less privileged one. */
-	if (q.vmpl < vmpck || q.vmpl > 3) {
-		rsp->status = SNP_FW_INVALID_PARAM;
-	} else {
-		build_report(&rsp->report, &q);
+	rsp->status = psp_report_req_check(&q, vmpck);
+	if (rsp->status == SNP_FW_SUCCESS) {
+		/* The VCEK certificate's hwID and TCB: a verifier matches
+		 * them (psp_certs.h). */
+		memcpy(emu_psp.guest.chip_id, psp_certs_hwid(),
+		       sizeof(emu_psp.guest.chip_id));
+		emu_psp.guest.tcb = psp_certs_tcb();
+		psp_report_fill(&rsp->report, &q, &emu_psp.guest);
 		if (!pspc_sign((const uint8_t *)&rsp->report,
 			       SNP_REPORT_SIGNED_LEN, rsp->report.sig_r,
 			       rsp->report.sig_s)) {

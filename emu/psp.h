@@ -12,24 +12,18 @@
 #include "svsm/abi/secrets.h"
 #include "svsm/abi/snp.h"
 
-#include "launch.h"
 #include "machine.h"
-
-/* The emulated firmware: SEV-SNP ABI 1.55, on a platform with SMT on. */
-#define PSP_ABI_MAJOR 1u
-#define PSP_ABI_MINOR 55u
-#define PSP_SMT_ENABLED true
+#include "psp_report.h"
 
 struct psp_state {
 	/* The PSP's copy of the VMPCKs, for guest requests. */
 	uint8_t vmpck[4][SNP_VMPCK_SIZE];
 	bool have_vmpck; /* a secrets page was built */
 	bool rdrand_ok;
-	uint64_t seqno[4];       /* last sequence number used, per VMPCK */
-	uint64_t policy;         /* launch policy (IGVM GUEST_POLICY) */
-	uint8_t measurement[48]; /* launch digest, or zero if not computed */
-	struct launch_identity identity; /* from an accepted ID block */
-	uint8_t report_id[32];           /* fixed for the guest's lifetime */
+	uint64_t seqno[4]; /* last sequence number used, per VMPCK */
+	/* Policy, launch digest, ID block identity, REPORT_ID (fixed for
+	 * the guest's lifetime), CHIP_ID and TCB, as reports show them. */
+	struct psp_guest guest;
 };
 
 extern struct psp_state emu_psp;

@@ -186,3 +186,48 @@ enum pt_status pt_unmap(const struct pt_ops *ops, uint64_t root_pa, uint64_t va,
 	}
 	return PT_OK;
 }
+
+/*
+ * Effective rights of a leaf: writable only if every level allows it,
+ * executable unless any level sets NX (APM vol. 2 §5.6).
+ */
+static void pt_wx_walk(const struct pt_ops *ops, const uint64_t *table,
+		       int level, uint64_t va_base, bool w, bool x,
+		       struct pt_wx_report *r)
+{
+	for (unsigned i = 0; i < PT_ENTRIES; i++) {
+		uint64_t e = table[i];
+		uint64_t va = va_base | ((uint64_t)i << (12 + 9 * level));
+		bool ew = w && (e & PTE_W) != 0;
+		bool ex = x && (e & PTE_NX) == 0;
+
+		if ((e & PTE_P) == 0) {
+			continue;
+		}
+		/* Sign-extend bit 47 so reported addresses are canonical. */
+		if (level == PT_LEVELS - 1 && (va >> 47) != 0) {
+			va |= UINT64_C(0xffff) << 48;
+		}
+		if (level == 0 || (e & PTE_PS) != 0) {
+			r->leaves++;
+			if (ew && ex) {
+				if (r->wx == 0) {
+					r->first_wx_va = va;
+				}
+				r->wx++;
+			}
+			continue;
+		}
+		pt_wx_walk(ops, pt_table(ops, e), level - 1, va, ew, ex, r);
+	}
+}
+
+void pt_find_wx(const struct pt_ops *ops, uint64_t root_pa,
+		struct pt_wx_report *r)
+{
+	r->leaves = 0;
+	r->wx = 0;
+	r->first_wx_va = 0;
+	pt_wx_walk(ops, pt_table(ops, root_pa), PT_LEVELS - 1, 0, true, true,
+		   r);
+}

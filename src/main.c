@@ -152,6 +152,8 @@ NO_SSP void svsm_main(uint64_t boot_params_gpa)
 		   (unsigned long long)bp->svsm_base,
 		   (unsigned long long)bp->svsm_size);
 
+	con_printf("W^X: %llu mappings checked, none writable and executable\n",
+		   (unsigned long long)paging_wx_leaves);
 	(void)arch_fpu_enable();
 	percpu_init_canary(pc);
 	vp_count = read_vp_count(bp);

@@ -14,8 +14,13 @@
 #include "mm/mem.h"
 
 extern uint32_t boot_cbit_pos; /* src/entry.S */
+/* The image's load segments (linker/svsm.ld), each page aligned. */
+extern const char __text_start[], __text_end[];
+extern const char __rodata_start[], __rodata_end[];
+extern const char __data_start[], __data_end[];
 
 static uint64_t root_pa;
+uint64_t paging_wx_leaves;
 
 uint64_t paging_cbit_mask(void)
 {
@@ -76,6 +81,50 @@ static void map_outside(const struct mem_range *svsm, uint64_t base,
 	}
 }
 
+static uint64_t sym(const char *s)
+{
+	return (uint64_t)(uintptr_t)s;
+}
+
+/*
+ * W^X for the SVSM region: text read+execute, rodata read-only, and
+ * everything else (data, bss, and the rest of the region: page pool, heap,
+ * stacks, page tables) read-write and never executable.
+ */
+static void map_svsm(const struct mem_range *svsm)
+{
+	const uint64_t end = svsm->base + svsm->size;
+
+	if (sym(__text_start) < svsm->base || sym(__data_end) > end) {
+		panic("image [%llx, %llx) outside the SVSM region",
+		      (unsigned long long)sym(__text_start),
+		      (unsigned long long)sym(__data_end));
+	}
+	map_or_panic(svsm->base, sym(__text_start) - svsm->base, PTE_W | PTE_NX,
+		     false);
+	map_or_panic(sym(__text_start), sym(__text_end) - sym(__text_start), 0,
+		     false);
+	map_or_panic(sym(__rodata_start),
+		     sym(__rodata_end) - sym(__rodata_start), PTE_NX, false);
+	map_or_panic(sym(__data_start), end - sym(__data_start), PTE_W | PTE_NX,
+		     false);
+}
+
+/* The final tables must hold no page that is writable and executable. */
+static void check_wx(void)
+{
+	struct pt_wx_report r;
+
+	pt_find_wx(&svsm_pt_ops, root_pa, &r);
+	if (r.wx != 0) {
+		panic("W^X: %llu of %llu mappings writable and executable, "
+		      "first at %llx",
+		      (unsigned long long)r.wx, (unsigned long long)r.leaves,
+		      (unsigned long long)r.first_wx_va);
+	}
+	paging_wx_leaves = r.leaves;
+}
+
 void paging_init(const struct mem_range *svsm, const struct mem_range *ram,
 		 size_t ram_count, const struct mem_range *extra,
 		 size_t extra_count)
@@ -84,7 +133,7 @@ void paging_init(const struct mem_range *svsm, const struct mem_range *ram,
 	if (root_pa == 0) {
 		panic("no page for the page-table root");
 	}
-	map_or_panic(svsm->base, svsm->size, PTE_W, false);
+	map_svsm(svsm);
 	for (size_t i = 0; i < ram_count; i++) {
 		map_outside(svsm, ram[i].base, ram[i].size, PTE_W | PTE_NX,
 			    true);
@@ -98,6 +147,7 @@ void paging_init(const struct mem_range *svsm, const struct mem_range *ram,
 			map_outside(svsm, p, PAGE_SIZE, PTE_W | PTE_NX, false);
 		}
 	}
+	check_wx();
 	write_cr3(root_pa | paging_cbit_mask());
 }
 

@@ -2,8 +2,9 @@
 /*
  * The SVSM's page tables: identity mapped (VA = GPA), the C-bit set on
  * every private mapping. The SVSM region is mapped with 4 KiB pages (so
- * single pages can be made shared, e.g. the GHCB), guest RAM with 2 MiB
- * pages where aligned and never executable.
+ * single pages can be made shared, e.g. the GHCB) and W^X (text RX, rodata
+ * R, the rest RW+NX), guest RAM with 2 MiB pages where aligned and never
+ * executable.
  */
 #pragma once
 
@@ -19,13 +20,19 @@
 uint64_t paging_cbit_mask(void);
 
 /**
- * Build and load the final tables: @svsm (the SVSM region, RWX 4K), the
+ * Build and load the final tables: @svsm (the SVSM region, W^X, 4K), the
  * RAM ranges (RW, NX) minus the SVSM region, and any @extra ranges the SVSM
  * must reach outside RAM (parameter areas; RW, NX, 4K). Panics on failure.
  */
 void paging_init(const struct mem_range *svsm, const struct mem_range *ram,
 		 size_t ram_count, const struct mem_range *extra,
 		 size_t extra_count);
+
+/**
+ * Leaf mappings paging_init() checked for W^X (it panics on a writable and
+ * executable one), for the boot log.
+ */
+extern uint64_t paging_wx_leaves;
 
 /** Remap the 4 KiB page at @va (SVSM region) shared (no C-bit) or private. */
 bool paging_set_shared(uint64_t va, bool shared) __must_check;

@@ -168,7 +168,40 @@ TAP_CASE(allocator_exhaustion_is_reported)
 		 PT_E_NOMEM);
 }
 
-TAP_MAIN(TAP_ENTRY(map_lookup_4k), TAP_ENTRY(large_pages_when_aligned),
+TAP_CASE(wx_walk_finds_writable_executable)
+{
+	struct pt_wx_report r;
+
+	reset(ARENA_PAGES);
+	/* Text RX, data RW+NX, a 2M page RW+NX: no W^X violation. */
+	CHECK_EQ(pt_map(&ops, root, 0x100000, 0x100000, 0x2000, 0, false),
+		 PT_OK);
+	CHECK_EQ(pt_map(&ops, root, 0x102000, 0x102000, 0x1000, PTE_W | PTE_NX,
+			false),
+		 PT_OK);
+	CHECK_EQ(pt_map(&ops, root, 0x40000000, 0x40000000, PT_SIZE_2M,
+			PTE_W | PTE_NX, true),
+		 PT_OK);
+	pt_find_wx(&ops, root, &r);
+	CHECK_EQ(r.leaves, 4);
+	CHECK_EQ(r.wx, 0);
+	/* One writable page without NX is found, at its address. */
+	CHECK_EQ(pt_map(&ops, root, 0x103000, 0x103000, 0x1000, PTE_W, false),
+		 PT_OK);
+	pt_find_wx(&ops, root, &r);
+	CHECK_EQ(r.leaves, 5);
+	CHECK_EQ(r.wx, 1);
+	CHECK_EQ(r.first_wx_va, 0x103000);
+	/* A high (sign-extended) address is reported canonical. */
+	CHECK_EQ(pt_map(&ops, root, UINT64_C(0xffffff8000000000), 0x200000,
+			0x1000, PTE_W, false),
+		 PT_OK);
+	pt_find_wx(&ops, root, &r);
+	CHECK_EQ(r.wx, 2);
+}
+
+TAP_MAIN(TAP_ENTRY(map_lookup_4k), TAP_ENTRY(wx_walk_finds_writable_executable),
+	 TAP_ENTRY(large_pages_when_aligned),
 	 TAP_ENTRY(c_bit_and_high_addresses_kept), TAP_ENTRY(rejects_bad_input),
 	 TAP_ENTRY(refuses_overwrite_and_split),
 	 TAP_ENTRY(unmap_then_lookup_fails),

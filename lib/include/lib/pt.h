@@ -72,5 +72,20 @@ struct pt_walk {
 enum pt_status pt_lookup(const struct pt_ops *ops, uint64_t root_pa,
 			 uint64_t va, struct pt_walk *out) __must_check;
 
+/** What pt_find_wx() found: leaf mappings, and those writable+executable. */
+struct pt_wx_report {
+	uint64_t leaves;
+	uint64_t wx;
+	uint64_t first_wx_va; /* the lowest such address, if any */
+};
+
+/**
+ * Walk every present mapping under @root_pa and count the leaves that are
+ * both writable and executable once all levels' W and NX bits are taken
+ * into account (the W^X check of docs/threat-model.md "Inside the SVSM").
+ */
+void pt_find_wx(const struct pt_ops *ops, uint64_t root_pa,
+		struct pt_wx_report *r);
+
 /** True if @va is canonical for 48-bit virtual addresses. */
 bool pt_va_canonical(uint64_t va);

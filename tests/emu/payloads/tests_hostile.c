@@ -194,6 +194,7 @@ void t_guest_request(void)
 {
 	static struct snp_report_rsp rsp;
 	bool ok = true, rsp_ok = false;
+	uint8_t first_id[32];
 
 	EXPECT_EQ(guest_request(0, 1, 0, false, &rsp, &rsp_ok), 0);
 	EXPECT_EQ(rsp_ok, 1);
@@ -214,8 +215,18 @@ void t_guest_request(void)
 	EXPECT_EQ(guest_request(0, 1, 0, false, &rsp, &rsp_ok),
 		  SNP_FW_INVALID_PARAM);
 	/* The refused messages consumed nothing: seqno 3 still works. */
+	memcpy(first_id, rsp.report.report_id, sizeof(first_id));
 	EXPECT_EQ(guest_request(0, 3, 1, false, &rsp, &rsp_ok), 0);
 	EXPECT_EQ(rsp_ok && rsp.status == 0 && rsp.report.vmpl == 1, 1);
+	/* Firmware fields: REPORT_ID fixed for the guest, 64-byte CHIP_ID,
+	 * equal non-zero TCBs (docs/igvm.md §6.3). */
+	EXPECT_EQ(memcmp(first_id, rsp.report.report_id, sizeof(first_id)), 0);
+	EXPECT_EQ(rsp.report.chip_id[63] != 0 || rsp.report.chip_id[62] != 0,
+		  1);
+	EXPECT_EQ(rsp.report.current_tcb != 0 &&
+			  rsp.report.current_tcb == rsp.report.launch_tcb &&
+			  rsp.report.reported_tcb == rsp.report.committed_tcb,
+		  1);
 	/* VMPCK2 may not attest VMPL0. */
 	EXPECT_EQ(guest_request(2, 1, 0, false, &rsp, &rsp_ok), 0);
 	EXPECT_EQ(rsp_ok, 1);

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * svsm-verify (docs/attestation.md §5): the checks, one function per kind,
+ * each printing one line ("ok ..." or "FAIL ...: why") and returning
+ * whether it passed.
+ */
+#pragma once
+
+#include <openssl/x509.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "svsm/abi/snp_guest_msg.h"
+
+struct sv_chain {
+	X509 *ark, *ask, *vcek;
+};
+
+/** Count of failed checks; every sv_* check adds to it. */
+extern unsigned sv_failures;
+
+/** Print "ok name" or "FAIL name: why" and count failures. */
+bool sv_result(bool ok, const char *name, const char *why_fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* chain.c */
+X509 *sv_load_cert(const char *path);
+/** Take ARK/ASK/VCEK from a GHCB certificate table (docs/attestation.md
+ * §3); NULL fields for certificates it lacks. */
+bool sv_chain_from_table(const uint8_t *t, size_t len, struct sv_chain *c);
+/** ARK self-signed, ASK by ARK, VCEK by ASK, AMD's key types and PSS. */
+bool sv_check_chain(const struct sv_chain *c);
+/** The VCEK's hwID and SPL extensions against the report. */
+bool sv_check_vcek_tcb(X509 *vcek, const struct snp_attestation_report *r);
+
+/* report.c */
+bool sv_check_signature(X509 *vcek, const struct snp_attestation_report *r);
+bool sv_check_binding(const struct snp_attestation_report *r,
+		      const uint8_t *nonce, size_t nonce_len,
+		      const uint8_t *manifest, size_t manifest_len);
+bool sv_check_measurement(const struct snp_attestation_report *r,
+			  const uint8_t want[48], const char *source);
+/** svsm-measure's KVM-profile digest of an IGVM file. */
+bool sv_measure_image(const char *path, uint8_t out[48]);
+bool sv_check_vmpl(const struct snp_attestation_report *r, uint32_t want);
+bool sv_check_policy(const struct snp_attestation_report *r, bool have_want,
+		     uint64_t want, bool allow_debug);
+
+/* manifest.c */
+/** Print the manifest (services manifest or one service's data); false if
+ * its structure is broken. */
+bool sv_print_manifest(const uint8_t *m, size_t len);
