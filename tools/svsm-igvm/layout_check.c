@@ -10,6 +10,7 @@
 
 #include "igvm/defs.h"
 #include "igvm/measure.h"
+#include "igvm/qemu.h"
 #include "igvm/vmsa.h"
 #include "layout.h"
 
@@ -213,6 +214,16 @@ static bool check_vmsa(const struct layout *l, struct cfg *cfg)
 		cfg_error(cfg, v->line,
 			  "sev_features 0x%llx lacks bit 0 (SNP active)",
 			  (unsigned long long)v->sev_features);
+		return false;
+	}
+	/* What QEMU's check_sev_features() lets through (docs/igvm.md §4). */
+	if (l->profile == IGVM_PROFILE_KVM &&
+	    (v->sev_features & ~IGVM_KVM_SEV_FEATURES)) {
+		cfg_error(cfg, v->line,
+			  "sev_features 0x%llx: QEMU/KVM accept only SNP, "
+			  "DebugSwap and SecureTSC (mask 0x%llx)",
+			  (unsigned long long)v->sev_features,
+			  (unsigned long long)IGVM_KVM_SEV_FEATURES);
 		return false;
 	}
 	if (v->mode == ENTRY_LONG64 && !v->page_tables) {

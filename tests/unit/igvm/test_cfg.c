@@ -327,19 +327,33 @@ TAP_CASE(refuse_vmsa_mode_and_features)
 		       "is not an elf region");
 }
 
-TAP_CASE(refuse_kvm_long64)
+/* The base config turned into a kvm one, then @from -> @to: refused. */
+static void expect_kvm_refusal(const char *from, const char *to,
+			       const char *msg)
 {
 	char *a = edit(base_cfg, "gpa = 0x08FFF000", "gpa = 0xFFFFFFFFF000");
 	char *b = edit(a, "host_profile = direct", "host_profile = kvm");
-	char *c = edit(b, "mode = protected32", "mode = long64");
+	char *c = edit(b, from, to);
 	struct result r;
 
 	run(c, &r);
-	CHECK_TRUE(!r.ok && strstr(r.error, "supports only mode protected32"));
+	CHECK_TRUE(!r.ok && strstr(r.error, msg));
 	free(r.file);
 	free(a);
 	free(b);
 	free(c);
+}
+
+TAP_CASE(refuse_kvm_long64)
+{
+	expect_kvm_refusal("mode = protected32", "mode = long64",
+			   "supports only mode protected32");
+}
+
+TAP_CASE(refuse_kvm_sev_features)
+{
+	expect_kvm_refusal("sev_features = 0x1", "sev_features = 0x5",
+			   "QEMU/KVM accept only SNP");
 }
 
 TAP_CASE(refuse_params)
@@ -405,6 +419,7 @@ int main(void)
 		TAP_ENTRY(refuse_vmsa_placement),
 		TAP_ENTRY(refuse_vmsa_mode_and_features),
 		TAP_ENTRY(refuse_kvm_long64),
+		TAP_ENTRY(refuse_kvm_sev_features),
 		TAP_ENTRY(refuse_params),
 		TAP_ENTRY(refuse_firmware_hash_mismatch),
 		TAP_ENTRY(refuse_region_rules),
