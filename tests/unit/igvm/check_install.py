@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 """The user-facing tools (issue 15 item 9), installed (TAP): `meson install
---destdir` into a temporary directory puts svsm-igvm, svsm-measure and
-svsm-launch into bin/ and snpemu.elf into share/svsm/; the installed binaries
+--destdir` into a temporary directory puts svsm-igvm, svsm-measure,
+svsm-verify and svsm-launch into bin/ and snpemu.elf into share/svsm/; the installed binaries
 are built without sanitizers, answer --help, and the installed svsm-measure
 gives the digest the build's map predicts for svsm.igvm; svsm-launch prints
 the QEMU/KVM command line.
@@ -37,17 +37,19 @@ with tempfile.TemporaryDirectory() as dest:
             bindir = root
         if "snpemu.elf" in files:
             snpemu = os.path.join(root, "snpemu.elf")
-    case("bin/ holds svsm-igvm, svsm-measure, svsm-launch",
+    case("bin/ holds svsm-igvm, svsm-measure, svsm-verify, svsm-launch",
          bindir is not None and all(
              os.access(os.path.join(bindir, t), os.X_OK)
-             for t in ("svsm-igvm", "svsm-measure", "svsm-launch")),
+             for t in ("svsm-igvm", "svsm-measure", "svsm-verify",
+                       "svsm-launch")),
          str(bindir))
     case("share/svsm/snpemu.elf installed",
          snpemu is not None and snpemu.endswith("share/svsm/snpemu.elf"),
          str(snpemu))
     if bindir is None:
         bindir = dest
-    tools = [os.path.join(bindir, t) for t in ("svsm-igvm", "svsm-measure")]
+    tools = [os.path.join(bindir, t)
+             for t in ("svsm-igvm", "svsm-measure", "svsm-verify")]
     for t in tools:
         blob = open(t, "rb").read() if os.path.exists(t) else b"__asan"
         case("%s is built without sanitizers" % os.path.basename(t),
