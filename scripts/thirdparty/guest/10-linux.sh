@@ -59,23 +59,7 @@ kmake() {
 fragment="$SVSM_ROOT/guest/linux/svsm.config"
 echo "== allnoconfig + $fragment"
 kmake KCONFIG_ALLCONFIG="$fragment" allnoconfig
-# Kconfig drops a line whose dependencies are not met without a word:
-# every line of the fragment must be in the result as written.
-lost=0
-while read -r line; do
-	case "$line" in
-	CONFIG_*=*) grep -qxF "$line" "$obj/.config" || { echo "lost: $line"; lost=1; } ;;
-	"# CONFIG_"*" is not set")
-		opt="${line#\# }"
-		opt="${opt%% *}"
-		if grep -q "^$opt=" "$obj/.config"; then
-			echo "lost: $line"
-			lost=1
-		fi
-		;;
-	esac
-done <"$fragment"
-if [ "$lost" -ne 0 ]; then
+if ! bash "$SVSM_ROOT/guest/linux/check-fragment.sh" "$fragment" "$obj/.config"; then
 	progress "guest/linux/svsm.config: Kconfig dropped lines (see the log)"
 	exit 1
 fi
