@@ -21,6 +21,9 @@ gives QEMU a tpm-crb device backed by it: the guest's TPM path (kernel
 driver, /dev/tpm0, tpm2-tools and its tcti-device library) checked
 without the SVSM.
 
+With --type the harness types on the console once /init has started,
+e.g. commands for the interactive shell (svsm.mode=shell).
+
 It also prints the figures of the boot (wall time from QEMU start to /init,
 the guest's uptime at /init, the whole run) as "# figure:" comments.
 Reusable for any machine that boots this kernel and initramfs (plain QEMU
@@ -95,10 +98,14 @@ class Console:
                 self.expect_lines[r] = True
 
 
-def boot(cmd, timeout, con):
-    """Run QEMU until it exits or the timeout; return (status, timed_out)."""
+def boot(cmd, timeout, con, typed=None):
+    """Run QEMU until it exits or the timeout; return (status, timed_out).
+
+    typed: bytes written to the console (QEMU's stdin) once /init started.
+    """
     con.start = time.monotonic()
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if typed else
+                            subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             start_new_session=True)
     sel = selectors.DefaultSelector()
@@ -121,6 +128,11 @@ def boot(cmd, timeout, con):
         while b"\n" in pending:
             raw, pending = pending.split(b"\n", 1)
             con.feed(raw.decode("utf-8", "replace"))
+        if typed and con.init_wall is not None:
+            # The tty buffers it until the shell reads.
+            proc.stdin.write(typed)
+            proc.stdin.flush()
+            typed = None
     if pending:
         con.feed(pending.decode("utf-8", "replace"))
     if timed_out:
@@ -208,6 +220,9 @@ def main():
                    help="QEMU's exit status after the guest powered off")
     p.add_argument("--swtpm", action="store_true",
                    help="give the guest a tpm-crb backed by swtpm")
+    p.add_argument("--type", metavar="TEXT",
+                   help="type TEXT on the console once /init has started "
+                   "(backslash escapes: \\n); for svsm.mode=shell")
     p.add_argument("--figures-only", action="store_true",
                    help="benchmark mode: print only the figures line")
     p.add_argument("cmd", nargs=argparse.REMAINDER,
@@ -233,7 +248,9 @@ def main():
             swtpm, extra = start_swtpm(tmp)
             cmd = cmd + extra
         con.comment("run-linux: " + " ".join(shlex.quote(c) for c in cmd))
-        status, timed_out = boot(cmd, args.timeout, con)
+        typed = args.type.encode().decode("unicode_escape").encode() \
+            if args.type else None
+        status, timed_out = boot(cmd, args.timeout, con, typed)
     except OSError as e:
         print("not ok 1 - cannot start QEMU or swtpm: %s" % e)
         print("1..1")
