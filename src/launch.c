@@ -17,6 +17,9 @@
 #include "lib/panic.h"
 #include "lib/string.h"
 
+#include "svsm/guest_mem.h"
+#include "svsm/platform.h"
+
 #include "svsm/abi/ghcb.h"
 
 #include "linux_boot.h"
@@ -26,32 +29,46 @@
 #include "sev/secrets.h"
 #include "sev/vmsa_init.h"
 
-#define GUEST_RWX (SVSM_GUEST_VMPL | RMPADJ_RWX)
+/* The guest's copy of the secrets page, built here, then written out. */
+static struct snp_secrets_page guest_secrets;
 
 /*
  * Make one guest page private (page-state change: RAM the IGVM file did not
  * load starts shared, docs/abi.md §12.4 ENVIRONMENT_INFO), PVALIDATE it
- * (accepting "already valid") and zero it.
+ * (accepting "already valid") and zero it. Guest pages are reached through
+ * guest_mem and the platform only, as in the request path.
  */
-static void *guest_page_prepare(uint64_t gpa)
+static void guest_page_prepare(uint64_t g)
 {
-	if (!ghcb_msr_psc(gpa, false)) {
+	bool cf = false;
+
+	if (!ghcb_msr_psc(g, false)) {
 		panic("page-state change to private of guest page %llx failed",
-		      (unsigned long long)gpa);
+		      (unsigned long long)g);
 	}
-	if (!mem_pvalidate_range(gpa, PAGE_SIZE, true, true)) {
-		panic("PVALIDATE of guest page %llx failed",
-		      (unsigned long long)gpa);
+	if (plat_pvalidate(gpa(g), SNP_PAGE_SIZE_4K, true, &cf) !=
+		    SNP_RC_SUCCESS ||
+	    guest_mem_zero(gpa(g), PAGE_SIZE) != SVSM_OK) {
+		panic("cannot validate and zero guest page %llx",
+		      (unsigned long long)g);
 	}
-	memset((void *)(uintptr_t)gpa, 0, PAGE_SIZE);
-	return (void *)(uintptr_t)gpa;
+}
+
+static void guest_page_write(uint64_t g, const void *src, size_t n)
+{
+	if (guest_mem_write(gpa(g), src, n) != SVSM_OK) {
+		panic("cannot write guest page %llx", (unsigned long long)g);
+	}
 }
 
 static void guest_grant(uint64_t base, uint64_t size, const char *what)
 {
-	if (!mem_rmpadjust_range(base, size, GUEST_RWX)) {
-		panic("RMPADJUST VMPL2 RWX on %s [%llx, +%llx) failed", what,
-		      (unsigned long long)base, (unsigned long long)size);
+	for (uint64_t p = base; p < base + size; p += PAGE_SIZE) {
+		if (guest_mem_grant(gpa(p), SNP_PAGE_SIZE_4K,
+				    SVSM_GUEST_VMPL) != SNP_RC_SUCCESS) {
+			panic("RMPADJUST VMPL2 RWX on %s at %llx failed", what,
+			      (unsigned long long)p);
+		}
 	}
 }
 
@@ -95,10 +112,15 @@ struct svsm_vcpu *launch_guest(const struct svsm_boot_params *bp,
 	uint64_t vmsa_pa = 0;
 	uint32_t rc = 0;
 
-	snp_secrets_build_guest(guest_page_prepare(bp->guest_secrets_gpa),
-				secrets, &scfg);
-	memcpy(guest_page_prepare(bp->guest_cpuid_gpa), cpuid, PAGE_SIZE);
-	(void)guest_page_prepare(bp->guest_caa_gpa);
+	guest_page_prepare(bp->guest_secrets_gpa);
+	snp_secrets_build_guest(&guest_secrets, secrets, &scfg);
+	guest_page_write(bp->guest_secrets_gpa, &guest_secrets,
+			 sizeof(guest_secrets));
+	/* VMPCK0/1 must not stay in SVSM memory longer than needed. */
+	memset(&guest_secrets, 0, sizeof(guest_secrets));
+	guest_page_prepare(bp->guest_cpuid_gpa);
+	guest_page_write(bp->guest_cpuid_gpa, cpuid, PAGE_SIZE);
+	guest_page_prepare(bp->guest_caa_gpa);
 	guest_grant(bp->guest_secrets_gpa, PAGE_SIZE, "secrets");
 	guest_grant(bp->guest_cpuid_gpa, PAGE_SIZE, "CPUID page");
 	guest_grant(bp->guest_caa_gpa, PAGE_SIZE, "calling area");

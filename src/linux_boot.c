@@ -18,6 +18,9 @@
 #include "lib/panic.h"
 #include "lib/string.h"
 
+#include "svsm/guest_mem.h"
+#include "svsm/platform.h"
+
 #include "svsm/abi/snp.h"
 
 #include "boot/linux_params.h"
@@ -26,7 +29,6 @@
 #include "sev/ghcb.h"
 
 #define SIZE_2M (UINT64_C(1) << 21)
-#define GUEST_RWX (SVSM_GUEST_VMPL | RMPADJ_RWX)
 #define PROGRESS_STEP (UINT64_C(32) << 20)
 #define AREA_SIZE (SVSM_LINUX_BOOT_PAGES * PAGE_SIZE)
 
@@ -40,6 +42,7 @@ struct validate_state {
 /* Copied once; the zero page goes back to guest memory when complete. */
 static uint8_t zero_page[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 static struct linux_e820 e820[LINUX_E820_MAX];
+static uint8_t boot_area[AREA_SIZE] __attribute__((aligned(PAGE_SIZE)));
 
 /* True if [gpa, gpa + size) touches a page the bulk pass must not touch:
  * measured launch pages and the guest pages prepared elsewhere. */
@@ -63,6 +66,53 @@ static bool skipped(const struct svsm_boot_params *bp, uint64_t gpa,
 	return range_overlap(gpa, size, bp->linux_boot_area_gpa, AREA_SIZE);
 }
 
+/*
+ * Guest pages are reached only through guest_mem and the platform layer
+ * (docs/architecture.md §9), never through a pointer made from a GPA.
+ */
+static void guest_validate(uint64_t g, uint64_t size)
+{
+	bool cf = false;
+
+	/*
+	 * "Already valid" is accepted: a host that kept an old validated
+	 * page gains nothing, because the page is zeroed anyway.
+	 */
+	for (uint64_t p = g; p < g + size; p += PAGE_SIZE) {
+		if (plat_pvalidate(gpa(p), SNP_PAGE_SIZE_4K, true, &cf) !=
+		    SNP_RC_SUCCESS) {
+			panic("linux: PVALIDATE of %llx failed",
+			      (unsigned long long)p);
+		}
+	}
+}
+
+static void guest_zero(uint64_t g, uint64_t size)
+{
+	if (guest_mem_zero(gpa(g), size) != SVSM_OK) {
+		panic("linux: cannot zero [%llx, +%llx)", (unsigned long long)g,
+		      (unsigned long long)size);
+	}
+}
+
+static void guest_grant(uint64_t g, uint64_t size)
+{
+	for (uint64_t p = g; p < g + size; p += PAGE_SIZE) {
+		if (guest_mem_grant(gpa(p), SNP_PAGE_SIZE_4K,
+				    SVSM_GUEST_VMPL) != SNP_RC_SUCCESS) {
+			panic("linux: RMPADJUST of %llx failed",
+			      (unsigned long long)p);
+		}
+	}
+}
+
+static int guest_pvalidate_2m(uint64_t g)
+{
+	bool cf = false;
+
+	return plat_pvalidate(gpa(g), SNP_PAGE_SIZE_2M, true, &cf);
+}
+
 static void progress(struct validate_state *st, uint64_t bytes)
 {
 	st->done += bytes;
@@ -83,19 +133,9 @@ static void validate_4k(struct validate_state *st, uint64_t gpa, uint32_t n)
 		panic("linux: page-state change of [%llx, +%llx) failed",
 		      (unsigned long long)gpa, (unsigned long long)size);
 	}
-	/*
-	 * "Already valid" is accepted: a host that kept an old validated
-	 * page gains nothing, because the page is zeroed below anyway.
-	 */
-	if (!mem_pvalidate_range(gpa, size, true, true)) {
-		panic("linux: PVALIDATE of [%llx, +%llx) failed",
-		      (unsigned long long)gpa, (unsigned long long)size);
-	}
-	memset((void *)(uintptr_t)gpa, 0, size);
-	if (!mem_rmpadjust_range(gpa, size, GUEST_RWX)) {
-		panic("linux: RMPADJUST of [%llx, +%llx) failed",
-		      (unsigned long long)gpa, (unsigned long long)size);
-	}
+	guest_validate(gpa, size);
+	guest_zero(gpa, size);
+	guest_grant(gpa, size);
 	st->pages_4k += n;
 	progress(st, size);
 }
@@ -103,15 +143,14 @@ static void validate_4k(struct validate_state *st, uint64_t gpa, uint32_t n)
 /* One 2 MiB page; falls back to 4 KiB if the host made 4 KiB entries. */
 static void validate_2m(struct validate_state *st, uint64_t gpa)
 {
-	struct snp_pval_result r = {SNP_RC_FAIL_INPUT, false};
-	uint32_t rc = 0;
+	int rc = SNP_RC_FAIL_INPUT;
 
 	if (!ghcb_psc_private(gpa, 1, true)) {
 		panic("linux: 2 MiB page-state change at %llx failed",
 		      (unsigned long long)gpa);
 	}
-	r = snp_pvalidate(gpa, SNP_PAGE_SIZE_2M, true);
-	if (r.rc == SNP_RC_FAIL_SIZEMISMATCH) {
+	rc = guest_pvalidate_2m(gpa);
+	if (rc == SNP_RC_FAIL_SIZEMISMATCH) {
 		for (uint64_t off = 0; off < SIZE_2M;
 		     off += GHCB_PSC_BATCH * PAGE_SIZE) {
 			uint64_t left = (SIZE_2M - off) >> PAGE_SHIFT;
@@ -123,14 +162,14 @@ static void validate_2m(struct validate_state *st, uint64_t gpa)
 		}
 		return;
 	}
-	if (r.rc != SNP_RC_SUCCESS) {
-		panic("linux: 2 MiB PVALIDATE at %llx: rc %u",
-		      (unsigned long long)gpa, r.rc);
-	}
-	memset((void *)(uintptr_t)gpa, 0, SIZE_2M);
-	rc = snp_rmpadjust(gpa, SNP_PAGE_SIZE_2M, GUEST_RWX);
 	if (rc != SNP_RC_SUCCESS) {
-		panic("linux: 2 MiB RMPADJUST at %llx: rc %u",
+		panic("linux: 2 MiB PVALIDATE at %llx: rc %d",
+		      (unsigned long long)gpa, rc);
+	}
+	guest_zero(gpa, SIZE_2M);
+	rc = guest_mem_grant((gpa_t){gpa}, SNP_PAGE_SIZE_2M, SVSM_GUEST_VMPL);
+	if (rc != SNP_RC_SUCCESS) {
+		panic("linux: 2 MiB RMPADJUST at %llx: rc %d",
 		      (unsigned long long)gpa, rc);
 	}
 	st->pages_2m++;
@@ -203,17 +242,19 @@ static void boot_area_build(const struct svsm_boot_params *bp)
 {
 	const uint64_t gpa = bp->linux_boot_area_gpa;
 
-	if (!ghcb_psc_private(gpa, SVSM_LINUX_BOOT_PAGES, false) ||
-	    !mem_pvalidate_range(gpa, AREA_SIZE, true, true)) {
+	if (!ghcb_psc_private(gpa, SVSM_LINUX_BOOT_PAGES, false)) {
 		panic("linux: cannot validate the boot area at %llx",
 		      (unsigned long long)gpa);
 	}
-	memset((void *)(uintptr_t)gpa, 0, AREA_SIZE);
-	linux_boot_area_fill((uint8_t *)(uintptr_t)gpa, gpa, paging_cbit_mask(),
+	guest_validate(gpa, AREA_SIZE);
+	/* Built in SVSM memory, then written out once. */
+	memset(boot_area, 0, AREA_SIZE);
+	linux_boot_area_fill(boot_area, gpa, paging_cbit_mask(),
 			     bp->guest_secrets_gpa, bp->guest_cpuid_gpa);
-	if (!mem_rmpadjust_range(gpa, AREA_SIZE, GUEST_RWX)) {
-		panic("linux: RMPADJUST of the boot area failed");
+	if (guest_mem_write((gpa_t){gpa}, boot_area, AREA_SIZE) != SVSM_OK) {
+		panic("linux: cannot write the boot area");
 	}
+	guest_grant(gpa, AREA_SIZE);
 }
 
 /* Reserved for Linux, sorted: the pages the SVSM filled for it. */
@@ -246,8 +287,10 @@ static void zero_page_build(const struct svsm_boot_params *bp,
 	uint64_t ram_bytes = 0;
 
 	/* A measured launch page, only VMPL0 can reach it yet. */
-	memcpy(zero_page, (const void *)(uintptr_t)bp->linux_zero_page_gpa,
-	       PAGE_SIZE);
+	if (guest_mem_read(zero_page, gpa(bp->linux_zero_page_gpa),
+			   PAGE_SIZE) != SVSM_OK) {
+		panic("linux: cannot read the zero page");
+	}
 	n = linux_e820_build(ram, ram_count, &svsm, res, res_count, e820,
 			     LINUX_E820_MAX);
 	if (n == 0) {
@@ -260,8 +303,10 @@ static void zero_page_build(const struct svsm_boot_params *bp,
 	}
 	linux_zero_page_fill(zero_page, e820, n,
 			     bp->linux_boot_area_gpa + LINUX_AREA_SETUP_DATA);
-	memcpy((void *)(uintptr_t)bp->linux_zero_page_gpa, zero_page,
-	       PAGE_SIZE);
+	if (guest_mem_write(gpa(bp->linux_zero_page_gpa), zero_page,
+			    PAGE_SIZE) != SVSM_OK) {
+		panic("linux: cannot write the zero page");
+	}
 	con_printf(
 		"linux: zero page %llx: %zu e820 entries, %llu MiB RAM, "
 		"command line at %x\n",
@@ -292,11 +337,7 @@ void linux_boot_prepare(const struct svsm_boot_params *bp,
 		(unsigned long long)st.pages_2m,
 		(unsigned long long)st.pages_4k);
 	for (uint32_t i = 0; i < bp->launched_count; i++) {
-		if (!mem_rmpadjust_range(bp->launched[i].base,
-					 bp->launched[i].size, GUEST_RWX)) {
-			panic("linux: RMPADJUST of launched range %u failed",
-			      i);
-		}
+		guest_grant(bp->launched[i].base, bp->launched[i].size);
 	}
 	boot_area_build(bp);
 	zero_page_build(bp, ram, ram_count);

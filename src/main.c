@@ -72,9 +72,15 @@ static void read_memory_map(const struct svsm_boot_params *bp)
 	if (n > MEMMAP_MAX) {
 		n = MEMMAP_MAX;
 	}
-	/* Copy once: the host owns this (unmeasured) area. */
-	memcpy(memmap_copy, (const void *)(uintptr_t)bp->memmap_gpa,
-	       n * sizeof(memmap_copy[0]));
+	/*
+	 * Copy once, guarded: the host owns this (unmeasured) area and may
+	 * have left it unmapped or unvalidated.
+	 */
+	if (!arch_copy_guarded(memmap_copy,
+			       (const void *)(uintptr_t)bp->memmap_gpa,
+			       n * sizeof(memmap_copy[0]))) {
+		ghcb_terminate(SVSM_TERM_SET, SVSM_TERM_BOOT_PARAMS + 2);
+	}
 	st = bp_parse_memmap(memmap_copy, n, ram, MEMMAP_MAX, &ram_count);
 	if (st == BP_OK) {
 		st = bp_check_guest_pages(bp, ram, ram_count);
@@ -102,9 +108,13 @@ static uint32_t read_vp_count(const struct svsm_boot_params *bp)
 {
 	uint32_t n = 0;
 
-	memcpy(&n,
-	       (const void *)(uintptr_t)(bp->general_gpa + bp->vp_count_offset),
-	       sizeof(n));
+	/* Host-written (a parameter area): a guarded copy, read once. */
+	if (!arch_copy_guarded(&n,
+			       (const void *)(uintptr_t)(bp->general_gpa +
+							 bp->vp_count_offset),
+			       sizeof(n))) {
+		return 0;
+	}
 	return n;
 }
 
@@ -168,5 +178,14 @@ NO_SSP void svsm_main(uint64_t boot_params_gpa)
 		bp, cpuid,
 		(const struct snp_secrets_page *)(uintptr_t)bp->secrets_gpa,
 		ram, ram_count);
+	/*
+	 * From here on the SVSM keeps no guest memory mapped: guest_mem and
+	 * the platform map a page for each access (src/sev/platform_snp.c).
+	 */
+	paging_drop_guest_ram();
+	con_printf("guest memory unmapped (page 0 %s, guest RAM %s)\n",
+		   paging_guest_ram_mapped(0) ? "MAPPED" : "unmapped",
+		   paging_guest_ram_mapped(bp->guest_caa_gpa) ? "MAPPED"
+							      : "unmapped");
 	request_loop(vcpu);
 }

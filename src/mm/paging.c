@@ -22,6 +22,17 @@ extern const char __data_start[], __data_end[];
 static uint64_t root_pa;
 uint64_t paging_wx_leaves;
 
+/*
+ * What paging_init() mapped of guest RAM and host parameter areas, so that
+ * paging_drop_guest_ram() can take exactly that away again.
+ */
+#define PAGING_MAX_RANGES 64
+static struct mem_range boot_ram[PAGING_MAX_RANGES];
+static size_t boot_ram_count;
+static struct mem_range boot_extra[PAGING_MAX_RANGES];
+static size_t boot_extra_count;
+static struct mem_range boot_svsm;
+
 uint64_t paging_cbit_mask(void)
 {
 	return UINT64_C(1) << boot_cbit_pos;
@@ -134,14 +145,26 @@ void paging_init(const struct mem_range *svsm, const struct mem_range *ram,
 		panic("no page for the page-table root");
 	}
 	map_svsm(svsm);
-	for (size_t i = 0; i < ram_count; i++) {
-		map_outside(svsm, ram[i].base, ram[i].size, PTE_W | PTE_NX,
-			    true);
+	boot_svsm = *svsm;
+	for (size_t i = 0; i < ram_count && i < PAGING_MAX_RANGES; i++) {
+		struct mem_range r = ram[i];
+
+		/* Page 0 is never mapped: a NULL dereference faults. */
+		if (r.base == 0 && r.size != 0) {
+			r.base = PAGE_SIZE;
+			r.size -= PAGE_SIZE;
+		}
+		map_outside(svsm, r.base, r.size, PTE_W | PTE_NX, true);
+		boot_ram[boot_ram_count++] = r;
 	}
 	for (size_t i = 0; i < extra_count; i++) {
 		uint64_t b = ALIGN_DOWN(extra[i].base, PAGE_SIZE);
 		uint64_t e = ALIGN_UP(extra[i].base + extra[i].size, PAGE_SIZE);
 
+		if (boot_extra_count < PAGING_MAX_RANGES) {
+			boot_extra[boot_extra_count++] =
+				(struct mem_range){b, e - b};
+		}
 		/* Already covered pages are left as they are (EXISTS). */
 		for (uint64_t p = b; p < e; p += PAGE_SIZE) {
 			map_outside(svsm, p, PAGE_SIZE, PTE_W | PTE_NX, false);
@@ -164,4 +187,68 @@ bool paging_set_shared(uint64_t va, bool shared)
 	}
 	invlpg(va);
 	return true;
+}
+
+/* Unmap [base, base + size) minus the SVSM region, page by page. */
+static void unmap_outside(uint64_t base, uint64_t size)
+{
+	for (uint64_t va = base; va < base + size;) {
+		struct pt_walk w;
+
+		if (range_overlap(va, 1, boot_svsm.base, boot_svsm.size)) {
+			va = boot_svsm.base + boot_svsm.size;
+			continue;
+		}
+		if (pt_lookup(&svsm_pt_ops, root_pa, va, &w) != PT_OK) {
+			va += PAGE_SIZE;
+			continue;
+		}
+		if (pt_unmap(&svsm_pt_ops, root_pa, va, w.size) != PT_OK) {
+			panic("cannot unmap guest memory at %llx",
+			      (unsigned long long)va);
+		}
+		va += w.size;
+	}
+}
+
+void paging_drop_guest_ram(void)
+{
+	for (size_t i = 0; i < boot_ram_count; i++) {
+		unmap_outside(boot_ram[i].base, boot_ram[i].size);
+	}
+	for (size_t i = 0; i < boot_extra_count; i++) {
+		unmap_outside(boot_extra[i].base, boot_extra[i].size);
+	}
+	/* Every CPU's TLB (one CPU for now): reload CR3. */
+	write_cr3(root_pa | paging_cbit_mask());
+}
+
+bool paging_guest_ram_mapped(uint64_t gpa)
+{
+	struct pt_walk w;
+
+	return pt_lookup(&svsm_pt_ops, root_pa, gpa, &w) == PT_OK;
+}
+
+/* The table (PDPT, PD or PT) that the present entry @e points to. */
+static uint64_t *table_of(uint64_t e)
+{
+	return pt_p2v(NULL, e & PTE_ADDR_MASK);
+}
+
+void paging_window_init(uint64_t va, uint64_t **pde_2m, uint64_t **pt_4k)
+{
+	const uint64_t va_4k = va + PT_SIZE_2M;
+	uint64_t *t = NULL;
+
+	/* Let pt_map build the path to a 4K page at va_4k, then remove it. */
+	map_or_panic(va_4k, PAGE_SIZE, PTE_W | PTE_NX, false);
+	if (pt_unmap(&svsm_pt_ops, root_pa, va_4k, PAGE_SIZE) != PT_OK) {
+		panic("guest window at %llx", (unsigned long long)va);
+	}
+	t = table_of(root_pa);
+	t = table_of(t[(va >> 39) & 511]);
+	t = table_of(t[(va >> 30) & 511]);
+	*pde_2m = &t[(va >> 21) & 511];
+	*pt_4k = table_of(t[(va_4k >> 21) & 511]);
 }

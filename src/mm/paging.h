@@ -34,5 +34,23 @@ void paging_init(const struct mem_range *svsm, const struct mem_range *ram,
  */
 extern uint64_t paging_wx_leaves;
 
+/**
+ * Take guest RAM and the host's parameter areas out of the SVSM's address
+ * space (called once the guest is launched; from then on guest pages are
+ * reached only through the guest window, paging_window_init()).
+ */
+void paging_drop_guest_ram(void);
+
+/** True if @gpa is mapped in the SVSM's page tables (for the boot log). */
+bool paging_guest_ram_mapped(uint64_t gpa);
+
+/**
+ * Prepare the guest window at @va (2 MiB aligned; it uses [va, va + 4M)):
+ * *@pde_2m is the page-directory entry that maps [va, va + 2M) as one large
+ * page, *@pt_4k the page table whose 512 entries map [va + 2M, va + 4M).
+ * Both start empty; the platform layer fills and clears them.
+ */
+void paging_window_init(uint64_t va, uint64_t **pde_2m, uint64_t **pt_4k);
+
 /** Remap the 4 KiB page at @va (SVSM region) shared (no C-bit) or private. */
 bool paging_set_shared(uint64_t va, bool shared) __must_check;

@@ -1,16 +1,26 @@
 // SPDX-License-Identifier: MIT
 /*
- * The real SNP backend of include/svsm/platform.h. The SVSM identity-maps
- * guest RAM (private, NX; mm/paging.c), so "mapping" a guest page is a
- * range check; every access still goes through the guarded copy because
- * the guest or the host can make a page unvalidated at any time (a #VC
- * 0x404 there is fixed up in sev/vc.c).
+ * The real SNP backend of include/svsm/platform.h, the last of the five
+ * files a call passes through (docs/architecture.md §8).
+ *
+ * Guest memory is not mapped in the SVSM (once the guest runs,
+ * paging_drop_guest_ram()); a guest page is reached through this CPU's
+ * guest window: plat_map_guest() writes the page-table entries for the
+ * access (private, RW, NX), plat_unmap_guest() clears them and invalidates
+ * the TLB entries (INVLPG). Accesses through the window still use the
+ * guarded copy: the guest or the host can make a page unvalidated at any
+ * time (a #VC 0x404 there is fixed up in sev/vc.c). PVALIDATE and
+ * RMPADJUST take a virtual address, so they go through the window too: a
+ * 2 MiB page through a 2 MiB mapping.
  */
 #include "sev/platform_snp.h"
 
+#include "arch/cpu.h"
 #include "arch/desc.h"
 #include "arch/snp_insn.h"
 
+#include "lib/panic.h"
+#include "lib/pt.h"
 #include "lib/string.h"
 
 #include "svsm/platform.h"
@@ -18,8 +28,22 @@
 #include "svsm/abi/snp.h"
 #include "svsm/abi/vmsa.h"
 
+#include "mm/paging.h"
 #include "percpu.h"
 #include "sev/ghcb.h"
+
+/*
+ * The guest window: [GUEST_WINDOW_VA, +2M) one large page, [+2M, +4M) 512
+ * small ones. In the top 512 GiB of the address space, far from the
+ * identity-mapped SVSM. One window: only the BSP runs (APs: not done; each
+ * CPU will get its own window then).
+ */
+#define GUEST_WINDOW_VA UINT64_C(0xffffff8000000000)
+#define WINDOW_PTE (PTE_P | PTE_W | PTE_NX)
+
+static uint64_t *window_pde;
+static uint64_t *window_pt;
+static bool window_busy;
 
 static struct mem_range plat_svsm;
 static struct mem_range plat_ram[PLAT_MAX_RAM_RANGES];
@@ -32,6 +56,45 @@ void plat_snp_init(const struct mem_range *svsm, const struct mem_range *ram,
 	plat_ram_count =
 		count < PLAT_MAX_RAM_RANGES ? count : PLAT_MAX_RAM_RANGES;
 	memcpy(plat_ram, ram, plat_ram_count * sizeof(ram[0]));
+	paging_window_init(GUEST_WINDOW_VA, &window_pde, &window_pt);
+}
+
+/*
+ * Map [g, g + len) (page aligned, inside one 2 MiB region) into the
+ * window. A whole aligned 2 MiB page gets a large mapping (what a 2 MiB
+ * PVALIDATE or RMPADJUST names); anything else small pages.
+ */
+static void *window_map(uint64_t g, uint64_t len)
+{
+	const uint64_t c = paging_cbit_mask();
+
+	/* One user at a time: a nested map would be an SVSM bug. */
+	CHECK(!window_busy);
+	window_busy = true;
+	if (len == PAGE_SIZE_2M && IS_ALIGNED(g, PAGE_SIZE_2M)) {
+		*window_pde = g | c | WINDOW_PTE | PTE_PS;
+		return (void *)(uintptr_t)GUEST_WINDOW_VA;
+	}
+	for (uint64_t i = 0; i < len / PAGE_SIZE; i++) {
+		window_pt[i] = (g + i * PAGE_SIZE) | c | WINDOW_PTE;
+	}
+	return (void *)(uintptr_t)(GUEST_WINDOW_VA + PAGE_SIZE_2M);
+}
+
+static void window_unmap(void *va, uint64_t len)
+{
+	uint64_t v = (uint64_t)(uintptr_t)va;
+
+	if (v == GUEST_WINDOW_VA) {
+		*window_pde = 0;
+		invlpg(v);
+	} else {
+		for (uint64_t i = 0; i < len / PAGE_SIZE; i++) {
+			window_pt[i] = 0;
+			invlpg(v + i * PAGE_SIZE);
+		}
+	}
+	window_busy = false;
 }
 
 bool plat_run_vmpl(uint8_t vmpl)
@@ -77,36 +140,47 @@ int plat_pvalidate(gpa_t g, uint32_t size, bool validate, bool *cf)
 {
 	struct snp_pval_result r;
 
+	void *va = NULL;
+
 	*cf = false;
-	/* VA = GPA: only pages we mapped may be handed to the instruction. */
 	if (!guest_page_ok(g, size)) {
 		return SNP_RC_FAIL_INPUT;
 	}
-	r = snp_pvalidate(gpa_val(g), size, validate);
+	va = window_map(gpa_val(g), snp_bytes(size));
+	r = snp_pvalidate((uint64_t)(uintptr_t)va, size, validate);
+	window_unmap(va, snp_bytes(size));
 	*cf = r.unchanged;
 	return (int)r.rc;
 }
 
 int plat_rmpadjust(gpa_t g, uint32_t size, uint32_t attrs)
 {
+	void *va = NULL;
+	uint32_t rc = 0;
+
 	if (!guest_page_ok(g, size)) {
 		return SNP_RC_FAIL_INPUT;
 	}
-	return (int)snp_rmpadjust(gpa_val(g), size, attrs);
+	va = window_map(gpa_val(g), snp_bytes(size));
+	rc = snp_rmpadjust((uint64_t)(uintptr_t)va, size, attrs);
+	window_unmap(va, snp_bytes(size));
+	return (int)rc;
 }
 
 void *plat_map_guest(gpa_t g, uint64_t len)
 {
-	if (!plat_is_guest_ram(g, len)) {
+	if (!plat_is_guest_ram(g, len) || !IS_ALIGNED(gpa_val(g), PAGE_SIZE) ||
+	    !IS_ALIGNED(len, PAGE_SIZE) || len > PAGE_SIZE_2M ||
+	    (gpa_val(g) & ~(PAGE_SIZE_2M - 1)) !=
+		    ((gpa_val(g) + len - 1) & ~(PAGE_SIZE_2M - 1))) {
 		return NULL;
 	}
-	return (void *)(uintptr_t)gpa_val(g);
+	return window_map(gpa_val(g), len);
 }
 
 void plat_unmap_guest(void *va, uint64_t len)
 {
-	(void)va;
-	(void)len;
+	window_unmap(va, len);
 }
 
 bool plat_copy_guarded(void *dst, const void *src, uint64_t n)
@@ -134,7 +208,8 @@ bool plat_vmsa_stop(gpa_t vmsa)
 	if (gpa_val(vmsa) == this_cpu()->guest_vmsa_gpa) {
 		return false;
 	}
-	v = (struct snp_vmsa *)(uintptr_t)gpa_val(vmsa);
+	v = window_map(gpa_val(vmsa), PAGE_SIZE);
 	__atomic_fetch_and(&v->efer, ~VMSA_EFER_SVME, __ATOMIC_SEQ_CST);
+	window_unmap(v, PAGE_SIZE);
 	return true;
 }
