@@ -136,7 +136,8 @@ static void do_rmpadjust(struct machine *m)
 		rc = rmp_adjust(&m->rmp, m->cur, gpa, SNP_PAGE_SIZE_4K,
 				c->gprs.rdx, &chg);
 	}
-	npt_apply(m, &chg);
+	/* Revoked permissions stay cached until a flush (S2, tlb.c). */
+	tlb_rmp_adjust(m, &chg);
 	finish(m, rc, false);
 }
 
@@ -177,6 +178,9 @@ void insn_ud(struct machine *m)
 	uint8_t b[4];
 
 	if (!insn_fetch(m, b, sizeof(b))) {
+		return;
+	}
+	if (tlb_insn(m, b)) {
 		return;
 	}
 	if (memcmp(b, pvalidate, 4) == 0) {

@@ -187,6 +187,9 @@ static void handle_npf(struct machine *m, unsigned *stale)
 		}
 		gpa |= EMU_CBIT;
 	}
+	if (npt_fault_fixup(m, gpa, acc)) {
+		return;
+	}
 	rc = gmem_gpa(m, m->cur, gpa, acc, &hva);
 	switch (rc) {
 	case GMEM_OK:
@@ -217,6 +220,7 @@ static void handle_npf(struct machine *m, unsigned *stale)
 		}
 		break;
 	case GMEM_FORBIDDEN:
+	case GMEM_VMSA_IN_USE:
 	case GMEM_PAGE_FAULT:
 	case GMEM_UNSUPPORTED:
 		break;

@@ -57,6 +57,7 @@ struct vmpl_ctx {
 	uint64_t npt_root_unpaged;
 	uint64_t *npt_private; /* flat PTE arrays over guest RAM */
 	uint64_t *npt_shared;
+	uint64_t *stale; /* bitmap: private PTE kept after a revocation (S2) */
 	uint64_t xcr0;
 	uint8_t *xsave; /* EMU_XSAVE_SIZE, 64-byte aligned */
 };
@@ -66,6 +67,10 @@ struct machine {
 	struct vmpl_ctx ctx[SNP_VMPL_COUNT];
 	unsigned cur;   /* running VMPL */
 	bool tlb_flush; /* nested tables changed since the last VMRUN */
+	/* INVLPGB requests that the next TLBSYNC completes (tlb.c). */
+	uint64_t inv_gfn[8], inv_count[8];
+	unsigned inv_n;
+	bool inv_all;
 	uint64_t exits;
 	uint64_t vmpl_switches;
 	uint64_t tsc_start, tsc_l1; /* TSC total, and spent handling exits */
@@ -89,6 +94,8 @@ void npt_init_vmpl(struct machine *m, unsigned vmpl);
 /** Recompute the nested PTEs of [gfn, gfn+count) for every VMPL. */
 void npt_update(struct machine *m, uint64_t gfn, uint64_t count);
 void npt_apply(struct machine *m, const struct rmp_change *chg);
+/** The private-view nested PTE the RMP gives VMPL @vmpl for @gfn. */
+uint64_t npt_private_pte(const struct machine *m, unsigned vmpl, uint64_t gfn);
 /**
  * Map the running VMPL's private view of @gfn at its C-bit-less GPA too:
  * page-table walks and fetches are private on SNP whatever the C-bit says,
@@ -105,11 +112,19 @@ enum gmem_rc {
 	GMEM_OK = 0,
 	GMEM_NOT_VALIDATED, /* private, assigned, not validated: #VC 0x404 */
 	GMEM_FORBIDDEN,     /* the RMP forbids it: stop the VM */
+	GMEM_VMSA_IN_USE,   /* the running vCPU's VMSA (S6): stop the VM */
 	GMEM_MMIO,          /* shared, outside guest RAM */
 	GMEM_PAGE_FAULT,    /* the guest's own page tables refuse: #PF */
 	GMEM_UNSUPPORTED,   /* paging mode snpemu does not walk */
 };
 const char *gacc_name(enum gacc a);
+/**
+ * #NPF cases the hardware or KVM resolve before snpemu's generic rules:
+ * a private access to a shared page is converted (S7), a fetch from a page
+ * with only XU or only XS stops the VM (S3). True if handled.
+ */
+bool npt_fault_fixup(struct machine *m, uint64_t gpa, enum gacc acc);
+
 /** Host pointer for @gpa (C-bit included) as VMPL @vmpl may access it. */
 enum gmem_rc gmem_gpa(struct machine *m, unsigned vmpl, uint64_t gpa,
 		      enum gacc acc, void **hva);
@@ -129,6 +144,15 @@ bool gmem_reverse(struct machine *m, uint64_t gpa, uint64_t *gva);
 /** Report and stop for a failed access (names VMPL, RIP, GPA, kind). */
 __noreturn void gmem_violation(struct machine *m, enum gmem_rc rc, uint64_t gpa,
 			       enum gacc acc, const char *what);
+
+/* ---- tlb.c: cached RMP permission results (S2) ---- */
+void tlb_init_vmpl(struct machine *m, unsigned vmpl);
+/** Apply an RMPADJUST's change; revocations wait for a flush. */
+void tlb_rmp_adjust(struct machine *m, const struct rmp_change *chg);
+/** @gfn's private PTE of @c is current again. */
+void tlb_forget(struct vmpl_ctx *c, uint64_t gfn);
+/** #UD intercept: INVLPGB (0F 01 FE) or TLBSYNC (0F 01 FF)? */
+bool tlb_insn(struct machine *m, const uint8_t b[4]);
 
 /* ---- vc.c ---- */
 /** Deliver exception @vector in the running VMPL, frame built in software. */

@@ -12,8 +12,15 @@
  * into #VC (unvalidated page, MMIO) or a stop report.
  *
  * NPT leaves cannot tell supervisor from user execution without GMET
- * (which TCG lacks), so XU or XS each grant execution: a documented
- * approximation.
+ * (which TCG lacks), so a page is executable in the nested table only if
+ * the RMP grants both XU and XS (S3, docs/snpemu.md); a fetch from a page
+ * with only one of them stops the VM (npt_fault_fixup): the wrong kind as
+ * the RMP violation hardware reports, the right kind as a model limit
+ * (stricter than hardware, never more lenient).
+ *
+ * The VMSA the vCPU is running is not accessible at all (S6: hardware
+ * marks it in use). Revoked permissions may stay in the nested table
+ * until a flush the hardware honours (S2, tlb.c).
  */
 #include "arch/cpu.h"
 
@@ -33,19 +40,28 @@ static uint64_t *table(uint64_t pa)
 	return (uint64_t *)(uintptr_t)pa;
 }
 
-static uint64_t private_pte(const struct rmp *r, unsigned vmpl, uint64_t gfn)
+/* The VMSA of the running VMPL: in use, so no VMPL may touch it (S6). */
+static bool vmsa_in_use(const struct machine *m, uint64_t gfn)
 {
-	uint32_t perm = rmp_perms(r, gfn, vmpl);
+	const struct vmpl_ctx *c = &m->ctx[m->cur];
+
+	return c->present && (c->vmsa_gpa >> PAGE_SHIFT) == gfn;
+}
+
+uint64_t npt_private_pte(const struct machine *m, unsigned vmpl, uint64_t gfn)
+{
+	uint32_t perm = rmp_perms(&m->rmp, gfn, vmpl);
 	uint64_t pte = 0;
 
-	if (!(perm & RMP_PERM_R)) {
+	if (!(perm & RMP_PERM_R) || vmsa_in_use(m, gfn)) {
 		return 0;
 	}
 	pte = (EMU_GUEST_RAM_HPA + (gfn << PAGE_SHIFT)) | NPT_LEAF;
 	if (perm & RMP_PERM_W) {
 		pte |= PTE_W;
 	}
-	if (!(perm & (RMP_PERM_XU | RMP_PERM_XS))) {
+	if ((perm & (RMP_PERM_XU | RMP_PERM_XS)) !=
+	    (RMP_PERM_XU | RMP_PERM_XS)) {
 		pte |= PTE_NX;
 	}
 	return pte;
@@ -109,9 +125,10 @@ void npt_init_vmpl(struct machine *m, unsigned vmpl)
 	link_view(table(c->npt_root_unpaged), 0,
 		  (uint64_t)(uintptr_t)c->npt_private);
 	for (uint64_t g = 0; g < EMU_GUEST_PAGES; g++) {
-		c->npt_private[g] = private_pte(&m->rmp, vmpl, g);
+		c->npt_private[g] = npt_private_pte(m, vmpl, g);
 		c->npt_shared[g] = shared_pte(&m->rmp, g);
 	}
+	tlb_init_vmpl(m, vmpl);
 }
 
 void npt_update(struct machine *m, uint64_t gfn, uint64_t count)
@@ -126,8 +143,9 @@ void npt_update(struct machine *m, uint64_t gfn, uint64_t count)
 			continue;
 		}
 		for (uint64_t g = gfn; g < gfn + count; g++) {
-			c->npt_private[g] = private_pte(&m->rmp, v, g);
+			c->npt_private[g] = npt_private_pte(m, v, g);
 			c->npt_shared[g] = shared_pte(&m->rmp, g);
+			tlb_forget(c, g);
 		}
 	}
 	/* Cached translations of every ASID may now be stale. */
@@ -139,7 +157,7 @@ void npt_alias_private(struct machine *m, uint64_t gfn)
 	struct vmpl_ctx *c = emu_cur(m);
 
 	if (gfn < EMU_GUEST_PAGES && c->npt_root != 0) {
-		c->npt_shared[gfn] = private_pte(&m->rmp, m->cur, gfn);
+		c->npt_shared[gfn] = npt_private_pte(m, m->cur, gfn);
 		m->tlb_flush = true;
 	}
 }
@@ -149,6 +167,71 @@ void npt_apply(struct machine *m, const struct rmp_change *chg)
 	if (chg->count != 0) {
 		npt_update(m, chg->gfn, chg->count);
 	}
+}
+
+/*
+ * S7: a private access (C-bit set, or any walk/fetch) to a page the RMP
+ * says is shared. KVM exits to QEMU with KVM_EXIT_MEMORY_FAULT and QEMU
+ * converts the page to private (KVM: arch/x86/kvm/mmu/mmu.c,
+ * kvm_mmu_prepare_memory_fault_exit; QEMU: accel/kvm/kvm-all.c,
+ * kvm_convert_memory), so the retried access finds an unvalidated page
+ * and takes #VC 0x404 — the VM goes on.
+ */
+static bool implicit_private(struct machine *m, uint64_t gfn)
+{
+	struct rmp_change chg = {0};
+
+	if (rmp_psc(&m->rmp, gfn << PAGE_SHIFT, RMP_PSC_OP_PRIVATE, false,
+		    &chg) != RMP_PSC_OK) {
+		return false;
+	}
+	npt_apply(m, &chg);
+	return true;
+}
+
+/* S3: a fetch from a page the RMP grants only XU or only XS. */
+static void exec_kind_stop(struct machine *m, uint64_t gpa, uint32_t perm)
+{
+	bool user = emu_save(m)->cpl == 3;
+	bool granted = (perm & (user ? RMP_PERM_XU : RMP_PERM_XS)) != 0;
+
+	if (granted) {
+		emu_stop(m,
+			 "model limit: VMPL%u RIP 0x%llx: %s execute of GPA "
+			 "0x%llx, which the RMP grants %s only: snpemu runs "
+			 "only pages with both XU and XS (stricter than "
+			 "hardware, docs/snpemu.md)",
+			 m->cur, (unsigned long long)emu_save(m)->rip,
+			 user ? "user" : "supervisor", (unsigned long long)gpa,
+			 user ? "XU" : "XS");
+	}
+	emu_stop(m,
+		 "RMP violation: VMPL%u RIP 0x%llx: %s execute of GPA 0x%llx "
+		 "(private, the RMP grants VMPL%u %s only; RMPADJUST bit %u "
+		 "is missing)",
+		 m->cur, (unsigned long long)emu_save(m)->rip,
+		 user ? "user" : "supervisor", (unsigned long long)gpa, m->cur,
+		 user ? "XS" : "XU", user ? 10 : 11);
+}
+
+bool npt_fault_fixup(struct machine *m, uint64_t gpa, enum gacc acc)
+{
+	uint64_t gfn = (gpa & ~EMU_CBIT) >> PAGE_SHIFT;
+	uint32_t perm = 0, x = RMP_PERM_XU | RMP_PERM_XS;
+
+	if (!(gpa & EMU_CBIT) || (gpa & ~EMU_CBIT) >> EMU_CBIT_POS ||
+	    gfn >= EMU_GUEST_PAGES) {
+		return false;
+	}
+	if (!(m->rmp.e[gfn].flags & RMP_F_ASSIGNED)) {
+		return implicit_private(m, gfn);
+	}
+	perm = rmp_perms(&m->rmp, gfn, m->cur);
+	if (acc == GACC_EXEC && (perm & x) != 0 && (perm & x) != x &&
+	    !vmsa_in_use(m, gfn)) {
+		exec_kind_stop(m, gpa, perm);
+	}
+	return false;
 }
 
 const char *gacc_name(enum gacc a)
@@ -162,6 +245,15 @@ const char *gacc_name(enum gacc a)
 		return "execute";
 	}
 	return "?";
+}
+
+/* The RMP bit a fetch at the running CPL needs: XU at CPL3, else XS. */
+static uint32_t exec_perm(struct machine *m, unsigned vmpl)
+{
+	if (vmpl == m->cur && emu_save(m)->cpl == 3) {
+		return RMP_PERM_XU;
+	}
+	return RMP_PERM_XS;
 }
 
 enum gmem_rc gmem_gpa(struct machine *m, unsigned vmpl, uint64_t gpa,
@@ -193,10 +285,13 @@ enum gmem_rc gmem_gpa(struct machine *m, unsigned vmpl, uint64_t gpa,
 	if (!(m->rmp.e[gfn].flags & RMP_F_VALIDATED)) {
 		return GMEM_NOT_VALIDATED;
 	}
+	if (vmsa_in_use(m, gfn)) {
+		return GMEM_VMSA_IN_USE;
+	}
 	perm = rmp_perms(&m->rmp, gfn, vmpl);
 	if (!(perm & RMP_PERM_R) ||
 	    (acc == GACC_WRITE && !(perm & RMP_PERM_W)) ||
-	    (acc == GACC_EXEC && !(perm & (RMP_PERM_XU | RMP_PERM_XS)))) {
+	    (acc == GACC_EXEC && !(perm & exec_perm(m, vmpl)))) {
 		return GMEM_FORBIDDEN;
 	}
 	*hva = emu_hva(addr);
@@ -355,6 +450,9 @@ void gmem_violation(struct machine *m, enum gmem_rc rc, uint64_t gpa,
 		break;
 	case GMEM_NOT_VALIDATED:
 		why = "page not validated";
+		break;
+	case GMEM_VMSA_IN_USE:
+		why = "VMSA in use";
 		break;
 	case GMEM_MMIO:
 		why = "no RAM or device there";

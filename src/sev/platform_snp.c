@@ -191,10 +191,12 @@ bool plat_copy_guarded(void *dst, const void *src, uint64_t n)
 void plat_tlb_flush_all(void)
 {
 	/*
-	 * One CPU for now: a local flush. With APs this must become a
-	 * broadcast (INVLPGB + TLBSYNC, docs/abi.md §7.2) - not done yet.
+	 * After revoking guest access (RMPADJUST) the permission results
+	 * cached in every CPU's TLB must go, global entries included: a
+	 * local CR3 reload is not enough even with one CPU (docs/abi.md
+	 * §7.2; snpemu holds revoked permissions until this flush, S2).
 	 */
-	x86_flush_tlb_local();
+	x86_flush_tlb_global_sync();
 }
 
 bool plat_vmsa_stop(gpa_t vmsa)

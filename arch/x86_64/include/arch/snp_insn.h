@@ -82,13 +82,16 @@ static inline void x86_xsetbv(uint32_t xcr, uint64_t val)
 			 : "memory");
 }
 
-/** Flush all non-global TLB entries of this CPU (reload CR3). */
-static inline void x86_flush_tlb_local(void)
+/**
+ * Flush every TLB entry on every CPU, global ones and the cached RMP
+ * permission results included: INVLPGB (0F 01 FE) with RAX = "include
+ * global", no VA (all addresses), then TLBSYNC (0F 01 FF) to wait for it
+ * (APM vol. 3 INVLPGB/TLBSYNC; docs/snpemu.md, S2).
+ */
+static inline void x86_flush_tlb_global_sync(void)
 {
-	uint64_t cr3 = 0;
-
-	__asm__ volatile("mov %%cr3, %0\n\tmov %0, %%cr3"
-			 : "=r"(cr3)
+	__asm__ volatile(".byte 0x0f, 0x01, 0xfe\n\t.byte 0x0f, 0x01, 0xff"
 			 :
+			 : "a"(UINT64_C(1) << 3), "c"(0), "d"(0)
 			 : "memory");
 }
