@@ -13,6 +13,7 @@
 
 #include "igvm/host.h"
 #include "igvm/measure.h"
+#include "igvm/qemu.h"
 #include "igvm/vmsa.h"
 
 static void fake_sha384(const void *data, size_t len, uint8_t out[48])
@@ -25,6 +26,16 @@ static void fake_sha384(const void *data, size_t len, uint8_t out[48])
 	}
 	for (size_t i = 0; i < 48; i++) {
 		out[i] = (uint8_t)(h >> (8 * (i % 8))) ^ (uint8_t)i;
+	}
+}
+
+/* QEMU's launch order must name only page-aligned, typed pages. */
+static void launch_page(void *ctx, const struct igvm_launch_page *p)
+{
+	(void)ctx;
+	if ((p->gpa & 0xfff) || p->page_type < IGVM_SNP_PAGE_NORMAL ||
+	    p->page_type > IGVM_SNP_PAGE_CPUID) {
+		__builtin_trap();
 	}
 }
 
@@ -60,6 +71,9 @@ static void exercise(const uint8_t *data, size_t size)
 	if (null_out) {
 		igvm_dump(null_out, &f);
 	}
+	/* snpemu runs these on hostile files (emu/igvm_load.c). */
+	(void)igvm_qemu_check_file(&f, NULL);
+	igvm_qemu_launch_pages(&f, UINT32_MAX, launch_page, NULL);
 	o.profile = IGVM_PROFILE_KVM;
 	igvm_measure(&f, fake_sha384, &o, ld);
 	o.profile = IGVM_PROFILE_DIRECT;
