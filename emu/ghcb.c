@@ -111,7 +111,11 @@ static __noreturn void terminate(struct machine *m, uint32_t set, uint32_t code)
 		emu_exit(EMU_EXIT_OK);
 	}
 	if (set != m->verdict_set) {
-		con_printf("snpemu: the guest requested termination\n");
+		/* Where it stopped: the first clue for an unexpected end. */
+		con_printf(
+			"snpemu: the guest requested termination at RIP "
+			"0x%llx\n",
+			(unsigned long long)emu_save(m)->rip);
 	}
 	emu_exit(EMU_EXIT_FAIL);
 }

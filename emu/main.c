@@ -18,6 +18,8 @@
  *   arg=<n>           a number handed to the payload in RDI
  *   policy=<n>        run=igvm: the guest policy for SNP_LAUNCH_START, as
  *                     QEMU's sev-snp-guest policy (default 0x30000)
+ *   cpu=noxsave       run=igvm: a CPU without XSAVE in the CPUID page
+ *                     (psp.h; for Linux guests under TCG)
  *   verdict=<n>       GHCB termination reason set whose code 0 means "pass"
  *                     (default 15, payload.h; tests/guest uses 4); any
  *                     other termination ends snpemu with a failure
@@ -37,6 +39,7 @@
 #include "machine.h"
 #include "payload.h"
 #include "psp_certs.h"
+#include "psp.h"
 #include "pvh.h"
 #include "svm.h"
 
@@ -278,6 +281,9 @@ static void run_machine(const struct pvh_start_info *si, bool igvm)
 			con_printf("snpemu: policy=%s is not a number\n", arg);
 			emu_exit(EMU_EXIT_USAGE);
 		}
+	}
+	if (cmdline_get("cpu", arg, sizeof(arg)) && !strcmp(arg, "noxsave")) {
+		psp_cpuid_no_xsave = true;
 	}
 	if (!cmdline_get("arg", arg, sizeof(arg))) {
 		arg[0] = '\0';

@@ -20,6 +20,12 @@
 struct psp_state emu_psp;
 
 /* RDRAND with the usual retry bound (Intel SDM §7.3.17.1; AMD the same). */
+bool psp_cpuid_no_xsave;
+#define NO_XSAVE_MAX_LEAF 0xc
+#define CPUID_1_ECX_XSAVE (1u << 26)
+#define CPUID_1_ECX_OSXSAVE (1u << 27)
+#define CPUID_1_ECX_AVX (1u << 28)
+
 static bool rdrand64(uint64_t *v)
 {
 	for (int i = 0; i < 10; i++) {
@@ -104,11 +110,22 @@ static void add(struct snp_cpuid_page *p, const struct vmpl_ctx *c,
 	e->ebx = r[1];
 	e->ecx = r[2];
 	e->edx = r[3];
+	if (psp_cpuid_no_xsave && leaf == 0 && e->eax > NO_XSAVE_MAX_LEAF) {
+		e->eax = NO_XSAVE_MAX_LEAF;
+	}
+	if (psp_cpuid_no_xsave && leaf == 1) {
+		e->ecx &= ~(CPUID_1_ECX_XSAVE | CPUID_1_ECX_OSXSAVE |
+			    CPUID_1_ECX_AVX);
+	}
 }
 
 void psp_build_cpuid(struct snp_cpuid_page *p, const struct vmpl_ctx *c)
 {
 	uint32_t max = cpuid(0).eax, xmax = 0;
+
+	if (psp_cpuid_no_xsave && max > NO_XSAVE_MAX_LEAF) {
+		max = NO_XSAVE_MAX_LEAF;
+	}
 	uint32_t r[4];
 
 	memset(p, 0, sizeof(*p));

@@ -40,3 +40,12 @@ void psp_build_secrets(struct snp_secrets_page *page);
 uint32_t psp_guest_request(const uint8_t *req, uint8_t *resp);
 /** Fill @page from the CPUID values snpemu presents to its guests. */
 void psp_build_cpuid(struct snp_cpuid_page *page, const struct vmpl_ctx *c);
+
+/*
+ * cpu=noxsave: present a CPU without XSAVE (leaf 1 XSAVE, OSXSAVE and AVX
+ * clear, basic leaves above 0xC hidden). QEMU's TCG executes neither
+ * XSAVEC nor XSAVES, and a Linux SNP guest refuses CPUID 0xD:1 without
+ * one of them (Linux arch/x86/boot/startup/sev-shared.c,
+ * snp_cpuid_postprocess) and terminates; without XSAVE it never asks.
+ */
+extern bool psp_cpuid_no_xsave;
