@@ -38,8 +38,8 @@
 #include "loader.h"
 #include "machine.h"
 #include "payload.h"
-#include "psp_certs.h"
 #include "psp.h"
+#include "psp_certs.h"
 #include "pvh.h"
 #include "svm.h"
 
