@@ -24,6 +24,7 @@
 
 #include "emu.h"
 #include "ghcb_msr.h"
+#include "ioport.h"
 #include "machine.h"
 #include "payload.h"
 #include "psp.h"
@@ -33,7 +34,6 @@
 	(GHCB_HV_FT_SNP | GHCB_HV_FT_SNP_AP_CREATION | \
 	 GHCB_HV_FT_SNP_MULTI_VMPL)
 #define MSR_PAT 0x277u
-#define MSR_APIC_BASE 0x1bu
 #define MSR_TSC 0x10u
 
 uint64_t emu_sev_status(const struct vmpl_ctx *c)
@@ -57,6 +57,15 @@ void emu_cpuid(const struct vmpl_ctx *c, uint32_t fn, uint32_t sub,
 		    (vmcb_save(c->vmcb)->cr4 & (UINT64_C(1) << 18))) {
 			r.ecx |= 1u << 27;
 		}
+		/* The local APIC snpemu models (apic.c): present, x2APIC,
+		 * TSC-deadline timer; initial APIC ID 0. */
+		r.edx |= 1u << 9;
+		r.ecx |= (1u << 21) | (1u << 24);
+		r.ebx &= 0x00ffffffu;
+		break;
+	case 6:
+		/* ARAT: the emulated APIC timer never stops. */
+		r.eax |= 1u << 2;
 		break;
 	case 7:
 		/* OSPKE mirrors the guest's CR4.PKE. */
@@ -122,52 +131,16 @@ static __noreturn void terminate(struct machine *m, uint32_t set, uint32_t code)
 
 /* ---- devices ---- */
 
-static bool port_allowed(uint16_t port, uint8_t size)
-{
-	uint32_t end = (uint32_t)port + size;
-
-	return (port >= 0x3f8 && end <= 0x400) ||
-	       (port >= 0x2f8 && end <= 0x300);
-}
-
-static uint32_t port_in(uint16_t port, uint8_t size)
-{
-	uint32_t v = 0;
-
-	if (!port_allowed(port, size)) {
-		return size == 4 ? UINT32_MAX : (1u << (size * 8)) - 1;
-	}
-	if (size == 1) {
-		v = inb(port);
-	} else if (size == 2) {
-		__asm__ volatile("inw %1, %w0" : "=a"(v) : "Nd"(port));
-		v &= 0xffff;
-	} else {
-		__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
-	}
-	return v;
-}
-
-static void port_out(uint16_t port, uint8_t size, uint32_t v)
-{
-	if (!port_allowed(port, size)) {
-		return;
-	}
-	if (size == 1) {
-		outb(port, (uint8_t)v);
-	} else if (size == 2) {
-		__asm__ volatile("outw %w0, %1" : : "a"(v), "Nd"(port));
-	} else {
-		outl(port, v);
-	}
-}
-
-/* MMIO windows of QEMU q35 devices a guest may reach. */
+/*
+ * MMIO windows of QEMU q35 devices a guest may reach: the HPET (a clock).
+ * Not the IOAPIC: it would route QEMU's interrupts to snpemu's own LAPIC
+ * (the guest's interrupt controllers are emulated, irq.c). PCI BARs are
+ * not reachable either: PCI configuration is denied (ioport.c).
+ */
 static bool mmio_allowed(uint64_t gpa, uint64_t len)
 {
 	static const uint64_t win[][2] = {
-		{0xfed00000, 0x400},  /* HPET */
-		{0xfec00000, 0x1000}, /* IOAPIC */
+		{0xfed00000, 0x400}, /* HPET */
 	};
 
 	if ((gpa & (len - 1)) != 0) {
@@ -261,7 +234,7 @@ static void nae_cpuid(struct vmpl_ctx *c, struct nae *n)
 	set_result(n, 0, 0);
 }
 
-static void nae_ioio(struct nae *n)
+static void nae_ioio(struct machine *m, struct nae *n)
 {
 	struct ghcb_ioio io = ghcb_ioio_decode(n->info1);
 	uint32_t mask = 0;
@@ -289,11 +262,11 @@ static void nae_ioio(struct nae *n)
 			uint32_t v = 0;
 
 			if (io.in) {
-				v = port_in(io.port, io.size);
+				v = ioport_in(m, io.port, io.size);
 				memcpy(buf + i * io.size, &v, io.size);
 			} else {
 				memcpy(&v, buf + i * io.size, io.size);
-				port_out(io.port, io.size, v);
+				ioport_out(m, io.port, io.size, v);
 			}
 		}
 		set_result(n, 0, 0);
@@ -301,23 +274,24 @@ static void nae_ioio(struct nae *n)
 	}
 	if (io.in) {
 		n->g->rax = (n->g->rax & ~(uint64_t)mask) |
-			    port_in(io.port, io.size);
+			    ioport_in(m, io.port, io.size);
 		set_valid(n, offsetof(struct ghcb, rax));
 	} else {
 		REQUIRE(n, rax);
-		port_out(io.port, io.size, (uint32_t)n->g->rax & mask);
+		ioport_out(m, io.port, io.size, (uint32_t)n->g->rax & mask);
 	}
 	set_result(n, 0, 0);
 }
 
-static bool msr_read(struct vmpl_ctx *c, uint32_t msr, uint64_t *v)
+static bool msr_read(struct machine *m, struct vmpl_ctx *c, uint32_t msr,
+		     uint64_t *v)
 {
+	if (apic_msr_is_apic(msr)) {
+		return apic_msr_read(&m->apic[c->vmpl], msr, v, rdtsc());
+	}
 	switch (msr) {
 	case MSR_TSC:
 		*v = rdtsc();
-		return true;
-	case MSR_APIC_BASE:
-		*v = rdmsr(MSR_APIC_BASE);
 		return true;
 	case MSR_SEV_STATUS:
 		*v = emu_sev_status(c);
@@ -330,8 +304,12 @@ static bool msr_read(struct vmpl_ctx *c, uint32_t msr, uint64_t *v)
 	}
 }
 
-static bool msr_write(struct vmpl_ctx *c, uint32_t msr, uint64_t v)
+static bool msr_write(struct machine *m, struct vmpl_ctx *c, uint32_t msr,
+		      uint64_t v)
 {
+	if (apic_msr_is_apic(msr)) {
+		return apic_msr_write(&m->apic[c->vmpl], msr, v, rdtsc());
+	}
 	switch (msr) {
 	case MSR_PAT:
 		/* Recorded per VMPL; TCG ignores memory types anyway. */
@@ -342,7 +320,7 @@ static bool msr_write(struct vmpl_ctx *c, uint32_t msr, uint64_t v)
 	}
 }
 
-static void nae_msr(struct vmpl_ctx *c, struct nae *n)
+static void nae_msr(struct machine *m, struct vmpl_ctx *c, struct nae *n)
 {
 	uint32_t msr = 0;
 	uint64_t v = 0;
@@ -354,9 +332,9 @@ static void nae_msr(struct vmpl_ctx *c, struct nae *n)
 		REQUIRE(n, rax);
 		REQUIRE(n, rdx);
 		v = (uint32_t)n->g->rax | (n->g->rdx << 32);
-		ok = msr_write(c, msr, v);
+		ok = msr_write(m, c, msr, v);
 	} else if (n->info1 == 0) {
-		ok = msr_read(c, msr, &v);
+		ok = msr_read(m, c, msr, &v);
 		if (ok) {
 			n->g->rax = (uint32_t)v;
 			n->g->rdx = v >> 32;
@@ -375,7 +353,7 @@ static void nae_msr(struct vmpl_ctx *c, struct nae *n)
 	set_result(n, 0, 0);
 }
 
-static void nae_mmio(struct nae *n, bool write)
+static void nae_mmio(struct machine *m, struct nae *n, bool write)
 {
 	uint64_t gpa = n->info1 & ~EMU_CBIT, len = n->info2, v = 0;
 	uint8_t *buf = NULL;
@@ -387,6 +365,19 @@ static void nae_mmio(struct nae *n, bool write)
 	}
 	buf = scratch(n, len);
 	if (buf == NULL) {
+		return;
+	}
+	if (apic_mmio_claims(&m->apic[m->cur], gpa)) {
+		if (write) {
+			memcpy(&v, buf, len);
+			apic_mmio_write(&m->apic[m->cur], gpa, (uint32_t)len, v,
+					rdtsc());
+		} else {
+			apic_mmio_read(&m->apic[m->cur], gpa, (uint32_t)len, &v,
+				       rdtsc());
+			memcpy(buf, &v, len);
+		}
+		set_result(n, 0, 0);
 		return;
 	}
 	if (!mmio_allowed(gpa, len)) {
@@ -690,16 +681,16 @@ static void nae(struct machine *m, struct vmpl_ctx *c, uint64_t gpa)
 		nae_cpuid(c, &n);
 		break;
 	case SVM_EXIT_IOIO:
-		nae_ioio(&n);
+		nae_ioio(m, &n);
 		break;
 	case SVM_EXIT_MSR:
-		nae_msr(c, &n);
+		nae_msr(m, c, &n);
 		break;
 	case SVM_VMGEXIT_MMIO_READ:
-		nae_mmio(&n, false);
+		nae_mmio(m, &n, false);
 		break;
 	case SVM_VMGEXIT_MMIO_WRITE:
-		nae_mmio(&n, true);
+		nae_mmio(m, &n, true);
 		break;
 	case SVM_VMGEXIT_PSC:
 		nae_psc(m, &n);

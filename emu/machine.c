@@ -17,6 +17,7 @@
 #include "svsm/abi/ghcb.h"
 
 #include "emu.h"
+#include "irq.h"
 #include "svm.h"
 
 #define SVM_EXIT_NOT_VALIDATED 0x404 /* #VC: page not validated */
@@ -281,11 +282,17 @@ static void handle_exit(struct machine *m, unsigned *stale)
 		/* S8: #VC with the exit code, as on SNP hardware. */
 		vc_raise(m, code);
 		break;
+	case VMEXIT_INTR:
+		/* snpemu's own timer: a deadline is due (irq.c). */
+		irq_host_interrupt();
+		m->host_deadline = 0;
+		break;
+	case VMEXIT_VINTR:
+		/* The guest opened its interrupt window: injected at entry. */
+		break;
 	case VMEXIT_HLT:
-		emu_stop(m,
-			 "VMPL%u RIP 0x%llx: HLT, and snpemu has no "
-			 "interrupt to wake it",
-			 m->cur, (unsigned long long)emu_save(m)->rip);
+		irq_hlt(m);
+		break;
 	case VMEXIT_SHUTDOWN:
 		emu_stop(m, "VMPL%u RIP 0x%llx: shutdown (triple fault)",
 			 m->cur, (unsigned long long)emu_save(m)->rip);
@@ -320,6 +327,8 @@ void emu_run(struct machine *m)
 		struct vmpl_ctx *c = emu_cur(m);
 		uint64_t t0 = 0;
 
+		irq_before_vmrun(m);
+		c = emu_cur(m); /* a delivery may have stopped or switched */
 		if (m->tlb_flush) {
 			c->vmcb->c.tlb_ctl = VMCB_TLB_FLUSH_ALL;
 			m->tlb_flush = false;
@@ -328,6 +337,7 @@ void emu_run(struct machine *m)
 			  m->host_save_pa);
 		t0 = rdtsc();
 		c->vmcb->c.tlb_ctl = 0;
+		irq_after_vmrun(m);
 		m->exits++;
 		handle_exit(m, &stale);
 		m->tsc_l1 += rdtsc() - t0;

@@ -14,6 +14,9 @@
 #include "svsm/abi/snp.h"
 #include "svsm/abi/vmsa.h"
 
+#include "apic.h"
+#include "pic.h"
+#include "pit.h"
 #include "rmp.h"
 #include "vmcb.h"
 
@@ -60,6 +63,13 @@ struct vmpl_ctx {
 	uint64_t *stale; /* bitmap: private PTE kept after a revocation (S2) */
 	uint64_t xcr0;
 	uint8_t *xsave; /* EMU_XSAVE_SIZE, 64-byte aligned */
+	/* irq.c: an event to inject at the next entry (EVENTINJ format:
+	 * from the VMSA, or one whose delivery a #VMEXIT cut short), the
+	 * interrupt window snpemu opened, CR8 as last synced. */
+	uint64_t pending_event;
+	bool window;
+	uint8_t cr8;
+	uint64_t dr[4]; /* DR0-3 while not running (VMRUN keeps them) */
 };
 
 struct machine {
@@ -78,6 +88,17 @@ struct machine {
 	uint32_t verdict_set; /* GHCB termination set that carries a verdict */
 	/* SEV features fixed by the first AP creation at each VMPL. */
 	uint64_t vmpl_features[SNP_VMPL_COUNT];
+	/* Interrupts and timers (irq.c): an APIC per VMPL, the 8259 pair
+	 * wired to the least privileged VMPL, the 8254. */
+	struct apic apic[SNP_VMPL_COUNT];
+	struct pic pic;
+	struct pit pit;
+	uint64_t host_deadline; /* snpemu's own LAPIC timer, TSC */
+	uint64_t hlt_exits, idle_wakeups, irq_injected, irq_windows;
+	/* vc.c: the IDT/GDT/TSS reads and the frame push of an exception
+	 * delivery are supervisor accesses whatever the CPL (APM vol. 2
+	 * §5.6.1 "implicit supervisor accesses"). */
+	bool implicit_sv;
 };
 
 extern struct machine emu_machine;

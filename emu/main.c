@@ -34,6 +34,7 @@
 #include "lib/test.h"
 
 #include "emu.h"
+#include "irq.h"
 #include "launch.h"
 #include "loader.h"
 #include "machine.h"
@@ -295,6 +296,7 @@ static void run_machine(const struct pvh_start_info *si, bool igvm)
 	if (!svm_init(m)) {
 		emu_exit(EMU_EXIT_USAGE);
 	}
+	irq_init(m);
 	if (igvm ? loader_igvm(m, (const void *)(uintptr_t)mod->paddr,
 			       mod->size, policy)
 		 : loader_payload(m, (const void *)(uintptr_t)mod->paddr,

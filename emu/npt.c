@@ -310,7 +310,7 @@ enum gmem_rc gmem_gva(struct machine *m, unsigned vmpl, uint64_t gva,
 		      enum gacc acc, uint64_t *gpa, uint32_t *pf_err)
 {
 	const struct snp_vmsa *s = emu_save(m);
-	bool user = s->cpl == 3;
+	bool user = s->cpl == 3 && !m->implicit_sv;
 	uint64_t tbl = s->cr3 & PTE_ADDR_MASK;
 	uint32_t err = (acc == GACC_WRITE ? PF_W : 0) | (user ? PF_U : 0) |
 		       (acc == GACC_EXEC ? PF_ID : 0);

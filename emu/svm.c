@@ -114,10 +114,12 @@ void svm_init_vmcb(struct vmcb *v, unsigned vmpl, uint64_t npt_root)
 	/* RDPMC, INVD, WBINVD, MONITOR and MWAIT are intercepted as KVM
 	 * does for an SEV-ES/SNP guest, so they reach the guest as #VC
 	 * with those exit codes (S8; Linux: arch/x86/coco/sev/vc-handle.c,
-	 * vc_handle_exitcode). DR7 intercepts depend on DebugSwap (vmpl.c). */
-	v->c.intercept1 = VMCB_I1_CPUID | VMCB_I1_HLT | VMCB_I1_IOIO |
-			  VMCB_I1_MSR | VMCB_I1_SHUTDOWN | VMCB_I1_RDPMC |
-			  VMCB_I1_INVD;
+	 * vc_handle_exitcode). DR7 intercepts depend on DebugSwap (vmpl.c).
+	 * INTR: snpemu's own timer takes the CPU back from a spinning guest
+	 * (irq.c). */
+	v->c.intercept1 = VMCB_I1_INTR | VMCB_I1_CPUID | VMCB_I1_HLT |
+			  VMCB_I1_IOIO | VMCB_I1_MSR | VMCB_I1_SHUTDOWN |
+			  VMCB_I1_RDPMC | VMCB_I1_INVD;
 	/* VMRUN must be intercepted (APM §15.5.1); the other SVM
 	 * instructions are not SNP guest instructions and become #UD. */
 	v->c.intercept2 = VMCB_I2_VMRUN | VMCB_I2_VMMCALL | VMCB_I2_VMLOAD |
@@ -127,8 +129,8 @@ void svm_init_vmcb(struct vmcb *v, unsigned vmpl, uint64_t npt_root)
 	v->c.iopm_base_pa = (uint64_t)(uintptr_t)iopm;
 	v->c.msrpm_base_pa = (uint64_t)(uintptr_t)msrpm;
 	v->c.asid = 1 + vmpl;
-	/* Physical interrupts stay with snpemu (IF=0 there): the guest's IF
-	 * only masks virtual interrupts. */
+	/* Physical interrupts stay with snpemu (svm_vmrun enables them
+	 * under GIF=0): the guest's IF only masks virtual interrupts. */
 	v->c.int_ctl = VMCB_INT_CTL_V_INTR_MASKING;
 	v->c.nested_ctl = VMCB_NP_ENABLE;
 	v->c.nested_cr3 = npt_root;

@@ -51,9 +51,16 @@ svm_vmrun:
 	mov G_R14(%rsi), %r14
 	mov G_R15(%rsi), %r15
 	mov G_RSI(%rsi), %rsi
+	/* snpemu's interrupts stay pending (GIF=0) until the guest runs,
+	 * then force #VMEXIT(INTR) (irq.c): IF=1 at VMRUN is what lets a
+	 * physical interrupt in under V_INTR_MASKING. */
+	clgi
+	sti
 	vmload %rax
 	vmrun %rax
 	vmsave %rax			/* #VMEXIT restored RAX = vmcb_pa */
+	cli
+	stgi
 	push %rsi			/* guest RSI; g is now at 16(%rsp) */
 	mov 16(%rsp), %rsi
 	mov %rbx, G_RBX(%rsi)

@@ -68,6 +68,8 @@ static inline struct snp_vmsa *vmcb_save(struct vmcb *v)
 }
 
 /* Intercept bits (APM Table B-1). */
+#define VMCB_I1_INTR (1u << (0x60 - 0x60))
+#define VMCB_I1_VINTR (1u << (0x64 - 0x60))
 #define VMCB_I1_CPUID (1u << (0x72 - 0x60))
 #define VMCB_I1_HLT (1u << (0x78 - 0x60))
 #define VMCB_I1_IOIO (1u << (0x7b - 0x60))
@@ -101,6 +103,8 @@ static inline struct snp_vmsa *vmcb_save(struct vmcb *v)
 #define VMEXIT_DR7_READ 0x27
 #define VMEXIT_DR7_WRITE 0x37
 #define VMEXIT_RDPMC 0x6f
+#define VMEXIT_INTR 0x60
+#define VMEXIT_VINTR 0x64
 #define VMEXIT_CPUID 0x72
 #define VMEXIT_INVD 0x76
 #define VMEXIT_HLT 0x78

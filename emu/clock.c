@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: MIT
+/*
+ * TSC calibration against QEMU's PIT, the way Linux's pit_calibrate_tsc()
+ * does it (arch/x86/kernel/tsc.c): channel 2 in mode 0, gated by port 0x61
+ * bit 0, counts down a known number of 1.193182 MHz ticks while the TSC is
+ * read; OUT2 (port 0x61 bit 5) rises at terminal count. snpemu owns the
+ * real PIT: guests see an emulated one (pit.c).
+ */
+#include "clock.h"
+
+#include "arch/cpu.h"
+
+#include "lib/console.h"
+
+#define CAL_TICKS 23863u /* 20 ms */
+#define NS_PER_S UINT64_C(1000000000)
+
+static uint64_t tsc_hz;
+static struct clock_scale ns_to_tsc, tsc_to_ns, pit_to_tsc, tsc_to_pit;
+
+static struct clock_scale scale(uint64_t num, uint64_t den, unsigned shift)
+{
+	return (struct clock_scale){
+		.mul = (num << shift) / den, /* num < 2^(64-shift) */
+		.shift = shift};
+}
+
+void clock_init(void)
+{
+	uint8_t p61 = inb(0x61);
+	uint64_t t0 = 0, t1 = 0;
+
+	outb(0x61, (uint8_t)((p61 & ~0x02u) | 0x01u)); /* gate on, no beep */
+	outb(0x43, 0xb0);                              /* ch2, lo/hi, mode 0 */
+	outb(0x42, CAL_TICKS & 0xff);
+	outb(0x42, CAL_TICKS >> 8);
+	t0 = rdtsc();
+	while (!(inb(0x61) & 0x20)) {
+	}
+	t1 = rdtsc();
+	outb(0x61, p61);
+	tsc_hz = (t1 - t0) * CLOCK_PIT_HZ / CAL_TICKS;
+	if (tsc_hz < 1000000 || tsc_hz > (UINT64_C(1) << 34)) {
+		tsc_hz = 1000000000; /* a broken PIT: assume 1 GHz */
+	}
+	/* Shifts chosen so that num << shift fits 64 bits (TSC < 16 GHz). */
+	ns_to_tsc = scale(tsc_hz, NS_PER_S, 28);
+	tsc_to_ns = scale(NS_PER_S, tsc_hz, 32);
+	pit_to_tsc = scale(tsc_hz, CLOCK_PIT_HZ, 24);
+	tsc_to_pit = scale(CLOCK_PIT_HZ, tsc_hz, 40);
+	con_printf("snpemu: TSC %llu kHz (measured against the PIT)\n",
+		   (unsigned long long)(tsc_hz / 1000));
+}
+
+uint64_t clock_tsc_hz(void)
+{
+	return tsc_hz;
+}
+
+uint64_t clock_ns_to_tsc(uint64_t ns)
+{
+	return clock_apply(ns_to_tsc, ns);
+}
+
+uint64_t clock_tsc_to_ns(uint64_t tsc)
+{
+	return clock_apply(tsc_to_ns, tsc);
+}
+
+uint64_t clock_pit_to_tsc(uint64_t ticks)
+{
+	return clock_apply(pit_to_tsc, ticks);
+}
+
+uint64_t clock_tsc_to_pit(uint64_t tsc)
+{
+	return clock_apply(tsc_to_pit, tsc);
+}

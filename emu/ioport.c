@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Port I/O a guest requests through the GHCB (IOIO event). Three kinds:
+ *
+ * - Emulated: the 8259 pair and its ELCR (pic.c), the 8254 and port 0x61
+ *   (pit.c). snpemu owns the real ones (its TSC calibration, the forwarded
+ *   IRQ lines).
+ * - Denied at every VMPL (reads float high, writes vanish, as for a port
+ *   nothing decodes): isa-debug-exit 0xf4-0xf7 (snpemu's verdict); what
+ *   resets or powers off the whole machine and so ends snpemu without a
+ *   report (0x92 fast reset, 0xcf9 reset control, the i8042 at 0x60/0x64,
+ *   APM/SMI 0xb2-0xb3, ICH9 ACPI PM 0x600-0x67f except the PM timer
+ *   0x608-0x60b); PCI configuration 0xcf8-0xcff (a device made a bus
+ *   master, or a BAR moved, would DMA or decode over snpemu's and private
+ *   memory: snpemu has no IOMMU/RMP check for devices); fw_cfg's DMA
+ *   interface 0x514-0x51b.
+ * - Everything else is performed on QEMU's device (e.g. COM2, the RTC,
+ *   port 0x80); COM2's interrupt (IRQ3) is forwarded by irq.c. COM1 is
+ *   snpemu's console and passes too, because tests/guest prints its TAP
+ *   there from VMPL2: a lower VMPL can print lines that look like
+ *   snpemu's, but not its verdict (that is isa-debug-exit, denied).
+ */
+#include "ioport.h"
+
+#include "arch/cpu.h"
+
+#include "machine.h"
+
+enum port_kind {
+	PORT_PASS,
+	PORT_DENY,
+	PORT_EMUL,
+};
+
+static enum port_kind kind(uint16_t p, bool in)
+{
+	if (pic_port(p) || pit_port(p)) {
+		return PORT_EMUL;
+	}
+	if ((p >= 0xf4 && p <= 0xf7) || p == 0x92 || p == 0xcf9 || p == 0x60 ||
+	    p == 0x64 || p == 0xb2 || p == 0xb3 || (p >= 0xcf8 && p <= 0xcff) ||
+	    (p >= 0x514 && p <= 0x51b)) {
+		return PORT_DENY;
+	}
+	if (p >= 0x600 && p <= 0x67f && !(in && p >= 0x608 && p <= 0x60b)) {
+		return PORT_DENY;
+	}
+	return PORT_PASS;
+}
+
+static uint8_t emul_in(struct machine *m, uint16_t p)
+{
+	return pic_port(p) ? pic_in(&m->pic, p) : pit_in(&m->pit, p, rdtsc());
+}
+
+static void emul_out(struct machine *m, uint16_t p, uint8_t v)
+{
+	if (pic_port(p)) {
+		pic_out(&m->pic, p, v);
+	} else {
+		pit_out(&m->pit, p, v, rdtsc());
+	}
+}
+
+static bool all_pass(uint16_t p, uint8_t size, bool in)
+{
+	for (unsigned i = 0; i < size; i++) {
+		if (kind((uint16_t)(p + i), in) != PORT_PASS) {
+			return false;
+		}
+	}
+	return true;
+}
+
+uint32_t ioport_in(struct machine *m, uint16_t port, uint8_t size)
+{
+	uint32_t v = 0;
+
+	if (all_pass(port, size, true)) {
+		if (size == 1) {
+			v = inb(port);
+		} else if (size == 2) {
+			__asm__ volatile("inw %1, %w0" : "=a"(v) : "Nd"(port));
+			v &= 0xffff;
+		} else {
+			__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+		}
+		return v;
+	}
+	/* Mixed or not passed through: byte by byte. */
+	for (unsigned i = 0; i < size; i++) {
+		uint16_t p = (uint16_t)(port + i);
+		uint32_t b = 0xff;
+
+		switch (kind(p, true)) {
+		case PORT_EMUL:
+			b = emul_in(m, p);
+			break;
+		case PORT_PASS:
+			b = inb(p);
+			break;
+		case PORT_DENY:
+			break;
+		}
+		v |= b << (8 * i);
+	}
+	return v;
+}
+
+void ioport_out(struct machine *m, uint16_t port, uint8_t size, uint32_t v)
+{
+	if (all_pass(port, size, false)) {
+		if (size == 1) {
+			outb(port, (uint8_t)v);
+		} else if (size == 2) {
+			__asm__ volatile("outw %w0, %1" : : "a"(v), "Nd"(port));
+		} else {
+			outl(port, v);
+		}
+		return;
+	}
+	for (unsigned i = 0; i < size; i++) {
+		uint16_t p = (uint16_t)(port + i);
+		uint8_t b = (uint8_t)(v >> (8 * i));
+
+		switch (kind(p, false)) {
+		case PORT_EMUL:
+			emul_out(m, p, b);
+			break;
+		case PORT_PASS:
+			outb(p, b);
+			break;
+		case PORT_DENY:
+			break;
+		}
+	}
+}
