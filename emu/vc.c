@@ -11,6 +11,17 @@
  * SS, RSP, RFLAGS, CS, RIP and the error code, clear TF/NT/RF (and IF for
  * an interrupt gate) and continue at the handler. Every guest memory
  * access goes through the VMPL's own RMP view.
+ *
+ * The descriptor-table reads and the frame push are implicit supervisor
+ * accesses (APM vol. 2 §5.6.1; Intel SDM vol. 3A §4.6 "implicit
+ * supervisor-mode accesses"), also when the exception interrupts CPL 3:
+ * the user/supervisor page check must not fail them.
+ *
+ * In 32-bit protected mode (Linux's startup_32, OVMF's SEC phase take #VC
+ * there) the IDT holds 8-byte gates and the frame is EFLAGS, CS, EIP and
+ * the error code in 32-bit slots (APM vol. 2 §8.7). snpemu models the
+ * same-privilege case at CPL 0 with paging off, which is what those boot
+ * paths are; a privilege change or legacy paging stops the VM.
  */
 #include "lib/string.h"
 
@@ -39,6 +50,80 @@ static void read_sys(struct machine *m, unsigned vector, uint64_t gva,
 	}
 }
 
+static uint32_t desc_base(uint64_t d)
+{
+	return (uint32_t)(((d >> 16) & 0xffffff) | ((d >> 32) & 0xff000000));
+}
+
+static void deliver32(struct machine *m, unsigned vector, bool has_err,
+		      uint64_t err)
+{
+	struct snp_vmsa *s = emu_save(m);
+	uint8_t gate[8];
+	uint64_t desc = 0;
+	uint32_t frame[4], esp = (uint32_t)s->rsp, handler = 0, limit = 0;
+	unsigned type = 0, dpl = 0, n = 0;
+	uint16_t sel = 0;
+
+	if (s->cr0 & CR0_PG) {
+		bad_delivery(m, vector, "32-bit paging is not modelled");
+	}
+	if ((uint64_t)vector * 8 + 7 > s->idtr.limit) {
+		bad_delivery(m, vector, "beyond the IDT limit");
+	}
+	read_sys(m, vector, (uint32_t)(s->idtr.base + vector * 8), gate, 8);
+	type = gate[5] & 0x1f; /* S bit must be 0: a system gate */
+	if (!(gate[5] & 0x80) || (type != 0xe && type != 0xf)) {
+		bad_delivery(m, vector,
+			     "IDT gate not present or not a 32-bit gate");
+	}
+	handler = (uint32_t)(gate[0] | (gate[1] << 8) | (gate[6] << 16) |
+			     ((uint32_t)gate[7] << 24));
+	sel = (uint16_t)(gate[2] | (gate[3] << 8));
+	if ((sel & ~7u) == 0 || (uint64_t)(sel & ~7u) + 7 > s->gdtr.limit) {
+		bad_delivery(m, vector, "bad handler code selector");
+	}
+	read_sys(m, vector, (uint32_t)(s->gdtr.base + (sel & ~7u)), &desc, 8);
+	/* Present, code, 32-bit (D). */
+	if (!(desc & (UINT64_C(1) << 47)) || !(desc & (UINT64_C(1) << 43)) ||
+	    !(desc & (UINT64_C(1) << 54))) {
+		bad_delivery(m, vector, "handler segment is not 32-bit code");
+	}
+	dpl = (unsigned)(desc >> 45) & 3;
+	if (dpl != s->cpl) {
+		bad_delivery(m, vector,
+			     "32-bit privilege change is not modelled");
+	}
+	frame[n++] = (uint32_t)s->rflags;
+	frame[n++] = s->cs.selector;
+	frame[n++] = (uint32_t)s->rip;
+	if (has_err) {
+		frame[n++] = (uint32_t)err;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		esp -= 4;
+		if (!gmem_write(m, (uint32_t)(s->ss.base + esp), &frame[i],
+				4)) {
+			bad_delivery(m, vector, "exception stack not mapped");
+		}
+	}
+	limit = (uint32_t)((desc & 0xffff) | ((desc >> 32) & 0xf0000));
+	if (desc & (UINT64_C(1) << 55)) {
+		limit = (limit << 12) | 0xfff;
+	}
+	s->cs.selector = (uint16_t)((sel & ~3u) | dpl);
+	s->cs.attrib =
+		(uint16_t)(((desc >> 40) & 0xff) | (((desc >> 52) & 0xf) << 8));
+	s->cs.base = desc_base(desc);
+	s->cs.limit = limit;
+	s->rsp = (s->rsp & ~UINT64_C(0xffffffff)) | esp;
+	s->rip = handler;
+	s->rflags &= ~(RFLAGS_TF | RFLAGS_NT | RFLAGS_RF | RFLAGS_VM);
+	if (type == 0xe) {
+		s->rflags &= ~RFLAGS_IF;
+	}
+}
+
 void vc_deliver(struct machine *m, unsigned vector, bool has_err, uint64_t err)
 {
 	struct snp_vmsa *s = emu_save(m);
@@ -50,10 +135,17 @@ void vc_deliver(struct machine *m, unsigned vector, bool has_err, uint64_t err)
 	if (delivering) {
 		bad_delivery(m, vector, "fault while delivering (#DF)");
 	}
-	if (!(s->efer & EFER_LMA)) {
-		bad_delivery(m, vector, "guest not in long mode");
+	if (!(s->cr0 & 1)) {
+		bad_delivery(m, vector, "guest in real mode");
 	}
 	delivering = true;
+	m->implicit_sv = true;
+	if (!(s->efer & EFER_LMA)) {
+		deliver32(m, vector, has_err, err);
+		m->implicit_sv = false;
+		delivering = false;
+		return;
+	}
 	if ((uint64_t)vector * 16 + 15 > s->idtr.limit) {
 		bad_delivery(m, vector, "beyond the IDT limit");
 	}
@@ -125,5 +217,6 @@ void vc_deliver(struct machine *m, unsigned vector, bool has_err, uint64_t err)
 	if (type == 0xe) {
 		s->rflags &= ~RFLAGS_IF;
 	}
+	m->implicit_sv = false;
 	delivering = false;
 }

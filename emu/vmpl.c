@@ -234,6 +234,82 @@ void vmpl_destroy(struct machine *m, unsigned vmpl)
 		(dst)->g_pat = (src)->g_pat;                   \
 	} while (0)
 
+/*
+ * VMSA fields the CPU loads on every VMRUN of an SEV-SNP guest and writes
+ * back on every exit (fidelity row S11), beyond the VMCB save area:
+ * VINTR_CTRL (the layout of openvmm x86defs snp.rs
+ * SevVirtualInterruptControl: V_TPR 7:0, V_IRQ 8, interrupt shadow 10,
+ * V_INTR_PRIO 19:16, V_IGN_TPR 20, V_INTR_VECTOR 39:32), EVENTINJ (the
+ * VMCB format), DR0-3 (VMRUN does not switch them: snpemu does).
+ */
+#define VINTR_TPR 0xffu
+#define VINTR_IRQ (UINT64_C(1) << 8)
+#define VINTR_SHADOW (UINT64_C(1) << 10)
+#define VINTR_PRIO (UINT64_C(0xf) << 16)
+#define VINTR_IGN_TPR (UINT64_C(1) << 20)
+#define VINTR_VECTOR_SHIFT 32
+#define INT_CTL_FROM_VINTR (VINTR_TPR | VINTR_IRQ | VINTR_PRIO | VINTR_IGN_TPR)
+
+static void dr_save(uint64_t dr[4])
+{
+	__asm__ volatile("mov %%dr0, %0" : "=r"(dr[0]));
+	__asm__ volatile("mov %%dr1, %0" : "=r"(dr[1]));
+	__asm__ volatile("mov %%dr2, %0" : "=r"(dr[2]));
+	__asm__ volatile("mov %%dr3, %0" : "=r"(dr[3]));
+}
+
+static void dr_load(const uint64_t dr[4])
+{
+	__asm__ volatile("mov %0, %%dr0" : : "r"(dr[0]));
+	__asm__ volatile("mov %0, %%dr1" : : "r"(dr[1]));
+	__asm__ volatile("mov %0, %%dr2" : : "r"(dr[2]));
+	__asm__ volatile("mov %0, %%dr3" : : "r"(dr[3]));
+}
+
+static void intr_to_vmsa(struct vmpl_ctx *c, struct snp_vmsa *v)
+{
+	uint32_t ctl = c->vmcb->c.int_ctl;
+
+	if (c->window) {
+		/* snpemu's own interrupt window is not guest state. */
+		ctl &= ~((uint32_t)VINTR_IRQ | (uint32_t)VINTR_IGN_TPR);
+	}
+	v->vintr_ctrl = (ctl & INT_CTL_FROM_VINTR) |
+			((uint64_t)(c->vmcb->c.int_vector & 0xff)
+			 << VINTR_VECTOR_SHIFT) |
+			((c->vmcb->c.int_state & 1) ? VINTR_SHADOW : 0);
+	v->event_inj = c->pending_event;
+	c->pending_event = 0;
+	dr_save(c->dr);
+	v->dr0 = c->dr[0];
+	v->dr1 = c->dr[1];
+	v->dr2 = c->dr[2];
+	v->dr3 = c->dr[3];
+}
+
+static void intr_from_vmsa(struct machine *m, struct vmpl_ctx *c,
+			   const struct snp_vmsa *v)
+{
+	struct vmcb_control *k = &c->vmcb->c;
+
+	k->int_ctl = (k->int_ctl & ~(uint32_t)INT_CTL_FROM_VINTR) |
+		     (uint32_t)(v->vintr_ctrl & INT_CTL_FROM_VINTR);
+	k->int_vector = (uint32_t)(v->vintr_ctrl >> VINTR_VECTOR_SHIFT) & 0xff;
+	k->int_state = (v->vintr_ctrl & VINTR_SHADOW) ? 1 : 0;
+	k->intercept1 &= ~VMCB_I1_VINTR;
+	c->window = false;
+	/* V_TPR is CR8: the APIC's TPR follows (irq.c keeps them equal). */
+	apic_set_cr8(&m->apic[c->vmpl], (uint8_t)(v->vintr_ctrl & 0xf));
+	c->cr8 = (uint8_t)(v->vintr_ctrl & 0xf);
+	c->pending_event = (v->event_inj & (UINT64_C(1) << 31)) ? v->event_inj
+								: 0;
+	c->dr[0] = v->dr0;
+	c->dr[1] = v->dr1;
+	c->dr[2] = v->dr2;
+	c->dr[3] = v->dr3;
+	dr_load(c->dr);
+}
+
 static void save_to_vmsa(struct machine *m, unsigned vmpl)
 {
 	struct vmpl_ctx *c = &m->ctx[vmpl];
@@ -268,6 +344,7 @@ static void save_to_vmsa(struct machine *m, unsigned vmpl)
 	xsave_all(c->xsave);
 	fpu_to_vmsa(c->xsave, v);
 	v->xcr0 = c->xcr0;
+	intr_to_vmsa(c, v);
 }
 
 static void load_from_vmsa(struct machine *m, unsigned vmpl)
@@ -311,6 +388,7 @@ static void load_from_vmsa(struct machine *m, unsigned vmpl)
 	vmsa_to_fpu(v, c->xsave);
 	xrstor_all(c->xsave);
 	xsetbv0(c->xcr0);
+	intr_from_vmsa(m, c, v);
 	vmpl_sync_paging(c);
 }
 
