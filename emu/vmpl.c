@@ -301,8 +301,8 @@ static void intr_from_vmsa(struct machine *m, struct vmpl_ctx *c,
 	/* V_TPR is CR8: the APIC's TPR follows (irq.c keeps them equal). */
 	apic_set_cr8(&m->apic[c->vmpl], (uint8_t)(v->vintr_ctrl & 0xf));
 	c->cr8 = (uint8_t)(v->vintr_ctrl & 0xf);
-	c->pending_event = (v->event_inj & (UINT64_C(1) << 31)) ? v->event_inj
-								: 0;
+	c->pending_event =
+		(v->event_inj & (UINT64_C(1) << 31)) ? v->event_inj : 0;
 	c->dr[0] = v->dr0;
 	c->dr[1] = v->dr1;
 	c->dr[2] = v->dr2;

@@ -329,8 +329,9 @@ static void run_vmpl3(void)
 	/* EFLAGS, CS, EIP, error code (16 bytes), then the handler's EAX. */
 	EXPECT_EQ(v3_results[2], (uint32_t)(uintptr_t)v3_stack_top - 20);
 	EXPECT_EQ(v3_results[3], 0x5a5a);
-	report(ok, "#VC in 32-bit protected mode (VMPL3, paging off): "
-		   "8-byte gate, 32-bit frame with the error code, IRET");
+	report(ok,
+	       "#VC in 32-bit protected mode (VMPL3, paging off): "
+	       "8-byte gate, 32-bit frame with the error code, IRET");
 	ghcb_prepare(SVM_VMGEXIT_AP_CREATION, SVM_VMGEXIT_AP_DESTROY,
 		     (uint64_t)(uintptr_t)v);
 	vmgexit();
