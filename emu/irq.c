@@ -188,7 +188,8 @@ static int take_interrupt(struct machine *m, bool peek)
 }
 
 /* QEMU's TCG pushes an error code for exactly these vectors, whatever
- * EVENTINJ.EV says (snpemu-notes.md): others go through vc_deliver(). */
+ * EVENTINJ.EV says (docs/architecture.md §4): others go through
+ * vc_deliver(). */
 static bool tcg_error_vector(unsigned v)
 {
 	return v == 8 || (v >= 10 && v <= 14) || v == 17;
