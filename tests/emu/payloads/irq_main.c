@@ -286,10 +286,12 @@ static void init_vmsa(struct snp_vmsa *v, unsigned vmpl)
 	v->sev_features = SEV_FEAT_SNP_ACTIVE;
 }
 
+/* AP creation: the target VMPL in SW_EXITINFO1[19:16] (GHCB spec). */
 static void create(struct snp_vmsa *v)
 {
 	must(rmpadjust((uint64_t)(uintptr_t)v, 1 | RMPADJ_VMSA) == 0, 5);
-	ghcb_prepare(SVM_VMGEXIT_AP_CREATION, SVM_VMGEXIT_AP_CREATE,
+	ghcb_prepare(SVM_VMGEXIT_AP_CREATION,
+		     SVM_VMGEXIT_AP_CREATE | ((uint64_t)v->vmpl << 16),
 		     (uint64_t)(uintptr_t)v);
 	gh->g->rax = SEV_FEAT_SNP_ACTIVE;
 	ghcb_set_valid(offsetof(struct ghcb, rax));
@@ -332,7 +334,8 @@ static void run_vmpl3(void)
 	report(ok,
 	       "#VC in 32-bit protected mode (VMPL3, paging off): "
 	       "8-byte gate, 32-bit frame with the error code, IRET");
-	ghcb_prepare(SVM_VMGEXIT_AP_CREATION, SVM_VMGEXIT_AP_DESTROY,
+	ghcb_prepare(SVM_VMGEXIT_AP_CREATION,
+		     SVM_VMGEXIT_AP_DESTROY | (UINT64_C(3) << 16),
 		     (uint64_t)(uintptr_t)v);
 	vmgexit();
 }
