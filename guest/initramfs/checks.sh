@@ -71,6 +71,10 @@ check_tsm() {
 check_shared_rt() {
 	r=/sys/kernel/config/tsm/report/svsm-rt
 	mkdir "$r" || { echo "mkdir $r failed"; return 1; }
+	# The report's VMPL may not be below the caller's: privlevel starts at
+	# 0, privlevel_floor is the kernel's VMPCK id, which is its VMPL
+	# (drivers/virt/coco/guest/report.c, sev-guest.c sev_guest_probe).
+	cat "$r/privlevel_floor" >"$r/privlevel"
 	head -c 64 /dev/urandom >"$r/inblob"
 	n="$(cat "$r/outblob" | wc -c)"
 	p="$(cat "$r/provider" 2>/dev/null)"
@@ -81,6 +85,31 @@ check_shared_rt() {
 		echo "page state change failed (dmesg)"
 		return 1
 	fi
+}
+
+# An attestation report from the SVSM (SVSM attestation protocol,
+# ATTEST_SERVICES): a configfs-tsm report with service_provider "svsm"
+# goes to sev_svsm_report_new() (drivers/virt/coco/sev-guest/sev-guest.c),
+# which returns the SNP report in outblob and the services manifest in
+# manifestblob. The host side verifies them (tools/svsm-verify) from the
+# hex dumps printed here as "# svsm-report ..." comment lines.
+check_attest_svsm() {
+	r=/sys/kernel/config/tsm/report/svsm-attest
+	mkdir "$r" || { echo "mkdir $r failed"; return 1; }
+	echo svsm >"$r/service_provider" || { rmdir "$r"; echo "no service_provider svsm"; return 1; }
+	cat "$r/privlevel_floor" >"$r/privlevel"
+	head -c 64 /dev/urandom >/tmp/nonce
+	cat /tmp/nonce >"$r/inblob"
+	cat "$r/outblob" >/tmp/report 2>/dev/null
+	cat "$r/manifestblob" >/tmp/manifest 2>/dev/null
+	rmdir "$r"
+	n="$(wc -c </tmp/report)"
+	m="$(wc -c </tmp/manifest)"
+	[ "$n" -gt 0 ] || { echo "empty outblob"; return 1; }
+	[ "$m" -gt 0 ] || { echo "empty manifestblob"; return 1; }
+	for f in nonce report manifest; do
+		echo "# svsm-report $f $(od -An -v -tx1 /tmp/$f | tr -d ' \n')" >&3
+	done
 }
 
 # tpm2-tools and its library closure (incl. the dlopen'ed tcti-device) run.
@@ -121,6 +150,7 @@ check_modules() {
 
 # checks_run NAME...: the plan, then one TAP line per check.
 checks_run() {
+	exec 4>&1
 	echo "1..$#"
 	i=0
 	for c in "$@"; do
@@ -129,7 +159,8 @@ checks_run() {
 			echo "not ok $i - $c # no such check"
 			continue
 		fi
-		why="$("check_$c" 2>&1)"
+		# fd 3: lines a check prints for the host as they are (comments).
+		why="$("check_$c" 2>&1 3>&4)"
 		if [ $? -eq 0 ]; then
 			echo "ok $i - $c"
 		else
