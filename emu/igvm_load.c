@@ -410,8 +410,10 @@ int loader_igvm(struct machine *m, const void *image, uint64_t size,
 	}
 	memset(l, 0, sizeof(*l));
 	l->m = m;
-	emu_psp.guest.policy = policy;
+	/* LAUNCH_START resets the guest context; the policy is set after it
+	 * (it was lost before: reports said policy 0, found by svsm-verify). */
 	psp_launch_start();
+	emu_psp.guest.policy = policy;
 	/* The CPUID page needs a VMPL0 context's view of CPUID. */
 	m->ctx[0].sev_features = SEV_FEAT_SNP_ACTIVE;
 	igvm_iter_init(&it, &igvm, mask);

@@ -9,47 +9,19 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "lib/mbedtls_arena.h"
+
 #include "mbedtls/ecdsa.h"
 #include "mbedtls/gcm.h"
-#include "mbedtls/platform.h"
 #include "mbedtls/sha512.h"
 
 #define ARENA_SIZE (2u << 20)
 
 static uint8_t arena[ARENA_SIZE] __attribute__((aligned(16)));
-static size_t arena_used;
-static int platform_set;
-
-static void *arena_calloc(size_t n, size_t size)
-{
-	size_t bytes = 0;
-	void *p = NULL;
-
-	if (size != 0 && n > (ARENA_SIZE - arena_used) / size) {
-		return NULL;
-	}
-	bytes = (n * size + 15) & ~(size_t)15;
-	if (bytes > ARENA_SIZE - arena_used) {
-		return NULL;
-	}
-	p = &arena[arena_used];
-	arena_used += bytes;
-	memset(p, 0, bytes);
-	return p;
-}
-
-static void arena_free(void *p)
-{
-	(void)p; /* reclaimed when the next call resets the arena */
-}
 
 static void arena_reset(void)
 {
-	if (!platform_set) {
-		mbedtls_platform_set_calloc_free(arena_calloc, arena_free);
-		platform_set = 1;
-	}
-	arena_used = 0;
+	mbedtls_arena_begin(arena, sizeof(arena));
 }
 
 /* Blinding randomness only (never part of an output): RDRAND, else TSC. */

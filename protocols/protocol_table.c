@@ -2,9 +2,9 @@
 /*
  * The protocols this SVSM serves, with their versions: the single source
  * for QUERY_PROTOCOL (SVSM spec §7.7) and for the unit test that checks
- * every listed protocol is really dispatched. Attestation (1) and vTPM (2)
- * are not listed while protocols/attest_absent.c and vtpm_absent.c stand
- * in for them; add their lines together with the real implementations.
+ * every listed protocol is really dispatched. The vTPM (2) is not listed
+ * while protocols/vtpm_absent.c stands in for it; add its line together
+ * with the real implementation.
  */
 #include "svsm/request.h"
 
@@ -12,6 +12,7 @@
 
 static const struct svsm_protocol_info protocols[] = {
 	{SVSM_PROTO_CORE, 1, 1},
+	{SVSM_PROTO_ATTEST, 1, 1},
 };
 
 const struct svsm_protocol_info *svsm_protocol_find(uint32_t id)

@@ -33,6 +33,7 @@
 #include "request_loop.h"
 #include "sev/cpuid_page.h"
 #include "sev/ghcb.h"
+#include "sev/guest_request.h"
 #include "sev/platform_snp.h"
 #include "sev/vc.h"
 
@@ -174,6 +175,11 @@ NO_SSP void svsm_main(uint64_t boot_params_gpa)
 		con_printf("note: only the BSP is started (APs: not done)\n");
 	}
 	plat_snp_init(&svsm_region, ram, ram_count);
+	if (!greq_init((struct snp_secrets_page *)(uintptr_t)bp->secrets_gpa)) {
+		con_printf(
+			"attest: no guest-request channel: attestation "
+			"answers INVALID_REQUEST\n");
+	}
 	vcpu = launch_guest(
 		bp, cpuid,
 		(const struct snp_secrets_page *)(uintptr_t)bp->secrets_gpa,

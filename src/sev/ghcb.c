@@ -256,6 +256,27 @@ bool ghcb_ap_create(uint32_t apic_id, uint8_t vmpl, uint32_t op,
 	return res == 0;
 }
 
+uint64_t ghcb_guest_request(uint64_t req_gpa, uint64_t resp_gpa,
+			    uint64_t certs_gpa, uint64_t *pages)
+{
+	struct ghcb *g = ghcb_begin();
+	uint64_t code = SVM_VMGEXIT_GUEST_REQUEST, res = 0, info2 = 0;
+
+	if (pages != NULL) {
+		code = SVM_VMGEXIT_EXT_GUEST_REQUEST;
+		GHCB_SET(g, rax, certs_gpa);
+		GHCB_SET(g, rbx, *pages);
+	}
+	res = ghcb_call(g, code, req_gpa, resp_gpa);
+	/* Read once; the hypervisor may change the page at any time. */
+	info2 = READ_ONCE(g->sw_exit_info_2);
+	if (pages != NULL) {
+		*pages = GHCB_VALID(g, rbx) ? READ_ONCE(g->rbx) : 0;
+	}
+	ghcb_end();
+	return res != 0 ? UINT64_MAX : info2;
+}
+
 /*
  * PSC entry (GHCB spec 56421 §4.1.6, Table 6): [11:0] cur_page, [51:12]
  * GFN, [55:52] operation (1 = private), [56] page size (1 = 2 MiB).

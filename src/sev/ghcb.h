@@ -92,5 +92,16 @@ void ghcb_wrmsr(uint32_t msr, uint64_t val);
 bool ghcb_ap_create(uint32_t apic_id, uint8_t vmpl, uint32_t op,
 		    uint64_t vmsa_gpa, uint64_t sev_features) __must_check;
 
+/**
+ * SNP_GUEST_REQUEST (docs/abi.md §9.5): the request and response pages are
+ * shared. With @pages != NULL the extended form (docs/attestation.md §3):
+ * @certs_gpa is a shared buffer of *@pages pages, and *@pages returns RBX
+ * (the pages needed after INVALID_LEN; 0 if the hypervisor set none).
+ * Returns SW_EXITINFO2 (VMM error << 32 | firmware status), or UINT64_MAX
+ * if the hypervisor refused the event itself.
+ */
+uint64_t ghcb_guest_request(uint64_t req_gpa, uint64_t resp_gpa,
+			    uint64_t certs_gpa, uint64_t *pages);
+
 /** serial_io ops that perform port I/O through the GHCB. */
 extern const struct serial_io ghcb_serial_io;

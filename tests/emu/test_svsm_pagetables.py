@@ -17,10 +17,13 @@ import subprocess
 import sys
 
 run_image, qemu, snpemu, igvm = sys.argv[1:5]
+# Further arguments go to run-image (the PSP keys' fw_cfg, which the test
+# guest's attestation cases need).
+extra = sys.argv[5:]
 
 p = subprocess.run([sys.executable, run_image, "--qemu", qemu, snpemu,
                     "--timeout", "60", "--append", "run=igvm verdict=4",
-                    "--qemu-arg=-initrd " + igvm],
+                    "--qemu-arg=-initrd " + igvm] + extra,
                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                    text=True, timeout=120)
 out = p.stdout

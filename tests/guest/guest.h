@@ -60,3 +60,4 @@ void tests_core(void);
 void tests_pvalidate(void);
 void tests_ca_vcpu(void);
 void tests_lifecycle(void);
+void tests_attest(void);

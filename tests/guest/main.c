@@ -10,7 +10,8 @@
  *
  * Groups, in order: tests_core.c (calling convention, dispatch, simple core
  * calls), tests_pvalidate.c, tests_ca_vcpu.c (REMAP_CA, CREATE/DELETE_VCPU
- * and DEPOSIT_MEM refusals), tests_lifecycle.c (DEPOSIT/WITHDRAW_MEM and
+ * and DEPOSIT_MEM refusals), tests_attest.c (the attestation protocol),
+ * tests_lifecycle.c (DEPOSIT/WITHDRAW_MEM and
  * CREATE/DELETE_VCPU round trips; it runs last because it creates VMSAs for
  * the calling vCPU).
  */
@@ -176,6 +177,7 @@ void guest_main(uint64_t secrets_gpa, uint64_t cpuid_gpa, uint32_t cbit)
 	tests_core();
 	tests_pvalidate();
 	tests_ca_vcpu();
+	tests_attest();
 	tests_lifecycle();
 	tap_plan_done();
 	guest_terminate(tap_failures == 0 ? 0 : 1);

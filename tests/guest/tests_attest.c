@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The attestation protocol (docs/attestation.md §4): ATTEST_SERVICES with
+ * and without certificates, through both transports, and every refusal:
+ * buffers too small (sizes returned, nothing written), bad and unaligned
+ * GPAs, SVSM memory, a nonce of the wrong size or crossing a page,
+ * reserved bytes, unknown calls and services. The first good exchange is
+ * printed as "attest-hex" lines; tests/emu/test_attest_verify.py checks it
+ * with svsm-verify on the host.
+ */
+#include "lib/console.h"
+#include "lib/string.h"
+
+#include "svsm/abi/attest.h"
+#include "svsm/abi/snp_certs.h"
+#include "svsm/abi/snp_guest_msg.h"
+
+#include "guest.h"
+
+#define ATTEST(id) SVSM_CALL(SVSM_PROTO_ATTEST, (id))
+#define FILL 0xa5
+
+static uint8_t report_buf[4096] __attribute__((aligned(4096)));
+static uint8_t manifest_buf[4096] __attribute__((aligned(4096)));
+static uint8_t certs_buf[4 * 4096] __attribute__((aligned(4096)));
+static uint8_t nonce_page[4096] __attribute__((aligned(4096)));
+
+static uint64_t gpa_of(const void *p)
+{
+	return (uint64_t)(uintptr_t)p;
+}
+
+/* The request, where Linux puts it: the calling area + 8. */
+static struct svsm_attest_req *req(void)
+{
+	return (struct svsm_attest_req *)(void *)g.caa->svsm_buffer;
+}
+
+/* A valid ATTEST_SERVICES request; certs 0 = none wanted. */
+static struct svsm_attest_req *fresh(uint32_t certs_size)
+{
+	struct svsm_attest_req *a = req();
+
+	memset(a, 0, sizeof(*a));
+	a->report_gpa = gpa_of(report_buf);
+	a->report_size = sizeof(report_buf);
+	a->nonce_gpa = gpa_of(nonce_page);
+	a->nonce_size = SVSM_ATTEST_NONCE_SIZE;
+	a->manifest_gpa = gpa_of(manifest_buf);
+	a->manifest_size = sizeof(manifest_buf);
+	a->certs_gpa = gpa_of(certs_buf);
+	a->certs_size = certs_size;
+	memset(report_buf, FILL, sizeof(report_buf));
+	memset(manifest_buf, FILL, sizeof(manifest_buf));
+	memset(certs_buf, FILL, sizeof(certs_buf));
+	return a;
+}
+
+static bool untouched(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] != FILL) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool nothing_written(void)
+{
+	return untouched(report_buf, sizeof(report_buf)) &&
+	       untouched(manifest_buf, sizeof(manifest_buf)) &&
+	       untouched(certs_buf, sizeof(certs_buf));
+}
+
+/* Linux sets RDX = R8 = -1 before the call (docs/abi.md §4.4 in its
+ * source notes); the SVSM must write all three sizes. */
+static uint64_t call(enum gtransport t, uint32_t id, struct gcall *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->rax = ATTEST(id);
+	c->rcx = gpa_of(req());
+	c->rdx = UINT64_MAX;
+	c->r8 = UINT64_MAX;
+	return gcall(t, c) ? c->rax : UINT64_MAX;
+}
+
+static void hex_dump(const char *name, const uint8_t *p, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+	char line[2 * 64 + 1];
+
+	for (size_t off = 0; off < n; off += 64) {
+		size_t k = n - off < 64 ? n - off : 64;
+
+		for (size_t i = 0; i < k; i++) {
+			line[2 * i] = digits[p[off + i] >> 4];
+			line[2 * i + 1] = digits[p[off + i] & 15];
+		}
+		line[2 * k] = '\0';
+		con_printf("attest-hex %s %s\n", name, line);
+	}
+}
+
+static void good(void)
+{
+	static const uint8_t services[16] = SVSM_ATTEST_GUID_SERVICES;
+	static const uint8_t ark[16] = SNP_CERT_GUID_ARK;
+	const struct snp_attestation_report *r = (const void *)report_buf;
+	struct gcall c;
+	uint64_t certs_len = 0;
+
+	for (unsigned i = 0; i < SVSM_ATTEST_NONCE_SIZE; i++) {
+		nonce_page[i] = (uint8_t)(0x40 + i * 3);
+	}
+	fresh(sizeof(certs_buf));
+	EXPECT_RAX(call(GT_MSR, SVSM_ATTEST_SERVICES, &c), SVSM_SUCCESS,
+		   "attest: ATTEST_SERVICES with certificates");
+	certs_len = c.rdx;
+	tap_ok(c.rcx == sizeof(struct svsm_services_manifest_hdr) &&
+		       c.r8 == SVSM_ATTEST_REPORT_SIZE && certs_len > 24 &&
+		       certs_len <= sizeof(certs_buf),
+	       "attest: sizes in RCX (manifest), RDX (certs), R8 (report)");
+	tap_ok(r->vmpl == 0 && r->version >= 2 && r->signature_algo == 1 &&
+		       untouched(report_buf + SVSM_ATTEST_REPORT_SIZE,
+				 sizeof(report_buf) - SVSM_ATTEST_REPORT_SIZE),
+	       "attest: a VMPL0 report, nothing written past it");
+	tap_ok(memcmp(manifest_buf, services, 16) == 0 &&
+		       untouched(manifest_buf + c.rcx, 16),
+	       "attest: services manifest (GUID, no services yet)");
+	tap_ok(memcmp(certs_buf, ark, 16) == 0 &&
+		       untouched(certs_buf + certs_len, 16),
+	       "attest: certificate table starts with the ARK");
+	/* Only a complete exchange is printed (sizes checked above). */
+	if (c.rax == SVSM_SUCCESS && c.rcx <= sizeof(manifest_buf) &&
+	    certs_len <= sizeof(certs_buf)) {
+		hex_dump("nonce", nonce_page, SVSM_ATTEST_NONCE_SIZE);
+		hex_dump("manifest", manifest_buf, c.rcx);
+		hex_dump("report", report_buf, SVSM_ATTEST_REPORT_SIZE);
+		hex_dump("certs", certs_buf, certs_len);
+	}
+
+	fresh(0);
+	nonce_page[0] ^= 1;
+	EXPECT_RAX(call(GT_GHCB, SVSM_ATTEST_SERVICES, &c), SVSM_SUCCESS,
+		   "attest: ghcb: ATTEST_SERVICES without certificates");
+	tap_ok(c.rdx == 0 && c.r8 == SVSM_ATTEST_REPORT_SIZE &&
+		       untouched(certs_buf, sizeof(certs_buf)) &&
+		       r->report_data[0] != 0,
+	       "attest: no certificates: RDX 0, buffer untouched");
+}
+
+/* A call that must fail with @want and leave every buffer as it was. */
+static void refused(struct svsm_attest_req *a, uint32_t id, uint64_t want,
+		    const char *name)
+{
+	struct gcall c;
+	uint64_t rax = 0;
+
+	(void)a;
+	rax = call(GT_MSR, id, &c);
+	if (rax != want) {
+		con_printf("# RAX 0x%llx, expected 0x%llx\n",
+			   (unsigned long long)rax, (unsigned long long)want);
+	}
+	tap_ok(rax == want && nothing_written(), name);
+}
+
+static void too_small(void)
+{
+	struct svsm_attest_req *a = fresh(sizeof(certs_buf));
+	struct gcall c;
+
+	a->report_size = 0x49f;
+	EXPECT_RAX(call(GT_MSR, SVSM_ATTEST_SERVICES, &c),
+		   SVSM_ERR_INVALID_PARAMETER,
+		   "attest: report buffer too small");
+	tap_ok(c.r8 == SVSM_ATTEST_REPORT_SIZE && c.rcx == 24 && c.rdx > 24 &&
+		       nothing_written(),
+	       "attest: too small: sizes returned, nothing written");
+	a = fresh(sizeof(certs_buf));
+	a->manifest_size = 0;
+	refused(a, SVSM_ATTEST_SERVICES, SVSM_ERR_INVALID_PARAMETER,
+		"attest: manifest buffer of size 0");
+	a = fresh(4096);
+	EXPECT_RAX(call(GT_MSR, SVSM_ATTEST_SERVICES, &c),
+		   SVSM_ERR_INVALID_PARAMETER,
+		   "attest: certificate buffer too small");
+	tap_ok(c.rdx > 4096 && c.rdx <= sizeof(certs_buf) && nothing_written(),
+	       "attest: certs too small: RDX = the size needed");
+}
+
+static void hostile(void)
+{
+	struct svsm_attest_req *a = NULL;
+
+	a = fresh(0);
+	a->nonce_size = 32;
+	refused(a, SVSM_ATTEST_SERVICES, SVSM_ERR_INVALID_PARAMETER,
+		"attest: nonce size 32");
+	a = fresh(0);
+	a->nonce_gpa = gpa_of(nonce_page) + 4096 - 32;
+	refused(a, SVSM_ATTEST_SERVICES, SVSM_ERR_INVALID_PARAMETER,
+		"attest: nonce crossing a page");
+	a = fresh(0);
+	a->reserved_0x1a[5] = 1;
+	refused(a, SVSM_ATTEST_SERVICES, SVSM_ERR_INVALID_PARAMETER,
+		"attest: reserved bytes set");
+	a = fresh(0);
+	a->report_gpa += 8;
+	refused(a, SVSM_ATTEST_SERVICES, SVSM_ERR_INVALID_PARAMETER,
+		"attest: unaligned report buffer");
+	a = fresh(sizeof(certs_buf));
+	a->certs_gpa += 0x800;
+	refused(a, SVSM_ATTEST_SERVICES, SVSM_ERR_INVALID_PARAMETER,
+		"attest: unaligned certificate buffer");
+	a = fresh(0);
+	a->report_gpa = g.svsm_base;
+	refused(a, SVSM_ATTEST_SERVICES, SVSM_ERR_INVALID_ADDRESS,
+		"attest: report buffer in SVSM memory");
+	a = fresh(0);
+	a->manifest_gpa = g.svsm_base - 4096;
+	a->manifest_size = 8192;
+	refused(a, SVSM_ATTEST_SERVICES, SVSM_ERR_INVALID_ADDRESS,
+		"attest: manifest buffer crossing into SVSM memory");
+	a = fresh(0);
+	a->nonce_gpa = g.svsm_base + 64;
+	refused(a, SVSM_ATTEST_SERVICES, SVSM_ERR_INVALID_ADDRESS,
+		"attest: nonce in SVSM memory");
+	a = fresh(0);
+	a->report_gpa = UINT64_C(1) << 45;
+	refused(a, SVSM_ATTEST_SERVICES, SVSM_ERR_INVALID_ADDRESS,
+		"attest: report buffer outside guest RAM");
+	a = fresh(0);
+	a->report_gpa = UINT64_C(0xfffffffffffff000);
+	refused(a, SVSM_ATTEST_SERVICES, SVSM_ERR_INVALID_ADDRESS,
+		"attest: report buffer wrapping the address space");
+	fresh(0);
+	tap_ok(gcall3(ATTEST(SVSM_ATTEST_SERVICES), g.svsm_base, 0, 0) ==
+			       SVSM_ERR_INVALID_ADDRESS &&
+		       nothing_written(),
+	       "attest: request in SVSM memory");
+	tap_ok(gcall3(ATTEST(SVSM_ATTEST_SERVICES), UINT64_C(1) << 45, 0, 0) ==
+		       SVSM_ERR_INVALID_ADDRESS,
+	       "attest: request outside guest RAM");
+}
+
+static void calls(void)
+{
+	static const uint8_t vtpm[16] = SVSM_ATTEST_GUID_VTPM;
+	struct svsm_attest_req *a = fresh(0);
+
+	memcpy(a->service_guid, vtpm, sizeof(vtpm));
+	refused(a, SVSM_ATTEST_SINGLE_SERVICE, SVSM_ERR_UNSUPPORTED_PROTOCOL,
+		"attest: single service: vTPM not served yet");
+	a = fresh(0);
+	a->reserved_0x54 = 1;
+	refused(a, SVSM_ATTEST_SINGLE_SERVICE, SVSM_ERR_INVALID_PARAMETER,
+		"attest: single service: reserved bytes set");
+	fresh(0);
+	refused(a, 2, SVSM_ERR_UNSUPPORTED_CALL, "attest: unknown call 2");
+	refused(a, 0xffffffffu, SVSM_ERR_UNSUPPORTED_CALL,
+		"attest: unknown call 0xffffffff");
+	tap_ok(gcall3(SVSM_CALL(SVSM_PROTO_CORE, SVSM_CORE_QUERY_PROTOCOL),
+		      SVSM_QUERY_PROTOCOL_ARG(SVSM_PROTO_ATTEST, 1), 0,
+		      0) == SVSM_SUCCESS,
+	       "attest: QUERY_PROTOCOL call");
+}
+
+void tests_attest(void)
+{
+	struct gcall c = {
+		.rax = SVSM_CALL(SVSM_PROTO_CORE, SVSM_CORE_QUERY_PROTOCOL),
+		.rcx = SVSM_QUERY_PROTOCOL_ARG(SVSM_PROTO_ATTEST, 1)};
+
+	tap_ok(gcall(GT_MSR, &c) && c.rax == SVSM_SUCCESS &&
+		       c.rcx == ((UINT64_C(1) << 32) | 1),
+	       "attest: QUERY_PROTOCOL(1, 1) = versions 1..1");
+	good();
+	too_small();
+	hostile();
+	calls();
+}
