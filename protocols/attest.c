@@ -62,7 +62,7 @@ static svsm_err_t check_buffer(uint64_t g, uint32_t size, bool aligned)
 	if (aligned && (g & (PAGE - 1)) != 0) {
 		return SVSM_E_INVAL;
 	}
-	return size == 0 ? SVSM_OK : guest_mem_check(gpa(g), size);
+	return size == 0 ? SVSM_OK : guest_mem_check_write(gpa(g), size);
 }
 
 static svsm_err_t decode(const struct svsm_attest_req *a, bool single)

@@ -36,6 +36,13 @@ __must_check svsm_err_t guest_mem_check_page(gpa_t g, uint64_t len);
 int guest_mem_revoke(gpa_t g, uint32_t size);
 int guest_mem_grant(gpa_t g, uint32_t size, uint8_t guest_vmpl);
 
+/**
+ * What guest_mem_write() checks before it writes: guest_mem_check() and no
+ * registered guest VMSA. For handlers that validate an output buffer before
+ * doing the work whose result goes there.
+ */
+__must_check svsm_err_t guest_mem_check_write(gpa_t dst, uint64_t len);
+
 /** Copy @len bytes from guest @src into SVSM memory @dst (G3, G5). */
 __must_check svsm_err_t guest_mem_read(void *dst, gpa_t src, size_t len);
 

@@ -163,6 +163,11 @@ static svsm_err_t check_write(gpa_t dst, uint64_t len)
 	return err;
 }
 
+svsm_err_t guest_mem_check_write(gpa_t dst, uint64_t len)
+{
+	return check_write(dst, len);
+}
+
 svsm_err_t guest_mem_write(gpa_t dst, const void *src, size_t len)
 {
 	svsm_err_t err = check_write(dst, len);

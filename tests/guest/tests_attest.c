@@ -73,8 +73,8 @@ static bool nothing_written(void)
 	       untouched(certs_buf, sizeof(certs_buf));
 }
 
-/* Linux sets RDX = R8 = -1 before the call (docs/abi.md §4.4 in its
- * source notes); the SVSM must write all three sizes. */
+/* Linux sets RDX = R8 = -1 before the call (docs/attestation.md §4.2);
+ * the SVSM must write all three sizes. */
 static uint64_t call(enum gtransport t, uint32_t id, struct gcall *c)
 {
 	memset(c, 0, sizeof(*c));

@@ -4,7 +4,8 @@
  *
  *  I1 RAX is an ABI result code the call may return (docs/abi.md §1.2), with
  *     bits 63:32 clear; only RAX/RCX/RDX/R8/R9 of the VMSA change, RCX..R9
- *     only for calls that define them as outputs, nothing if no call.
+ *     only for calls that define them as outputs (the attestation calls:
+ *     RCX, RDX, R8), nothing if no call.
  *  I2 SVSM-owned pages (image range, deposited pool) stay validated, have
  *     no guest VMPL permission, are not VMSAs, and their contents do not
  *     change (image) or stay zero (pool: nothing the guest names reaches
@@ -159,6 +160,17 @@ static bool rax_allowed(const struct fuzz_call *c, uint64_t rax)
 
 	if (svsm_protocol_find(c->protocol) == NULL) {
 		return rax == SVSM_ERR_UNSUPPORTED_PROTOCOL;
+	}
+	if (c->protocol == SVSM_PROTO_ATTEST) {
+		/* docs/attestation.md §4: an unknown service is
+		 * UNSUPPORTED_PROTOCOL; INCOMPLETE never. */
+		if (c->call_id > SVSM_ATTEST_SINGLE_SERVICE) {
+			return rax == SVSM_ERR_UNSUPPORTED_CALL;
+		}
+		return rax == SVSM_SUCCESS ||
+		       (rax >= SVSM_ERR_UNSUPPORTED_PROTOCOL &&
+			rax <= SVSM_ERR_BUSY &&
+			rax != SVSM_ERR_UNSUPPORTED_CALL);
 	}
 	switch (c->call_id) {
 	case SVSM_CORE_QUERY_PROTOCOL:
@@ -396,6 +408,9 @@ NO_COV static void check_regs(const struct fuzz_call *c,
 		c->protocol == 0 && (c->call_id == SVSM_CORE_QUERY_PROTOCOL ||
 				     c->call_id == SVSM_CORE_CONFIGURE_VTOM ||
 				     c->call_id == SVSM_CORE_WITHDRAW_MEM);
+	/* The attestation calls return three sizes (RCX, RDX, R8). */
+	bool sizes_out = c->protocol == SVSM_PROTO_ATTEST &&
+			 c->call_id <= SVSM_ATTEST_SINGLE_SERVICE;
 
 	if (!is_call) {
 		if (memcmp(pre, post, sizeof(*pre)) != 0) {
@@ -408,8 +423,12 @@ NO_COV static void check_regs(const struct fuzz_call *c,
 		     c->call_id, (unsigned long long)post->rax);
 	}
 	a.rax = post->rax;
-	if (rcx_out) {
+	if (rcx_out || sizes_out) {
 		a.rcx = post->rcx;
+	}
+	if (sizes_out) {
+		a.rdx = post->rdx;
+		a.r8 = post->r8;
 	}
 	if (memcmp(&a, post, sizeof(a)) != 0) {
 		FAIL("I1: registers other than the outputs changed");

@@ -15,11 +15,9 @@ TAP_CASE(unknown_protocol)
 		 SVSM_ERR_UNSUPPORTED_PROTOCOL);
 }
 
-TAP_CASE(absent_attest_and_vtpm)
+TAP_CASE(absent_vtpm)
 {
 	setup();
-	CHECK_EQ(call_as(bsp, SVSM_PROTO_ATTEST, SVSM_ATTEST_SERVICES, 0, 0, 0),
-		 SVSM_ERR_UNSUPPORTED_PROTOCOL);
 	CHECK_EQ(call_as(bsp, SVSM_PROTO_VTPM, SVSM_VTPM_QUERY, 0, 0, 0),
 		 SVSM_ERR_UNSUPPORTED_PROTOCOL);
 }
@@ -79,9 +77,8 @@ TAP_CASE(query_unsupported_versions)
 
 TAP_CASE(query_absent_protocols)
 {
-	static const uint32_t ids[] = {SVSM_PROTO_ATTEST, SVSM_PROTO_VTPM,
-				       SVSM_PROTO_APIC, SVSM_PROTO_UEFI_MM,
-				       0xffffffff};
+	static const uint32_t ids[] = {SVSM_PROTO_VTPM, SVSM_PROTO_APIC,
+				       SVSM_PROTO_UEFI_MM, 0xffffffff};
 
 	setup();
 	for (size_t i = 0; i < ARRAY_SIZE(ids); i++) {
@@ -257,7 +254,7 @@ TAP_CASE(process_error_reaches_rax)
 	CHECK_EQ(vmsa.rcx, 0x5555);
 }
 
-TAP_MAIN(TAP_ENTRY(unknown_protocol), TAP_ENTRY(absent_attest_and_vtpm),
+TAP_MAIN(TAP_ENTRY(unknown_protocol), TAP_ENTRY(absent_vtpm),
 	 TAP_ENTRY(unknown_core_call), TAP_ENTRY(err_mapping_is_complete),
 	 TAP_ENTRY(query_core_protocol), TAP_ENTRY(query_unsupported_versions),
 	 TAP_ENTRY(query_absent_protocols),
