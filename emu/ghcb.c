@@ -29,6 +29,7 @@
 #include "payload.h"
 #include "psp.h"
 #include "psp_certs.h"
+#include "psp_faults.h"
 
 #define EMU_HV_FEATURES                                \
 	(GHCB_HV_FT_SNP | GHCB_HV_FT_SNP_AP_CREATION | \
@@ -580,6 +581,8 @@ static void nae_guest_request(struct machine *m, struct nae *n, bool ext)
 {
 	void *req = NULL, *resp = NULL;
 	uint32_t fw = 0;
+	uint64_t canned = 0, rbx = 0;
+	enum psp_fault_act act = PSP_FAULT_NONE;
 
 	if ((n->info1 & (PAGE_SIZE - 1)) || (n->info2 & (PAGE_SIZE - 1)) ||
 	    gmem_gpa(m, m->cur, n->info1 & ~EMU_CBIT, GACC_READ, &req) !=
@@ -589,10 +592,20 @@ static void nae_guest_request(struct machine *m, struct nae *n, bool ext)
 		set_error(n, GHCB_ERR_INVALID_INPUT);
 		return;
 	}
+	act = psp_fault_before(ext, resp, &canned, &rbx);
+	if (act == PSP_FAULT_ANSWER) {
+		if (ext && rbx != 0) {
+			n->g->rbx = rbx;
+			set_valid(n, offsetof(struct ghcb, rbx));
+		}
+		set_result(n, 0, canned);
+		return;
+	}
 	if (ext && !ext_certs(m, n)) {
 		return;
 	}
 	fw = psp_guest_request(req, resp);
+	psp_fault_after(resp, act == PSP_FAULT_MANGLE);
 	set_result(n, 0, fw);
 }
 

@@ -41,6 +41,7 @@
 #include "payload.h"
 #include "psp.h"
 #include "psp_certs.h"
+#include "psp_faults.h"
 #include "pvh.h"
 #include "svm.h"
 
@@ -290,6 +291,11 @@ static void run_machine(const struct pvh_start_info *si, bool igvm)
 		arg[0] = '\0';
 	}
 	(void)psp_certs_load();
+	if (cmdline_get("psp_fault", arg, sizeof(arg)) &&
+	    !psp_fault_config(arg)) {
+		con_printf("snpemu: bad psp_fault=%s\n", arg);
+		emu_exit(EMU_EXIT_USAGE);
+	}
 	vmpl_init(m);
 	rmp_init(&m->rmp, emu_rmp_entries, EMU_GUEST_PAGES);
 	memset((void *)(uintptr_t)EMU_GUEST_RAM_HPA, 0, EMU_GUEST_RAM_SIZE);
