@@ -89,6 +89,9 @@ const char *igvm_strerror(enum igvm_err err)
 		return "VMSA sets a field QEMU/KVM do not accept";
 	case IGVM_E_SEV_FEATURES:
 		return "VMSA sev_features lack SNP or exceed what KVM supports";
+	case IGVM_E_QEMU_MEMORY:
+		return "a required range or parameter area lies partly in RAM "
+		       "(QEMU: region size exceeded)";
 	case IGVM_E_COUNT:
 		break;
 	}

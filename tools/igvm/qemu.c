@@ -141,6 +141,54 @@ enum igvm_err igvm_qemu_check_file(const struct igvm_file *file,
 	return err;
 }
 
+/* Partly inside [lo, hi) and partly outside it. */
+static bool straddles(uint64_t gpa, uint64_t size, uint64_t lo, uint64_t hi)
+{
+	uint64_t end = gpa + size;
+
+	return gpa < hi && end > lo && (gpa < lo || end > hi);
+}
+
+enum igvm_err igvm_qemu_check_ram(const struct igvm_file *file,
+				  uint64_t ram_size, size_t *err_offset)
+{
+	const uint64_t four_gib = UINT64_C(1) << 32;
+	/* hw/i386/pc_q35.c pc_q35_init(): the low/high RAM split. */
+	uint64_t lowmem = ram_size >= UINT64_C(0xb0000000)
+				  ? UINT64_C(0x80000000)
+				  : UINT64_C(0xb0000000);
+	uint64_t below = ram_size >= lowmem ? lowmem : ram_size;
+	uint64_t above = ram_size - below;
+	uint32_t mask = igvm_platform_mask(file, IGVM_PLATFORM_SEV_SNP);
+	struct igvm_header h;
+	struct igvm_iter it;
+
+	igvm_iter_init(&it, file, mask);
+	while (igvm_iter_next(&it, &h)) {
+		uint64_t gpa = 0, size = 0;
+
+		if (h.type == IGVM_VHT_REQUIRED_MEMORY) {
+			gpa = h.u.required.gpa;
+			size = h.u.required.number_of_bytes;
+		} else if (h.type == IGVM_VHT_PARAMETER_INSERT) {
+			gpa = h.u.insert.gpa;
+			size = igvm_area_size(file,
+					      h.u.insert.parameter_area_index);
+		} else {
+			continue;
+		}
+		if (straddles(gpa, size, 0, below) ||
+		    (above &&
+		     straddles(gpa, size, four_gib, four_gib + above))) {
+			if (err_offset) {
+				*err_offset = h.offset;
+			}
+			return IGVM_E_QEMU_MEMORY;
+		}
+	}
+	return IGVM_OK;
+}
+
 /* A pending run of PAGE_DATA (qigvm_process_mem_page's region_*). */
 struct run {
 	uint32_t count;

@@ -23,6 +23,7 @@
 
 #include "igvm/host.h"
 #include "igvm/measure.h"
+#include "igvm/qemu.h"
 
 static const char *page_type_name(uint8_t t)
 {
@@ -56,7 +57,7 @@ static void print_page(void *ctx, const struct igvm_measured_page *p)
 
 static const char usage_text[] =
 	"usage: svsm-measure --profile kvm|direct [--vcpus N] "
-	"[--vcpu-sig SIG] [-v] FILE\n"
+	"[--vcpu-sig SIG] [--memory SIZE] [-v] FILE\n"
 	"       svsm-measure --help\n";
 
 static const char help_text[] =
@@ -75,6 +76,10 @@ static const char help_text[] =
 	"  --vcpus N         kvm: vCPUs (QEMU -smp), default 1\n"
 	"  --vcpu-sig SIG    kvm: CPUID signature in the AP VMSAs' RDX,\n"
 	"                    default 0x00800f12\n"
+	"  --memory SIZE     kvm: also check the file against QEMU -m SIZE\n"
+	"                    (bytes, or with a K/M/G suffix): required\n"
+	"                    ranges and parameter areas wholly in or out of "
+	"RAM\n"
 	"  -v                one line per measured page: index gpa type "
 	"hash\n"
 	"  --help            this text\n"
@@ -95,8 +100,32 @@ static bool parse_u32(const char *s, uint32_t *out)
 	return true;
 }
 
+/* A byte count with an optional K, M or G suffix (QEMU's -m style). */
+static bool parse_size(const char *s, uint64_t *out)
+{
+	char *end = NULL;
+	unsigned long long v;
+	unsigned shift = 0;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (end && *end && !end[1]) {
+		char c = (char)(*end & ~0x20); /* K, M, G in either case */
+
+		shift = c == 'K' ? 10 : c == 'M' ? 20 : c == 'G' ? 30 : 64;
+		end++;
+	}
+	if (!*s || !end || *end || errno || shift == 64 || v == 0 ||
+	    v > (UINT64_MAX >> shift)) {
+		return false;
+	}
+	*out = (uint64_t)v << shift;
+	return true;
+}
+
 struct args {
 	struct igvm_measure_opts o;
+	uint64_t memory; /* 0: not checked */
 	const char *path;
 	bool have_profile;
 	bool help;
@@ -130,6 +159,10 @@ static bool parse_args(int argc, char **argv, struct args *a)
 			if (!parse_u32(argv[++i], &a->o.vcpu_sig)) {
 				return false;
 			}
+		} else if (!strcmp(s, "--memory") && has) {
+			if (!parse_size(argv[++i], &a->memory)) {
+				return false;
+			}
 		} else if (!strcmp(s, "-v")) {
 			a->o.on_page = print_page;
 		} else if (s[0] != '-' && !a->path) {
@@ -142,7 +175,8 @@ static bool parse_args(int argc, char **argv, struct args *a)
 }
 
 /* Measure @path; prints the digest or why the file is refused. */
-static int measure_file(const char *path, struct igvm_measure_opts *o)
+static int measure_file(const char *path, struct igvm_measure_opts *o,
+			uint64_t memory)
 {
 	struct igvm_file *f = calloc(1, sizeof(*f));
 	uint8_t *data = NULL;
@@ -163,9 +197,12 @@ static int measure_file(const char *path, struct igvm_measure_opts *o)
 	}
 	o->err_offset = &err_offset;
 	err = igvm_parse(data, len, f);
+	if (err == IGVM_OK && memory && o->profile == IGVM_PROFILE_KVM) {
+		err = igvm_qemu_check_ram(f, memory, &err_offset);
+	}
 	if (err == IGVM_OK) {
 		err = igvm_measure(f, igvm_host_sha384, o, ld);
-	} else {
+	} else if (err_offset == 0) {
 		err_offset = f->err_offset;
 	}
 	if (err == IGVM_OK) {
@@ -200,5 +237,5 @@ int main(int argc, char **argv)
 		printf("%s%s", usage_text, help_text);
 		return 0;
 	}
-	return measure_file(a.path, &a.o);
+	return measure_file(a.path, &a.o, a.memory);
 }

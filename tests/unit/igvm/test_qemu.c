@@ -179,6 +179,37 @@ TAP_CASE(memory_map_must_be_at_offset_zero)
 	CHECK_EQ(measure(&b, IGVM_PROFILE_KVM, ld, NULL), IGVM_OK);
 }
 
+TAP_CASE(required_memory_wholly_in_or_out_of_ram)
+{
+	struct igvm_builder b;
+	uint8_t v[IGVM_PAGE_SIZE], *f = NULL;
+	size_t len = 0, at = 0;
+
+	vmsa_ok(v);
+	start(&b);
+	igvm_builder_required(&b, 1, 0x08000000, 16 << 20, 0);
+	igvm_builder_area(&b, 0, 2 * IGVM_PAGE_SIZE);
+	igvm_builder_param(&b, IGVM_VHT_VP_COUNT_PARAMETER, 0, 0);
+	igvm_builder_insert(&b, 1, 0x7FFFF000, 0);
+	igvm_builder_vmsa(&b, 1, IGVM_KVM_VMSA_GPA, 0, v);
+	CHECK_TRUE(igvm_builder_finish(&b, &f, &len));
+	igvm_builder_free(&b);
+	CHECK_EQ(igvm_parse(f, len, &pf), IGVM_OK);
+	/* -m 1G: both inside; -m 128M: the SVSM range wholly outside. */
+	CHECK_EQ(igvm_qemu_check_ram(&pf, 1 << 30, NULL), IGVM_OK);
+	CHECK_EQ(igvm_qemu_check_ram(&pf, 128 << 20, NULL), IGVM_OK);
+	/* -m 136M ends inside the SVSM range. */
+	CHECK_EQ(igvm_qemu_check_ram(&pf, 136 << 20, &at), IGVM_E_QEMU_MEMORY);
+	CHECK_TRUE(at > 0);
+	/* -m 2G ends inside the inserted area (0x7FFFF000, 8 KiB). */
+	CHECK_EQ(igvm_qemu_check_ram(&pf, UINT64_C(2) << 30, NULL),
+		 IGVM_E_QEMU_MEMORY);
+	/* -m 3G: low RAM stops at 2 GiB on q35, the same straddle. */
+	CHECK_EQ(igvm_qemu_check_ram(&pf, UINT64_C(3) << 30, NULL),
+		 IGVM_E_QEMU_MEMORY);
+	free(f);
+}
+
 /* Chain pages by hand: gpa | type, data page for NORMAL. */
 static void chain(uint8_t ld[48], const uint64_t *gpas, const uint8_t *types,
 		  size_t n, const uint8_t *vmsa)
@@ -278,5 +309,6 @@ TAP_MAIN(TAP_ENTRY(setup),
 	 TAP_ENTRY(one_vmsa_for_vcpu0_at_kvm_gpa),
 	 TAP_ENTRY(header_types_qemu_does_not_know_are_refused),
 	 TAP_ENTRY(memory_map_must_be_at_offset_zero),
+	 TAP_ENTRY(required_memory_wholly_in_or_out_of_ram),
 	 TAP_ENTRY(insert_overtakes_a_pending_run),
 	 TAP_ENTRY(a_masked_out_page_ends_a_run))

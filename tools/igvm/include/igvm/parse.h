@@ -57,6 +57,7 @@ enum igvm_err {
 	IGVM_E_QEMU_MEMMAP,        /* (kvm) MEMORY_MAP byte_offset not 0 */
 	IGVM_E_VMSA_FIELD,         /* (kvm) VMSA field QEMU does not pass on */
 	IGVM_E_SEV_FEATURES,       /* (kvm) sev_features KVM does not take */
+	IGVM_E_QEMU_MEMORY,        /* (kvm) a range straddles the RAM's end */
 	IGVM_E_COUNT
 };
 

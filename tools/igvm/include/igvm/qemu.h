@@ -52,6 +52,16 @@ enum igvm_err igvm_qemu_check_file(const struct igvm_file *file,
  */
 uint8_t igvm_qemu_page_type(const struct igvm_page_data *p);
 
+/**
+ * With `-m @ram_size` on a q35 machine (RAM below 4 GiB up to 2 GiB if
+ * there are 2.75 GiB or more, else all of it; the rest from 4 GiB): every
+ * REQUIRED_MEMORY range and every inserted parameter area must lie wholly
+ * inside one RAM block or wholly outside RAM (QEMU: "region size
+ * exceeded"). IGVM_E_QEMU_MEMORY and the header's offset otherwise.
+ */
+enum igvm_err igvm_qemu_check_ram(const struct igvm_file *file,
+				  uint64_t ram_size, size_t *err_offset);
+
 /** One page of an SNP_LAUNCH_UPDATE, in the order QEMU issues them. */
 struct igvm_launch_page {
 	uint64_t gpa;
