@@ -592,6 +592,13 @@ static void nae_guest_request(struct machine *m, struct nae *n, bool ext)
 		set_error(n, GHCB_ERR_INVALID_INPUT);
 		return;
 	}
+	if (psp_greq_stats) {
+		con_printf(
+			"snpemu: guest request at exit %llu, %llu VMPL "
+			"switches\n",
+			(unsigned long long)m->exits,
+			(unsigned long long)m->vmpl_switches);
+	}
 	act = psp_fault_before(ext, resp, &canned, &rbx);
 	if (act == PSP_FAULT_ANSWER) {
 		if (ext && rbx != 0) {

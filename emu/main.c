@@ -291,6 +291,8 @@ static void run_machine(const struct pvh_start_info *si, bool igvm)
 		arg[0] = '\0';
 	}
 	(void)psp_certs_load();
+	psp_greq_stats = cmdline_get("greq_stats", arg, sizeof(arg)) &&
+			 strcmp(arg, "1") == 0;
 	if (cmdline_get("psp_fault", arg, sizeof(arg)) &&
 	    !psp_fault_config(arg)) {
 		con_printf("snpemu: bad psp_fault=%s\n", arg);

@@ -10,6 +10,8 @@
 #include "svsm/abi/snp_certs.h"
 #include "svsm/abi/snp_guest_msg.h"
 
+bool psp_greq_stats;
+
 enum mode { NONE, BUSY, GARBAGE, REPLAY, FWERR, BIGCERTS };
 
 static enum mode mode;

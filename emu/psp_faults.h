@@ -17,6 +17,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* greq_stats=1: log every guest request with the exit and VMPL-switch
+ * counts (bench/attest_roundtrip.py reads the cost of a report from it). */
+extern bool psp_greq_stats;
+
 enum psp_fault_act {
 	PSP_FAULT_NONE,   /* pass the request on as usual */
 	PSP_FAULT_ANSWER, /* *@exitinfo2 (and RBX for bigcerts) is the answer */
