@@ -92,7 +92,8 @@ check_shared_rt() {
 # goes to sev_svsm_report_new() (drivers/virt/coco/sev-guest/sev-guest.c),
 # which returns the SNP report in outblob and the services manifest in
 # manifestblob. The host side verifies them (tools/svsm-verify) from the
-# hex dumps printed here as "# svsm-report ..." comment lines.
+# hex dumps printed here as "# svsm-report nonce|report|manifest HEX"
+# comment lines, 32 bytes each, in order.
 check_attest_svsm() {
 	r=/sys/kernel/config/tsm/report/svsm-attest
 	mkdir "$r" || { echo "mkdir $r failed"; return 1; }
@@ -107,8 +108,11 @@ check_attest_svsm() {
 	m="$(wc -c </tmp/manifest)"
 	[ "$n" -gt 0 ] || { echo "empty outblob"; return 1; }
 	[ "$m" -gt 0 ] || { echo "empty manifestblob"; return 1; }
+	# 32 bytes a line: a kernel log record holds at most 1 KiB.
 	for f in nonce report manifest; do
-		echo "# svsm-report $f $(od -An -v -tx1 /tmp/$f | tr -d ' \n')" >&3
+		od -An -v -tx1 -w32 "/tmp/$f" | tr -d ' ' | while read -r hex; do
+			echo "# svsm-report $f $hex"
+		done >&3
 	done
 }
 
