@@ -117,6 +117,13 @@ static __noreturn void terminate(struct machine *m, uint32_t set, uint32_t code)
 		m->cur, set, code, (unsigned long long)m->exits,
 		(unsigned long long)m->vmpl_switches,
 		(unsigned long long)(total ? m->tsc_l1 * 100 / total : 0));
+	con_printf(
+		"snpemu: %llu HLT exits, %llu idle wake-ups, %llu "
+		"interrupts injected, %llu interrupt windows\n",
+		(unsigned long long)m->hlt_exits,
+		(unsigned long long)m->idle_wakeups,
+		(unsigned long long)m->irq_injected,
+		(unsigned long long)m->irq_windows);
 	if (set == m->verdict_set && code == 0) {
 		emu_exit(EMU_EXIT_OK);
 	}
