@@ -10,7 +10,7 @@ import os
 import struct
 import sys
 
-OP_CALL, OP_LIST, OP_VMSA, OP_HOST = 0, 3, 5, 7
+OP_CALL, OP_LIST, OP_VMSA, OP_RAW, OP_HOST = 0, 3, 5, 6, 7
 CAA0 = bytes([0x01, 0x00])  # addr_page: vCPU 0's CAA
 
 
@@ -82,6 +82,34 @@ seeds = {
         call(6, b"\xff" + struct.pack("<Q", 1)) +
         call(7, reg_small(1)),
 }
+
+
+def raw(at, data):
+    """Guest bytes (at most 31) at `at`."""
+    return bytes([OP_RAW]) + at + bytes([len(data)]) + data
+
+
+def attest_request(certs_size):
+    """An ATTEST_SERVICES request in vCPU 0's CAA at +8 (where Linux puts
+    it), buffers in free guest pages, nonce at the scratch page."""
+    req = struct.pack("<QII", 0x10000, 4096, 0) + \
+        struct.pack("<QH6x", 0x200000, 64) + \
+        struct.pack("<QII", 0x11000, 4096, 0) + \
+        struct.pack("<QII", 0x12000, certs_size, 0)
+    return (raw(addr(CAA0, 1), req[:24]) + raw(addr(CAA0, 4), req[24:48]) +
+            raw(addr(CAA0, 7), req[48:]))
+
+
+def attest_call(call_id):
+    # Protocol byte 0xc1: protocol 1 (fuzz_dispatch.c op_call).
+    return bytes([OP_CALL, 0x00, 0xc1, call_id]) + reg_addr(CAA0, 1) + \
+        reg_small(0) + reg_small(0)
+
+
+# ATTEST_SERVICES with and without certificates, then SINGLE_SERVICE.
+seeds["seed-attest"] = (b"\x00\x00" + attest_request(16384) +
+                        attest_call(0) + attest_request(0) + attest_call(0) +
+                        attest_call(1))
 
 for name, data in seeds.items():
     with open(os.path.join(sys.argv[1], name), "wb") as f:
