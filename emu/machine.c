@@ -333,9 +333,18 @@ void emu_run(struct machine *m)
 			c->vmcb->c.tlb_ctl = VMCB_TLB_FLUSH_ALL;
 			m->tlb_flush = false;
 		}
+		if (svm_has_pku()) {
+			wrpkru(c->pkru);
+		}
 		svm_vmrun((uint64_t)(uintptr_t)c->vmcb, &c->gprs,
 			  m->host_save_pa);
 		t0 = rdtsc();
+		if (svm_has_pku()) {
+			/* VMRUN leaves PKRU alone: keep the guest's, and
+			 * give snpemu's own accesses key 0 rights back. */
+			c->pkru = rdpkru();
+			wrpkru(0);
+		}
 		c->vmcb->c.tlb_ctl = 0;
 		irq_after_vmrun(m);
 		m->exits++;

@@ -70,6 +70,7 @@ struct vmpl_ctx {
 	bool window;
 	uint8_t cr8;
 	uint64_t dr[4]; /* DR0-3 while not running (VMRUN keeps them) */
+	uint32_t pkru;  /* the guest's PKRU (snpemu runs with PKRU 0) */
 };
 
 struct machine {

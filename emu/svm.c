@@ -58,9 +58,26 @@ static void msrpm_allow(uint32_t msr)
 	msrpm[base + off / 4] &= (uint8_t) ~(3u << ((off % 4) * 2));
 }
 
+static bool has_pku, has_xss, has_spec_ctrl;
+
 uint64_t svm_xcr0_mask(void)
 {
 	return xcr0_mask;
+}
+
+bool svm_has_pku(void)
+{
+	return has_pku;
+}
+
+bool svm_has_xss(void)
+{
+	return has_xss;
+}
+
+bool svm_has_spec_ctrl(void)
+{
+	return has_spec_ctrl;
 }
 
 bool svm_init(struct machine *m)
@@ -92,6 +109,17 @@ bool svm_init(struct machine *m)
 		xcr0_mask = 0x3;
 	}
 	xsetbv0(xcr0_mask);
+	has_pku = (cpuid_count(7, 0).ecx & (1u << 3)) != 0;
+	if (has_pku) {
+		write_cr4(read_cr4() | (UINT64_C(1) << 22)); /* PKE */
+		wrpkru(0);
+	}
+	has_xss = (cpuid_count(0xd, 1).eax & (1u << 3)) != 0;
+	has_spec_ctrl = (cpuid_count(7, 0).edx & (1u << 26)) ||
+			(cpuid(0x80000008).ebx & (1u << 14));
+	con_printf("snpemu: VMSA PKRU %s, XSS %s, SPEC_CTRL %s (else 0 only)\n",
+		   has_pku ? "yes" : "no", has_xss ? "yes" : "no",
+		   has_spec_ctrl ? "yes" : "no");
 
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
 	wrmsr(MSR_VM_HSAVE_PA, emu_alloc_page());

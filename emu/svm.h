@@ -16,6 +16,24 @@ bool svm_init(struct machine *m);
 void svm_init_vmcb(struct vmcb *v, unsigned vmpl, uint64_t npt_root);
 /** The supported XCR0 mask (x87|SSE[|AVX]). */
 uint64_t svm_xcr0_mask(void);
+/* CPU features behind VMSA fields VMRUN does not load under TCG (vmpl.c):
+ * PKRU (CR4.PKE is set in snpemu when present), IA32_XSS, SPEC_CTRL. */
+bool svm_has_pku(void);
+bool svm_has_xss(void);
+bool svm_has_spec_ctrl(void);
+
+static inline uint32_t rdpkru(void)
+{
+	uint32_t v = 0, d = 0;
+
+	__asm__ volatile("rdpkru" : "=a"(v), "=d"(d) : "c"(0));
+	return v;
+}
+
+static inline void wrpkru(uint32_t v)
+{
+	__asm__ volatile("wrpkru" : : "a"(v), "c"(0), "d"(0) : "memory");
+}
 
 /* svm_run.S: VMLOAD, VMRUN, VMSAVE on @vmcb_pa, then VMLOAD @host_pa. */
 void svm_vmrun(uint64_t vmcb_pa, struct emu_gprs *g, uint64_t host_pa);

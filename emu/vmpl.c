@@ -240,8 +240,14 @@ void vmpl_destroy(struct machine *m, unsigned vmpl)
  * VINTR_CTRL (the layout of openvmm x86defs snp.rs
  * SevVirtualInterruptControl: V_TPR 7:0, V_IRQ 8, interrupt shadow 10,
  * V_INTR_PRIO 19:16, V_IGN_TPR 20, V_INTR_VECTOR 39:32), EVENTINJ (the
- * VMCB format), DR0-3 (VMRUN does not switch them: snpemu does).
+ * VMCB format), DR0-3 (VMRUN does not switch them: snpemu does), PKRU,
+ * IA32_XSS and SPEC_CTRL (the VMSA holds SPEC_CTRL at 0x2E0, Linux
+ * arch/x86/include/asm/svm.h struct sev_es_save_area). A value the CPU
+ * under snpemu cannot hold stops the VM rather than being dropped.
  */
+#define VMSA_SPEC_CTRL 0x2e0
+#define MSR_XSS 0xda0u
+#define MSR_SPEC_CTRL 0x48u
 #define VINTR_TPR 0xffu
 #define VINTR_IRQ (UINT64_C(1) << 8)
 #define VINTR_SHADOW (UINT64_C(1) << 10)
@@ -280,11 +286,46 @@ static void intr_to_vmsa(struct vmpl_ctx *c, struct snp_vmsa *v)
 			((c->vmcb->c.int_state & 1) ? VINTR_SHADOW : 0);
 	v->event_inj = c->pending_event;
 	c->pending_event = 0;
+	v->pkru = c->pkru;
+	v->xss = svm_has_xss() ? rdmsr(MSR_XSS) : 0;
+	if (svm_has_spec_ctrl()) {
+		uint64_t sc = rdmsr(MSR_SPEC_CTRL);
+
+		memcpy((uint8_t *)v + VMSA_SPEC_CTRL, &sc, 8);
+	}
 	dr_save(c->dr);
 	v->dr0 = c->dr[0];
 	v->dr1 = c->dr[1];
 	v->dr2 = c->dr[2];
 	v->dr3 = c->dr[3];
+}
+
+static void msrs_from_vmsa(struct machine *m, struct vmpl_ctx *c,
+			   const struct snp_vmsa *v)
+{
+	struct cpuid_regs d1 = cpuid_count(0xd, 1);
+	uint64_t sc = 0, xss_ok = 0;
+
+	memcpy(&sc, (const uint8_t *)v + VMSA_SPEC_CTRL, 8);
+	xss_ok = svm_has_xss() ? d1.ecx | ((uint64_t)d1.edx << 32) : 0;
+	/* SPEC_CTRL: IBRS, STIBP, SSBD at most. A value the CPU under
+	 * snpemu cannot hold (WRMSR would #GP snpemu) stops the VM. */
+	if ((v->pkru != 0 && !svm_has_pku()) || (v->xss & ~xss_ok) ||
+	    (sc != 0 && !svm_has_spec_ctrl()) || (sc & ~UINT64_C(7))) {
+		emu_stop(
+			m,
+			"VMPL%u VMSA: PKRU 0x%x, XSS 0x%llx, SPEC_CTRL 0x%llx: "
+			"the CPU under snpemu cannot hold them",
+			c->vmpl, v->pkru, (unsigned long long)v->xss,
+			(unsigned long long)sc);
+	}
+	c->pkru = v->pkru;
+	if (svm_has_xss()) {
+		wrmsr(MSR_XSS, v->xss);
+	}
+	if (svm_has_spec_ctrl()) {
+		wrmsr(MSR_SPEC_CTRL, sc);
+	}
 }
 
 static void intr_from_vmsa(struct machine *m, struct vmpl_ctx *c,
@@ -308,6 +349,7 @@ static void intr_from_vmsa(struct machine *m, struct vmpl_ctx *c,
 	c->dr[2] = v->dr2;
 	c->dr[3] = v->dr3;
 	dr_load(c->dr);
+	msrs_from_vmsa(m, c, v);
 }
 
 static void save_to_vmsa(struct machine *m, unsigned vmpl)

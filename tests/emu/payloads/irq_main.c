@@ -340,6 +340,12 @@ static void run_vmpl3(void)
 	vmgexit();
 }
 
+static bool has_pku(void)
+{
+	/* CPUID 7.0 ECX bit 3 through the GHCB MSR protocol (no #VC here). */
+	return (msr_proto(GHCB_MSR_CPUID(7, 2)) >> 32) & (1u << 3);
+}
+
 static void create_vmpl2(void)
 {
 	struct snp_vmsa *v = (struct snp_vmsa *)vmsa2_page;
@@ -379,7 +385,7 @@ static void create_vmpl2(void)
 				    .limit = 4095};
 	v->cr0 = cr0;
 	v->cr3 = (uint64_t)(uintptr_t)irq_pml4 | CBIT;
-	v->cr4 = cr4;
+	v->cr4 = cr4 | (has_pku() ? UINT64_C(1) << 22 : 0); /* PKE */
 	v->efer = 0x0d00 | VMSA_EFER_SVME;
 	v->rip = (uint64_t)(uintptr_t)irq_vmpl2_main;
 	v->rsp = (uint64_t)(uintptr_t)v2_stack_top - 8;
@@ -394,6 +400,9 @@ static void edit_vmsa2(void)
 	v->dr0 = UINT64_C(0xdead000);
 	v->event_inj = 0x70 | (UINT64_C(1) << 31); /* INTR, vector 0x70 */
 	v->vintr_ctrl = 3;                         /* V_TPR = 3 */
+	if (v->cr4 & (UINT64_C(1) << 22)) {
+		v->pkru = 0x55555554; /* Linux's init_pkru_value */
+	}
 }
 
 void irq_vmpl0_main(uint64_t arg, uint64_t secrets_gpa)

@@ -570,7 +570,7 @@ static void t_com2_rx(void)
 static void t_s11(void)
 {
 	bool ok = true;
-	uint64_t dr0 = 0, cr8 = 0;
+	uint64_t dr0 = 0, cr8 = 0, cr4 = 0;
 
 	call_vmpl0(V0_REQ_S11, 0);
 	__asm__ volatile("mov %%dr0, %0; mov %%cr8, %1" : "=r"(dr0), "=r"(cr8));
@@ -579,9 +579,18 @@ static void t_s11(void)
 	EXPECT_EQ(cr8, 3); /* VINTR_CTRL.V_TPR */
 	EXPECT_EQ(x2_rd(0x80), 0x30);
 	__asm__ volatile("mov %0, %%cr8; mov %0, %%dr0" : : "r"(UINT64_C(0)));
+	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+	if (cr4 & (UINT64_C(1) << 22)) {
+		uint32_t pkru = 0, edx = 0;
+
+		__asm__ volatile("rdpkru" : "=a"(pkru), "=d"(edx) : "c"(0));
+		EXPECT_EQ(pkru, 0x55555554);
+		__asm__ volatile("wrpkru" : : "a"(0), "c"(0), "d"(0));
+		out("# PKRU from the VMSA: 0x%x\n", pkru);
+	}
 	report(ok,
-	       "S11: VMSA EVENTINJ, VINTR_CTRL.V_TPR and DR0 take effect "
-	       "at the next entry");
+	       "S11: VMSA EVENTINJ, VINTR_CTRL.V_TPR, DR0 and PKRU take "
+	       "effect at the next entry");
 }
 
 static void t_cpl3(void)
