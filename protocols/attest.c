@@ -16,6 +16,8 @@
  */
 #include "svsm/attest.h"
 
+#include "lib/spinlock.h"
+
 #include "svsm/guest_mem.h"
 #include "svsm/request.h"
 
@@ -145,14 +147,20 @@ static svsm_err_t attest(struct svsm_req *req, bool single)
 	return err;
 }
 
+/* attest() keeps its report and manifest in static buffers (too large for
+ * the stack): one call at a time, whichever vCPU makes it. */
+static struct spinlock attest_lock = SPINLOCK_INIT;
+
 svsm_err_t attest_call(struct svsm_req *req)
 {
-	switch (req->call_id) {
-	case SVSM_ATTEST_SERVICES:
-		return attest(req, false);
-	case SVSM_ATTEST_SINGLE_SERVICE:
-		return attest(req, true);
-	default:
+	svsm_err_t err = SVSM_OK;
+
+	if (req->call_id != SVSM_ATTEST_SERVICES &&
+	    req->call_id != SVSM_ATTEST_SINGLE_SERVICE) {
 		return SVSM_E_NOCALL;
 	}
+	spin_lock(&attest_lock);
+	err = attest(req, req->call_id == SVSM_ATTEST_SINGLE_SERVICE);
+	spin_unlock(&attest_lock);
+	return err;
 }
