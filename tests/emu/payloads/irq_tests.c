@@ -691,6 +691,16 @@ void irq_vmpl2_main(void)
 		bench_idle();
 		terminate(EMU_TERM_SET_VERDICT, irq_failures() ? 1 : 0);
 	}
+	/* What snpemu cannot model or what would hang: it must stop the VM
+	 * with a report (tests/emu/test_irq_stop.py). */
+	if ((irq_mode & 0xf) == 3) {
+		(void)msr_wr(X2(0x300), 0x500 | (1u << 18)); /* INIT to self */
+		terminate(EMU_TERM_SET_VERDICT, 0);
+	}
+	if ((irq_mode & 0xf) == 4) {
+		__asm__ volatile("cli; hlt");
+		terminate(EMU_TERM_SET_VERDICT, 0);
+	}
 	t_self_ipi();
 	t_tpr();
 	t_illegal_vector();
