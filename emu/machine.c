@@ -25,6 +25,7 @@
 #define X86_VEC_GP 13
 
 struct machine emu_machine;
+uint64_t emu_ram_size = EMU_GUEST_RAM_DEFAULT;
 static uint64_t pool_next = EMU_POOL_HPA;
 
 uint64_t emu_alloc_page(void)
@@ -37,6 +38,17 @@ uint64_t emu_alloc_page(void)
 	pool_next += PAGE_SIZE;
 	memset((void *)(uintptr_t)pa, 0, PAGE_SIZE);
 	return pa;
+}
+
+uint64_t emu_alloc_pages(uint64_t n)
+{
+	uint64_t first = emu_alloc_page();
+
+	/* The pool is a bump allocator: the next pages are adjacent. */
+	for (uint64_t i = 1; i < n; i++) {
+		(void)emu_alloc_page();
+	}
+	return first;
 }
 
 void emu_stop(struct machine *m, const char *fmt, ...)

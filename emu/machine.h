@@ -23,10 +23,16 @@
 /*
  * Guest RAM: GPAs [0, EMU_GUEST_RAM_SIZE) live at host physical
  * EMU_GUEST_RAM_HPA + gpa. Nested tables come from a pool below it. Both
- * must be RAM in the PVH memory map (checked at boot).
+ * must be RAM in the PVH memory map (checked at boot). The size is the one
+ * machine parameter the loaders and the memory map read: snpemu's
+ * command line sets it (mem=, main.c) before anything else runs.
  */
-#define EMU_GUEST_RAM_HPA UINT64_C(0x10000000)  /* 256 MiB */
-#define EMU_GUEST_RAM_SIZE UINT64_C(0x10000000) /* 256 MiB */
+#define EMU_GUEST_RAM_HPA UINT64_C(0x10000000) /* 256 MiB */
+#define EMU_GUEST_RAM_DEFAULT (UINT64_C(1) << 30)
+#define EMU_GUEST_RAM_MIN (UINT64_C(128) << 20)
+#define EMU_GUEST_RAM_MAX (UINT64_C(2) << 30)
+extern uint64_t emu_ram_size;
+#define EMU_GUEST_RAM_SIZE emu_ram_size
 #define EMU_GUEST_PAGES (EMU_GUEST_RAM_SIZE >> PAGE_SHIFT)
 #define EMU_POOL_HPA UINT64_C(0x08000000)
 #define EMU_POOL_SIZE UINT64_C(0x08000000)
@@ -110,6 +116,8 @@ __noreturn void emu_stop(struct machine *m, const char *fmt, ...)
 	__printf(2, 3);
 __noreturn void emu_run(struct machine *m);
 uint64_t emu_alloc_page(void);
+/** @n zeroed, physically contiguous pages from the pool. */
+uint64_t emu_alloc_pages(uint64_t n);
 
 /* ---- npt.c ---- */
 void npt_init_vmpl(struct machine *m, unsigned vmpl);

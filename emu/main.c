@@ -16,6 +16,7 @@
  *                     module (-initrd) as a VMPL0 test payload (payload.h)
  *   run=igvm          load the first PVH module as svsm.igvm and run it
  *   arg=<n>           a number handed to the payload in RDI
+ *   mem=<n>[M|G]      guest RAM (default 1 GiB; parse_mem)
  *   policy=<n>        run=igvm: the guest policy for SNP_LAUNCH_START, as
  *                     QEMU's sev-snp-guest policy (default 0x30000)
  *   cpu=noxsave       run=igvm: a CPU without XSAVE in the CPUID page
@@ -197,8 +198,6 @@ static void run_selftest(const char *mode)
 	emu_exit(EMU_EXIT_USAGE);
 }
 
-static struct rmp_entry emu_rmp_entries[EMU_GUEST_PAGES];
-
 /* Decimal or 0x-hex; *end is where parsing stopped. */
 static uint64_t parse_u64_end(const char *p, const char **end)
 {
@@ -246,15 +245,52 @@ static bool range_is_ram(const struct pvh_start_info *si, uint64_t pa,
 	return false;
 }
 
+/*
+ * mem=<n>[M|G]: guest RAM (MiB without a suffix), a multiple of 2 MiB in
+ * [EMU_GUEST_RAM_MIN, EMU_GUEST_RAM_MAX]. It lives at host physical
+ * 256 MiB up, below 4 GiB, so QEMU needs -m of 256 MiB + mem= + room for
+ * the module (tools/run-image passes -m 2G: a 1 GiB guest).
+ */
+static void parse_mem(void)
+{
+	char arg[32];
+	const char *end = NULL;
+	uint64_t v = 0;
+
+	if (!cmdline_get("mem", arg, sizeof(arg))) {
+		return;
+	}
+	v = parse_u64_end(arg, &end);
+	if (*end == 'G' && end[1] == '\0' && v <= 4) {
+		v <<= 30;
+	} else if ((*end == 'M' && end[1] == '\0') || *end == '\0') {
+		v <<= 20;
+	} else {
+		v = 0;
+	}
+	if (arg[0] == '\0' || v < EMU_GUEST_RAM_MIN || v > EMU_GUEST_RAM_MAX ||
+	    (v & (EMU_2M - 1))) {
+		con_printf(
+			"snpemu: mem=%s: need %llu MiB to %llu MiB in 2 MiB "
+			"steps\n",
+			arg, (unsigned long long)(EMU_GUEST_RAM_MIN >> 20),
+			(unsigned long long)(EMU_GUEST_RAM_MAX >> 20));
+		emu_exit(EMU_EXIT_USAGE);
+	}
+	emu_ram_size = v;
+}
+
 /* run=payload|igvm: the SNP machine with a test payload or an IGVM file. */
 static void run_machine(const struct pvh_start_info *si, bool igvm)
 {
 	struct machine *m = &emu_machine;
 	const struct pvh_module *mod = NULL;
 	char arg[32];
-	uint64_t lo = EMU_POOL_HPA, hi = EMU_GUEST_RAM_HPA + EMU_GUEST_RAM_SIZE;
+	uint64_t lo = EMU_POOL_HPA, hi = 0;
 	uint64_t policy = LAUNCH_POLICY_QEMU_DEFAULT;
 
+	parse_mem();
+	hi = EMU_GUEST_RAM_HPA + EMU_GUEST_RAM_SIZE;
 	if (si == NULL || si->nr_modules < 1 || si->modlist_paddr == 0 ||
 	    si->memmap_paddr == 0) {
 		con_printf("snpemu: run= needs a module (-initrd)\n");
@@ -266,8 +302,9 @@ static void run_machine(const struct pvh_start_info *si, bool igvm)
 	    mod->paddr + mod->size > (UINT64_C(1) << 32)) {
 		con_printf(
 			"snpemu: guest RAM 0x%llx-0x%llx is not free RAM "
-			"(need -m 1G or more)\n",
-			(unsigned long long)lo, (unsigned long long)hi);
+			"(need -m %lluM or more, or a smaller mem=)\n",
+			(unsigned long long)lo, (unsigned long long)hi,
+			(unsigned long long)((hi >> 20) + 64));
 		emu_exit(EMU_EXIT_USAGE);
 	}
 	m->verdict_set = EMU_TERM_SET_VERDICT;
@@ -299,8 +336,20 @@ static void run_machine(const struct pvh_start_info *si, bool igvm)
 		emu_exit(EMU_EXIT_USAGE);
 	}
 	vmpl_init(m);
-	rmp_init(&m->rmp, emu_rmp_entries, EMU_GUEST_PAGES);
-	memset((void *)(uintptr_t)EMU_GUEST_RAM_HPA, 0, EMU_GUEST_RAM_SIZE);
+	rmp_init(&m->rmp,
+		 (struct rmp_entry *)(uintptr_t)emu_alloc_pages(
+			 (EMU_GUEST_PAGES * sizeof(struct rmp_entry) +
+			  PAGE_SIZE - 1) >>
+			 PAGE_SHIFT),
+		 EMU_GUEST_PAGES);
+	/*
+	 * Guest RAM is not cleared here: QEMU's RAM starts zeroed, the range
+	 * was checked above to be plain RAM that neither the firmware
+	 * reserved nor the module uses, and touching all of it costs about
+	 * 7 s per GiB under TCG (measured).
+	 */
+	con_printf("snpemu: guest RAM %llu MiB\n",
+		   (unsigned long long)(EMU_GUEST_RAM_SIZE >> 20));
 	if (!svm_init(m)) {
 		emu_exit(EMU_EXIT_USAGE);
 	}

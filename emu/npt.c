@@ -77,36 +77,29 @@ static uint64_t shared_pte(const struct rmp *r, uint64_t gfn)
 }
 
 /* PML4[idx] -> PDPT -> PD -> the 128 PT pages at @pts. */
+/* PML4[idx] -> PDPT -> one PD per GiB -> the PT pages at @pts. */
 static void link_view(uint64_t *pml4, unsigned idx, uint64_t pts)
 {
 	uint64_t pdpt = emu_alloc_page();
-	uint64_t pd = emu_alloc_page();
 
 	pml4[idx] = pdpt | NPT_TABLE;
-	table(pdpt)[0] = pd | NPT_TABLE;
 	for (uint64_t i = 0; i < PT_PAGES_RAM; i++) {
-		table(pd)[i] = (pts + i * PAGE_SIZE) | NPT_TABLE;
+		if (i % PT_ENTRIES == 0) {
+			table(pdpt)[i / PT_ENTRIES] =
+				emu_alloc_page() | NPT_TABLE;
+		}
+		table(table(pdpt)[i / PT_ENTRIES] &
+		      PTE_ADDR_MASK)[i % PT_ENTRIES] =
+			(pts + i * PAGE_SIZE) | NPT_TABLE;
 	}
 }
 
-/* PML4 -> PDPT -> PD -> 128 contiguous PTs: a flat PTE array per view. */
+/* Contiguous PTs under PML4[idx]: a flat PTE array per view. */
 static uint64_t *build_view(uint64_t *pml4, unsigned idx)
 {
-	uint64_t pdpt = emu_alloc_page();
-	uint64_t pd = emu_alloc_page();
-	uint64_t pts = emu_alloc_page();
+	uint64_t pts = emu_alloc_pages(PT_PAGES_RAM);
 
-	for (uint64_t i = 1; i < PT_PAGES_RAM; i++) {
-		/* The pool is a bump allocator: these pages are adjacent. */
-		if (emu_alloc_page() != pts + i * PAGE_SIZE) {
-			emu_stop(&emu_machine, "NPT pool not contiguous");
-		}
-	}
-	pml4[idx] = pdpt | NPT_TABLE;
-	table(pdpt)[0] = pd | NPT_TABLE;
-	for (uint64_t i = 0; i < PT_PAGES_RAM; i++) {
-		table(pd)[i] = (pts + i * PAGE_SIZE) | NPT_TABLE;
-	}
+	link_view(pml4, idx, pts);
 	return table(pts);
 }
 

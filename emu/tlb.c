@@ -41,11 +41,7 @@ void tlb_init_vmpl(struct machine *m, unsigned vmpl)
 	if (c->stale != NULL) {
 		return;
 	}
-	/* The pool is a bump allocator: consecutive pages are adjacent. */
-	c->stale = (uint64_t *)(uintptr_t)emu_alloc_page();
-	for (uint64_t i = 1; i < STALE_PAGES; i++) {
-		(void)emu_alloc_page();
-	}
+	c->stale = (uint64_t *)(uintptr_t)emu_alloc_pages(STALE_PAGES);
 }
 
 void tlb_forget(struct vmpl_ctx *c, uint64_t gfn)
