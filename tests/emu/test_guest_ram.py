@@ -10,14 +10,14 @@ guest must be refused with a message (usage exit), never run. Prints TAP.
 import subprocess
 import sys
 
-run_image, qemu, snpemu, igvm = sys.argv[1:5]
+run_image, qemu, snpemu, igvm, psp_keys = sys.argv[1:6]
 
 
 def run(append, memory):
     cmd = [sys.executable, run_image, "--qemu", qemu, snpemu,
            "--timeout", "150", "--memory", memory,
            "--append", "run=igvm verdict=4 " + append,
-           "--qemu-arg=-initrd " + igvm]
+           psp_keys, "--qemu-arg=-initrd " + igvm]
     return subprocess.run(cmd, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True, timeout=240)
 
