@@ -58,7 +58,7 @@ with tempfile.TemporaryDirectory() as d:
     rc, out = run(d, q)
     case("ready host: status 0 and the command",
          rc == 0 and "-object sev-snp-guest,id=sev0" in out and
-         f"-object igvm-cfg,id=igvm0,file={d}/img.igvm" in out and
+         f"igvm-cfg,id=igvm0,file={d}/img.igvm" in out and
          "MISSING" not in out, out)
     q = fake_host(d, snp="N")
     rc, out = run(d, q)

@@ -7,7 +7,7 @@
  * (ESI: the page must be below 4 GiB for the 32-bit entry).
  *
  * Why a page of our own instead of only IGVM parameter areas: parameter
- * areas are unmeasured (docs/linux-boot.md, "What is measured") and written
+ * areas are unmeasured (docs/linux-boot.md §4) and written
  * by the host, so they can only carry what the host is allowed to choose
  * (memory map, VP count). The layout of the SVSM region and the payload is
  * part of the launch digest and therefore lives here. Everything read from

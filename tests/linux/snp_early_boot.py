@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Linux at VMPL2 on snpemu, as far as the machine carries it today.
+
+snpemu has no timer interrupts yet, so the guest kernel cannot finish
+booting (it stops calibrating the TSC; docs/linux-boot.md §5). This test
+checks the part that runs, in order, and stops QEMU at the last milestone:
+
+  * snpemu's measured launch digest equals svsm-measure's prediction;
+  * the SVSM validated guest RAM for VMPL2 and entered startup_64;
+  * the kernel proper runs (its banner): the decompressor found the CC
+    blob, accepted the secrets page's SVSM fields and was served its
+    PVALIDATE calls, and the early kernel its REMAP_CA and PVALIDATEs
+    (any failure there is a GHCB termination, which fails this test);
+  * the e820 map and initrd the SVSM wrote are what Linux sees;
+  * the memory allocator runs on the validated RAM (dentry cache).
+
+It fails on a termination, a machine stop, a panic, a missing or
+out-of-order milestone, or the timeout. TAP on stdout.
+
+usage: snp_early_boot.py --measure SVSM_MEASURE IMAGE [--timeout S] -- QEMU...
+"""
+import argparse
+import re
+import selectors
+import subprocess
+import sys
+import time
+
+MILESTONES = [
+    ("launch digest measured by snpemu's PSP equals the prediction",
+     r"snpemu: launch digest ([0-9a-f]{96})"),
+    ("SVSM validated guest RAM for VMPL2",
+     r"linux: \d+ 2 MiB \+ \d+ 4 KiB pages validated and zeroed"),
+    ("SVSM entered startup_64 at VMPL2", r"guest: linux64 entry"),
+    ("kernel proper runs at VMPL2 (SNP early boot served)",
+     r"Linux version \S+"),
+    ("e820 shows the SVSM's boot area reserved",
+     r"BIOS-e820: \[mem 0x0000000000f00000-0x0000000000f07fff\]\s+"
+     r"device reserved"),
+    ("e820 leaves the SVSM region out",
+     r"BIOS-e820: \[gap 0x0000000008000000-0x0000000008ffffff\]"),
+    ("initrd where the image put it", r"RAMDISK: \[mem 0x05000000-"),
+    ("allocator runs on the validated RAM", r"Dentry cache hash table"),
+]
+BAD = re.compile(r"snpemu: VM stopped|terminated \(reason|Kernel panic|"
+                 r"PANIC|BUG: |Oops")
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--measure", nargs=2, required=True,
+                   metavar=("SVSM_MEASURE", "IMAGE"))
+    p.add_argument("--timeout", type=float, default=240)
+    p.add_argument("cmd", nargs=argparse.REMAINDER)
+    a = p.parse_args()
+    cmd = a.cmd[1:] if a.cmd and a.cmd[0] == "--" else a.cmd
+    predicted = subprocess.run([a.measure[0], "--profile", "kvm",
+                                a.measure[1]], capture_output=True,
+                               text=True, check=True).stdout.strip()
+    start = time.monotonic()
+    q = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    sel = selectors.DefaultSelector()
+    sel.register(q.stdout, selectors.EVENT_READ)
+    got, bad, nxt, buf, when = {}, None, 0, b"", {}
+    while nxt < len(MILESTONES) and bad is None:
+        left = a.timeout - (time.monotonic() - start)
+        if left <= 0 or not sel.select(timeout=left):
+            break
+        chunk = q.stdout.read1(65536)
+        if not chunk:
+            break
+        buf += chunk
+        *lines, buf = buf.split(b"\n")
+        for raw in lines:
+            line = raw.decode("utf-8", "replace").rstrip("\r")
+            print("# " + line, flush=True)
+            if BAD.search(line):
+                bad = line
+                break
+            for i in range(nxt, len(MILESTONES)):
+                m = re.search(MILESTONES[i][1], line)
+                if m:
+                    got[i] = m
+                    when[i] = time.monotonic() - start
+                    nxt = i + 1
+                    break
+    q.kill()
+    q.wait()
+    print(f"1..{len(MILESTONES) + 1}")
+    ok_all = True
+    for i, (name, _) in enumerate(MILESTONES):
+        ok = i in got
+        if i == 0 and ok:
+            ok = got[0].group(1) == predicted
+        ok_all &= ok
+        extra = f" # {when[i]:.1f} s" if i in when else ""
+        print(f"{'ok' if ok else 'not ok'} {i + 1} - {name}{extra}")
+    clean = bad is None
+    ok_all &= clean
+    print(f"{'ok' if clean else 'not ok'} {len(MILESTONES) + 1} - "
+          f"no termination, machine stop or panic"
+          + ("" if clean else f" # {bad}"))
+    if 3 in when:
+        print(f"# figure: QEMU start to the kernel banner {when[3]:.1f} s")
+    return 0 if ok_all else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
