@@ -54,6 +54,9 @@ MILESTONES = [
     ("kernel halts", r"reboot: Power off not available: System halted"),
     ("snpemu counted SVSM calls", r"snpemu: after \d+ exits, ([1-9]\d*) VMPL"),
 ]
+# printk's "[    1.234567] " prefix: /init's lines may come through the
+# kernel log.
+KTIME = re.compile(r"^\[\s*\d+\.\d+\] ")
 # The guest halting with interrupts off is how this run ends: snpemu stops.
 HALT_STOP = re.compile(r"HLT with RFLAGS.IF=0")
 BAD = re.compile(r"snpemu: VM stopped|terminated \(reason|Kernel panic|"
@@ -89,6 +92,7 @@ def main():
         for raw in lines:
             line = raw.decode("utf-8", "replace").rstrip("\r")
             print("# " + line, flush=True)
+            line = KTIME.sub("", line)
             halted = nxt > 0 and MILESTONES[nxt - 1][0] == "kernel halts"
             if BAD.search(line) and not (halted and HALT_STOP.search(line)):
                 bad = line
