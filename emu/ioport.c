@@ -15,7 +15,8 @@
  *   memory: snpemu has no IOMMU/RMP check for devices); fw_cfg's DMA
  *   interface 0x514-0x51b.
  * - Everything else is performed on QEMU's device (e.g. COM2, the RTC,
- *   port 0x80); COM2's interrupt (IRQ3) is forwarded by irq.c. COM1 is
+ *   port 0x80); COM2 and COM1 interrupts (IRQ3, IRQ4) are forwarded by
+ *   irq.c. COM1 is
  *   snpemu's console and passes too, because tests/guest prints its TAP
  *   there from VMPL2: a lower VMPL can print lines that look like
  *   snpemu's, but not its verdict (that is isa-debug-exit, denied).

@@ -47,8 +47,9 @@
 #define HOST_APIC(off) (*(volatile uint32_t *)(uintptr_t)(0xfee00000u + (off)))
 
 /* ISA lines of passed-through devices forwarded from the real 8259:
- * IRQ3 = COM2 (the lower VMPLs' serial port, ioport.c). */
-#define FORWARD_IRQS (1u << 3)
+ * IRQ3 = COM2, IRQ4 = COM1 (Linux's ttyS0; snpemu's own console driver
+ * polls with IER = 0, so the line moves only when the guest asks). */
+#define FORWARD_IRQS ((1u << 3) | (1u << 4))
 
 #define INT_CTL_V_TPR 0xfu
 #define INT_CTL_V_IRQ (1u << 8)

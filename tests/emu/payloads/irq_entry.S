@@ -53,6 +53,7 @@ trap_\vec:
 	TRAP 29, 1
 	TRAP 0x20, 0
 	TRAP 0x23, 0
+	TRAP 0x24, 0
 	TRAP 0x40, 0
 	TRAP 0x41, 0
 	TRAP 0x45, 0

@@ -50,8 +50,8 @@ extern uint8_t v2_kstack_top[], v2_stack_top[], user_stack_top[];
 
 /* irq_entry.S */
 extern uint8_t trap_13[], trap_14[], trap_29[], trap_0x20[], trap_0x23[],
-	trap_0x40[], trap_0x41[], trap_0x45[], trap_0x51[], trap_0x60[],
-	trap_0x61[], trap_0x70[], trap_0xef[], user_back[];
+	trap_0x24[], trap_0x40[], trap_0x41[], trap_0x45[], trap_0x51[],
+	trap_0x60[], trap_0x61[], trap_0x70[], trap_0xef[], user_back[];
 extern uint8_t user_probe[], user_probe_cpuid[], user_probe_pf[],
 	user_probe_gp[], user_probe_end[];
 extern uint8_t v3_entry[], v3_cpuid[], v3_vc[], v3_idt[], v3_stack_top[];
