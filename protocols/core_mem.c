@@ -26,8 +26,8 @@
  */
 #include "lib/panic.h"
 
+#include "svsm/deposit_pool.h"
 #include "svsm/guest_mem.h"
-#include "svsm/mem_pool.h"
 #include "svsm/platform.h"
 #include "svsm/vcpu.h"
 
@@ -62,7 +62,7 @@ static svsm_err_t deposit_one(struct svsm_req *req, uint64_t e)
 	gpa_t g = gpa(SVSM_PV_GPA(e));
 	bool cf = false;
 	svsm_err_t err = SVSM_OK;
-	int rc = SNP_RC_SUCCESS;
+	enum snp_rc rc = SNP_RC_SUCCESS;
 
 	if (SVSM_PV_SIZE(e) != SVSM_PV_SIZE_4K ||
 	    (e & MEM_ENTRY_RESERVED_MASK) != 0) {
@@ -73,7 +73,7 @@ static svsm_err_t deposit_one(struct svsm_req *req, uint64_t e)
 		return err;
 	}
 	/* Refuse early rather than take a page the pool cannot hold. */
-	if (mem_pool_count() == MEM_POOL_MAX_PAGES) {
+	if (deposit_pool_count() == DEPOSIT_POOL_MAX_PAGES) {
 		return SVSM_E_REQUEST;
 	}
 	/*
@@ -96,7 +96,7 @@ static svsm_err_t deposit_one(struct svsm_req *req, uint64_t e)
 	/* Nothing the guest planted in it survives into SVSM use. */
 	err = guest_mem_zero(g, PAGE_SIZE);
 	if (err == SVSM_OK) {
-		err = mem_pool_add(g);
+		err = deposit_pool_add(g);
 	}
 	if (err != SVSM_OK) {
 		deposit_undo(req, g, cf);
@@ -127,9 +127,9 @@ svsm_err_t core_deposit_mem(struct svsm_req *req)
 static svsm_err_t withdraw_one(struct svsm_req *req, gpa_t g)
 {
 	svsm_err_t err = SVSM_OK;
-	int rc = SNP_RC_SUCCESS;
+	enum snp_rc rc = SNP_RC_SUCCESS;
 
-	mem_pool_remove(g);
+	deposit_pool_remove(g);
 	err = guest_mem_zero(g, PAGE_SIZE);
 	if (err == SVSM_OK) {
 		rc = guest_mem_grant(g, SNP_PAGE_SIZE_4K,
@@ -144,7 +144,7 @@ static svsm_err_t withdraw_one(struct svsm_req *req, gpa_t g)
 		(void)guest_mem_revoke(g, SNP_PAGE_SIZE_4K);
 		/* Cannot fail: the slot was freed just above, under the lock.
 		 */
-		CHECK(mem_pool_add(g) == SVSM_OK);
+		CHECK(deposit_pool_add(g) == SVSM_OK);
 	}
 	return err;
 }
@@ -166,7 +166,7 @@ svsm_err_t core_withdraw_mem(struct svsm_req *req)
 	}
 	/* Size the output before changing anything (G9). */
 	want = (uint16_t)MIN((uint32_t)hdr.entries, CORE_LIST_CHUNK);
-	want = (uint16_t)MIN((uint32_t)want, mem_pool_free_count());
+	want = (uint16_t)MIN((uint32_t)want, deposit_pool_free_count());
 	if (want != 0) {
 		err = guest_mem_check(gpa(req->rcx + 8u), 8u * want);
 		if (err != SVSM_OK) {
@@ -174,7 +174,7 @@ svsm_err_t core_withdraw_mem(struct svsm_req *req)
 		}
 	}
 	while (count < want) {
-		gpa_t g = mem_pool_peek_free(0);
+		gpa_t g = deposit_pool_peek_free(0);
 
 		err = withdraw_one(req, g);
 		if (err != SVSM_OK) {

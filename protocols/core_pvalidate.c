@@ -147,17 +147,18 @@ svsm_err_t core_list_close(struct core_list *l, svsm_err_t err)
 
 /* ---- PVALIDATE ---- */
 
-static svsm_err_t snp_rc(struct svsm_req *req, int rc)
+static svsm_err_t snp_rc(struct svsm_req *req, enum snp_rc rc)
 {
 	req->proto_detail = (uint32_t)rc;
 	return SVSM_E_PROTO;
 }
 
-static svsm_err_t pv_validate(struct svsm_req *req, gpa_t g, uint32_t size,
-			      uint64_t len, bool ignore_cf)
+static svsm_err_t pv_validate(struct svsm_req *req, gpa_t g,
+			      enum snp_page_size size, uint64_t len,
+			      bool ignore_cf)
 {
 	bool cf = false;
-	int rc = plat_pvalidate(g, size, true, &cf);
+	enum snp_rc rc = plat_pvalidate(g, size, true, &cf);
 	svsm_err_t err = SVSM_OK;
 
 	/* FAIL_SIZEMISMATCH (6) must reach Linux unchanged (§11.4). */
@@ -191,11 +192,11 @@ static svsm_err_t pv_validate(struct svsm_req *req, gpa_t g, uint32_t size,
 	return SVSM_OK;
 }
 
-static svsm_err_t pv_rescind(struct svsm_req *req, gpa_t g, uint32_t size,
-			     bool ignore_cf)
+static svsm_err_t pv_rescind(struct svsm_req *req, gpa_t g,
+			     enum snp_page_size size, bool ignore_cf)
 {
 	bool cf = false;
-	int rc = guest_mem_revoke(g, size);
+	enum snp_rc rc = guest_mem_revoke(g, size);
 
 	/*
 	 * Revoke first so no guest VMPL keeps a TLB-cached right to a page
@@ -220,7 +221,7 @@ static svsm_err_t pv_rescind(struct svsm_req *req, gpa_t g, uint32_t size,
 
 static svsm_err_t pv_entry(struct svsm_req *req, uint64_t e)
 {
-	uint32_t size = SVSM_PV_SIZE(e);
+	enum snp_page_size size = (enum snp_page_size)SVSM_PV_SIZE(e);
 	uint64_t len = size == SVSM_PV_SIZE_2M ? PAGE_SIZE_2M : PAGE_SIZE;
 	gpa_t g = gpa(SVSM_PV_GPA(e));
 	svsm_err_t err = SVSM_OK;

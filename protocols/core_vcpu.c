@@ -84,7 +84,7 @@ svsm_err_t core_create_vcpu(struct svsm_req *req)
 	struct vmsa_fields f = {0, 0, 0};
 	uint8_t vmpl = req->caller->guest_vmpl;
 	svsm_err_t err = SVSM_OK;
-	int rc = SNP_RC_SUCCESS;
+	enum snp_rc rc = SNP_RC_SUCCESS;
 
 	/* Step 1: addresses (docs/abi.md §3.3; [C] answers INVALID_ADDRESS). */
 	if (!IS_ALIGNED(req->rcx, PAGE_SIZE) ||
@@ -156,7 +156,7 @@ svsm_err_t core_delete_vcpu(struct svsm_req *req)
 {
 	gpa_t vmsa = gpa(req->rcx);
 	struct svsm_vcpu *owner = NULL;
-	int rc = SNP_RC_SUCCESS;
+	enum snp_rc rc = SNP_RC_SUCCESS;
 
 	if (!IS_ALIGNED(req->rcx, PAGE_SIZE)) {
 		return SVSM_E_INVAL;

@@ -28,7 +28,6 @@
 #include "mm/paging.h"
 #include "sev/ghcb.h"
 
-#define SIZE_2M (UINT64_C(1) << 21)
 #define PROGRESS_STEP (UINT64_C(32) << 20)
 #define AREA_SIZE (SVSM_LINUX_BOOT_PAGES * PAGE_SIZE)
 
@@ -106,7 +105,7 @@ static void guest_grant(uint64_t g, uint64_t size)
 	}
 }
 
-static int guest_pvalidate_2m(uint64_t g)
+static enum snp_rc guest_pvalidate_2m(uint64_t g)
 {
 	bool cf = false;
 
@@ -143,7 +142,7 @@ static void validate_4k(struct validate_state *st, uint64_t gpa, uint32_t n)
 /* One 2 MiB page; falls back to 4 KiB if the host made 4 KiB entries. */
 static void validate_2m(struct validate_state *st, uint64_t gpa)
 {
-	int rc = SNP_RC_FAIL_INPUT;
+	enum snp_rc rc = SNP_RC_FAIL_INPUT;
 
 	if (!ghcb_psc_private(gpa, 1, true)) {
 		panic("linux: 2 MiB page-state change at %llx failed",
@@ -151,9 +150,9 @@ static void validate_2m(struct validate_state *st, uint64_t gpa)
 	}
 	rc = guest_pvalidate_2m(gpa);
 	if (rc == SNP_RC_FAIL_SIZEMISMATCH) {
-		for (uint64_t off = 0; off < SIZE_2M;
+		for (uint64_t off = 0; off < PAGE_SIZE_2M;
 		     off += GHCB_PSC_BATCH * PAGE_SIZE) {
-			uint64_t left = (SIZE_2M - off) >> PAGE_SHIFT;
+			uint64_t left = (PAGE_SIZE_2M - off) >> PAGE_SHIFT;
 
 			validate_4k(st, gpa + off,
 				    (uint32_t)(left < GHCB_PSC_BATCH
@@ -166,14 +165,14 @@ static void validate_2m(struct validate_state *st, uint64_t gpa)
 		panic("linux: 2 MiB PVALIDATE at %llx: rc %d",
 		      (unsigned long long)gpa, rc);
 	}
-	guest_zero(gpa, SIZE_2M);
+	guest_zero(gpa, PAGE_SIZE_2M);
 	rc = guest_mem_grant((gpa_t){gpa}, SNP_PAGE_SIZE_2M, SVSM_GUEST_VMPL);
 	if (rc != SNP_RC_SUCCESS) {
 		panic("linux: 2 MiB RMPADJUST at %llx: rc %d",
 		      (unsigned long long)gpa, rc);
 	}
 	st->pages_2m++;
-	progress(st, SIZE_2M);
+	progress(st, PAGE_SIZE_2M);
 }
 
 /* Every page of [s, e) that the bulk pass owns. */
@@ -184,10 +183,11 @@ static void validate_piece(struct validate_state *st, uint64_t s, uint64_t e)
 	while (gpa < e) {
 		uint32_t n = 1;
 
-		if (st->use_2m && IS_ALIGNED(gpa, SIZE_2M) &&
-		    e - gpa >= SIZE_2M && !skipped(st->bp, gpa, SIZE_2M)) {
+		if (st->use_2m && IS_ALIGNED(gpa, PAGE_SIZE_2M) &&
+		    e - gpa >= PAGE_SIZE_2M &&
+		    !skipped(st->bp, gpa, PAGE_SIZE_2M)) {
 			validate_2m(st, gpa);
-			gpa += SIZE_2M;
+			gpa += PAGE_SIZE_2M;
 			continue;
 		}
 		if (skipped(st->bp, gpa, PAGE_SIZE)) {
@@ -199,7 +199,7 @@ static void validate_piece(struct validate_state *st, uint64_t s, uint64_t e)
 		while (n < GHCB_PSC_BATCH && gpa + n * PAGE_SIZE < e &&
 		       !skipped(st->bp, gpa + n * PAGE_SIZE, PAGE_SIZE) &&
 		       !(st->use_2m &&
-			 IS_ALIGNED(gpa + n * PAGE_SIZE, SIZE_2M))) {
+			 IS_ALIGNED(gpa + n * PAGE_SIZE, PAGE_SIZE_2M))) {
 			n++;
 		}
 		validate_4k(st, gpa, n);

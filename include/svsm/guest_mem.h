@@ -16,6 +16,8 @@
 #include "svsm/err.h"
 #include "svsm/types.h"
 
+#include "svsm/abi/snp.h"
+
 /**
  * Range policy (G4): SVSM_E_ADDR unless [@g, @g + @len) does not wrap, is
  * guest RAM and overlaps no SVSM-owned memory. @len 0 is rejected.
@@ -33,8 +35,9 @@ __must_check svsm_err_t guest_mem_check_page(gpa_t g, uint64_t len);
  * permissions 0, for VMPL1..3), or give @guest_vmpl RWX. They return the
  * instruction's rc (SNP_RC_*; the first failure for the revoke).
  */
-int guest_mem_revoke(gpa_t g, uint32_t size);
-int guest_mem_grant(gpa_t g, uint32_t size, uint8_t guest_vmpl);
+enum snp_rc guest_mem_revoke(gpa_t g, enum snp_page_size size);
+enum snp_rc guest_mem_grant(gpa_t g, enum snp_page_size size,
+			    uint8_t guest_vmpl);
 
 /**
  * What guest_mem_write() checks before it writes: guest_mem_check() and no

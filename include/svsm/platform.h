@@ -16,6 +16,8 @@
 
 #include "svsm/types.h"
 
+#include "svsm/abi/snp.h"
+
 /**
  * Ask the hypervisor to run @vmpl on this vCPU (GHCB RUN_VMPL) and return
  * when it switches back to the SVSM. False if it refused.
@@ -29,13 +31,14 @@ bool plat_run_vmpl(uint8_t vmpl);
  * with rc 0 means "nothing changed"). A fault is reported as
  * SNP_RC_FAIL_INPUT.
  */
-int plat_pvalidate(gpa_t g, uint32_t size, bool validate, bool *cf);
+enum snp_rc plat_pvalidate(gpa_t g, enum snp_page_size size, bool validate,
+			   bool *cf);
 
 /**
  * RMPADJUST the guest page(s) at @g with @attrs (target VMPL in bits 7:0,
  * RMPADJ_* permission and VMSA bits). Returns the instruction's rc.
  */
-int plat_rmpadjust(gpa_t g, uint32_t size, uint32_t attrs);
+enum snp_rc plat_rmpadjust(gpa_t g, enum snp_page_size size, uint32_t attrs);
 
 /**
  * Map [@g, @g + @len) (inside one 2M region, page-granular) into the SVSM's
@@ -61,7 +64,7 @@ bool plat_is_guest_ram(gpa_t g, uint64_t len);
 /**
  * True if any byte of [@g, @g + @len) is SVSM-owned from boot: the image,
  * its page pool, stacks, secrets/CPUID copies, its own VMSAs and GHCBs.
- * (Pages deposited at run time are tracked by mem_pool.c, not here.)
+ * (Pages deposited at run time are tracked by deposit_pool.c, not here.)
  */
 bool plat_is_svsm_owned(gpa_t g, uint64_t len);
 

@@ -8,7 +8,7 @@
  */
 #include "svsm/guest_mem.h"
 
-#include "svsm/mem_pool.h"
+#include "svsm/deposit_pool.h"
 #include "svsm/platform.h"
 #include "svsm/vcpu.h"
 
@@ -38,7 +38,7 @@ svsm_err_t guest_mem_check(gpa_t g, uint64_t len)
 	 * The guest must never make the SVSM read or write its own memory
 	 * (image, stacks, keys) or pages the guest deposited with it.
 	 */
-	if (plat_is_svsm_owned(g, len) || mem_pool_overlaps(g, len)) {
+	if (plat_is_svsm_owned(g, len) || deposit_pool_overlaps(g, len)) {
 		return SVSM_E_ADDR;
 	}
 	return SVSM_OK;
@@ -61,16 +61,16 @@ svsm_err_t guest_mem_check_page(gpa_t g, uint64_t len)
 	return SVSM_OK;
 }
 
-int guest_mem_revoke(gpa_t g, uint32_t size)
+enum snp_rc guest_mem_revoke(gpa_t g, enum snp_page_size size)
 {
-	int first_rc = SNP_RC_SUCCESS;
+	enum snp_rc first_rc = SNP_RC_SUCCESS;
 
 	/*
 	 * Every VMPL below the SVSM loses all access: the guest may run at
 	 * any of VMPL1..3 and the SVSM does not rely on which one.
 	 */
 	for (uint32_t vmpl = 1; vmpl < SNP_VMPL_COUNT; vmpl++) {
-		int rc = plat_rmpadjust(g, size, vmpl);
+		enum snp_rc rc = plat_rmpadjust(g, size, vmpl);
 
 		if (rc != SNP_RC_SUCCESS && first_rc == SNP_RC_SUCCESS) {
 			first_rc = rc;
@@ -79,7 +79,8 @@ int guest_mem_revoke(gpa_t g, uint32_t size)
 	return first_rc;
 }
 
-int guest_mem_grant(gpa_t g, uint32_t size, uint8_t guest_vmpl)
+enum snp_rc guest_mem_grant(gpa_t g, enum snp_page_size size,
+			    uint8_t guest_vmpl)
 {
 	return plat_rmpadjust(g, size, guest_vmpl | RMPADJ_RWX);
 }

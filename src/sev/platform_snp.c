@@ -121,14 +121,14 @@ bool plat_is_svsm_owned(gpa_t g, uint64_t len)
 }
 
 /* Size in bytes of an SNP page size, 0 if invalid. */
-static uint64_t snp_bytes(uint32_t size)
+static uint64_t snp_bytes(enum snp_page_size size)
 {
 	return size == SNP_PAGE_SIZE_4K   ? PAGE_SIZE
 	       : size == SNP_PAGE_SIZE_2M ? PAGE_SIZE_2M
 					  : 0;
 }
 
-static bool guest_page_ok(gpa_t g, uint32_t size)
+static bool guest_page_ok(gpa_t g, enum snp_page_size size)
 {
 	uint64_t bytes = snp_bytes(size);
 
@@ -136,7 +136,8 @@ static bool guest_page_ok(gpa_t g, uint32_t size)
 	       bp_is_ram(plat_ram, plat_ram_count, gpa_val(g), bytes);
 }
 
-int plat_pvalidate(gpa_t g, uint32_t size, bool validate, bool *cf)
+enum snp_rc plat_pvalidate(gpa_t g, enum snp_page_size size, bool validate,
+			   bool *cf)
 {
 	struct snp_pval_result r;
 
@@ -153,7 +154,7 @@ int plat_pvalidate(gpa_t g, uint32_t size, bool validate, bool *cf)
 	return (int)r.rc;
 }
 
-int plat_rmpadjust(gpa_t g, uint32_t size, uint32_t attrs)
+enum snp_rc plat_rmpadjust(gpa_t g, enum snp_page_size size, uint32_t attrs)
 {
 	void *va = NULL;
 	uint32_t rc = 0;

@@ -27,16 +27,29 @@
 		0xf3, 0x0f, 0x01, 0xd9 \
 	}
 
-/* Return codes in EAX (CF=1 with 0 means "nothing changed"). */
-#define SNP_RC_SUCCESS 0
-#define SNP_RC_FAIL_INPUT 1
-#define SNP_RC_FAIL_PERMISSION 2
-#define SNP_RC_FAIL_INUSE 3
-#define SNP_RC_FAIL_OVERLAP 4
-#define SNP_RC_FAIL_SIZEMISMATCH 6
+/*
+ * Return codes of PVALIDATE, RMPADJUST and the RMP operations in EAX
+ * (docs/abi.md §7.1, §7.2; CF=1 with 0 means "nothing changed"). One type
+ * for every wrapper that returns one.
+ */
+enum snp_rc {
+	SNP_RC_SUCCESS = 0,
+	SNP_RC_FAIL_INPUT = 1,
+	SNP_RC_FAIL_PERMISSION = 2,
+	SNP_RC_FAIL_INUSE = 3,
+	SNP_RC_FAIL_OVERLAP = 4,
+	SNP_RC_FAIL_SIZEMISMATCH = 6,
+};
 
-#define SNP_PAGE_SIZE_4K 0
-#define SNP_PAGE_SIZE_2M 1
+/*
+ * The page size operand of PVALIDATE and RMPADJUST (ECX/RCX), also the
+ * page-size field of a PVALIDATE list entry (docs/abi.md §3.2). The one
+ * page-size type of the SVSM; byte sizes are PAGE_SIZE and PAGE_SIZE_2M.
+ */
+enum snp_page_size {
+	SNP_PAGE_SIZE_4K = 0,
+	SNP_PAGE_SIZE_2M = 1,
+};
 
 /* RMPADJUST RDX attributes (docs/abi.md §7.2). */
 #define RMPADJ_TARGET_VMPL_MASK 0xffu

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "svsm/abi/snp.h"
+
 /* RAX on entry: protocol << 32 | call id (docs/abi.md §1.1). */
 #define SVSM_CALL(proto, id) (((uint64_t)(proto) << 32) | (uint32_t)(id))
 #define SVSM_CALL_PROTOCOL(rax) ((uint32_t)((rax) >> 32))
@@ -88,8 +90,9 @@ _Static_assert(offsetof(struct svsm_pvalidate_hdr, next) == 2,
 #define SVSM_PV_IGNORE_CF(e) ((uint32_t)(((e) >> 3) & 1))
 #define SVSM_PV_RESERVED_MASK UINT64_C(0xff0)
 #define SVSM_PV_GPA(e) ((e) & ~UINT64_C(0xfff))
-#define SVSM_PV_SIZE_4K 0
-#define SVSM_PV_SIZE_2M 1
+/* Entry page sizes: the instruction's operand (enum snp_page_size). */
+#define SVSM_PV_SIZE_4K SNP_PAGE_SIZE_4K
+#define SVSM_PV_SIZE_2M SNP_PAGE_SIZE_2M
 
 /* QUERY_PROTOCOL: RCX in = protocol << 32 | version; out = max << 32 | min. */
 #define SVSM_QUERY_PROTOCOL_ARG(proto, ver) \

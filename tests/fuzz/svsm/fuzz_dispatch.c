@@ -19,7 +19,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "svsm/mem_pool.h"
+#include "svsm/deposit_pool.h"
 #include "svsm/request.h"
 #include "svsm/vcpu.h"
 
@@ -75,7 +75,7 @@ static uint64_t addr_page(struct fuzz_in *in)
 	uint8_t arg = u8(in);
 	uint32_t v = (uint32_t)(sel >> 4) % fz.vcpu_count;
 	struct svsm_vcpu *vc = vcpu_by_apic_id(v);
-	uint32_t pool = mem_pool_count();
+	uint32_t pool = deposit_pool_count();
 
 	switch (sel & 15) {
 	case 0:
@@ -91,7 +91,7 @@ static uint64_t addr_page(struct fuzz_in *in)
 	case 5:
 		return FAKE_SVSM_BASE + PAGE_SIZE * (arg % 80u);
 	case 6:
-		return pool != 0 ? gpa_val(mem_pool_peek_free(arg % pool))
+		return pool != 0 ? gpa_val(deposit_pool_peek_free(arg % pool))
 				 : FUZZ_FREE;
 	case 7:
 		return FAKE_RAM_SIZE - PAGE_SIZE * (arg % 4u);

@@ -29,7 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "svsm/mem_pool.h"
+#include "svsm/deposit_pool.h"
 #include "svsm/request.h"
 #include "svsm/vcpu.h"
 
@@ -55,7 +55,7 @@
 	} while (0)
 
 static struct fake_rmp pre_rmp[PAGES];
-static uint64_t pre_pool[MEM_POOL_MAX_PAGES];
+static uint64_t pre_pool[DEPOSIT_POOL_MAX_PAGES];
 static uint32_t pre_pool_count;
 static uint8_t pre_vmsa[FUZZ_MAX_CAND][PAGE_SIZE];
 static bool pre_vmsa_reg[FUZZ_MAX_CAND];
@@ -88,7 +88,7 @@ void fuzz_setup(uint8_t cfg, uint8_t backing)
 {
 	fake_reset_fast();
 	vcpu_reset();
-	mem_pool_reset();
+	deposit_pool_reset();
 	memset(&fz, 0, sizeof(fz));
 	fz.mutation = UINT64_MAX;
 	fake_set_valid(0, FUZZ_UNVAL, FUZZ_VMPL);
@@ -128,7 +128,7 @@ void fuzz_setup(uint8_t cfg, uint8_t backing)
 
 		fake_set_valid(p, PAGE_SIZE, 0);
 		memset(fake_mem(p), 0, PAGE_SIZE);
-		if (mem_pool_add(gpa(p)) != SVSM_OK) {
+		if (deposit_pool_add(gpa(p)) != SVSM_OK) {
 			abort();
 		}
 	}
@@ -136,10 +136,10 @@ void fuzz_setup(uint8_t cfg, uint8_t backing)
 
 NO_COV static bool in_pool(uint64_t page)
 {
-	uint32_t n = mem_pool_count();
+	uint32_t n = deposit_pool_count();
 
 	for (uint32_t i = 0; i < n; i++) {
-		if (gpa_val(mem_pool_peek_free(i)) == page) {
+		if (gpa_val(deposit_pool_peek_free(i)) == page) {
 			return true;
 		}
 	}
@@ -210,9 +210,9 @@ static bool rax_allowed(const struct fuzz_call *c, uint64_t rax)
 NO_COV static void snapshot(void)
 {
 	memcpy(pre_rmp, fake_rmp(0), sizeof(pre_rmp));
-	pre_pool_count = mem_pool_count();
+	pre_pool_count = deposit_pool_count();
 	for (uint32_t i = 0; i < pre_pool_count; i++) {
-		pre_pool[i] = gpa_val(mem_pool_peek_free(i));
+		pre_pool[i] = gpa_val(deposit_pool_peek_free(i));
 	}
 	for (uint32_t i = 0; i < fz.cand_count; i++) {
 		pre_vmsa_reg[i] = vcpu_vmsa_owner(gpa(fz.cand[i])) != NULL;
@@ -251,8 +251,8 @@ NO_COV static void check_pages(const struct fuzz_call *c)
 	if (memcmp(svsm_image, fake_mem(FAKE_SVSM_BASE), FAKE_SVSM_SIZE)) {
 		FAIL("I2: SVSM image memory changed");
 	}
-	for (uint32_t i = 0; i < mem_pool_count(); i++) {
-		uint64_t g = gpa_val(mem_pool_peek_free(i));
+	for (uint32_t i = 0; i < deposit_pool_count(); i++) {
+		uint64_t g = gpa_val(deposit_pool_peek_free(i));
 		struct fake_rmp *e = fake_rmp(g);
 
 		if (!e->validated || e->vmsa || GUEST_PERMS(e) ||

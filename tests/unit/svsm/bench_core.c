@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "svsm/mem_pool.h"
+#include "svsm/deposit_pool.h"
 #include "svsm/request.h"
 #include "svsm/vcpu.h"
 
@@ -71,7 +71,7 @@ int main(int argc, char **argv)
 	}
 	fake_reset();
 	vcpu_reset();
-	mem_pool_reset();
+	deposit_pool_reset();
 	fake_set_valid(0, UINT64_C(4) << 20, 2);
 	v = vcpu_add(0, 2, SEV_FEAT_SNP_ACTIVE);
 	v->caa = gpa(CAA);

@@ -8,7 +8,7 @@
  */
 #pragma once
 
-#include "svsm/mem_pool.h"
+#include "svsm/deposit_pool.h"
 #include "svsm/request.h"
 #include "svsm/vcpu.h"
 
@@ -35,7 +35,7 @@ static inline void setup(void)
 {
 	fake_reset();
 	vcpu_reset();
-	mem_pool_reset();
+	deposit_pool_reset();
 	fake_set_valid(0, UINT64_C(4) << 20, G_VMPL);
 	fake_set_valid(FAKE_SVSM_BASE, FAKE_SVSM_SIZE, 0);
 	bsp = vcpu_add(0, G_VMPL, FEAT_BASE);

@@ -75,7 +75,7 @@ TAP_CASE(pool_pages_refused)
 	uint8_t b[8];
 
 	setup();
-	CHECK_EQ(mem_pool_add(gpa(FREE_4K)), SVSM_OK);
+	CHECK_EQ(deposit_pool_add(gpa(FREE_4K)), SVSM_OK);
 	CHECK_EQ(guest_mem_read(b, gpa(FREE_4K + 100), 8), SVSM_E_ADDR);
 	CHECK_EQ(guest_mem_check(gpa(FREE_4K - 8), 9), SVSM_E_ADDR);
 	CHECK_EQ(guest_mem_check(gpa(FREE_4K - 8), 8), SVSM_OK);

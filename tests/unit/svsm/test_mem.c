@@ -29,7 +29,7 @@ TAP_CASE(deposit_two_pages)
 	memset(fake_mem(PG(0)), 0x66, 8192);
 	CHECK_EQ(deposit(p, 2), SVSM_SUCCESS);
 	CHECK_EQ(next_index(), 2);
-	CHECK_EQ(mem_pool_count(), 2);
+	CHECK_EQ(deposit_pool_count(), 2);
 	for (int i = 0; i < 2; i++) {
 		CHECK_TRUE(fake_rmp(PG(i))->validated);
 		CHECK_EQ(fake_rmp(PG(i))->perms[1], 0);
@@ -76,7 +76,7 @@ TAP_CASE(withdraw_returns_pages)
 	got1 = get64(LIST + 16);
 	CHECK_TRUE((got0 == PG(0) && got1 == PG(1)) ||
 		   (got0 == PG(1) && got1 == PG(0)));
-	CHECK_EQ(mem_pool_count(), 0);
+	CHECK_EQ(deposit_pool_count(), 0);
 	CHECK_TRUE(all_bytes(PG(0), 8192, 0)); /* nothing leaves */
 	CHECK_EQ(fake_rmp(PG(0))->perms[G_VMPL], 0xf);
 	CHECK_EQ(fake_rmp(PG(1))->perms[G_VMPL], 0xf);
@@ -90,10 +90,10 @@ TAP_CASE(round_trip_repeated)
 	setup();
 	for (int round = 0; round < 3; round++) {
 		CHECK_EQ(deposit(p, 3), SVSM_SUCCESS);
-		CHECK_EQ(mem_pool_count(), 3);
+		CHECK_EQ(deposit_pool_count(), 3);
 		CHECK_EQ(withdraw(3), SVSM_SUCCESS);
 		CHECK_EQ(last.out.rcx, 3);
-		CHECK_EQ(mem_pool_count(), 0);
+		CHECK_EQ(deposit_pool_count(), 0);
 	}
 }
 
@@ -104,7 +104,7 @@ TAP_CASE(deposit_same_page_twice)
 	setup();
 	CHECK_EQ(deposit(p, 2), SVSM_ERR_INVALID_ADDRESS);
 	CHECK_EQ(next_index(), 1);
-	CHECK_EQ(mem_pool_count(), 1);
+	CHECK_EQ(deposit_pool_count(), 1);
 }
 
 TAP_CASE(deposit_format_errors)
@@ -115,7 +115,7 @@ TAP_CASE(deposit_format_errors)
 	for (int i = 0; i < 3; i++) {
 		CHECK_EQ(deposit(&p[i], 1), SVSM_ERR_INVALID_PARAMETER);
 	}
-	CHECK_EQ(mem_pool_count(), 0);
+	CHECK_EQ(deposit_pool_count(), 0);
 	put_list(LIST, p, 1, 0, 0);
 	CHECK_EQ(core(SVSM_CORE_DEPOSIT_MEM, LIST, 0, 0),
 		 SVSM_ERR_INVALID_PARAMETER);
@@ -132,7 +132,7 @@ TAP_CASE(deposit_forbidden_pages)
 	for (int i = 0; i < 5; i++) {
 		CHECK_EQ(deposit(&p[i], 1), SVSM_ERR_INVALID_ADDRESS);
 	}
-	CHECK_EQ(mem_pool_count(), 0);
+	CHECK_EQ(deposit_pool_count(), 0);
 	CHECK_TRUE(fake_rmp(BSP_VMSA)->vmsa);
 }
 
@@ -163,7 +163,7 @@ TAP_CASE(withdraw_partial)
 	put64(LIST + 16, 0xa5a5a5a5a5a5a5a5);
 	CHECK_EQ(withdraw(1), SVSM_SUCCESS);
 	CHECK_EQ(last.out.rcx, 1);
-	CHECK_EQ(mem_pool_count(), 2);
+	CHECK_EQ(deposit_pool_count(), 2);
 	/* The slot after the capacity was not written. */
 	CHECK_EQ(get64(LIST + 16), 0xa5a5a5a5a5a5a5a5);
 }
@@ -188,14 +188,14 @@ TAP_CASE(borrowed_pages_stay)
 
 	setup();
 	CHECK_EQ(deposit(p, 2), SVSM_SUCCESS);
-	used = mem_pool_alloc();
+	used = deposit_pool_alloc();
 	CHECK_TRUE(!gpa_is_invalid(used));
 	CHECK_EQ(withdraw(8), SVSM_SUCCESS);
 	CHECK_EQ(last.out.rcx, 1);
 	CHECK_TRUE(get64(LIST + 8) != gpa_val(used));
-	CHECK_EQ(mem_pool_count(), 1);
-	CHECK_TRUE(mem_pool_overlaps(used, 1));
-	mem_pool_free(used);
+	CHECK_EQ(deposit_pool_count(), 1);
+	CHECK_TRUE(deposit_pool_overlaps(used, 1));
+	deposit_pool_free(used);
 	CHECK_EQ(withdraw(8), SVSM_SUCCESS);
 	CHECK_EQ(last.out.rcx, 1);
 }
@@ -211,7 +211,7 @@ TAP_CASE(withdraw_list_fault)
 	fake_set_fault_page(PG(5));
 	CHECK_EQ(core(SVSM_CORE_WITHDRAW_MEM, PG(5), 0, 0),
 		 SVSM_ERR_INVALID_ADDRESS);
-	CHECK_EQ(mem_pool_count(), 1);
+	CHECK_EQ(deposit_pool_count(), 1);
 }
 
 TAP_CASE(withdraw_zero_fault_keeps_page)
@@ -222,7 +222,7 @@ TAP_CASE(withdraw_zero_fault_keeps_page)
 	CHECK_EQ(deposit(&p, 1), SVSM_SUCCESS);
 	fake_set_fault_page(PG(0));
 	CHECK_EQ(withdraw(1), SVSM_ERR_INVALID_ADDRESS);
-	CHECK_EQ(mem_pool_count(), 1);
+	CHECK_EQ(deposit_pool_count(), 1);
 	CHECK_EQ(fake_rmp(PG(0))->perms[G_VMPL], 0);
 	CHECK_EQ(next_index(), 0);
 }
@@ -230,11 +230,11 @@ TAP_CASE(withdraw_zero_fault_keeps_page)
 TAP_CASE(pool_capacity)
 {
 	setup();
-	for (uint32_t i = 0; i < MEM_POOL_MAX_PAGES; i++) {
-		CHECK_EQ(mem_pool_add(gpa(UINT64_C(0x1000000) + 4096u * i)),
+	for (uint32_t i = 0; i < DEPOSIT_POOL_MAX_PAGES; i++) {
+		CHECK_EQ(deposit_pool_add(gpa(UINT64_C(0x1000000) + 4096u * i)),
 			 SVSM_OK);
 	}
-	CHECK_EQ(mem_pool_add(gpa(0x5000000)), SVSM_E_NOMEM);
+	CHECK_EQ(deposit_pool_add(gpa(0x5000000)), SVSM_E_NOMEM);
 	uint64_t p = PG(0);
 	CHECK_EQ(deposit(&p, 1), SVSM_ERR_INVALID_REQUEST);
 	CHECK_EQ(fake_rmp(PG(0))->perms[G_VMPL], 0xf);
@@ -249,7 +249,7 @@ TAP_CASE(lists_in_vmsa_refused)
 
 	setup();
 	CHECK_EQ(deposit(p, 1), SVSM_SUCCESS);
-	CHECK_EQ(mem_pool_count(), 1);
+	CHECK_EQ(deposit_pool_count(), 1);
 	put64(at, FEAT_BASE);
 	put64(at + 8, PG(1));
 	memcpy(before, fake_mem(BSP_VMSA), sizeof(before));
@@ -258,7 +258,7 @@ TAP_CASE(lists_in_vmsa_refused)
 	CHECK_EQ(core(SVSM_CORE_DEPOSIT_MEM, at, 0, 0),
 		 SVSM_ERR_INVALID_ADDRESS);
 	CHECK_TRUE(memcmp(before, fake_mem(BSP_VMSA), sizeof(before)) == 0);
-	CHECK_EQ(mem_pool_count(), 1);
+	CHECK_EQ(deposit_pool_count(), 1);
 }
 
 /*
@@ -275,7 +275,7 @@ TAP_CASE(deposit_revoke_failure_not_exposed)
 	fake_fail_next_rmpadjust(SNP_RC_FAIL_PERMISSION);
 	CHECK_EQ(deposit(&p, 1),
 		 SVSM_ERR_PROTOCOL_BASE + SNP_RC_FAIL_PERMISSION);
-	CHECK_EQ(mem_pool_count(), 0);
+	CHECK_EQ(deposit_pool_count(), 0);
 	CHECK_TRUE(!fake_rmp(UNVAL_2M)->validated);
 	CHECK_EQ(fake_rmp(UNVAL_2M)->perms[G_VMPL], 0);
 	/* A page that was the guest's already goes back to it as it was. */
@@ -301,7 +301,7 @@ TAP_CASE(deposit_list_page_refused)
 	CHECK_EQ(core(SVSM_CORE_DEPOSIT_MEM, PG(5), 0, 0),
 		 SVSM_ERR_INVALID_ADDRESS);
 	CHECK_EQ(get16(PG(5) + 2), 1);
-	CHECK_EQ(mem_pool_count(), 1);
+	CHECK_EQ(deposit_pool_count(), 1);
 	CHECK_TRUE(fake_rmp(PG(5))->validated);
 	CHECK_TRUE(fake_rmp(PG(5))->perms[G_VMPL] != 0);
 }

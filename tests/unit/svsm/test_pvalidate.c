@@ -420,7 +420,7 @@ TAP_CASE(region_memo_sees_pool)
 	/* Deposit it (the DEPOSIT list has the PVALIDATE layout). */
 	put_list(LIST, e, 1, 1, 0);
 	CHECK_EQ(core(SVSM_CORE_DEPOSIT_MEM, LIST, 0, 0), SVSM_SUCCESS);
-	CHECK_EQ(mem_pool_count(), 1);
+	CHECK_EQ(deposit_pool_count(), 1);
 	CHECK_EQ(pvalidate_list(&e[1], 2), SVSM_ERR_INVALID_ADDRESS);
 	CHECK_EQ(next_index(), 1);
 	CHECK_EQ(fake_rmp(pool_page)->perms[G_VMPL], 0);

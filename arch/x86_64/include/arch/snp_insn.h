@@ -10,9 +10,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "svsm/abi/snp.h"
+
 /** PVALIDATE result: rc in EAX, and CF (1 = the page state did not change). */
 struct snp_pval_result {
-	uint32_t rc;
+	enum snp_rc rc;
 	bool unchanged;
 };
 
@@ -20,7 +22,8 @@ struct snp_pval_result {
  * PVALIDATE @va (page aligned, mapped private). @size: SNP_PAGE_SIZE_4K/2M.
  * VMPL0 only (docs/abi.md §7.1).
  */
-static inline struct snp_pval_result snp_pvalidate(uint64_t va, uint32_t size,
+static inline struct snp_pval_result snp_pvalidate(uint64_t va,
+						   enum snp_page_size size,
 						   bool validate)
 {
 	struct snp_pval_result r = {0, false};
@@ -42,7 +45,8 @@ static inline struct snp_pval_result snp_pvalidate(uint64_t va, uint32_t size,
  * RMPADJUST @va: @attrs = target VMPL | RMPADJ_* permissions | RMPADJ_VMSA
  * (docs/abi.md §7.2). Returns the rc in EAX.
  */
-static inline uint32_t snp_rmpadjust(uint64_t va, uint32_t size, uint64_t attrs)
+static inline enum snp_rc snp_rmpadjust(uint64_t va, enum snp_page_size size,
+					uint64_t attrs)
 {
 	uint64_t rax = va;
 

@@ -179,7 +179,8 @@ static bool op_range_ok(uint64_t gpa, uint32_t size, uint64_t *len)
 	       gpa < FAKE_RAM_SIZE && gpa + *len <= FAKE_RAM_SIZE;
 }
 
-int plat_pvalidate(gpa_t g, uint32_t size, bool validate, bool *cf)
+enum snp_rc plat_pvalidate(gpa_t g, enum snp_page_size size, bool validate,
+			   bool *cf)
 {
 	uint64_t len = 0;
 	bool changed = false;
@@ -206,7 +207,7 @@ int plat_pvalidate(gpa_t g, uint32_t size, bool validate, bool *cf)
 	return SNP_RC_SUCCESS;
 }
 
-int plat_rmpadjust(gpa_t g, uint32_t size, uint32_t attrs)
+enum snp_rc plat_rmpadjust(gpa_t g, enum snp_page_size size, uint32_t attrs)
 {
 	uint32_t target = attrs & RMPADJ_TARGET_VMPL_MASK;
 	uint64_t len = 0;

@@ -4,17 +4,17 @@
  * array: the pool is small and every lookup is bounded by its size, which
  * keeps the overlap check that guest_mem does on every access simple.
  */
-#include "svsm/mem_pool.h"
+#include "svsm/deposit_pool.h"
 
 struct pool_page {
 	uint64_t gpa;
 	bool borrowed; /* in use by the SVSM: cannot be withdrawn */
 };
 
-static struct pool_page pool[MEM_POOL_MAX_PAGES];
+static struct pool_page pool[DEPOSIT_POOL_MAX_PAGES];
 static uint32_t pool_count;
 
-void mem_pool_reset(void)
+void deposit_pool_reset(void)
 {
 	pool_count = 0;
 }
@@ -29,12 +29,12 @@ static int32_t find(uint64_t page)
 	return -1;
 }
 
-svsm_err_t mem_pool_add(gpa_t page)
+svsm_err_t deposit_pool_add(gpa_t page)
 {
 	if (find(gpa_val(page)) >= 0) {
 		return SVSM_E_ADDR;
 	}
-	if (pool_count == MEM_POOL_MAX_PAGES) {
+	if (pool_count == DEPOSIT_POOL_MAX_PAGES) {
 		return SVSM_E_NOMEM;
 	}
 	pool[pool_count].gpa = gpa_val(page);
@@ -43,7 +43,7 @@ svsm_err_t mem_pool_add(gpa_t page)
 	return SVSM_OK;
 }
 
-bool mem_pool_overlaps(gpa_t g, uint64_t len)
+bool deposit_pool_overlaps(gpa_t g, uint64_t len)
 {
 	for (uint32_t i = 0; i < pool_count; i++) {
 		if (range_overlaps(gpa_val(g), len, pool[i].gpa, PAGE_SIZE)) {
@@ -53,12 +53,12 @@ bool mem_pool_overlaps(gpa_t g, uint64_t len)
 	return false;
 }
 
-uint32_t mem_pool_count(void)
+uint32_t deposit_pool_count(void)
 {
 	return pool_count;
 }
 
-uint32_t mem_pool_free_count(void)
+uint32_t deposit_pool_free_count(void)
 {
 	uint32_t n = 0;
 
@@ -68,7 +68,7 @@ uint32_t mem_pool_free_count(void)
 	return n;
 }
 
-gpa_t mem_pool_peek_free(uint32_t index)
+gpa_t deposit_pool_peek_free(uint32_t index)
 {
 	for (uint32_t i = 0; i < pool_count; i++) {
 		if (pool[i].borrowed) {
@@ -82,7 +82,7 @@ gpa_t mem_pool_peek_free(uint32_t index)
 	return gpa_invalid();
 }
 
-void mem_pool_remove(gpa_t page)
+void deposit_pool_remove(gpa_t page)
 {
 	int32_t i = find(gpa_val(page));
 
@@ -94,7 +94,7 @@ void mem_pool_remove(gpa_t page)
 	pool_count--;
 }
 
-gpa_t mem_pool_alloc(void)
+gpa_t deposit_pool_alloc(void)
 {
 	for (uint32_t i = 0; i < pool_count; i++) {
 		if (!pool[i].borrowed) {
@@ -105,7 +105,7 @@ gpa_t mem_pool_alloc(void)
 	return gpa_invalid();
 }
 
-void mem_pool_free(gpa_t page)
+void deposit_pool_free(gpa_t page)
 {
 	int32_t i = find(gpa_val(page));
 
