@@ -36,6 +36,7 @@
 	 GHCB_HV_FT_SNP_MULTI_VMPL)
 #define MSR_PAT 0x277u
 #define MSR_TSC 0x10u
+#define MSR_K8_SYSCFG 0xc0010010u
 
 uint64_t emu_sev_status(const struct vmpl_ctx *c)
 {
@@ -306,6 +307,14 @@ static bool msr_read(struct machine *m, struct vmpl_ctx *c, uint32_t msr,
 		return true;
 	case MSR_PAT:
 		*v = vmcb_save(c->vmcb)->g_pat;
+		return true;
+	case MSR_K8_SYSCFG:
+		/*
+		 * KVM reads SYSCFG as 0 for every guest (arch/x86/kvm/x86.c,
+		 * kvm_get_msr_common); Linux reads it at boot (AMD memory
+		 * encryption detection) and warns on a #GP. Writes stay #GP.
+		 */
+		*v = 0;
 		return true;
 	default:
 		return false;

@@ -116,6 +116,13 @@ void t_ghcb_nae(void)
 	vmgexit();
 	EXPECT_EQ(ghcb->sw_exit_info_1, 0);
 	EXPECT_EQ(ghcb->rax & 0xfffff000, 0xfee00000);
+	/* SYSCFG reads 0 as on KVM (Linux reads it at boot). */
+	ghcb_prepare(SVM_EXIT_MSR, 0, 0);
+	ghcb->rcx = 0xc0010010;
+	ghcb_set_valid(offsetof(struct ghcb, rcx));
+	vmgexit();
+	EXPECT_EQ(ghcb->sw_exit_info_1, 0);
+	EXPECT_EQ(ghcb->rax | ghcb->rdx, 0);
 	ghcb_prepare(SVM_EXIT_MSR, 0, 0);
 	ghcb->rcx = 0x12345;
 	ghcb_set_valid(offsetof(struct ghcb, rcx));
@@ -149,7 +156,7 @@ void t_ghcb_nae(void)
 	ghcb_set_valid(offsetof(struct ghcb, sw_scratch));
 	vmgexit();
 	EXPECT_EQ(ghcb->sw_exit_info_2, GHCB_ERR_INVALID_SCRATCH_AREA);
-	report(ok, "GHCB NAE: CPUID, IOIO, MSR (+#GP), MMIO, errors");
+	report(ok, "GHCB NAE: CPUID, IOIO, MSR (SYSCFG, +#GP), MMIO, errors");
 }
 
 void t_pvalidate(void)
