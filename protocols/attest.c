@@ -27,10 +27,10 @@
 #define PAGE 4096u
 
 /*
- * The services this SVSM attests. None yet: the vTPM (protocol 2) is not
- * served, so the services manifest is a header with no entries and every
- * ATTEST_SINGLE_SERVICE GUID is unknown. The vTPM's entry (its EK public
- * area) goes here with protocols/vtpm.c.
+ * The services this SVSM attests. None yet: the vTPM (protocol 2) is
+ * served but its EK is not bound to the report yet, so the services
+ * manifest is a header with no entries and every ATTEST_SINGLE_SERVICE
+ * GUID is unknown. The vTPM's entry (its EK public area) goes here.
  */
 static size_t services_manifest(uint8_t *m, size_t cap)
 {

@@ -133,7 +133,7 @@ uint64_t svsm_dispatch(struct svsm_req *req)
 		err = attest_call(req); /* attest_absent.c for now */
 		break;
 	case SVSM_PROTO_VTPM:
-		err = vtpm_call(req); /* vtpm_absent.c for now */
+		err = vtpm_call(req);
 		break;
 	default:
 		err = SVSM_E_NOPROTO;

@@ -36,6 +36,7 @@
 #include "sev/guest_request.h"
 #include "sev/platform_snp.h"
 #include "sev/vc.h"
+#include "vtpm_service.h"
 
 #define SVSM_VERSION "0.1.0"
 #define MEMMAP_MAX 64
@@ -175,6 +176,7 @@ NO_SSP void svsm_main(uint64_t boot_params_gpa)
 		con_printf("note: only the BSP is started (APs: not done)\n");
 	}
 	plat_snp_init(&svsm_region, ram, ram_count);
+	svsm_vtpm_start();
 	if (!greq_init((struct snp_secrets_page *)(uintptr_t)bp->secrets_gpa)) {
 		con_printf(
 			"attest: no guest-request channel: attestation "

@@ -224,3 +224,8 @@ size_t vtpm_heap_peak(void)
 {
 	return shim_heap_peak();
 }
+
+size_t vtpm_heap_size(void)
+{
+	return shim_heap_size();
+}

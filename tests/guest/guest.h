@@ -61,3 +61,4 @@ void tests_pvalidate(void);
 void tests_ca_vcpu(void);
 void tests_lifecycle(void);
 void tests_attest(void);
+void tests_vtpm(void);

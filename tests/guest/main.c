@@ -11,6 +11,7 @@
  * Groups, in order: tests_core.c (calling convention, dispatch, simple core
  * calls), tests_pvalidate.c, tests_ca_vcpu.c (REMAP_CA, CREATE/DELETE_VCPU
  * and DEPOSIT_MEM refusals), tests_attest.c (the attestation protocol),
+ * tests_vtpm.c (the vTPM protocol through libtpms),
  * tests_lifecycle.c (DEPOSIT/WITHDRAW_MEM and
  * CREATE/DELETE_VCPU round trips; it runs last because it creates VMSAs for
  * the calling vCPU).
@@ -178,6 +179,7 @@ void guest_main(uint64_t secrets_gpa, uint64_t cpuid_gpa, uint32_t cbit)
 	tests_pvalidate();
 	tests_ca_vcpu();
 	tests_attest();
+	tests_vtpm();
 	tests_lifecycle();
 	tap_plan_done();
 	guest_terminate(tap_failures == 0 ? 0 : 1);

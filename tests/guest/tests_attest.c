@@ -285,7 +285,7 @@ static void calls(void)
 
 	memcpy(a->service_guid, vtpm, sizeof(vtpm));
 	refused(a, SVSM_ATTEST_SINGLE_SERVICE, SVSM_ERR_UNSUPPORTED_PROTOCOL,
-		"attest: single service: vTPM not served yet");
+		"attest: single service: vTPM EK not attested yet");
 	a = fresh(0);
 	a->reserved_0x54 = 1;
 	refused(a, SVSM_ATTEST_SINGLE_SERVICE, SVSM_ERR_INVALID_PARAMETER,

@@ -39,6 +39,11 @@ void *sbrk(ptrdiff_t incr)
 	return heap + old;
 }
 
+size_t shim_heap_size(void)
+{
+	return sizeof(heap);
+}
+
 size_t shim_heap_peak(void)
 {
 	/* sbrk never shrinks in practice (nano-malloc keeps its free list),

@@ -15,11 +15,22 @@ TAP_CASE(unknown_protocol)
 		 SVSM_ERR_UNSUPPORTED_PROTOCOL);
 }
 
+/* A vTPM that did not start is absent: its calls and QUERY_PROTOCOL. */
 TAP_CASE(absent_vtpm)
 {
 	setup();
+	fake_vtpm_running = false;
 	CHECK_EQ(call_as(bsp, SVSM_PROTO_VTPM, SVSM_VTPM_QUERY, 0, 0, 0),
 		 SVSM_ERR_UNSUPPORTED_PROTOCOL);
+	CHECK_EQ(core(SVSM_CORE_QUERY_PROTOCOL,
+		      SVSM_QUERY_PROTOCOL_ARG(SVSM_PROTO_VTPM, 1), 0, 0),
+		 SVSM_SUCCESS);
+	CHECK_EQ(last.out.rcx, 0);
+	fake_vtpm_running = true;
+	CHECK_EQ(core(SVSM_CORE_QUERY_PROTOCOL,
+		      SVSM_QUERY_PROTOCOL_ARG(SVSM_PROTO_VTPM, 1), 0, 0),
+		 SVSM_SUCCESS);
+	CHECK_EQ(last.out.rcx, (UINT64_C(1) << 32) | 1);
 }
 
 TAP_CASE(unknown_core_call)
@@ -77,8 +88,8 @@ TAP_CASE(query_unsupported_versions)
 
 TAP_CASE(query_absent_protocols)
 {
-	static const uint32_t ids[] = {SVSM_PROTO_VTPM, SVSM_PROTO_APIC,
-				       SVSM_PROTO_UEFI_MM, 0xffffffff};
+	static const uint32_t ids[] = {SVSM_PROTO_APIC, SVSM_PROTO_UEFI_MM,
+				       0xffffffff};
 
 	setup();
 	for (size_t i = 0; i < ARRAY_SIZE(ids); i++) {

@@ -75,3 +75,6 @@ uint32_t vtpm_last_rc(void);
 
 /** Peak bytes of the vTPM heap so far (for sizing the firmware's heap). */
 size_t vtpm_heap_peak(void);
+
+/** Size of the vTPM's fixed heap arena (the bound on vtpm_heap_peak). */
+size_t vtpm_heap_size(void);

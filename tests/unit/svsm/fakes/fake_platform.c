@@ -74,6 +74,9 @@ static void reset_state(void)
 
 void fake_reset(void)
 {
+	fake_vtpm_running = true;
+	fake_vtpm_result = SVSM_OK;
+	fake_vtpm_calls = 0;
 	if (ram == NULL) {
 		ram = aligned_alloc(4096, FAKE_RAM_SIZE);
 		if (ram == NULL) {

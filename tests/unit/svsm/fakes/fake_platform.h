@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "svsm/err.h"
+
 #define FAKE_RAM_SIZE (UINT64_C(16) << 20) /* guest RAM: [0, 16 MiB) */
 #define FAKE_SVSM_BASE UINT64_C(0x800000)  /* SVSM-owned: 8 MiB + 256K */
 #define FAKE_SVSM_SIZE UINT64_C(0x40000)
@@ -69,3 +71,8 @@ extern uint8_t fake_run_vmpl_last;
 extern bool fake_run_vmpl_refuse;
 /* What plat_vmsa_stop() answers. */
 void fake_set_vmsa_in_use(bool in_use);
+
+/* The vTPM engine (fake_vtpm.c): running, the next result, calls made. */
+extern bool fake_vtpm_running;
+extern svsm_err_t fake_vtpm_result;
+extern unsigned fake_vtpm_calls;

@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The vTPM protocol (docs/abi.md §5) end to end: VTPM_QUERY, then real TPM
+ * 2.0 commands through VTPM_CMD into libtpms inside the SVSM (GetRandom, a
+ * PCR read of the fresh TPM), and every refusal: a command larger than
+ * the buffer or shorter than a TPM header, garbage TPM packets (a TPM
+ * error inside a successful call), the buffer in SVSM memory, outside RAM
+ * or not page aligned (it would cross a page), locality != 0, unknown
+ * platform commands and calls. The good path is run again after the
+ * hostile ones.
+ */
+#include "lib/console.h"
+#include "lib/string.h"
+
+#include "svsm/abi/vtpm.h"
+
+#include "guest.h"
+
+#define VTPM(id) SVSM_CALL(SVSM_PROTO_VTPM, (id))
+#define FILL 0x5a
+
+static uint8_t tpm_page[4096] __attribute__((aligned(4096)));
+
+static uint64_t gpa_of(const void *p)
+{
+	return (uint64_t)(uintptr_t)p;
+}
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+static uint32_t rsp_size(void)
+{
+	uint32_t m = 0;
+
+	memcpy(&m, tpm_page, sizeof(m));
+	return m;
+}
+
+static const uint8_t *rsp(void)
+{
+	return tpm_page + sizeof(struct svsm_vtpm_cmd_rsp);
+}
+
+/* Put a TPM_SEND_COMMAND request with @tpm (@n bytes) in the page. */
+static void request(uint32_t plat, uint8_t loc, uint32_t n, const void *tpm,
+		    size_t tpm_len)
+{
+	struct svsm_vtpm_cmd_req h = {plat, loc, n};
+
+	memset(tpm_page, FILL, sizeof(tpm_page));
+	memcpy(tpm_page, &h, sizeof(h));
+	memcpy(tpm_page + sizeof(h), tpm, tpm_len);
+}
+
+static uint64_t send(enum gtransport t)
+{
+	struct gcall c;
+
+	memset(&c, 0, sizeof(c));
+	c.rax = VTPM(SVSM_VTPM_CMD);
+	c.rcx = gpa_of(tpm_page);
+	return gcall(t, &c) ? c.rax : UINT64_MAX;
+}
+
+static bool untouched_from(size_t off)
+{
+	for (size_t i = off; i < sizeof(tpm_page); i++) {
+		if (tpm_page[i] != FILL) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* TPM2_GetRandom(16): rc 0, a TPM2B of 16 bytes, nothing past it. */
+static void get_random(enum gtransport t, const char *name)
+{
+	static const uint8_t cmd[] = {0x80, 0x01, 0, 0,    0, 12,
+				      0,    0,    1, 0x7b, 0, 16};
+	uint64_t rax = 0;
+	bool ok = false;
+
+	request(SVSM_VTPM_PLAT_SEND_COMMAND, 0, sizeof(cmd), cmd, sizeof(cmd));
+	rax = send(t);
+	ok = rax == SVSM_SUCCESS && rsp_size() == 28 && be32(rsp() + 2) == 28 &&
+	     be32(rsp() + 6) == 0 && rsp()[10] == 0 && rsp()[11] == 16 &&
+	     untouched_from(4 + 28);
+	if (!ok) {
+		con_printf("# rax %llx size %u rc %x\n",
+			   (unsigned long long)rax, rsp_size(),
+			   be32(rsp() + 6));
+	}
+	tap_ok(ok, name);
+}
+
+/* TPM2_PCR_Read of SHA-256 PCR 0 on a fresh TPM: one 32-byte zero digest. */
+static void pcr_read(void)
+{
+	static const uint8_t cmd[] = {0x80, 0x01, 0,    0, 0, 20, 0,
+				      0,    1,    0x7e, 0, 0, 0,  1, /* count */
+				      0,    0x0b, /* SHA-256 */
+				      3,    1,    0,    0};
+	const uint8_t *d = NULL;
+	bool zero = true;
+
+	request(SVSM_VTPM_PLAT_SEND_COMMAND, 0, sizeof(cmd), cmd, sizeof(cmd));
+	EXPECT_RAX(send(GT_GHCB), SVSM_SUCCESS, "vtpm: PCR_Read call");
+	/* header 10, update counter 4, selection 10, digest count 4, 2 + 32 */
+	d = rsp() + 10 + 4 + 10;
+	for (unsigned i = 0; i < 32; i++) {
+		zero = zero && d[6 + i] == 0;
+	}
+	tap_ok(rsp_size() == 62 && be32(rsp() + 6) == 0 && be32(d) == 1 &&
+		       d[4] == 0 && d[5] == 32 && zero,
+	       "vtpm: PCR_Read SHA-256 PCR 0 = zeros");
+}
+
+static void refused(uint64_t want, uint32_t plat, uint8_t loc, uint32_t n,
+		    const char *name)
+{
+	static const uint8_t cmd[] = {0x80, 0x01, 0, 0,    0, 12,
+				      0,    0,    1, 0x7b, 0, 16};
+
+	request(plat, loc, n, cmd, sizeof(cmd));
+	tap_ok(send(GT_MSR) == want && untouched_from(sizeof(cmd) + 9) &&
+		       tpm_page[0] == (uint8_t)plat,
+	       name);
+}
+
+/* Garbage TPM packets are the TPM's business: RAX success, a TPM error. */
+static void garbage(void)
+{
+	static const uint8_t bad_tag[] = {0x12, 0x34, 0, 0, 0,
+					  10,   0,    0, 1, 0x7b};
+	static const uint8_t bad_size[] = {0x80, 0x01, 0xff, 0xff, 0xff, 0xff,
+					   0,    0,    1,    0x7b, 0,    16};
+	static const uint8_t bad_cc[] = {0x80, 0x01, 0,    0,    0,
+					 10,   0xde, 0xad, 0xbe, 0xef};
+	uint8_t noise[200];
+
+	request(8, 0, sizeof(bad_tag), bad_tag, sizeof(bad_tag));
+	tap_ok(send(GT_MSR) == SVSM_SUCCESS && rsp_size() >= 10 &&
+		       be32(rsp() + 6) != 0,
+	       "vtpm: bad TPM tag: TPM error inside a successful call");
+	request(8, 0, sizeof(bad_size), bad_size, sizeof(bad_size));
+	tap_ok(send(GT_MSR) == SVSM_SUCCESS && rsp_size() >= 10 &&
+		       be32(rsp() + 6) != 0,
+	       "vtpm: TPM size field past the packet: TPM error");
+	request(8, 0, sizeof(bad_cc), bad_cc, sizeof(bad_cc));
+	tap_ok(send(GT_MSR) == SVSM_SUCCESS && rsp_size() >= 10 &&
+		       be32(rsp() + 6) != 0,
+	       "vtpm: unknown TPM command code: TPM error");
+	for (unsigned i = 0; i < sizeof(noise); i++) {
+		noise[i] = (uint8_t)(i * 37 + 11);
+	}
+	request(8, 0, sizeof(noise), noise, sizeof(noise));
+	tap_ok(send(GT_MSR) == SVSM_SUCCESS && rsp_size() >= 10 &&
+		       rsp_size() <= SVSM_VTPM_RSP_MAX && be32(rsp() + 6) != 0,
+	       "vtpm: noise: TPM error");
+}
+
+static void hostile(void)
+{
+	refused(SVSM_ERR_INVALID_PARAMETER, 8, 0, SVSM_VTPM_CMD_MAX + 1,
+		"vtpm: command larger than the buffer");
+	refused(SVSM_ERR_INVALID_PARAMETER, 8, 0, UINT32_MAX,
+		"vtpm: command size 0xffffffff");
+	refused(SVSM_ERR_INVALID_PARAMETER, 8, 0, 9,
+		"vtpm: command shorter than a TPM header");
+	refused(SVSM_ERR_INVALID_PARAMETER, 8, 1, 12, "vtpm: locality 1");
+	refused(SVSM_ERR_INVALID_PARAMETER, 8, 4, 12, "vtpm: locality 4");
+	refused(SVSM_ERR_UNSUPPORTED_CALL, 1, 0, 12,
+		"vtpm: platform POWER_ON: not served");
+	refused(SVSM_ERR_UNSUPPORTED_CALL, 17, 0, 12,
+		"vtpm: platform RESET: not served");
+	refused(SVSM_ERR_INVALID_PARAMETER, 0, 0, 12,
+		"vtpm: platform command 0");
+	refused(SVSM_ERR_INVALID_PARAMETER, 0x99, 0, 12,
+		"vtpm: unknown platform command");
+	garbage();
+	EXPECT_RAX(gcall3(VTPM(SVSM_VTPM_CMD), 0, 0, 0),
+		   SVSM_ERR_INVALID_PARAMETER, "vtpm: buffer at GPA 0");
+	EXPECT_RAX(gcall3(VTPM(SVSM_VTPM_CMD), gpa_of(tpm_page) + 8, 0, 0),
+		   SVSM_ERR_INVALID_PARAMETER,
+		   "vtpm: unaligned buffer (would cross a page)");
+	EXPECT_RAX(gcall3(VTPM(SVSM_VTPM_CMD), g.svsm_base, 0, 0),
+		   SVSM_ERR_INVALID_ADDRESS, "vtpm: buffer in SVSM memory");
+	EXPECT_RAX(gcall3(VTPM(SVSM_VTPM_CMD), UINT64_C(1) << 45, 0, 0),
+		   SVSM_ERR_INVALID_ADDRESS, "vtpm: buffer outside guest RAM");
+	EXPECT_RAX(gcall3(VTPM(2), gpa_of(tpm_page), 0, 0),
+		   SVSM_ERR_UNSUPPORTED_CALL, "vtpm: unknown call 2");
+	EXPECT_RAX(gcall3(VTPM(0xffffffffu), gpa_of(tpm_page), 0, 0),
+		   SVSM_ERR_UNSUPPORTED_CALL, "vtpm: unknown call 0xffffffff");
+}
+
+void tests_vtpm(void)
+{
+	struct gcall c;
+
+	memset(&c, 0, sizeof(c));
+	c.rax = VTPM(SVSM_VTPM_QUERY);
+	c.rcx = 0x1234;
+	c.rdx = 0x5678;
+	tap_ok(gcall(GT_MSR, &c) && c.rax == SVSM_SUCCESS &&
+		       c.rcx == (UINT64_C(1) << 8) && c.rdx == 0 &&
+		       gcall_preserved(&c),
+	       "vtpm: QUERY: TPM_SEND_COMMAND only, features 0");
+	memset(&c, 0, sizeof(c));
+	c.rax = SVSM_CALL(SVSM_PROTO_CORE, SVSM_CORE_QUERY_PROTOCOL);
+	c.rcx = SVSM_QUERY_PROTOCOL_ARG(SVSM_PROTO_VTPM, 1);
+	tap_ok(gcall(GT_MSR, &c) && c.rax == SVSM_SUCCESS &&
+		       c.rcx == ((UINT64_C(1) << 32) | 1),
+	       "vtpm: QUERY_PROTOCOL(2): versions 1..1");
+	get_random(GT_MSR, "vtpm: GetRandom(16) (MSR transport)");
+	get_random(GT_GHCB, "vtpm: GetRandom(16) (GHCB page)");
+	pcr_read();
+	hostile();
+	get_random(GT_GHCB, "vtpm: GetRandom after the hostile calls");
+}
