@@ -12,8 +12,9 @@ Checks, in order, and fails on anything missing or out of order:
     GHCB termination, which fails this test);
   * the e820 map and initrd the SVSM wrote are what Linux sees;
   * /init runs and its checks pass inside the guest: SNP active, VMPL2
-    with the SVSM detected, sev-guest, a shared-memory round trip
-    (guest/initramfs/checks.sh);
+    with the SVSM detected, sev-guest, a shared-memory round trip, the
+    tpm_svsm driver bound to the SVSM's vTPM and /dev/tpm0 answering
+    tpm2-tools (guest/initramfs/checks.sh);
   * /init powers off and the kernel halts ("System halted": snpemu has no
     power-off device for the guest, docs/linux-boot.md §5), and snpemu
     counted VMPL switches (SVSM calls) on the way.
@@ -50,6 +51,10 @@ MILESTONES = [
     ("guest check: VMPL2, SVSM detected", r"^ok \d+ - vmpl2$"),
     ("guest check: sev-guest", r"^ok \d+ - sev_guest$"),
     ("guest check: shared-memory round trip", r"^ok \d+ - shared_rt$"),
+    ("guest check: tpm_svsm bound to the SVSM's vTPM (protocol 2)",
+     r"^ok \d+ - tpm_svsm$"),
+    ("guest check: /dev/tpm0 answers TPM2_GetRandom", r"^ok \d+ - tpm$"),
+    ("guest check: tpm2-tools run", r"^ok \d+ - tpm2tools$"),
     ("/init powers off", r"svsm-init: powering off"),
     ("kernel halts", r"reboot: Power off not available: System halted"),
     ("snpemu counted SVSM calls", r"snpemu: after \d+ exits, ([1-9]\d*) VMPL"),

@@ -29,6 +29,9 @@ GOOD = [
     "ok 4 - vmpl2",
     "[    3.440167] ok 5 - sev_guest",
     "[    4.092208] ok 6 - shared_rt",
+    "[    4.1] ok 7 - tpm_svsm",
+    "[    4.2] ok 8 - tpm",
+    "[    4.3] ok 9 - tpm2tools",
     "svsm-init: powering off",
     "[    4.4] reboot: Power off not available: System halted instead",
     "snpemu: VM stopped: VMPL2 RIP 0xffffffff81227d3b: HLT with "
