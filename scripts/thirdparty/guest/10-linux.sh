@@ -22,9 +22,9 @@ set -euo pipefail
 
 # What besides the inputs decides the output: the toolchain.
 if [ "${1:-}" = "--key" ]; then
-	gcc-12 --version | head -1
-	ld --version | head -1
-	make --version | head -1
+	gcc-12 --version | sed -n 1p
+	ld --version | sed -n 1p
+	make --version | sed -n 1p
 	exit 0
 fi
 

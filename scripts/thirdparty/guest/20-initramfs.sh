@@ -44,8 +44,8 @@ if [ "${1:-}" = "--key" ]; then
 	# The files themselves, not their package versions: dpkg -S is slow,
 	# and this runs on every scripts/setup.
 	host_closure_files | xargs readlink -f | xargs sha256sum
-	cpio --version | head -1
-	gzip --version | head -1
+	cpio --version | sed -n 1p
+	gzip --version | sed -n 1p
 	exit 0
 fi
 
@@ -91,7 +91,7 @@ done
 copy_closure() {
 	local f lib
 	for f in "$@"; do
-		if LD_LIBRARY_PATH="$debs/usr/lib/$triplet" ldd "$f" | grep -q 'not found'; then
+		if LD_LIBRARY_PATH="$debs/usr/lib/$triplet" ldd "$f" | grep 'not found' >/dev/null; then
 			LD_LIBRARY_PATH="$debs/usr/lib/$triplet" ldd "$f"
 			echo "unresolved libraries for $f"
 			exit 1

@@ -22,8 +22,8 @@
 set -euo pipefail
 
 if [ "${1:-}" = "--key" ]; then
-	objcopy --version | head -1
-	cpio --version | head -1
+	objcopy --version | sed -n 1p
+	cpio --version | sed -n 1p
 	# The initramfs it extends (20-initramfs.sh runs first).
 	sha256sum <"$SVSM_CACHE/guest-initramfs/initramfs.cpio.gz"
 	exit 0
@@ -55,7 +55,7 @@ depends() {
 want() {
 	local name="$1" ko dep deps
 	grep -qx "$name" "$root/lib/modules/order" && return 0
-	ko="$(find "$kdir/kernel" -name "$name.ko.xz" -o -name "${name//_/-}.ko.xz" | head -1)"
+	ko="$(find "$kdir/kernel" -name "$name.ko.xz" -o -name "${name//_/-}.ko.xz" | sed -n 1p)"
 	[ -n "$ko" ] || { echo "no module $name in the package"; exit 1; }
 	xz -dc "$ko" >"$root/lib/modules/$name.ko"
 	deps="$(depends "$root/lib/modules/$name.ko")"
