@@ -2,10 +2,10 @@
 /*
  * The fuzzed world and the invariants checked after every SVSM call:
  *
- *  I1 RAX is an ABI result code the call may return (docs/abi.md §1.2), with
- *     bits 63:32 clear; only RAX/RCX/RDX/R8/R9 of the VMSA change, RCX..R9
+ *  I1 RAX is an ABI result code the call may return (docs/abi.md §1.2, §5),
+ * with bits 63:32 clear; only RAX/RCX/RDX/R8/R9 of the VMSA change, RCX..R9
  *     only for calls that define them as outputs (the attestation calls:
- *     RCX, RDX, R8), nothing if no call.
+ *     RCX, RDX, R8; VTPM_QUERY: RCX, RDX), nothing if no call.
  *  I2 SVSM-owned pages (image range, deposited pool) stay validated, have
  *     no guest VMPL permission, are not VMSAs, and their contents do not
  *     change (image) or stay zero (pool: nothing the guest names reaches
@@ -32,6 +32,7 @@
 #include "svsm/deposit_pool.h"
 #include "svsm/request.h"
 #include "svsm/vcpu.h"
+#include "svsm/vtpm.h"
 
 #include "svsm/abi/snp.h"
 #include "svsm/abi/svsm_call.h"
@@ -171,6 +172,25 @@ static bool rax_allowed(const struct fuzz_call *c, uint64_t rax)
 		       (rax >= SVSM_ERR_UNSUPPORTED_PROTOCOL &&
 			rax <= SVSM_ERR_BUSY &&
 			rax != SVSM_ERR_UNSUPPORTED_CALL);
+	}
+	if (c->protocol == SVSM_PROTO_VTPM) {
+		/* docs/abi.md §5: QUERY always succeeds; a TPM-level failure
+		 * travels inside the response with SUCCESS, so CMD fails only
+		 * with a platform error; an unknown call is UNSUPPORTED_CALL.
+		 */
+		if (!plat_vtpm_ready()) {
+			return rax == SVSM_ERR_UNSUPPORTED_PROTOCOL;
+		}
+		switch (c->call_id) {
+		case SVSM_VTPM_QUERY:
+			return rax == SVSM_SUCCESS;
+		case SVSM_VTPM_CMD:
+			return rax == SVSM_SUCCESS ||
+			       (rax >= SVSM_ERR_UNSUPPORTED_CALL &&
+				rax <= SVSM_ERR_BUSY);
+		default:
+			return rax == SVSM_ERR_UNSUPPORTED_CALL;
+		}
 	}
 	switch (c->call_id) {
 	case SVSM_CORE_QUERY_PROTOCOL:
@@ -411,6 +431,9 @@ NO_COV static void check_regs(const struct fuzz_call *c,
 	/* The attestation calls return three sizes (RCX, RDX, R8). */
 	bool sizes_out = c->protocol == SVSM_PROTO_ATTEST &&
 			 c->call_id <= SVSM_ATTEST_SINGLE_SERVICE;
+	/* VTPM_QUERY returns the platform commands and features (§5.1). */
+	bool vtpm_query_out =
+		c->protocol == SVSM_PROTO_VTPM && c->call_id == SVSM_VTPM_QUERY;
 
 	if (!is_call) {
 		if (memcmp(pre, post, sizeof(*pre)) != 0) {
@@ -429,6 +452,10 @@ NO_COV static void check_regs(const struct fuzz_call *c,
 	if (sizes_out) {
 		a.rdx = post->rdx;
 		a.r8 = post->r8;
+	}
+	if (vtpm_query_out) {
+		a.rcx = post->rcx;
+		a.rdx = post->rdx;
 	}
 	if (memcmp(&a, post, sizeof(a)) != 0) {
 		FAIL("I1: registers other than the outputs changed");
