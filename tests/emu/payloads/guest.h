@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tap.h"
+
 #define CBIT (UINT64_C(1) << 47)
 #define SHARED_ALIAS UINT64_C(0x40000000) /* VA = GPA + 1 GiB, no C-bit */
 #define MMIO_VA_BASE UINT64_C(0xc0000000) /* VA = GPA, no C-bit */
@@ -82,8 +84,6 @@ void ghcb_prepare(uint64_t code, uint64_t info1, uint64_t info2);
 bool ghcb_is_valid(size_t off);
 uint64_t ghcb_call(uint64_t code, uint64_t info1, uint64_t info2);
 void set_scratch(void);
-__attribute__((format(printf, 1, 2))) void out(const char *fmt, ...);
-void report(bool ok, const char *name);
 void set_gate_ist(uint8_t *idt, unsigned vec, const void *handler,
 		  unsigned ist);
 void set_gate(uint8_t *idt, unsigned vec, const void *handler);

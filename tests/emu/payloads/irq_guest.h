@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tap.h"
+
 #define CBIT (UINT64_C(1) << 47)
 #define SHARED_ALIAS UINT64_C(0x40000000)
 #define USER_ALIAS UINT64_C(0x80000000)
@@ -72,8 +74,6 @@ void ghcb_prepare(uint64_t code, uint64_t info1, uint64_t info2);
 void ghcb_set_valid(size_t off);
 uint64_t msr_proto(uint64_t req);
 __attribute__((noreturn)) void terminate(uint32_t set, uint32_t code);
-__attribute__((format(printf, 1, 2))) void out(const char *fmt, ...);
-void report(bool ok, const char *name);
 uint32_t io_in(uint16_t port, unsigned size);
 void io_out(uint16_t port, unsigned size, uint32_t v);
 bool msr_rd(uint32_t msr, uint64_t *v);

@@ -25,7 +25,6 @@ uint8_t idt2[4096] __aligned(4096);
 struct gh *gh;
 struct gh gh0, gh2;
 struct v0_request v0_req;
-static unsigned test_no, failures;
 extern uint64_t irq_mode;
 
 /* ---- GHCB calls (GHCB spec 56421 §2.3) ---- */
@@ -162,7 +161,7 @@ void mmio_wr(uint64_t gpa, unsigned len, uint64_t v)
 	vmgexit();
 }
 
-static void con_write(const char *s, size_t len)
+void payload_con_write(const char *s, size_t len)
 {
 	while (len > 0) {
 		size_t n = MIN(len, sizeof(gh->g->shared_buffer));
@@ -177,33 +176,6 @@ static void con_write(const char *s, size_t len)
 		s += n;
 		len -= n;
 	}
-}
-
-void out(const char *fmt, ...)
-{
-	char buf[256];
-	va_list ap;
-	int n = 0;
-
-	va_start(ap, fmt);
-	n = fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	con_write(buf, (size_t)MIN(n, (int)sizeof(buf) - 1));
-}
-
-void report(bool ok, const char *name)
-{
-	test_no++;
-	if (!ok) {
-		failures++;
-	}
-	out("%sok %u - %s\n", ok ? "" : "not ", test_no, name);
-}
-
-unsigned irq_failures(void);
-unsigned irq_failures(void)
-{
-	return failures;
 }
 
 void set_gate(uint8_t *idt, unsigned vec, const void *handler, unsigned dpl)

@@ -28,7 +28,6 @@
 #define TDCR 0x3e0
 #define HPET UINT64_C(0xfed00000)
 
-unsigned irq_failures(void);
 uint64_t irq_mode; /* VMPL0's arg (RDI): 0 tests, 1-2 benchmarks */
 
 static uint64_t tsc_ms; /* TSC ticks per ms, from the HPET */
@@ -700,11 +699,11 @@ void irq_vmpl2_main(void)
 	t_x2apic_regs();
 	if ((irq_mode & 0xf) == 1) {
 		bench_latency();
-		terminate(EMU_TERM_SET_VERDICT, irq_failures() ? 1 : 0);
+		terminate(EMU_TERM_SET_VERDICT, tap_failures() ? 1 : 0);
 	}
 	if ((irq_mode & 0xf) == 2) {
 		bench_idle();
-		terminate(EMU_TERM_SET_VERDICT, irq_failures() ? 1 : 0);
+		terminate(EMU_TERM_SET_VERDICT, tap_failures() ? 1 : 0);
 	}
 	/* What snpemu cannot model or what would hang: it must stop the VM
 	 * with a report (tests/emu/test_irq_stop.py). */
@@ -730,5 +729,5 @@ void irq_vmpl2_main(void)
 	t_com_rx();
 	t_s11();
 	t_cpl3();
-	terminate(EMU_TERM_SET_VERDICT, irq_failures() ? 1 : 0);
+	terminate(EMU_TERM_SET_VERDICT, tap_failures() ? 1 : 0);
 }

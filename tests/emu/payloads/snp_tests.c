@@ -41,7 +41,6 @@ volatile uint64_t vmpl0_secret = 0x5ec2e7;
 
 struct ghcb *ghcb; /* shared-alias view of ghcb0_page */
 uint64_t ghcb_gpa;
-static unsigned test_no, failures;
 
 /* What the exception handler saw; set vc_skip to step over the insn. */
 volatile uint64_t exc_count, exc_vector, exc_err, exc_rip, vc_skip;
@@ -105,7 +104,7 @@ void set_scratch(void)
 	ghcb_set_valid(offsetof(struct ghcb, sw_scratch));
 }
 
-static void con_write(const char *s, size_t len)
+void payload_con_write(const char *s, size_t len)
 {
 	while (len > 0) {
 		size_t n = MIN(len, sizeof(ghcb->shared_buffer));
@@ -120,27 +119,6 @@ static void con_write(const char *s, size_t len)
 		s += n;
 		len -= n;
 	}
-}
-
-void out(const char *fmt, ...)
-{
-	char buf[256];
-	va_list ap;
-	int n = 0;
-
-	va_start(ap, fmt);
-	n = fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	con_write(buf, (size_t)MIN(n, (int)sizeof(buf) - 1));
-}
-
-void report(bool ok, const char *name)
-{
-	test_no++;
-	if (!ok) {
-		failures++;
-	}
-	out("%sok %u - %s\n", ok ? "" : "not ", test_no, name);
 }
 
 void payload_exception(struct xframe *f)
@@ -295,7 +273,7 @@ void payload_main(uint64_t arg, uint64_t secrets_gpa, uint64_t vmsa0_gpa)
 	ghcb_init();
 	if (mode == 4) {
 		t_fidelity((unsigned)(arg >> 4), vmsa0_gpa);
-		terminate(EMU_TERM_SET_VERDICT, failures == 0 ? 0 : 1);
+		terminate(EMU_TERM_SET_VERDICT, tap_failures() == 0 ? 0 : 1);
 	}
 	if (mode >= 2) {
 		bench(mode, arg >> 4);
@@ -319,5 +297,5 @@ void payload_main(uint64_t arg, uint64_t secrets_gpa, uint64_t vmsa0_gpa)
 	if (ok) {
 		t_vmpl2();
 	}
-	terminate(EMU_TERM_SET_VERDICT, failures == 0 ? 0 : 1);
+	terminate(EMU_TERM_SET_VERDICT, tap_failures() == 0 ? 0 : 1);
 }
