@@ -8,11 +8,11 @@
 #include "psp_certs.h"
 
 #include "lib/console.h"
+#include "lib/fw_cfg.h"
 #include "lib/string.h"
 
 #include "svsm/abi/snp_certs.h"
 
-#include "fw_cfg.h"
 #include "psp_crypto.h"
 
 static struct psp_keys_hdr keys;

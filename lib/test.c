@@ -47,6 +47,7 @@ int test_run(const char *filter)
 {
 	uint32_t planned = 0;
 	uint32_t n = 0;
+	uint32_t checks = 0;
 	int failed = 0;
 
 	for (const struct test_case *tc = __start_image_tests;
@@ -60,7 +61,7 @@ int test_run(const char *filter)
 	con_printf("1..%u\n", planned);
 	for (const struct test_case *tc = __start_image_tests;
 	     tc < __stop_image_tests; tc++) {
-		struct test_ctx t = {.failures = 0, .stop = false};
+		struct test_ctx t = {.checks = 0, .failures = 0, .stop = false};
 
 		if (!test_selected(tc, filter)) {
 			continue;
@@ -70,6 +71,8 @@ int test_run(const char *filter)
 		con_printf("%sok %u - %s/%s\n", t.failures ? "not " : "", n,
 			   tc->suite, tc->name);
 		failed += t.failures ? 1 : 0;
+		checks += t.checks;
 	}
+	con_printf("# %u checks in %u cases\n", checks, n);
 	return failed;
 }

@@ -4,8 +4,9 @@
 
 Boots svsm.igvm (the SVSM + the VMPL2 test guest) with snpemu's
 psp_fault= (emu/psp_faults.h) and checks what the SVSM makes of it
-(docs/attestation.md §6), from the test guest's TAP lines and the SVSM's
-console:
+(docs/attestation.md §6), from the test guest's TAP lines (one per TEST()
+case, tests/guest/tests_attest.c), the diagnostics of its failed checks
+("# file:line: <check>: ...") and the SVSM's console:
 
   busy:1      BUSY three times: the identical message is resent, every
               test passes
@@ -27,6 +28,7 @@ import sys
 
 run_image, qemu, snpemu, igvm, keys_bin = sys.argv[1:6]
 TEST_RE = re.compile(r"^(not ok|ok) \d+ - (.*)$", re.M)
+SUMMARY_RE = re.compile(r"(\d+) checks in (\d+) cases")
 WIPED = "VMPCK0 wiped, attestation disabled"
 
 
@@ -45,8 +47,30 @@ def boot(fault):
 
 def only_attest_failed(lines):
     bad = [n for n, ok in lines.items() if not ok]
-    return all(n.startswith("attest:") or n.startswith("harness")
+    return all(n.startswith("attest/") or n.startswith("harness")
                for n in bad)
+
+
+def failed(out, check):
+    """The named check inside a case failed (its diagnostic is there)."""
+    return re.search(r"\.c:\d+: " + re.escape(check) + r"(:|$)", out,
+                     re.M) is not None
+
+
+def passed(out, lines, case, check):
+    """The case ran and the named check in it did not fail."""
+    return case in lines and not failed(out, check)
+
+
+def checks_run(out):
+    m = SUMMARY_RE.search(out)
+    return int(m.group(1)) if m else 0
+
+
+CERTS = ("attest/services_with_certs",
+         "attest: ATTEST_SERVICES with certificates")
+NOCERTS = ("attest/services_ghcb_no_certs",
+           "attest: ghcb: ATTEST_SERVICES without certificates")
 
 
 checks = []
@@ -57,23 +81,20 @@ checks.append(("busy: resent, every test passes",
 rc, out, lines = boot("garbage:1")
 checks.append(("garbage: VMPCK0 wiped, attestation refused after it",
                WIPED in out and "does not authenticate" in out and
-               lines.get("attest: ATTEST_SERVICES with certificates") is
-               False and
-               lines.get("attest: ghcb: ATTEST_SERVICES without "
-                         "certificates") is False and
+               lines.get(CERTS[0]) is False and failed(out, CERTS[1]) and
+               lines.get(NOCERTS[0]) is False and failed(out, NOCERTS[1]) and
                out.count("RAX 0x80000006, expected 0x0") >= 2))
 checks.append(("garbage: only attestation affected, no panic",
                only_attest_failed(lines) and "PANIC" not in out and
-               lines.get("attest: nonce size 32") is True and
-               len(lines) > 150))
+               passed(out, lines, "attest/hostile_requests",
+                      "attest: nonce size 32") and
+               checks_run(out) > 150))
 
 rc, out, lines = boot("replay:2")
 checks.append(("replay: the first exchange works, the replayed response "
                "is refused and VMPCK0 wiped",
-               lines.get("attest: ATTEST_SERVICES with certificates") is
-               True and
-               lines.get("attest: ghcb: ATTEST_SERVICES without "
-                         "certificates") is False and
+               lines.get(CERTS[0]) is True and
+               lines.get(NOCERTS[0]) is False and failed(out, NOCERTS[1]) and
                "replaying a response" in out and WIPED in out and
                only_attest_failed(lines) and "PANIC" not in out))
 
@@ -81,8 +102,7 @@ rc, out, lines = boot("bigcerts:1")
 checks.append(("bigcerts: INVALID_PARAMETER, the next exchange works",
                "INVALID_LEN, 100 pages" in out and
                "RAX 0x80000005, expected 0x0" in out and
-               lines.get("attest: ghcb: ATTEST_SERVICES without "
-                         "certificates") is True and
+               lines.get(NOCERTS[0]) is True and
                WIPED not in out and only_attest_failed(lines)))
 
 print("1..%d" % len(checks))

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The VMPL2 test guest: SVSM calls through both transports (docs/abi.md §1.4),
- * GHCB console, and the TAP helpers the test files use.
+ * GHCB console. The tests_*.c files register TEST() cases (lib/test.h, the
+ * image_tests section of linker/guest.ld), run in link order.
  */
 #pragma once
 
 #include <stdbool.h>
 #include <stdint.h>
+
+#include "lib/test.h"
 
 #include "svsm/abi/secrets.h"
 #include "svsm/abi/svsm_call.h"
@@ -43,22 +46,15 @@ uint64_t gcall3(uint64_t rax, uint64_t rcx, uint64_t rdx, uint64_t r8);
 /** True if every register the call does not define survived. */
 bool gcall_preserved(const struct gcall *c);
 
-/* TAP. */
-void tap_ok(bool ok, const char *name);
-void tap_plan_done(void);
-extern uint32_t tap_failures;
-
-/* Checks a result code; on a mismatch the TAP line is preceded by both. */
-#define EXPECT_RAX(expr, want, name) tap_expect_rax((expr), (want), name)
-void tap_expect_rax(uint64_t got, uint64_t want, const char *name);
+/*
+ * A result-code check inside a TEST() case: on a mismatch the diagnostic
+ * names the check and both values ("RAX 0x..., expected 0x...", which
+ * tests/emu/test_attest_faults.py counts).
+ */
+#define EXPECT_RAX(expr, want, what) \
+	guest_expect_rax(_t, __FILE__, __LINE__, (expr), (want), (what))
+void guest_expect_rax(struct test_ctx *t, const char *file, int line,
+		      uint64_t got, uint64_t want, const char *what);
 
 /* Page-state change of one page through the GHCB MSR protocol. */
 bool guest_psc(uint64_t gpa, bool shared);
-
-/* Test groups (tests_*.c). */
-void tests_core(void);
-void tests_pvalidate(void);
-void tests_ca_vcpu(void);
-void tests_lifecycle(void);
-void tests_attest(void);
-void tests_vtpm(void);

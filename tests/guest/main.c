@@ -4,22 +4,29 @@
  * the way Linux does (secrets page: svsm_size != 0, svsm_guest_vmpl, svsm_caa;
  * the SVSM passes the secrets page GPA in RSI, src/launch.c), sets up its GHCB
  * (rescind through the SVSM's PVALIDATE, page-state change, register),
- * prints TAP on COM1 through GHCB IOIO, and ends the VM with a GHCB
- * termination request: reason set 4, code 0 = all passed, 1 = failures,
- * 2+ = setup failed.
+ * runs its TEST() cases with the in-image runner (lib/test.c) printing TAP
+ * on COM1 through GHCB IOIO, and ends the VM with a GHCB termination
+ * request: reason set 4, code 0 = all passed, 1 = failures (or no case
+ * matched the filter), 2+ = setup failed.
  *
- * Groups, in order: tests_core.c (calling convention, dispatch, simple core
- * calls), tests_pvalidate.c, tests_ca_vcpu.c (REMAP_CA, CREATE/DELETE_VCPU
- * and DEPOSIT_MEM refusals), tests_attest.c (the attestation protocol),
- * tests_vtpm.c (the vTPM protocol through libtpms),
- * tests_lifecycle.c (DEPOSIT/WITHDRAW_MEM and
- * CREATE/DELETE_VCPU round trips; it runs last because it creates VMSAs for
- * the calling vCPU).
+ * The filter is test= of the in-image tests ("suite" or "suite/name"), read
+ * from the fw_cfg file opt/test-guest/filter (QEMU -fw_cfg
+ * name=opt/test-guest/filter,string=pvalidate); without it every case runs.
+ *
+ * Cases run in link order (tests/guest/meson.build): tests_core.c (calling
+ * convention, dispatch, simple core calls), tests_pvalidate.c,
+ * tests_ca_vcpu.c (REMAP_CA, CREATE/DELETE_VCPU and DEPOSIT_MEM refusals),
+ * tests_attest.c (the attestation protocol), tests_vtpm.c (the vTPM
+ * protocol through libtpms), tests_lifecycle.c (DEPOSIT/WITHDRAW_MEM and
+ * CREATE/DELETE_VCPU round trips; last because it creates VMSAs for the
+ * calling vCPU). Each case sets up what it needs, so any one runs alone.
  */
 #include "arch/cpu.h"
 
 #include "lib/console.h"
+#include "lib/fw_cfg.h"
 #include "lib/string.h"
+#include "lib/test.h"
 
 #include "svsm/abi/ghcb.h"
 #include "svsm/abi/snp.h"
@@ -28,14 +35,14 @@
 
 #define GUEST_TERM_SET 4
 #define SHARED_ALIAS (UINT64_C(1) << 39) /* entry.S: PML4[1] */
+#define FILTER_FILE "opt/test-guest/filter"
+#define FILTER_MAX 64
 
 void guest_main(uint64_t secrets_gpa, uint64_t cpuid_gpa, uint32_t cbit);
 
 static uint8_t ghcb_page[4096] __attribute__((aligned(4096)));
 struct ghcb *guest_ghcb_shared;
 uint64_t guest_ghcb_gpa;
-uint32_t tap_failures;
-static uint32_t tap_count;
 
 __attribute__((noreturn)) static void guest_terminate(uint32_t code)
 {
@@ -57,10 +64,12 @@ static uint64_t msr_proto(uint64_t req)
 	return resp;
 }
 
-static void ghcb_out8(uint16_t port, uint8_t v)
+/* One port access through the GHCB (IOIO event); returns what IN read. */
+static uint32_t ghcb_io(uint16_t port, uint32_t size, bool in, uint32_t v)
 {
 	struct ghcb *gh = guest_ghcb_shared;
-	uint64_t info = ((uint64_t)port << 16) | IOIO_SZ8 | (1u << 9);
+	uint64_t info = ((uint64_t)port << IOIO_PORT_SHIFT) | size | (1u << 9) |
+			(in ? IOIO_TYPE_IN : 0);
 
 	memset(gh, 0, sizeof(*gh));
 	gh->rax = v;
@@ -78,6 +87,43 @@ static void ghcb_out8(uint16_t port, uint8_t v)
 	gh->protocol_version = 2;
 	wrmsr(MSR_GHCB, guest_ghcb_gpa);
 	__asm__ volatile(".byte 0xf3, 0x0f, 0x01, 0xd9" ::: "memory");
+	return (uint32_t)gh->rax;
+}
+
+static void ghcb_out8(uint16_t port, uint8_t v)
+{
+	(void)ghcb_io(port, IOIO_SZ8, false, v);
+}
+
+/* lib/fw_cfg.h's ports, through the GHCB: snpemu passes 0x510/0x511
+ * (emu/ioport.c). */
+void fw_cfg_port_select(uint16_t sel)
+{
+	(void)ghcb_io(FW_CFG_PORT_SEL, IOIO_SZ16, false, sel);
+}
+
+uint8_t fw_cfg_port_read8(void)
+{
+	return (uint8_t)ghcb_io(FW_CFG_PORT_DATA, IOIO_SZ8, true, 0);
+}
+
+/* The case filter from fw_cfg (see the top of this file); "" = all. */
+static void read_filter(char *out, uint32_t len)
+{
+	uint16_t sel = 0;
+	uint32_t size = 0;
+
+	out[0] = '\0';
+	if (!fw_cfg_find(FILTER_FILE, &sel, &size)) {
+		return;
+	}
+	size = size < len - 1 ? size : len - 1;
+	fw_cfg_read(sel, out, size);
+	/* string= files may end in a NUL or a newline. */
+	while (size > 0 && (out[size - 1] == '\n' || out[size - 1] == '\0')) {
+		size--;
+	}
+	out[size] = '\0';
 }
 
 static void con_sink(void *ctx, const char *buf, uint32_t len)
@@ -88,27 +134,15 @@ static void con_sink(void *ctx, const char *buf, uint32_t len)
 	}
 }
 
-void tap_ok(bool ok, const char *name)
+void guest_expect_rax(struct test_ctx *t, const char *file, int line,
+		      uint64_t got, uint64_t want, const char *what)
 {
-	tap_count++;
-	if (!ok) {
-		tap_failures++;
-	}
-	con_printf("%sok %u - %s\n", ok ? "" : "not ", tap_count, name);
-}
-
-void tap_expect_rax(uint64_t got, uint64_t want, const char *name)
-{
+	t->checks++;
 	if (got != want) {
-		con_printf("# RAX 0x%llx, expected 0x%llx\n",
-			   (unsigned long long)got, (unsigned long long)want);
+		test_fail(t, file, line, "%s: RAX 0x%llx, expected 0x%llx",
+			  what, (unsigned long long)got,
+			  (unsigned long long)want);
 	}
-	tap_ok(got == want, name);
-}
-
-void tap_plan_done(void)
-{
-	con_printf("1..%u\n", tap_count);
 }
 
 bool guest_psc(uint64_t gpa, bool shared)
@@ -154,6 +188,8 @@ static bool ghcb_setup(void)
 
 void guest_main(uint64_t secrets_gpa, uint64_t cpuid_gpa, uint32_t cbit)
 {
+	char filter[FILTER_MAX];
+
 	(void)cpuid_gpa;
 	g.secrets = (struct snp_secrets_page *)(uintptr_t)secrets_gpa;
 	g.cbit = cbit;
@@ -174,13 +210,15 @@ void guest_main(uint64_t secrets_gpa, uint64_t cpuid_gpa, uint32_t cbit)
 		   (unsigned long long)g.svsm_base,
 		   (unsigned long long)g.svsm_size,
 		   (unsigned long long)g.secrets->svsm_caa);
-	tap_ok(true, "ghcb set up through SVSM PVALIDATE rescind");
-	tests_core();
-	tests_pvalidate();
-	tests_ca_vcpu();
-	tests_attest();
-	tests_vtpm();
-	tests_lifecycle();
-	tap_plan_done();
-	guest_terminate(tap_failures == 0 ? 0 : 1);
+	read_filter(filter, sizeof(filter));
+	guest_terminate(test_run(filter) == 0 ? 0 : 1);
+}
+
+/* The console's GHCB is the page ghcb_setup() registered: every TAP line
+ * went through it, and the MSR still names it after the IOIO exits. */
+TEST(guest, ghcb_registered)
+{
+	EXPECT_MSG(guest_ghcb_gpa == (uint64_t)(uintptr_t)ghcb_page &&
+			   rdmsr(MSR_GHCB) == guest_ghcb_gpa,
+		   "ghcb set up through SVSM PVALIDATE rescind");
 }

@@ -110,12 +110,85 @@ static uint64_t tsc(void)
 	return (uint64_t)hi << 32 | lo;
 }
 
+TEST(attest, query_protocol)
+{
+	struct gcall c = {
+		.rax = SVSM_CALL(SVSM_PROTO_CORE, SVSM_CORE_QUERY_PROTOCOL),
+		.rcx = SVSM_QUERY_PROTOCOL_ARG(SVSM_PROTO_ATTEST, 1)};
+
+	EXPECT_MSG(gcall(GT_MSR, &c) && c.rax == SVSM_SUCCESS &&
+			   c.rcx == ((UINT64_C(1) << 32) | 1),
+		   "attest: QUERY_PROTOCOL(1, 1) = versions 1..1");
+}
+
+/* The nonce of the first exchange; @flip makes it another one. */
+static void set_nonce(uint8_t flip)
+{
+	for (unsigned i = 0; i < SVSM_ATTEST_NONCE_SIZE; i++) {
+		nonce_page[i] = (uint8_t)(0x40 + i * 3);
+	}
+	nonce_page[0] ^= flip;
+}
+
+TEST(attest, services_with_certs)
+{
+	static const uint8_t services[16] = SVSM_ATTEST_GUID_SERVICES;
+	static const uint8_t ark[16] = SNP_CERT_GUID_ARK;
+	const struct snp_attestation_report *r = (const void *)report_buf;
+	struct gcall c;
+	uint64_t certs_len = 0;
+
+	set_nonce(0);
+	fresh(sizeof(certs_buf));
+	EXPECT_RAX(call(GT_MSR, SVSM_ATTEST_SERVICES, &c), SVSM_SUCCESS,
+		   "attest: ATTEST_SERVICES with certificates");
+	certs_len = c.rdx;
+	EXPECT_MSG(c.rcx == sizeof(struct svsm_services_manifest_hdr) &&
+			   c.r8 == SVSM_ATTEST_REPORT_SIZE && certs_len > 24 &&
+			   certs_len <= sizeof(certs_buf),
+		   "attest: sizes in RCX (manifest), RDX (certs), R8 (report)");
+	EXPECT_MSG(
+		r->vmpl == 0 && r->version >= 2 && r->signature_algo == 1 &&
+			untouched(report_buf + SVSM_ATTEST_REPORT_SIZE,
+				  sizeof(report_buf) - SVSM_ATTEST_REPORT_SIZE),
+		"attest: a VMPL0 report, nothing written past it");
+	EXPECT_MSG(memcmp(manifest_buf, services, 16) == 0 &&
+			   untouched(manifest_buf + c.rcx, 16),
+		   "attest: services manifest (GUID, no services yet)");
+	EXPECT_MSG(memcmp(certs_buf, ark, 16) == 0 &&
+			   untouched(certs_buf + certs_len, 16),
+		   "attest: certificate table starts with the ARK");
+	/* Only a complete exchange is printed (sizes checked above). */
+	if (c.rax == SVSM_SUCCESS && c.rcx <= sizeof(manifest_buf) &&
+	    certs_len <= sizeof(certs_buf)) {
+		hex_dump("nonce", nonce_page, SVSM_ATTEST_NONCE_SIZE);
+		hex_dump("manifest", manifest_buf, c.rcx);
+		hex_dump("report", report_buf, SVSM_ATTEST_REPORT_SIZE);
+		hex_dump("certs", certs_buf, certs_len);
+	}
+}
+
+TEST(attest, services_ghcb_no_certs)
+{
+	const struct snp_attestation_report *r = (const void *)report_buf;
+	struct gcall c;
+
+	fresh(0);
+	set_nonce(1);
+	EXPECT_RAX(call(GT_GHCB, SVSM_ATTEST_SERVICES, &c), SVSM_SUCCESS,
+		   "attest: ghcb: ATTEST_SERVICES without certificates");
+	EXPECT_MSG(c.rdx == 0 && c.r8 == SVSM_ATTEST_REPORT_SIZE &&
+			   untouched(certs_buf, sizeof(certs_buf)) &&
+			   r->report_data[0] != 0,
+		   "attest: no certificates: RDX 0, buffer untouched");
+}
+
 /* bench/attest_roundtrip.py: reports in a row, without certificates, over
  * the GHCB page (snpemu intercepts GHCB MSR writes, which hardware does not,
  * so the MSR transport would add exits); it pairs these lines with
  * snpemu's greq_stats log. */
 #define BENCH_REPORTS 8
-static void bench(void)
+TEST(attest, reports_in_a_row)
 {
 	struct gcall c;
 	uint64_t t0 = 0, t1 = 0;
@@ -132,60 +205,12 @@ static void bench(void)
 	con_printf("attest-bench: end, %u reports, %llu TSC cycles each\n",
 		   BENCH_REPORTS,
 		   (unsigned long long)((t1 - t0) / BENCH_REPORTS));
-	tap_ok(ok, "attest: 8 reports in a row");
-}
-
-static void good(void)
-{
-	static const uint8_t services[16] = SVSM_ATTEST_GUID_SERVICES;
-	static const uint8_t ark[16] = SNP_CERT_GUID_ARK;
-	const struct snp_attestation_report *r = (const void *)report_buf;
-	struct gcall c;
-	uint64_t certs_len = 0;
-
-	for (unsigned i = 0; i < SVSM_ATTEST_NONCE_SIZE; i++) {
-		nonce_page[i] = (uint8_t)(0x40 + i * 3);
-	}
-	fresh(sizeof(certs_buf));
-	EXPECT_RAX(call(GT_MSR, SVSM_ATTEST_SERVICES, &c), SVSM_SUCCESS,
-		   "attest: ATTEST_SERVICES with certificates");
-	certs_len = c.rdx;
-	tap_ok(c.rcx == sizeof(struct svsm_services_manifest_hdr) &&
-		       c.r8 == SVSM_ATTEST_REPORT_SIZE && certs_len > 24 &&
-		       certs_len <= sizeof(certs_buf),
-	       "attest: sizes in RCX (manifest), RDX (certs), R8 (report)");
-	tap_ok(r->vmpl == 0 && r->version >= 2 && r->signature_algo == 1 &&
-		       untouched(report_buf + SVSM_ATTEST_REPORT_SIZE,
-				 sizeof(report_buf) - SVSM_ATTEST_REPORT_SIZE),
-	       "attest: a VMPL0 report, nothing written past it");
-	tap_ok(memcmp(manifest_buf, services, 16) == 0 &&
-		       untouched(manifest_buf + c.rcx, 16),
-	       "attest: services manifest (GUID, no services yet)");
-	tap_ok(memcmp(certs_buf, ark, 16) == 0 &&
-		       untouched(certs_buf + certs_len, 16),
-	       "attest: certificate table starts with the ARK");
-	/* Only a complete exchange is printed (sizes checked above). */
-	if (c.rax == SVSM_SUCCESS && c.rcx <= sizeof(manifest_buf) &&
-	    certs_len <= sizeof(certs_buf)) {
-		hex_dump("nonce", nonce_page, SVSM_ATTEST_NONCE_SIZE);
-		hex_dump("manifest", manifest_buf, c.rcx);
-		hex_dump("report", report_buf, SVSM_ATTEST_REPORT_SIZE);
-		hex_dump("certs", certs_buf, certs_len);
-	}
-
-	fresh(0);
-	nonce_page[0] ^= 1;
-	EXPECT_RAX(call(GT_GHCB, SVSM_ATTEST_SERVICES, &c), SVSM_SUCCESS,
-		   "attest: ghcb: ATTEST_SERVICES without certificates");
-	tap_ok(c.rdx == 0 && c.r8 == SVSM_ATTEST_REPORT_SIZE &&
-		       untouched(certs_buf, sizeof(certs_buf)) &&
-		       r->report_data[0] != 0,
-	       "attest: no certificates: RDX 0, buffer untouched");
+	EXPECT_MSG(ok, "attest: 8 reports in a row");
 }
 
 /* A call that must fail with @want and leave every buffer as it was. */
-static void refused(struct svsm_attest_req *a, uint32_t id, uint64_t want,
-		    const char *name)
+static void refused(struct test_ctx *_t, struct svsm_attest_req *a, uint32_t id,
+		    uint64_t want, const char *name)
 {
 	struct gcall c;
 	uint64_t rax = 0;
@@ -196,10 +221,10 @@ static void refused(struct svsm_attest_req *a, uint32_t id, uint64_t want,
 		con_printf("# RAX 0x%llx, expected 0x%llx\n",
 			   (unsigned long long)rax, (unsigned long long)want);
 	}
-	tap_ok(rax == want && nothing_written(), name);
+	EXPECT_MSG(rax == want && nothing_written(), name);
 }
 
-static void too_small(void)
+TEST(attest, buffers_too_small)
 {
 	struct svsm_attest_req *a = fresh(sizeof(certs_buf));
 	struct gcall c;
@@ -208,110 +233,96 @@ static void too_small(void)
 	EXPECT_RAX(call(GT_MSR, SVSM_ATTEST_SERVICES, &c),
 		   SVSM_ERR_INVALID_PARAMETER,
 		   "attest: report buffer too small");
-	tap_ok(c.r8 == SVSM_ATTEST_REPORT_SIZE && c.rcx == 24 && c.rdx > 24 &&
-		       nothing_written(),
-	       "attest: too small: sizes returned, nothing written");
+	EXPECT_MSG(c.r8 == SVSM_ATTEST_REPORT_SIZE && c.rcx == 24 &&
+			   c.rdx > 24 && nothing_written(),
+		   "attest: too small: sizes returned, nothing written");
 	a = fresh(sizeof(certs_buf));
 	a->manifest_size = 0;
-	refused(a, SVSM_ATTEST_SERVICES, SVSM_ERR_INVALID_PARAMETER,
+	refused(_t, a, SVSM_ATTEST_SERVICES, SVSM_ERR_INVALID_PARAMETER,
 		"attest: manifest buffer of size 0");
 	a = fresh(4096);
 	EXPECT_RAX(call(GT_MSR, SVSM_ATTEST_SERVICES, &c),
 		   SVSM_ERR_INVALID_PARAMETER,
 		   "attest: certificate buffer too small");
-	tap_ok(c.rdx > 4096 && c.rdx <= sizeof(certs_buf) && nothing_written(),
-	       "attest: certs too small: RDX = the size needed");
+	EXPECT_MSG(
+		c.rdx > 4096 && c.rdx <= sizeof(certs_buf) && nothing_written(),
+		"attest: certs too small: RDX = the size needed");
 }
 
-static void hostile(void)
+TEST(attest, hostile_requests)
 {
 	struct svsm_attest_req *a = NULL;
 
 	a = fresh(0);
 	a->nonce_size = 32;
-	refused(a, SVSM_ATTEST_SERVICES, SVSM_ERR_INVALID_PARAMETER,
+	refused(_t, a, SVSM_ATTEST_SERVICES, SVSM_ERR_INVALID_PARAMETER,
 		"attest: nonce size 32");
 	a = fresh(0);
 	a->nonce_gpa = gpa_of(nonce_page) + 4096 - 32;
-	refused(a, SVSM_ATTEST_SERVICES, SVSM_ERR_INVALID_PARAMETER,
+	refused(_t, a, SVSM_ATTEST_SERVICES, SVSM_ERR_INVALID_PARAMETER,
 		"attest: nonce crossing a page");
 	a = fresh(0);
 	a->reserved_0x1a[5] = 1;
-	refused(a, SVSM_ATTEST_SERVICES, SVSM_ERR_INVALID_PARAMETER,
+	refused(_t, a, SVSM_ATTEST_SERVICES, SVSM_ERR_INVALID_PARAMETER,
 		"attest: reserved bytes set");
 	a = fresh(0);
 	a->report_gpa += 8;
-	refused(a, SVSM_ATTEST_SERVICES, SVSM_ERR_INVALID_PARAMETER,
+	refused(_t, a, SVSM_ATTEST_SERVICES, SVSM_ERR_INVALID_PARAMETER,
 		"attest: unaligned report buffer");
 	a = fresh(sizeof(certs_buf));
 	a->certs_gpa += 0x800;
-	refused(a, SVSM_ATTEST_SERVICES, SVSM_ERR_INVALID_PARAMETER,
+	refused(_t, a, SVSM_ATTEST_SERVICES, SVSM_ERR_INVALID_PARAMETER,
 		"attest: unaligned certificate buffer");
 	a = fresh(0);
 	a->report_gpa = g.svsm_base;
-	refused(a, SVSM_ATTEST_SERVICES, SVSM_ERR_INVALID_ADDRESS,
+	refused(_t, a, SVSM_ATTEST_SERVICES, SVSM_ERR_INVALID_ADDRESS,
 		"attest: report buffer in SVSM memory");
 	a = fresh(0);
 	a->manifest_gpa = g.svsm_base - 4096;
 	a->manifest_size = 8192;
-	refused(a, SVSM_ATTEST_SERVICES, SVSM_ERR_INVALID_ADDRESS,
+	refused(_t, a, SVSM_ATTEST_SERVICES, SVSM_ERR_INVALID_ADDRESS,
 		"attest: manifest buffer crossing into SVSM memory");
 	a = fresh(0);
 	a->nonce_gpa = g.svsm_base + 64;
-	refused(a, SVSM_ATTEST_SERVICES, SVSM_ERR_INVALID_ADDRESS,
+	refused(_t, a, SVSM_ATTEST_SERVICES, SVSM_ERR_INVALID_ADDRESS,
 		"attest: nonce in SVSM memory");
 	a = fresh(0);
 	a->report_gpa = UINT64_C(1) << 45;
-	refused(a, SVSM_ATTEST_SERVICES, SVSM_ERR_INVALID_ADDRESS,
+	refused(_t, a, SVSM_ATTEST_SERVICES, SVSM_ERR_INVALID_ADDRESS,
 		"attest: report buffer outside guest RAM");
 	a = fresh(0);
 	a->report_gpa = UINT64_C(0xfffffffffffff000);
-	refused(a, SVSM_ATTEST_SERVICES, SVSM_ERR_INVALID_ADDRESS,
+	refused(_t, a, SVSM_ATTEST_SERVICES, SVSM_ERR_INVALID_ADDRESS,
 		"attest: report buffer wrapping the address space");
 	fresh(0);
-	tap_ok(gcall3(ATTEST(SVSM_ATTEST_SERVICES), g.svsm_base, 0, 0) ==
-			       SVSM_ERR_INVALID_ADDRESS &&
-		       nothing_written(),
-	       "attest: request in SVSM memory");
-	tap_ok(gcall3(ATTEST(SVSM_ATTEST_SERVICES), UINT64_C(1) << 45, 0, 0) ==
-		       SVSM_ERR_INVALID_ADDRESS,
-	       "attest: request outside guest RAM");
+	EXPECT_MSG(gcall3(ATTEST(SVSM_ATTEST_SERVICES), g.svsm_base, 0, 0) ==
+				   SVSM_ERR_INVALID_ADDRESS &&
+			   nothing_written(),
+		   "attest: request in SVSM memory");
+	EXPECT_MSG(gcall3(ATTEST(SVSM_ATTEST_SERVICES), UINT64_C(1) << 45, 0,
+			  0) == SVSM_ERR_INVALID_ADDRESS,
+		   "attest: request outside guest RAM");
 }
 
-static void calls(void)
+TEST(attest, other_calls)
 {
 	static const uint8_t vtpm[16] = SVSM_ATTEST_GUID_VTPM;
 	struct svsm_attest_req *a = fresh(0);
 
 	memcpy(a->service_guid, vtpm, sizeof(vtpm));
-	refused(a, SVSM_ATTEST_SINGLE_SERVICE, SVSM_ERR_UNSUPPORTED_PROTOCOL,
+	refused(_t, a, SVSM_ATTEST_SINGLE_SERVICE,
+		SVSM_ERR_UNSUPPORTED_PROTOCOL,
 		"attest: single service: vTPM EK not attested yet");
 	a = fresh(0);
 	a->reserved_0x54 = 1;
-	refused(a, SVSM_ATTEST_SINGLE_SERVICE, SVSM_ERR_INVALID_PARAMETER,
+	refused(_t, a, SVSM_ATTEST_SINGLE_SERVICE, SVSM_ERR_INVALID_PARAMETER,
 		"attest: single service: reserved bytes set");
 	fresh(0);
-	refused(a, 2, SVSM_ERR_UNSUPPORTED_CALL, "attest: unknown call 2");
-	refused(a, 0xffffffffu, SVSM_ERR_UNSUPPORTED_CALL,
+	refused(_t, a, 2, SVSM_ERR_UNSUPPORTED_CALL, "attest: unknown call 2");
+	refused(_t, a, 0xffffffffu, SVSM_ERR_UNSUPPORTED_CALL,
 		"attest: unknown call 0xffffffff");
-	tap_ok(gcall3(SVSM_CALL(SVSM_PROTO_CORE, SVSM_CORE_QUERY_PROTOCOL),
-		      SVSM_QUERY_PROTOCOL_ARG(SVSM_PROTO_ATTEST, 1), 0,
-		      0) == SVSM_SUCCESS,
-	       "attest: QUERY_PROTOCOL call");
-}
-
-void tests_attest(void)
-{
-	struct gcall c = {
-		.rax = SVSM_CALL(SVSM_PROTO_CORE, SVSM_CORE_QUERY_PROTOCOL),
-		.rcx = SVSM_QUERY_PROTOCOL_ARG(SVSM_PROTO_ATTEST, 1)};
-
-	tap_ok(gcall(GT_MSR, &c) && c.rax == SVSM_SUCCESS &&
-		       c.rcx == ((UINT64_C(1) << 32) | 1),
-	       "attest: QUERY_PROTOCOL(1, 1) = versions 1..1");
-	good();
-	bench();
-	too_small();
-	hostile();
-	calls();
+	EXPECT_MSG(gcall3(SVSM_CALL(SVSM_PROTO_CORE, SVSM_CORE_QUERY_PROTOCOL),
+			  SVSM_QUERY_PROTOCOL_ARG(SVSM_PROTO_ATTEST, 1), 0,
+			  0) == SVSM_SUCCESS,
+		   "attest: QUERY_PROTOCOL call");
 }

@@ -37,21 +37,19 @@ static uint64_t create(uint64_t vmsa, uint64_t ca, uint64_t apic)
 	return gcall3(CORE(SVSM_CORE_CREATE_VCPU), vmsa, ca, apic);
 }
 
-void tests_ca_vcpu(void)
+TEST(ca_vcpu, remap_ca)
 {
 	uint64_t old = (uint64_t)(uintptr_t)g.caa;
-	uint64_t v = (uint64_t)(uintptr_t)&vmsa_page;
-	uint64_t c2 = (uint64_t)(uintptr_t)ca2;
 
 	EXPECT_RAX(remap(old + 8), SVSM_ERR_INVALID_PARAMETER,
 		   "remap_ca: misaligned");
-	tap_ok(remap(g.svsm_base) != SVSM_SUCCESS, "remap_ca: SVSM memory");
-	tap_ok(remap(g.svsm_base + g.svsm_size - 4096) != SVSM_SUCCESS,
-	       "remap_ca: last SVSM page");
-	tap_ok(remap(UINT64_C(1) << 46) != SVSM_SUCCESS,
-	       "remap_ca: not guest RAM");
-	tap_ok(remap(UINT64_MAX & ~UINT64_C(0xfff)) != SVSM_SUCCESS,
-	       "remap_ca: top of the address space");
+	EXPECT_MSG(remap(g.svsm_base) != SVSM_SUCCESS, "remap_ca: SVSM memory");
+	EXPECT_MSG(remap(g.svsm_base + g.svsm_size - 4096) != SVSM_SUCCESS,
+		   "remap_ca: last SVSM page");
+	EXPECT_MSG(remap(UINT64_C(1) << 46) != SVSM_SUCCESS,
+		   "remap_ca: not guest RAM");
+	EXPECT_MSG(remap(UINT64_MAX & ~UINT64_C(0xfff)) != SVSM_SUCCESS,
+		   "remap_ca: top of the address space");
 	EXPECT_RAX(remap(old), SVSM_SUCCESS, "remap_ca: same CA");
 	EXPECT_RAX(remap((uint64_t)(uintptr_t)new_ca), SVSM_SUCCESS,
 		   "remap_ca: to a new page");
@@ -63,19 +61,26 @@ void tests_ca_vcpu(void)
 		   SVSM_SUCCESS, "remap_ca: calls work through the new CA");
 	EXPECT_RAX(remap(old), SVSM_SUCCESS, "remap_ca: back to the boot CA");
 	g.caa = (struct svsm_caa *)(uintptr_t)old;
+}
+
+TEST(ca_vcpu, create_vcpu_refused)
+{
+	uint64_t old = (uint64_t)(uintptr_t)g.caa;
+	uint64_t v = (uint64_t)(uintptr_t)&vmsa_page;
+	uint64_t c2 = (uint64_t)(uintptr_t)ca2;
 
 	good_vmsa();
 	EXPECT_RAX(create(v + 8, c2, 0), SVSM_ERR_INVALID_ADDRESS,
 		   "create_vcpu: misaligned VMSA");
-	tap_ok(create(v, c2 + 8, 0) != SVSM_SUCCESS,
-	       "create_vcpu: misaligned CA");
-	tap_ok(create(g.svsm_base, c2, 0) != SVSM_SUCCESS,
-	       "create_vcpu: VMSA in SVSM memory");
-	tap_ok(create(v, g.svsm_base, 0) != SVSM_SUCCESS,
-	       "create_vcpu: CA in SVSM memory");
-	tap_ok(create(v, v, 0) != SVSM_SUCCESS, "create_vcpu: VMSA == CA");
-	tap_ok(create(old, c2, 0) != SVSM_SUCCESS,
-	       "create_vcpu: VMSA on the current CA");
+	EXPECT_MSG(create(v, c2 + 8, 0) != SVSM_SUCCESS,
+		   "create_vcpu: misaligned CA");
+	EXPECT_MSG(create(g.svsm_base, c2, 0) != SVSM_SUCCESS,
+		   "create_vcpu: VMSA in SVSM memory");
+	EXPECT_MSG(create(v, g.svsm_base, 0) != SVSM_SUCCESS,
+		   "create_vcpu: CA in SVSM memory");
+	EXPECT_MSG(create(v, v, 0) != SVSM_SUCCESS, "create_vcpu: VMSA == CA");
+	EXPECT_MSG(create(old, c2, 0) != SVSM_SUCCESS,
+		   "create_vcpu: VMSA on the current CA");
 	EXPECT_RAX(create(v, c2, 0x7777), SVSM_ERR_INVALID_PARAMETER,
 		   "create_vcpu: unknown APIC ID");
 	vmsa_page.vmpl = 0;
@@ -102,23 +107,36 @@ void tests_ca_vcpu(void)
 		   "create_vcpu: VMSA register protection");
 	/* The refused page must still be ordinary guest memory. */
 	vmsa_page.rip = 0x2000;
-	tap_ok(vmsa_page.rip == 0x2000, "create_vcpu: refused page writable");
+	EXPECT_MSG(vmsa_page.rip == 0x2000,
+		   "create_vcpu: refused page writable");
+}
+
+TEST(ca_vcpu, delete_vcpu_refused)
+{
+	uint64_t v = (uint64_t)(uintptr_t)&vmsa_page;
 
 	EXPECT_RAX(gcall3(CORE(SVSM_CORE_DELETE_VCPU), v, 0, 0),
 		   SVSM_ERR_INVALID_PARAMETER,
 		   "delete_vcpu: not a registered VMSA");
 	EXPECT_RAX(gcall3(CORE(SVSM_CORE_DELETE_VCPU), v + 8, 0, 0),
 		   SVSM_ERR_INVALID_PARAMETER, "delete_vcpu: misaligned");
-	tap_ok(gcall3(CORE(SVSM_CORE_DELETE_VCPU), g.svsm_base, 0, 0) !=
-		       SVSM_SUCCESS,
-	       "delete_vcpu: SVSM memory");
+	EXPECT_MSG(gcall3(CORE(SVSM_CORE_DELETE_VCPU), g.svsm_base, 0, 0) !=
+			   SVSM_SUCCESS,
+		   "delete_vcpu: SVSM memory");
+}
 
-	tap_ok(gcall3(CORE(SVSM_CORE_DEPOSIT_MEM), g.svsm_base, 0, 0) !=
-		       SVSM_SUCCESS,
-	       "deposit_mem: SVSM memory refused");
-	tap_ok(gcall3(CORE(SVSM_CORE_DEPOSIT_MEM), old, 0, 0) != SVSM_SUCCESS,
-	       "deposit_mem: calling area refused");
-	tap_ok(gcall3(CORE(SVSM_CORE_DEPOSIT_MEM), c2 + 1, 0, 0) !=
-		       SVSM_SUCCESS,
-	       "deposit_mem: misaligned refused");
+TEST(ca_vcpu, deposit_mem_refused)
+{
+	uint64_t old = (uint64_t)(uintptr_t)g.caa;
+	uint64_t c2 = (uint64_t)(uintptr_t)ca2;
+
+	EXPECT_MSG(gcall3(CORE(SVSM_CORE_DEPOSIT_MEM), g.svsm_base, 0, 0) !=
+			   SVSM_SUCCESS,
+		   "deposit_mem: SVSM memory refused");
+	EXPECT_MSG(
+		gcall3(CORE(SVSM_CORE_DEPOSIT_MEM), old, 0, 0) != SVSM_SUCCESS,
+		"deposit_mem: calling area refused");
+	EXPECT_MSG(gcall3(CORE(SVSM_CORE_DEPOSIT_MEM), c2 + 1, 0, 0) !=
+			   SVSM_SUCCESS,
+		   "deposit_mem: misaligned refused");
 }

@@ -149,7 +149,7 @@ static bool note_withdrawn(uint64_t n, bool *back)
 	return hdr()->next == n;
 }
 
-static void deposit_errors(void)
+TEST(lifecycle, deposit_withdraw_errors)
 {
 	uint64_t e[2];
 
@@ -183,7 +183,7 @@ static void deposit_errors(void)
 	}
 }
 
-static void deposit_round_trip(void)
+TEST(lifecycle, deposit_withdraw_round_trip)
 {
 	uint64_t e[3];
 	uint64_t got = 0;
@@ -198,57 +198,59 @@ static void deposit_round_trip(void)
 	e[1] = pg(dep[1]);
 	e[2] = pg(dep[2]);
 	EXPECT_RAX(deposit(3, 0, e), SVSM_SUCCESS, "deposit_mem: 3 pages");
-	tap_ok(hdr()->next == 3, "deposit_mem: next == 3");
+	EXPECT_MSG(hdr()->next == 3, "deposit_mem: next == 3");
 	/* From here until withdrawn, dep[0..2] must not be touched. */
 	e[0] = pg(dep[1]);
 	EXPECT_RAX(deposit(1, 0, e), SVSM_ERR_INVALID_ADDRESS,
 		   "deposit_mem: same page twice refused");
-	tap_ok(hdr()->next == 0, "deposit_mem: next on the refused entry");
+	EXPECT_MSG(hdr()->next == 0, "deposit_mem: next on the refused entry");
 	EXPECT_RAX(rescind(pg(dep[0])), SVSM_ERR_INVALID_ADDRESS,
 		   "deposit_mem: deposited page cannot be rescinded");
-	tap_ok(gcall3(CORE(SVSM_CORE_REMAP_CA), pg(dep[0]), 0, 0) ==
-		       SVSM_ERR_INVALID_ADDRESS,
-	       "deposit_mem: deposited page cannot become the CA");
-	tap_ok(gcall3(CORE(SVSM_CORE_CREATE_VCPU), pg(dep[2]), pg(ca_new), 0) ==
-		       SVSM_ERR_INVALID_ADDRESS,
-	       "deposit_mem: deposited page cannot become a VMSA");
+	EXPECT_MSG(gcall3(CORE(SVSM_CORE_REMAP_CA), pg(dep[0]), 0, 0) ==
+			   SVSM_ERR_INVALID_ADDRESS,
+		   "deposit_mem: deposited page cannot become the CA");
+	EXPECT_MSG(gcall3(CORE(SVSM_CORE_CREATE_VCPU), pg(dep[2]), pg(ca_new),
+			  0) == SVSM_ERR_INVALID_ADDRESS,
+		   "deposit_mem: deposited page cannot become a VMSA");
 	/* A good entry, then a deposited one: stops on the second. */
 	e[0] = pg(dep[3]);
 	e[1] = pg(dep[0]);
 	EXPECT_RAX(deposit(2, 0, e), SVSM_ERR_INVALID_ADDRESS,
 		   "deposit_mem: new page then a deposited one");
-	tap_ok(hdr()->next == 1, "deposit_mem: next == 1 (first one taken)");
+	EXPECT_MSG(hdr()->next == 1,
+		   "deposit_mem: next == 1 (first one taken)");
 
 	/* Four pages in: withdraw 2, then ask for 8 (gets 2), then 0. */
 	EXPECT_RAX(withdraw(2, 0, &got), SVSM_SUCCESS, "withdraw_mem: 2 pages");
-	tap_ok(got == 2 && note_withdrawn(got, back),
-	       "withdraw_mem: RCX == next == 2, deposited 4K pages");
+	EXPECT_MSG(got == 2 && note_withdrawn(got, back),
+		   "withdraw_mem: RCX == next == 2, deposited 4K pages");
 	total += got;
 	EXPECT_RAX(withdraw(8, 0, &got), SVSM_SUCCESS,
 		   "withdraw_mem: ask for more than is left");
-	tap_ok(got == 2 && note_withdrawn(got, back),
-	       "withdraw_mem: only the 2 left come back");
+	EXPECT_MSG(got == 2 && note_withdrawn(got, back),
+		   "withdraw_mem: only the 2 left come back");
 	total += got;
 	EXPECT_RAX(withdraw(8, 0, &got), SVSM_SUCCESS,
 		   "withdraw_mem: empty pool is a success");
-	tap_ok(got == 0 && hdr()->next == 0, "withdraw_mem: 0 pages");
+	EXPECT_MSG(got == 0 && hdr()->next == 0, "withdraw_mem: 0 pages");
 	for (int i = 0; i < NDEP; i++) {
 		ok = ok && back[i];
 	}
-	tap_ok(ok && total == NDEP, "withdraw_mem: every deposited page back");
+	EXPECT_MSG(ok && total == NDEP,
+		   "withdraw_mem: every deposited page back");
 
 	/* Only now may the guest touch them again. */
 	ok = true;
 	for (int i = 0; i < NDEP; i++) {
 		ok = ok && all_bytes(dep[i], 0);
 	}
-	tap_ok(ok, "withdraw_mem: pages come back zeroed");
+	EXPECT_MSG(ok, "withdraw_mem: pages come back zeroed");
 	ok = true;
 	for (int i = 0; i < NDEP; i++) {
 		memset(dep[i], 0x3c + i, sizeof(dep[i]));
 		ok = ok && all_bytes(dep[i], (uint8_t)(0x3c + i));
 	}
-	tap_ok(ok, "withdraw_mem: pages writable again");
+	EXPECT_MSG(ok, "withdraw_mem: pages writable again");
 	EXPECT_RAX(validate(pg(dep[1])), SVSM_PVALIDATE_FAIL_UNCHANGED,
 		   "withdraw_mem: page still validated");
 	EXPECT_RAX(rescind(pg(dep[1])), SVSM_SUCCESS,
@@ -259,9 +261,9 @@ static void deposit_round_trip(void)
 		   "deposit_mem: a rescinded page");
 	EXPECT_RAX(withdraw(4, 0, &got), SVSM_SUCCESS,
 		   "withdraw_mem: second round trip");
-	tap_ok(got == 1 && ent()[0] == pg(dep[1]),
-	       "withdraw_mem: the same page returned");
-	tap_ok(all_bytes(dep[1], 0), "withdraw_mem: zeroed again");
+	EXPECT_MSG(got == 1 && ent()[0] == pg(dep[1]),
+		   "withdraw_mem: the same page returned");
+	EXPECT_MSG(all_bytes(dep[1], 0), "withdraw_mem: zeroed again");
 }
 
 /* A VMPL2 VMSA in the reset state of docs/abi.md §8.2 (Linux's AP defaults). */
@@ -308,7 +310,7 @@ static uint64_t delete_vcpu(uint64_t vmsa)
 }
 
 /* Every page of SVSM memory (the running VMSA is one) is refused. */
-static void delete_svsm_pages(void)
+static void delete_svsm_pages(struct test_ctx *_t)
 {
 	uint64_t bad = 0;
 
@@ -318,11 +320,11 @@ static void delete_svsm_pages(void)
 			bad++;
 		}
 	}
-	tap_ok(g.svsm_size != 0 && bad == 0,
-	       "delete_vcpu: no SVSM page (the running VMSA) is deletable");
+	EXPECT_MSG(g.svsm_size != 0 && bad == 0,
+		   "delete_vcpu: no SVSM page (the running VMSA) is deletable");
 }
 
-static void vcpu_round_trip(void)
+TEST(lifecycle, create_delete_vcpu_round_trip)
 {
 	uint64_t features = rdmsr(MSR_SEV_STATUS) >> 2;
 	uint64_t v0 = pg(vpair[0][1]);
@@ -331,8 +333,8 @@ static void vcpu_round_trip(void)
 	struct snp_vmsa *vm = NULL;
 	struct gcall c;
 
-	tap_ok((features & SEV_FEAT_SNP_ACTIVE) != 0,
-	       "create_vcpu: SEV_STATUS >> 2 has SNPActive");
+	EXPECT_MSG((features & SEV_FEAT_SNP_ACTIVE) != 0,
+		   "create_vcpu: SEV_STATUS >> 2 has SNPActive");
 	(void)make_vmsa(0, features);
 	EXPECT_RAX(create(v0, ca), SVSM_SUCCESS,
 		   "create_vcpu: APIC 0, the caller's CA");
@@ -340,16 +342,16 @@ static void vcpu_round_trip(void)
 	memset(&c, 0, sizeof(c));
 	c.rax = CORE(SVSM_CORE_QUERY_PROTOCOL);
 	c.rcx = SVSM_QUERY_PROTOCOL_ARG(0, 1);
-	tap_ok(gcall(GT_MSR, &c) && c.rax == SVSM_SUCCESS &&
-		       c.rcx == ((UINT64_C(1) << 32) | 1) &&
-		       gcall_preserved(&c),
-	       "create_vcpu: msr call served from the running VMSA");
+	EXPECT_MSG(gcall(GT_MSR, &c) && c.rax == SVSM_SUCCESS &&
+			   c.rcx == ((UINT64_C(1) << 32) | 1) &&
+			   gcall_preserved(&c),
+		   "create_vcpu: msr call served from the running VMSA");
 	memset(&c, 0, sizeof(c));
 	c.rax = CORE(SVSM_CORE_QUERY_PROTOCOL);
 	c.rcx = SVSM_QUERY_PROTOCOL_ARG(0, 1);
-	tap_ok(gcall(GT_GHCB, &c) && c.rax == SVSM_SUCCESS &&
-		       c.rcx == ((UINT64_C(1) << 32) | 1),
-	       "create_vcpu: ghcb call served from the running VMSA");
+	EXPECT_MSG(gcall(GT_GHCB, &c) && c.rax == SVSM_SUCCESS &&
+			   c.rcx == ((UINT64_C(1) << 32) | 1),
+		   "create_vcpu: ghcb call served from the running VMSA");
 	EXPECT_RAX(create(v0, ca), SVSM_ERR_INVALID_ADDRESS,
 		   "create_vcpu: same page twice refused");
 	EXPECT_RAX(rescind(v0), SVSM_ERR_INVALID_ADDRESS,
@@ -368,7 +370,7 @@ static void vcpu_round_trip(void)
 		   "delete_vcpu: twice refused");
 	vm = (struct snp_vmsa *)(void *)vpair[0][1];
 	vm->rip = 0x1234;
-	tap_ok(vm->rip == 0x1234, "delete_vcpu: page writable again");
+	EXPECT_MSG(vm->rip == 0x1234, "delete_vcpu: page writable again");
 	EXPECT_RAX(validate(v0), SVSM_PVALIDATE_FAIL_UNCHANGED,
 		   "delete_vcpu: page is ordinary validated memory");
 
@@ -395,12 +397,5 @@ static void vcpu_round_trip(void)
 	EXPECT_RAX(gcall3(CORE(SVSM_CORE_QUERY_PROTOCOL),
 			  SVSM_QUERY_PROTOCOL_ARG(0, 1), 0, 0),
 		   SVSM_SUCCESS, "delete_vcpu: calls still served");
-	delete_svsm_pages();
-}
-
-void tests_lifecycle(void)
-{
-	deposit_errors();
-	deposit_round_trip();
-	vcpu_round_trip();
+	delete_svsm_pages(_t);
 }

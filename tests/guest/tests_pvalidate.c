@@ -41,7 +41,7 @@ static uint64_t page(int i)
 	return (uint64_t)(uintptr_t)scratch[i];
 }
 
-void tests_pvalidate(void)
+TEST(pvalidate, header_checks)
 {
 	uint64_t e[4];
 
@@ -70,17 +70,23 @@ void tests_pvalidate(void)
 	e[0] = page(0) | 3;
 	EXPECT_RAX(pv(1, 0, 0, e), SVSM_ERR_INVALID_PARAMETER,
 		   "pvalidate: page size 3");
-	tap_ok(gcall3(PV, (uint64_t)(uintptr_t)hdr() + 1, 0, 0) != SVSM_SUCCESS,
-	       "pvalidate: misaligned request");
+	EXPECT_MSG(gcall3(PV, (uint64_t)(uintptr_t)hdr() + 1, 0, 0) !=
+			   SVSM_SUCCESS,
+		   "pvalidate: misaligned request");
 	hdr()->entries = 2;
 	hdr()->next = 0;
-	tap_ok(gcall3(PV, (uint64_t)(uintptr_t)g.caa + 4088, 0, 0) !=
-		       SVSM_SUCCESS,
-	       "pvalidate: request crossing a page");
-	tap_ok(gcall3(PV, g.svsm_base, 0, 0) != SVSM_SUCCESS,
-	       "pvalidate: request in SVSM memory");
-	tap_ok(gcall3(PV, UINT64_MAX & ~UINT64_C(7), 0, 0) != SVSM_SUCCESS,
-	       "pvalidate: request at the top of the address space");
+	EXPECT_MSG(gcall3(PV, (uint64_t)(uintptr_t)g.caa + 4088, 0, 0) !=
+			   SVSM_SUCCESS,
+		   "pvalidate: request crossing a page");
+	EXPECT_MSG(gcall3(PV, g.svsm_base, 0, 0) != SVSM_SUCCESS,
+		   "pvalidate: request in SVSM memory");
+	EXPECT_MSG(gcall3(PV, UINT64_MAX & ~UINT64_C(7), 0, 0) != SVSM_SUCCESS,
+		   "pvalidate: request at the top of the address space");
+}
+
+TEST(pvalidate, entries_refused)
+{
+	uint64_t e[4];
 
 	e[0] = g.svsm_base | E_VALIDATE;
 	EXPECT_RAX(pv(1, 0, 0, e), SVSM_ERR_INVALID_ADDRESS,
@@ -94,22 +100,32 @@ void tests_pvalidate(void)
 	e[0] = (UINT64_C(1) << 46) | E_VALIDATE;
 	EXPECT_RAX(pv(1, 0, 0, e), SVSM_ERR_INVALID_ADDRESS,
 		   "pvalidate: not guest RAM");
-	e[0] = (uint64_t)(uintptr_t)g.secrets->svsm_caa & ~UINT64_C(0xfff);
 	e[0] = (g.svsm_base & ~((UINT64_C(1) << 21) - 1)) | 1 | E_VALIDATE;
-	tap_ok(pv(1, 0, 0, e) != SVSM_SUCCESS,
-	       "pvalidate: 2M entry covering SVSM memory");
+	EXPECT_MSG(pv(1, 0, 0, e) != SVSM_SUCCESS,
+		   "pvalidate: 2M entry covering SVSM memory");
 	e[0] = page(0) | 1 | E_VALIDATE; /* 4K aligned, not 2M aligned */
-	tap_ok(pv(1, 0, 0, e) != SVSM_SUCCESS, "pvalidate: misaligned 2M");
+	EXPECT_MSG(pv(1, 0, 0, e) != SVSM_SUCCESS, "pvalidate: misaligned 2M");
+}
+
+TEST(pvalidate, already_valid)
+{
+	uint64_t e[4];
 
 	/* Already valid (launch pages): FAIL_UNCHANGED unless ignore_cf. */
 	e[0] = page(0) | E_VALIDATE;
 	EXPECT_RAX(pv(1, 0, 0, e), SVSM_PVALIDATE_FAIL_UNCHANGED,
 		   "pvalidate: already valid -> 0x80001010");
-	tap_ok(hdr()->next == 0, "pvalidate: next stays on the failing entry");
+	EXPECT_MSG(hdr()->next == 0,
+		   "pvalidate: next stays on the failing entry");
 	e[0] = page(0) | E_VALIDATE | E_IGNCF;
 	EXPECT_RAX(pv(1, 0, 0, e), SVSM_SUCCESS,
 		   "pvalidate: already valid with ignore_cf");
-	tap_ok(hdr()->next == 1, "pvalidate: next == entries on success");
+	EXPECT_MSG(hdr()->next == 1, "pvalidate: next == entries on success");
+}
+
+TEST(pvalidate, rescind_then_validate)
+{
+	uint64_t e[4];
 
 	/* Round trip with zeroing: rescind, then validate. */
 	memset(scratch[1], 0xee, sizeof(scratch[1]));
@@ -125,8 +141,13 @@ void tests_pvalidate(void)
 		for (int i = 0; i < 4096; i++) {
 			zero = zero && scratch[1][i] == 0;
 		}
-		tap_ok(zero, "pvalidate: page zeroed on validation");
+		EXPECT_MSG(zero, "pvalidate: page zeroed on validation");
 	}
+}
+
+TEST(pvalidate, bad_middle_entry)
+{
+	uint64_t e[4];
 
 	/* A failing middle entry stops there. */
 	e[0] = page(2) | E_VALIDATE | E_IGNCF;
@@ -134,9 +155,15 @@ void tests_pvalidate(void)
 	e[2] = page(3) | E_VALIDATE | E_IGNCF;
 	EXPECT_RAX(pv(3, 0, 0, e), SVSM_ERR_INVALID_ADDRESS,
 		   "pvalidate: bad middle entry");
-	tap_ok(hdr()->next == 1, "pvalidate: next == index of the bad entry");
+	EXPECT_MSG(hdr()->next == 1,
+		   "pvalidate: next == index of the bad entry");
 	EXPECT_RAX(pv(3, 2, 0, e), SVSM_SUCCESS,
 		   "pvalidate: resume after the bad entry");
+}
+
+TEST(pvalidate, two_mib_on_4k_entries)
+{
+	uint64_t e[4];
 
 	/*
 	 * 2M on 4K RMP entries, and Linux's fallback (docs/abi.md §3.2): RAM
@@ -154,11 +181,13 @@ void tests_pvalidate(void)
 		     a += 4096) {
 			psc_ok = psc_ok && guest_psc(a, false);
 		}
-		tap_ok(psc_ok, "pvalidate: [2M, 4M) made private (GHCB PSC)");
+		EXPECT_MSG(psc_ok,
+			   "pvalidate: [2M, 4M) made private (GHCB PSC)");
 		e[0] = (UINT64_C(1) << 21) | 1 | E_VALIDATE;
 		EXPECT_RAX(pv(1, 0, 0, e), SVSM_PVALIDATE_FAIL_SIZEMISMATCH,
 			   "pvalidate: 2M on 4K -> 0x80001006");
-		tap_ok(hdr()->next == 0, "pvalidate: 2M mismatch leaves next");
+		EXPECT_MSG(hdr()->next == 0,
+			   "pvalidate: 2M mismatch leaves next");
 		hdr()->entries = SVSM_PVALIDATE_MAX_ENTRIES_CAA;
 		hdr()->next = 0;
 		for (uint64_t i = 0; i < SVSM_PVALIDATE_MAX_ENTRIES_CAA; i++) {
@@ -167,8 +196,8 @@ void tests_pvalidate(void)
 		rax = gcall3(PV, (uint64_t)(uintptr_t)hdr(), 0, 0);
 		EXPECT_RAX(rax, SVSM_SUCCESS,
 			   "pvalidate: 510 4K entries in one call");
-		tap_ok(hdr()->next == SVSM_PVALIDATE_MAX_ENTRIES_CAA,
-		       "pvalidate: next == 510 after the full list");
+		EXPECT_MSG(hdr()->next == SVSM_PVALIDATE_MAX_ENTRIES_CAA,
+			   "pvalidate: next == 510 after the full list");
 		hdr()->entries = 2;
 		hdr()->next = 0;
 		big[0] = UINT64_C(0x3fe000) | E_VALIDATE;
@@ -176,7 +205,8 @@ void tests_pvalidate(void)
 		EXPECT_RAX(gcall3(PV, (uint64_t)(uintptr_t)hdr(), 0, 0),
 			   SVSM_SUCCESS,
 			   "pvalidate: the last 2 of the 2M range");
-		tap_ok(*(volatile uint64_t *)(uintptr_t)UINT64_C(0x3ff000) == 0,
-		       "pvalidate: newly validated page reads as zero");
+		EXPECT_MSG(*(volatile uint64_t *)(uintptr_t)UINT64_C(
+				   0x3ff000) == 0,
+			   "pvalidate: newly validated page reads as zero");
 	}
 }

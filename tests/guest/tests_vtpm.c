@@ -77,7 +77,7 @@ static bool untouched_from(size_t off)
 }
 
 /* TPM2_GetRandom(16): rc 0, a TPM2B of 16 bytes, nothing past it. */
-static void get_random(enum gtransport t, const char *name)
+static void get_random(struct test_ctx *_t, enum gtransport t, const char *name)
 {
 	static const uint8_t cmd[] = {0x80, 0x01, 0, 0,    0, 12,
 				      0,    0,    1, 0x7b, 0, 16};
@@ -94,11 +94,37 @@ static void get_random(enum gtransport t, const char *name)
 			   (unsigned long long)rax, rsp_size(),
 			   be32(rsp() + 6));
 	}
-	tap_ok(ok, name);
+	EXPECT_MSG(ok, name);
+}
+
+TEST(vtpm, query)
+{
+	struct gcall c;
+
+	memset(&c, 0, sizeof(c));
+	c.rax = VTPM(SVSM_VTPM_QUERY);
+	c.rcx = 0x1234;
+	c.rdx = 0x5678;
+	EXPECT_MSG(gcall(GT_MSR, &c) && c.rax == SVSM_SUCCESS &&
+			   c.rcx == (UINT64_C(1) << 8) && c.rdx == 0 &&
+			   gcall_preserved(&c),
+		   "vtpm: QUERY: TPM_SEND_COMMAND only, features 0");
+	memset(&c, 0, sizeof(c));
+	c.rax = SVSM_CALL(SVSM_PROTO_CORE, SVSM_CORE_QUERY_PROTOCOL);
+	c.rcx = SVSM_QUERY_PROTOCOL_ARG(SVSM_PROTO_VTPM, 1);
+	EXPECT_MSG(gcall(GT_MSR, &c) && c.rax == SVSM_SUCCESS &&
+			   c.rcx == ((UINT64_C(1) << 32) | 1),
+		   "vtpm: QUERY_PROTOCOL(2): versions 1..1");
+}
+
+TEST(vtpm, get_random)
+{
+	get_random(_t, GT_MSR, "vtpm: GetRandom(16) (MSR transport)");
+	get_random(_t, GT_GHCB, "vtpm: GetRandom(16) (GHCB page)");
 }
 
 /* TPM2_PCR_Read of SHA-256 PCR 0 on a fresh TPM: one 32-byte zero digest. */
-static void pcr_read(void)
+TEST(vtpm, pcr_read)
 {
 	static const uint8_t cmd[] = {0x80, 0x01, 0,    0, 0, 20, 0,
 				      0,    1,    0x7e, 0, 0, 0,  1, /* count */
@@ -114,25 +140,45 @@ static void pcr_read(void)
 	for (unsigned i = 0; i < 32; i++) {
 		zero = zero && d[6 + i] == 0;
 	}
-	tap_ok(rsp_size() == 62 && be32(rsp() + 6) == 0 && be32(d) == 1 &&
-		       d[4] == 0 && d[5] == 32 && zero,
-	       "vtpm: PCR_Read SHA-256 PCR 0 = zeros");
+	EXPECT_MSG(rsp_size() == 62 && be32(rsp() + 6) == 0 && be32(d) == 1 &&
+			   d[4] == 0 && d[5] == 32 && zero,
+		   "vtpm: PCR_Read SHA-256 PCR 0 = zeros");
 }
 
-static void refused(uint64_t want, uint32_t plat, uint8_t loc, uint32_t n,
-		    const char *name)
+static void refused(struct test_ctx *_t, uint64_t want, uint32_t plat,
+		    uint8_t loc, uint32_t n, const char *name)
 {
 	static const uint8_t cmd[] = {0x80, 0x01, 0, 0,    0, 12,
 				      0,    0,    1, 0x7b, 0, 16};
 
 	request(plat, loc, n, cmd, sizeof(cmd));
-	tap_ok(send(GT_MSR) == want && untouched_from(sizeof(cmd) + 9) &&
-		       tpm_page[0] == (uint8_t)plat,
-	       name);
+	EXPECT_MSG(send(GT_MSR) == want && untouched_from(sizeof(cmd) + 9) &&
+			   tpm_page[0] == (uint8_t)plat,
+		   name);
+}
+
+TEST(vtpm, hostile_requests)
+{
+	refused(_t, SVSM_ERR_INVALID_PARAMETER, 8, 0, SVSM_VTPM_CMD_MAX + 1,
+		"vtpm: command larger than the buffer");
+	refused(_t, SVSM_ERR_INVALID_PARAMETER, 8, 0, UINT32_MAX,
+		"vtpm: command size 0xffffffff");
+	refused(_t, SVSM_ERR_INVALID_PARAMETER, 8, 0, 9,
+		"vtpm: command shorter than a TPM header");
+	refused(_t, SVSM_ERR_INVALID_PARAMETER, 8, 1, 12, "vtpm: locality 1");
+	refused(_t, SVSM_ERR_INVALID_PARAMETER, 8, 4, 12, "vtpm: locality 4");
+	refused(_t, SVSM_ERR_UNSUPPORTED_CALL, 1, 0, 12,
+		"vtpm: platform POWER_ON: not served");
+	refused(_t, SVSM_ERR_UNSUPPORTED_CALL, 17, 0, 12,
+		"vtpm: platform RESET: not served");
+	refused(_t, SVSM_ERR_INVALID_PARAMETER, 0, 0, 12,
+		"vtpm: platform command 0");
+	refused(_t, SVSM_ERR_INVALID_PARAMETER, 0x99, 0, 12,
+		"vtpm: unknown platform command");
 }
 
 /* Garbage TPM packets are the TPM's business: RAX success, a TPM error. */
-static void garbage(void)
+TEST(vtpm, garbage_tpm_packets)
 {
 	static const uint8_t bad_tag[] = {0x12, 0x34, 0, 0, 0,
 					  10,   0,    0, 1, 0x7b};
@@ -143,45 +189,29 @@ static void garbage(void)
 	uint8_t noise[200];
 
 	request(8, 0, sizeof(bad_tag), bad_tag, sizeof(bad_tag));
-	tap_ok(send(GT_MSR) == SVSM_SUCCESS && rsp_size() >= 10 &&
-		       be32(rsp() + 6) != 0,
-	       "vtpm: bad TPM tag: TPM error inside a successful call");
+	EXPECT_MSG(send(GT_MSR) == SVSM_SUCCESS && rsp_size() >= 10 &&
+			   be32(rsp() + 6) != 0,
+		   "vtpm: bad TPM tag: TPM error inside a successful call");
 	request(8, 0, sizeof(bad_size), bad_size, sizeof(bad_size));
-	tap_ok(send(GT_MSR) == SVSM_SUCCESS && rsp_size() >= 10 &&
-		       be32(rsp() + 6) != 0,
-	       "vtpm: TPM size field past the packet: TPM error");
+	EXPECT_MSG(send(GT_MSR) == SVSM_SUCCESS && rsp_size() >= 10 &&
+			   be32(rsp() + 6) != 0,
+		   "vtpm: TPM size field past the packet: TPM error");
 	request(8, 0, sizeof(bad_cc), bad_cc, sizeof(bad_cc));
-	tap_ok(send(GT_MSR) == SVSM_SUCCESS && rsp_size() >= 10 &&
-		       be32(rsp() + 6) != 0,
-	       "vtpm: unknown TPM command code: TPM error");
+	EXPECT_MSG(send(GT_MSR) == SVSM_SUCCESS && rsp_size() >= 10 &&
+			   be32(rsp() + 6) != 0,
+		   "vtpm: unknown TPM command code: TPM error");
 	for (unsigned i = 0; i < sizeof(noise); i++) {
 		noise[i] = (uint8_t)(i * 37 + 11);
 	}
 	request(8, 0, sizeof(noise), noise, sizeof(noise));
-	tap_ok(send(GT_MSR) == SVSM_SUCCESS && rsp_size() >= 10 &&
-		       rsp_size() <= SVSM_VTPM_RSP_MAX && be32(rsp() + 6) != 0,
-	       "vtpm: noise: TPM error");
+	EXPECT_MSG(send(GT_MSR) == SVSM_SUCCESS && rsp_size() >= 10 &&
+			   rsp_size() <= SVSM_VTPM_RSP_MAX &&
+			   be32(rsp() + 6) != 0,
+		   "vtpm: noise: TPM error");
 }
 
-static void hostile(void)
+TEST(vtpm, hostile_buffers)
 {
-	refused(SVSM_ERR_INVALID_PARAMETER, 8, 0, SVSM_VTPM_CMD_MAX + 1,
-		"vtpm: command larger than the buffer");
-	refused(SVSM_ERR_INVALID_PARAMETER, 8, 0, UINT32_MAX,
-		"vtpm: command size 0xffffffff");
-	refused(SVSM_ERR_INVALID_PARAMETER, 8, 0, 9,
-		"vtpm: command shorter than a TPM header");
-	refused(SVSM_ERR_INVALID_PARAMETER, 8, 1, 12, "vtpm: locality 1");
-	refused(SVSM_ERR_INVALID_PARAMETER, 8, 4, 12, "vtpm: locality 4");
-	refused(SVSM_ERR_UNSUPPORTED_CALL, 1, 0, 12,
-		"vtpm: platform POWER_ON: not served");
-	refused(SVSM_ERR_UNSUPPORTED_CALL, 17, 0, 12,
-		"vtpm: platform RESET: not served");
-	refused(SVSM_ERR_INVALID_PARAMETER, 0, 0, 12,
-		"vtpm: platform command 0");
-	refused(SVSM_ERR_INVALID_PARAMETER, 0x99, 0, 12,
-		"vtpm: unknown platform command");
-	garbage();
 	EXPECT_RAX(gcall3(VTPM(SVSM_VTPM_CMD), 0, 0, 0),
 		   SVSM_ERR_INVALID_PARAMETER, "vtpm: buffer at GPA 0");
 	EXPECT_RAX(gcall3(VTPM(SVSM_VTPM_CMD), gpa_of(tpm_page) + 8, 0, 0),
@@ -197,27 +227,8 @@ static void hostile(void)
 		   SVSM_ERR_UNSUPPORTED_CALL, "vtpm: unknown call 0xffffffff");
 }
 
-void tests_vtpm(void)
+/* Runs after the hostile cases (definition order): the TPM still works. */
+TEST(vtpm, get_random_after_hostile)
 {
-	struct gcall c;
-
-	memset(&c, 0, sizeof(c));
-	c.rax = VTPM(SVSM_VTPM_QUERY);
-	c.rcx = 0x1234;
-	c.rdx = 0x5678;
-	tap_ok(gcall(GT_MSR, &c) && c.rax == SVSM_SUCCESS &&
-		       c.rcx == (UINT64_C(1) << 8) && c.rdx == 0 &&
-		       gcall_preserved(&c),
-	       "vtpm: QUERY: TPM_SEND_COMMAND only, features 0");
-	memset(&c, 0, sizeof(c));
-	c.rax = SVSM_CALL(SVSM_PROTO_CORE, SVSM_CORE_QUERY_PROTOCOL);
-	c.rcx = SVSM_QUERY_PROTOCOL_ARG(SVSM_PROTO_VTPM, 1);
-	tap_ok(gcall(GT_MSR, &c) && c.rax == SVSM_SUCCESS &&
-		       c.rcx == ((UINT64_C(1) << 32) | 1),
-	       "vtpm: QUERY_PROTOCOL(2): versions 1..1");
-	get_random(GT_MSR, "vtpm: GetRandom(16) (MSR transport)");
-	get_random(GT_GHCB, "vtpm: GetRandom(16) (GHCB page)");
-	pcr_read();
-	hostile();
-	get_random(GT_GHCB, "vtpm: GetRandom after the hostile calls");
+	get_random(_t, GT_GHCB, "vtpm: GetRandom after the hostile calls");
 }

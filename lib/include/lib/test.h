@@ -12,6 +12,7 @@
 #include "lib/compiler.h"
 
 struct test_ctx {
+	uint32_t checks; /* EXPECT/ASSERT evaluated, for the summary line */
 	uint32_t failures;
 	bool stop; /* an ASSERT failed: the case ends */
 };
@@ -45,6 +46,7 @@ void test_fail(struct test_ctx *t, const char *file, int line, const char *fmt,
 
 #define EXPECT(cond)                                                    \
 	do {                                                            \
+		_t->checks++;                                           \
 		if (!(cond)) {                                          \
 			test_fail(_t, __FILE__, __LINE__, "%s", #cond); \
 		}                                                       \
@@ -53,6 +55,7 @@ void test_fail(struct test_ctx *t, const char *file, int line, const char *fmt,
 #define EXPECT_EQ(a, b)                                                 \
 	do {                                                            \
 		uint64_t _a = (uint64_t)(a), _b = (uint64_t)(b);        \
+		_t->checks++;                                           \
 		if (_a != _b) {                                         \
 			test_fail(_t, __FILE__, __LINE__,               \
 				  "%s == %s: 0x%llx != 0x%llx", #a, #b, \
@@ -63,16 +66,26 @@ void test_fail(struct test_ctx *t, const char *file, int line, const char *fmt,
 
 #define ASSERT(cond)                                                    \
 	do {                                                            \
+		_t->checks++;                                           \
 		if (!(cond)) {                                          \
 			test_fail(_t, __FILE__, __LINE__, "%s", #cond); \
 			return;                                         \
 		}                                                       \
 	} while (0)
 
+/* A check named by a sentence (@what): the diagnostic says what failed. */
+#define EXPECT_MSG(cond, what)                                           \
+	do {                                                             \
+		_t->checks++;                                            \
+		if (!(cond)) {                                           \
+			test_fail(_t, __FILE__, __LINE__, "%s", (what)); \
+		}                                                        \
+	} while (0)
+
 /**
  * Run the registered cases that match @filter ("" or "*" = all visible
  * cases; "suite" or "suite/name" also selects hidden ones). Prints a TAP
- * plan and one line per case. Returns the number of failed cases, or -1 if
- * the filter matched nothing.
+ * plan, one line per case and a "# N checks in M cases" summary. Returns the
+ * number of failed cases, or -1 if the filter matched nothing.
  */
 int test_run(const char *filter);

@@ -1,31 +1,22 @@
 // SPDX-License-Identifier: MIT
 /*
- * fw_cfg.h. The file directory (selector 0x19) is big-endian: a u32 count,
+ * lib/fw_cfg.h. The file directory (selector 0x19) is big-endian: a u32 count,
  * then {u32 size, u16 select, u16 reserved, char name[56]} per file.
  */
-#include "fw_cfg.h"
-
-#include "arch/cpu.h"
+#include "lib/fw_cfg.h"
 
 #include "lib/string.h"
 
-#define FW_CFG_PORT_SEL 0x510
-#define FW_CFG_PORT_DATA 0x511
 #define FW_CFG_SIGNATURE 0x0000
 #define FW_CFG_FILE_DIR 0x0019
 #define FW_CFG_NAME_LEN 56
-
-static void select_item(uint16_t sel)
-{
-	__asm__ volatile("outw %0, %1" : : "a"(sel), "Nd"(FW_CFG_PORT_SEL));
-}
 
 static void read_bytes(void *buf, uint32_t len)
 {
 	uint8_t *p = buf;
 
 	for (uint32_t i = 0; i < len; i++) {
-		p[i] = inb(FW_CFG_PORT_DATA);
+		p[i] = fw_cfg_port_read8();
 	}
 }
 
@@ -37,7 +28,7 @@ static uint32_t be32(const uint8_t *p)
 
 void fw_cfg_read(uint16_t sel, void *buf, uint32_t len)
 {
-	select_item(sel);
+	fw_cfg_port_select(sel);
 	read_bytes(buf, len);
 }
 
@@ -50,7 +41,7 @@ bool fw_cfg_find(const char *name, uint16_t *sel, uint32_t *size)
 	if (memcmp(sig, "QEMU", 4) != 0) {
 		return false;
 	}
-	select_item(FW_CFG_FILE_DIR);
+	fw_cfg_port_select(FW_CFG_FILE_DIR);
 	read_bytes(cnt, sizeof(cnt));
 	n = be32(cnt);
 	for (uint32_t i = 0; i < n && i < 4096; i++) {
