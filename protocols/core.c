@@ -26,10 +26,23 @@ svsm_err_t core_query_protocol(struct svsm_req *req)
 	return SVSM_OK;
 }
 
+/*
+ * RCX of CONFIGURE_VTOM (docs/abi.md §3.7): bit 0 query, bit 1 enable,
+ * bits 63:21 the vTOM boundary (2 MiB granular), bits 20:2 reserved. A
+ * query takes no operand, so every bit but 0 is reserved there.
+ */
+#define VTOM_QUERY UINT64_C(1)
+#define VTOM_RESERVED UINT64_C(0x1ffffc)
+
 /* SVSM spec §7.8 / docs/abi.md §3.7: vTOM is not supported; a query says so. */
 svsm_err_t core_configure_vtom(struct svsm_req *req)
 {
-	if ((req->rcx & 1) != 0) {
+	/* Reserved bits are refused, not ignored (issue 14 finding 8, G8). */
+	if ((req->rcx & VTOM_QUERY) != 0 ? req->rcx != VTOM_QUERY
+					 : (req->rcx & VTOM_RESERVED) != 0) {
+		return SVSM_E_INVAL;
+	}
+	if ((req->rcx & VTOM_QUERY) != 0) {
 		svsm_req_set_out(req, SVSM_OUT_RCX, 0);
 		return SVSM_OK;
 	}
@@ -52,6 +65,10 @@ svsm_err_t core_remap_ca(struct svsm_req *req)
 	}
 	if (gpa_eq(new_caa, self->caa)) {
 		return SVSM_OK; /* remapping to the current CAA is a no-op */
+	}
+	/* A CAA at GPA 0 reads as "none" to Linux (docs/abi.md §3.1). */
+	if (gpa_val(new_caa) == 0) {
+		return SVSM_E_ADDR;
 	}
 	err = guest_mem_check_page(new_caa, PAGE_SIZE);
 	if (err != SVSM_OK) {

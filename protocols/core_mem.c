@@ -131,6 +131,18 @@ static svsm_err_t withdraw_one(struct svsm_req *req, gpa_t g)
 
 	deposit_pool_remove(g);
 	err = guest_mem_zero(g, PAGE_SIZE);
+	if (err == SVSM_E_FAULT) {
+		/*
+		 * The page was made shared or unvalidated behind the SVSM's
+		 * back (issue 14 finding 5; docs/threat-model.md, "SVSM pages
+		 * made shared"): nothing of the SVSM's is in it and nothing is
+		 * read from it. It is not
+		 * handed out (it is not zeroed) and it leaves the pool, so
+		 * later calls do not stay stuck on it; the guest may validate
+		 * it again.
+		 */
+		return err;
+	}
 	if (err == SVSM_OK) {
 		rc = guest_mem_grant(g, SNP_PAGE_SIZE_4K,
 				     req->caller->guest_vmpl);

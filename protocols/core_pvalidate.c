@@ -19,10 +19,12 @@
 /*
  * The legacy VGA/ROM hole may be mapped read-only by the host; writing it
  * can loop on #NPF forever (coconut's "writable_phys_addr" note). Pages
- * there are validated but not zeroed: a known, documented gap.
+ * there are validated but not zeroed: a known, documented gap
+ * (docs/abi.md §3.2). Only the hole itself: a 2 MiB page at GPA 0 is
+ * zeroed everywhere else (issue 14 finding 2).
  */
 #define ISA_HOLE_START UINT64_C(0xa0000)
-#define ISA_HOLE_LEN (UINT64_C(0x100000) - ISA_HOLE_START)
+#define ISA_HOLE_END UINT64_C(0x100000)
 
 /* ---- the page list (PVALIDATE format) ---- */
 
@@ -153,6 +155,23 @@ static svsm_err_t snp_rc(struct svsm_req *req, enum snp_rc rc)
 	return SVSM_E_PROTO;
 }
 
+/* Zero [g, g + len) except the part inside the ISA hole. */
+static svsm_err_t zero_outside_isa_hole(uint64_t g, uint64_t len)
+{
+	uint64_t end = g + len; /* no wrap: the page is guest RAM */
+	svsm_err_t err = SVSM_OK;
+
+	if (g < ISA_HOLE_START) {
+		err = guest_mem_zero(gpa(g), MIN(end, ISA_HOLE_START) - g);
+	}
+	if (err == SVSM_OK && end > ISA_HOLE_END) {
+		uint64_t from = MAX(g, ISA_HOLE_END);
+
+		err = guest_mem_zero(gpa(from), end - from);
+	}
+	return err;
+}
+
 static svsm_err_t pv_validate(struct svsm_req *req, gpa_t g,
 			      enum snp_page_size size, uint64_t len,
 			      bool ignore_cf)
@@ -176,13 +195,11 @@ static svsm_err_t pv_validate(struct svsm_req *req, gpa_t g,
 	 * Zero before granting access: otherwise a host that remaps an SVSM
 	 * page to this GPA would let the guest read SVSM secrets (G11).
 	 */
-	if (!range_overlaps(gpa_val(g), len, ISA_HOLE_START, ISA_HOLE_LEN)) {
-		err = guest_mem_zero(g, len);
-		if (err != SVSM_OK) {
-			/* Leave it invalid rather than valid and unzeroed. */
-			(void)plat_pvalidate(g, size, false, &cf);
-			return err;
-		}
+	err = zero_outside_isa_hole(gpa_val(g), len);
+	if (err != SVSM_OK) {
+		/* Leave it invalid rather than valid and unzeroed. */
+		(void)plat_pvalidate(g, size, false, &cf);
+		return err;
 	}
 	rc = guest_mem_grant(g, size, req->caller->guest_vmpl);
 	if (rc != SNP_RC_SUCCESS) {

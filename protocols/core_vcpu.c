@@ -58,14 +58,30 @@ static svsm_err_t read_vmsa_fields(gpa_t vmsa, struct vmsa_fields *f)
 
 /*
  * The CAA may be the target vCPU's current or pending one (Linux re-creates
- * APs with the same CA).
+ * APs with the same CA). It must be usable once that vCPU runs (issue 14
+ * finding 7): not at GPA 0, which Linux reads as "no calling area"
+ * (docs/abi.md §3.3), and readable now - a shared or unvalidated page
+ * faults in the guarded read (a private access to a shared page is
+ * converted by the host and faults, docs/snpemu.md S7), and is refused
+ * before anything changes.
  */
 static svsm_err_t check_new_caa(gpa_t caa, const struct svsm_vcpu *target)
 {
-	if (gpa_eq(caa, target->caa) || gpa_eq(caa, target->next_caa)) {
-		return guest_mem_check(caa, PAGE_SIZE);
+	uint64_t head = 0;
+	svsm_err_t err = SVSM_OK;
+
+	if (gpa_val(caa) == 0) {
+		return SVSM_E_ADDR;
 	}
-	return guest_mem_check_page(caa, PAGE_SIZE);
+	if (gpa_eq(caa, target->caa) || gpa_eq(caa, target->next_caa)) {
+		err = guest_mem_check(caa, PAGE_SIZE);
+	} else {
+		err = guest_mem_check_page(caa, PAGE_SIZE);
+	}
+	if (err == SVSM_OK) {
+		err = guest_mem_read_obj(&head, caa);
+	}
+	return err;
 }
 
 /* Undo the revoke of a VMSA candidate and forget it. */
@@ -89,6 +105,15 @@ svsm_err_t core_create_vcpu(struct svsm_req *req)
 	/* Step 1: addresses (docs/abi.md §3.3; [C] answers INVALID_ADDRESS). */
 	if (!IS_ALIGNED(req->rcx, PAGE_SIZE) ||
 	    !IS_ALIGNED(req->rdx, PAGE_SIZE) || gpa_eq(vmsa, caa)) {
+		return SVSM_E_ADDR;
+	}
+	/*
+	 * KVM refuses a 2 MiB-aligned AP VMSA (an SNP erratum raises a bogus
+	 * RMP #PF when a huge page collides with the VMSA's RMP entry; KVM:
+	 * arch/x86/kvm/svm/sev.c, sev_snp_ap_creation): a VMSA accepted
+	 * there could never run (issue 14 finding 7).
+	 */
+	if (IS_ALIGNED(req->rcx, PAGE_SIZE_2M)) {
 		return SVSM_E_ADDR;
 	}
 	/* R8[63:32] is reserved: the APIC ID is 32 bits (G8). */
@@ -157,6 +182,7 @@ svsm_err_t core_delete_vcpu(struct svsm_req *req)
 	gpa_t vmsa = gpa(req->rcx);
 	struct svsm_vcpu *owner = NULL;
 	enum snp_rc rc = SNP_RC_SUCCESS;
+	svsm_err_t err = SVSM_OK;
 
 	if (!IS_ALIGNED(req->rcx, PAGE_SIZE)) {
 		return SVSM_E_INVAL;
@@ -166,9 +192,18 @@ svsm_err_t core_delete_vcpu(struct svsm_req *req)
 		return SVSM_E_INVAL;
 	}
 	/* A VMSA that is executing must not change under the CPU. */
-	if (!plat_vmsa_stop(vmsa)) {
+	if (plat_vmsa_in_use(vmsa)) {
 		req->proto_detail = VCPU_DETAIL_INUSE;
 		return SVSM_E_PROTO;
+	}
+	/*
+	 * Guarded (issue 14 finding 6): the guest may have had the page
+	 * converted behind the SVSM's back; then it stays registered (and so
+	 * refused to every other call) and the guest gets INVALID_ADDRESS.
+	 */
+	err = guest_mem_vmsa_stop(vmsa);
+	if (err != SVSM_OK) {
+		return err;
 	}
 	/* Clear the VMSA bit and give the guest RWX back. */
 	rc = guest_mem_grant(vmsa, SNP_PAGE_SIZE_4K, owner->guest_vmpl);

@@ -19,7 +19,7 @@
  * sends AP_CREATION (docs/abi.md §3.3, §11.11), and reading the call from
  * the new page would answer the wrong registers and leave call_pending set
  * (§11.1). The registry keeps that VMSA as pending (vcpu->next_vmsa);
- * DELETE_VCPU refuses the one served here (plat_vmsa_stop), so it cannot
+ * DELETE_VCPU refuses the one served here (plat_vmsa_in_use), so it cannot
  * vanish under the loop. Not done: switching to a pending VMSA of this vCPU
  * (that needs proof the hypervisor now runs it).
  *

@@ -55,6 +55,14 @@ __must_check svsm_err_t guest_mem_write(gpa_t dst, const void *src, size_t len);
 /** Zero [@dst, @dst + @len) of guest memory (G11). */
 __must_check svsm_err_t guest_mem_zero(gpa_t dst, uint64_t len);
 
+/**
+ * Clear EFER.SVME in the registered guest VMSA at @vmsa so no CPU can enter
+ * it, through the guarded copy: a VMSA page converted behind the SVSM's
+ * back is SVSM_E_FAULT, never a panic (issue 14 finding 6). SVSM_E_ADDR if
+ * @vmsa is not a registered VMSA in guest RAM.
+ */
+__must_check svsm_err_t guest_mem_vmsa_stop(gpa_t vmsa);
+
 /* Read a whole object; the size is the object's, never guest-chosen. */
 #define guest_mem_read_obj(dst_ptr, src_gpa) \
 	guest_mem_read((dst_ptr), (src_gpa), sizeof(*(dst_ptr)))

@@ -69,8 +69,8 @@ bool plat_is_guest_ram(gpa_t g, uint64_t len);
 bool plat_is_svsm_owned(gpa_t g, uint64_t len);
 
 /**
- * Make sure the guest VMSA page at @vmsa is not running and cannot be
- * entered (clear EFER.SVME atomically). Returns false if the VMSA is
- * currently in use on some CPU (DELETE_VCPU answers FAIL_INUSE).
+ * True if the guest VMSA page at @vmsa is in use on some CPU (the one this
+ * CPU serves): DELETE_VCPU answers FAIL_INUSE. Stopping a VMSA that is not
+ * in use is guest_mem_vmsa_stop(), through the guarded path.
  */
-bool plat_vmsa_stop(gpa_t vmsa);
+bool plat_vmsa_in_use(gpa_t vmsa);

@@ -13,6 +13,7 @@
 #include "svsm/vcpu.h"
 
 #include "svsm/abi/snp.h"
+#include "svsm/abi/vmsa.h"
 
 /*
  * Source for guest_mem_zero(): a read-only page of zeros, so zeroing goes
@@ -200,4 +201,31 @@ svsm_err_t guest_mem_zero(gpa_t dst, uint64_t len)
 		len -= n;
 	}
 	return SVSM_OK;
+}
+
+svsm_err_t guest_mem_vmsa_stop(gpa_t vmsa)
+{
+	uint64_t at = gpa_val(vmsa) + offsetof(struct snp_vmsa, efer);
+	uint64_t efer = 0;
+	svsm_err_t err = guest_mem_check(vmsa, PAGE_SIZE);
+
+	/* Only a VMSA the SVSM registered: never a page the guest chose. */
+	if (err == SVSM_OK && (!IS_ALIGNED(gpa_val(vmsa), PAGE_SIZE) ||
+			       !vcpu_range_is_vmsa(vmsa, PAGE_SIZE))) {
+		err = SVSM_E_ADDR;
+	}
+	if (err == SVSM_OK) {
+		err = copy(at, (uint8_t *)&efer, NULL, sizeof(efer), TO_SVSM);
+	}
+	/*
+	 * Read-modify-write, not atomic: the page is not guest-writable (a
+	 * VMSA) and plat_vmsa_in_use() said no CPU runs it; only a CPU
+	 * running it could write EFER back, and that is what is refused.
+	 */
+	if (err == SVSM_OK) {
+		efer &= ~VMSA_EFER_SVME;
+		err = copy(at, NULL, (const uint8_t *)&efer, sizeof(efer),
+			   TO_GUEST);
+	}
+	return err;
 }

@@ -200,19 +200,8 @@ void plat_tlb_flush_all(void)
 	x86_flush_tlb_global_sync();
 }
 
-bool plat_vmsa_stop(gpa_t vmsa)
+bool plat_vmsa_in_use(gpa_t vmsa)
 {
-	struct snp_vmsa *v = NULL;
-
-	if (!guest_page_ok(vmsa, SNP_PAGE_SIZE_4K)) {
-		return false;
-	}
 	/* The VMSA of the vCPU we are serving is, by definition, in use. */
-	if (gpa_val(vmsa) == this_cpu()->guest_vmsa_gpa) {
-		return false;
-	}
-	v = window_map(gpa_val(vmsa), PAGE_SIZE);
-	__atomic_fetch_and(&v->efer, ~VMSA_EFER_SVME, __ATOMIC_SEQ_CST);
-	window_unmap(v, PAGE_SIZE);
-	return true;
+	return gpa_val(vmsa) == this_cpu()->guest_vmsa_gpa;
 }

@@ -196,7 +196,9 @@ static bool rax_allowed(const struct fuzz_call *c, uint64_t rax)
 	case SVSM_CORE_QUERY_PROTOCOL:
 		return rax == SVSM_SUCCESS;
 	case SVSM_CORE_CONFIGURE_VTOM:
-		return rax == SVSM_SUCCESS || rax == SVSM_ERR_INVALID_REQUEST;
+		/* INVALID_PARAMETER: reserved RCX bits (docs/abi.md §3.7). */
+		return rax == SVSM_SUCCESS || rax == SVSM_ERR_INVALID_REQUEST ||
+		       rax == SVSM_ERR_INVALID_PARAMETER;
 	case SVSM_CORE_REMAP_CA:
 		break;
 	case SVSM_CORE_PVALIDATE:

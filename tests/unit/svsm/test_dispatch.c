@@ -134,6 +134,28 @@ TAP_CASE(configure_vtom)
 		 SVSM_ERR_INVALID_REQUEST);
 }
 
+/*
+ * Issue 14 finding 8: reserved RCX bits (docs/abi.md §3.7) are refused,
+ * in a query and in a configuration, before anything else.
+ */
+TAP_CASE(configure_vtom_reserved_bits)
+{
+	setup();
+	for (unsigned b = 1; b < 64; b++) {
+		uint64_t rcx = 1 | (UINT64_C(1) << b);
+
+		CHECK_EQ(core(SVSM_CORE_CONFIGURE_VTOM, rcx, 0, 0),
+			 SVSM_ERR_INVALID_PARAMETER);
+		CHECK_EQ(last.out.set & SVSM_OUT_RCX, 0);
+	}
+	for (unsigned b = 2; b < 21; b++) {
+		CHECK_EQ(core(SVSM_CORE_CONFIGURE_VTOM, UINT64_C(1) << b, 0, 0),
+			 SVSM_ERR_INVALID_PARAMETER);
+	}
+	CHECK_EQ(core(SVSM_CORE_CONFIGURE_VTOM, UINT64_C(3) << 21 | 2, 0, 0),
+		 SVSM_ERR_INVALID_REQUEST);
+}
+
 TAP_CASE(core_call_without_caller)
 {
 	setup();
@@ -270,6 +292,7 @@ TAP_MAIN(TAP_ENTRY(unknown_protocol), TAP_ENTRY(absent_vtpm),
 	 TAP_ENTRY(query_core_protocol), TAP_ENTRY(query_unsupported_versions),
 	 TAP_ENTRY(query_absent_protocols),
 	 TAP_ENTRY(protocol_table_matches_dispatch), TAP_ENTRY(configure_vtom),
+	 TAP_ENTRY(configure_vtom_reserved_bits),
 	 TAP_ENTRY(core_call_without_caller), TAP_ENTRY(request_snapshot),
 	 TAP_ENTRY(request_writeback_touches_only_results),
 	 TAP_ENTRY(is_call_rule), TAP_ENTRY(process_full_call),

@@ -214,17 +214,34 @@ TAP_CASE(withdraw_list_fault)
 	CHECK_EQ(deposit_pool_count(), 1);
 }
 
-TAP_CASE(withdraw_zero_fault_keeps_page)
+/*
+ * Issue 14 finding 5: a pool page whose zeroing faults was made shared (or
+ * unvalidated) behind the SVSM's back. The call is refused, the page is
+ * never handed out, and it leaves the pool: it holds nothing of the SVSM's
+ * and is no longer the SVSM's to protect (the guest may validate it again),
+ * so WITHDRAW does not stay stuck on it.
+ */
+TAP_CASE(withdraw_zero_fault_drops_page)
 {
-	uint64_t p = PG(0);
+	uint64_t p[2] = {PG(0), PG(1)};
 
 	setup();
-	CHECK_EQ(deposit(&p, 1), SVSM_SUCCESS);
+	CHECK_EQ(deposit(p, 2), SVSM_SUCCESS);
 	fake_set_fault_page(PG(0));
-	CHECK_EQ(withdraw(1), SVSM_ERR_INVALID_ADDRESS);
-	CHECK_EQ(deposit_pool_count(), 1);
-	CHECK_EQ(fake_rmp(PG(0))->perms[G_VMPL], 0);
+	CHECK_EQ(withdraw(2), SVSM_ERR_INVALID_ADDRESS);
 	CHECK_EQ(next_index(), 0);
+	CHECK_EQ(fake_rmp(PG(0))->perms[G_VMPL], 0);
+	CHECK_EQ(deposit_pool_count(), 1);
+	/* The next WITHDRAW returns the good page. */
+	CHECK_EQ(withdraw(2), SVSM_SUCCESS);
+	CHECK_EQ(last.out.rcx, 1);
+	CHECK_EQ(get64(LIST + 8), PG(1));
+	CHECK_EQ(deposit_pool_count(), 0);
+	/* The dropped page is an ordinary guest page again. */
+	uint64_t e = pv(PG(0), SVSM_PV_SIZE_4K, true) | 8;
+	fake_set_fault_page(UINT64_MAX);
+	put_list(LIST, &e, 1, 1, 0);
+	CHECK_EQ(core(SVSM_CORE_PVALIDATE, LIST, 0, 0), SVSM_SUCCESS);
 }
 
 TAP_CASE(pool_capacity)
@@ -314,6 +331,6 @@ TAP_MAIN(TAP_ENTRY(deposit_two_pages), TAP_ENTRY(deposit_list_page_refused),
 	 TAP_ENTRY(deposit_unvalidated_page), TAP_ENTRY(withdraw_empty_pool),
 	 TAP_ENTRY(withdraw_partial), TAP_ENTRY(withdraw_bad_header),
 	 TAP_ENTRY(borrowed_pages_stay), TAP_ENTRY(withdraw_list_fault),
-	 TAP_ENTRY(withdraw_zero_fault_keeps_page), TAP_ENTRY(pool_capacity),
+	 TAP_ENTRY(withdraw_zero_fault_drops_page), TAP_ENTRY(pool_capacity),
 	 TAP_ENTRY(lists_in_vmsa_refused),
 	 TAP_ENTRY(deposit_revoke_failure_not_exposed))

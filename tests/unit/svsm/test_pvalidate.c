@@ -443,7 +443,67 @@ TAP_CASE(rescind_list_page_refused)
 	CHECK_TRUE(fake_rmp(at)->validated);
 }
 
-TAP_MAIN(TAP_ENTRY(validate_4k), TAP_ENTRY(rescind_list_page_refused),
+/*
+ * Issue 14 findings 2 and 3: a 2 MiB page at GPA 0 is zeroed everywhere
+ * outside the ISA hole [0xA0000, 0x100000) before the guest gets it (the
+ * exception once covered the whole 2 MiB page), and page 0 is a page like
+ * any other. The fixture's CAA and VMSA move out of [0, 2M) first.
+ */
+static void free_low_2m(void)
+{
+	(void)vcpu_vmsa_unregister(gpa(BSP_VMSA));
+	bsp->guest_vmsa = gpa_invalid();
+	bsp->caa = gpa(UINT64_C(0x300000));
+	for (uint64_t g = 0; g < PAGE_SIZE_2M; g += 4096) {
+		*fake_rmp(g) = (struct fake_rmp){0};
+	}
+}
+
+#define LOW_LIST (UINT64_C(0x300000) + 8)
+
+TAP_CASE(validate_2m_at_gpa0_zeroes_outside_isa_hole)
+{
+	uint64_t e = pv(0, SVSM_PV_SIZE_2M, true);
+
+	setup();
+	free_low_2m();
+	fake_set_backing_2m(0, true);
+	put_list(LOW_LIST, &e, 1, 1, 0);
+	CHECK_EQ(core(SVSM_CORE_PVALIDATE, LOW_LIST, 0, 0), SVSM_SUCCESS);
+	CHECK_TRUE(fake_rmp(0)->validated);
+	CHECK_EQ(fake_rmp(PAGE_SIZE_2M - 4096)->perms[G_VMPL], 0xf);
+	CHECK_TRUE(all_bytes(0, 0xa0000, 0));
+	CHECK_TRUE(all_bytes(0x100000, PAGE_SIZE_2M - 0x100000, 0));
+	/* The hole itself is not written (docs/abi.md §3.2). */
+	CHECK_TRUE(all_bytes(0xa0000, 0x60000, 0xa5));
+}
+
+TAP_CASE(gpa0_is_a_page_like_any_other)
+{
+	uint64_t e = pv(0, SVSM_PV_SIZE_4K, true);
+
+	setup();
+	free_low_2m();
+	put_list(LOW_LIST, &e, 1, 1, 0);
+	CHECK_EQ(core(SVSM_CORE_PVALIDATE, LOW_LIST, 0, 0), SVSM_SUCCESS);
+	CHECK_TRUE(fake_rmp(0)->validated);
+	CHECK_TRUE(all_bytes(0, 4096, 0));
+	/* A list at GPA 0 is read and its `next` written back. */
+	e = pv(0x1000, SVSM_PV_SIZE_4K, true);
+	put_list(0, &e, 1, 1, 0);
+	CHECK_EQ(core(SVSM_CORE_PVALIDATE, 0, 0, 0), SVSM_SUCCESS);
+	CHECK_EQ(get16(2), 1);
+	CHECK_TRUE(fake_rmp(0x1000)->validated);
+	e = pv(0, SVSM_PV_SIZE_4K, false);
+	put_list(LOW_LIST, &e, 1, 1, 0);
+	CHECK_EQ(core(SVSM_CORE_PVALIDATE, LOW_LIST, 0, 0), SVSM_SUCCESS);
+	CHECK_TRUE(!fake_rmp(0)->validated);
+}
+
+TAP_MAIN(TAP_ENTRY(validate_4k),
+	 TAP_ENTRY(validate_2m_at_gpa0_zeroes_outside_isa_hole),
+	 TAP_ENTRY(gpa0_is_a_page_like_any_other),
+	 TAP_ENTRY(rescind_list_page_refused),
 	 TAP_ENTRY(validate_already_valid_fails),
 	 TAP_ENTRY(validate_already_valid_ignore_cf), TAP_ENTRY(rescind_4k),
 	 TAP_ENTRY(rescind_invalid_page_unchanged),

@@ -384,10 +384,92 @@ TAP_CASE(created_vmsa_cannot_be_rescinded)
 		 SVSM_ERR_INVALID_ADDRESS);
 }
 
+/*
+ * Issue 14 finding 7: KVM refuses a 2 MiB-aligned AP VMSA (SNP erratum: a
+ * huge page colliding with the VMSA's RMP entry raises a bogus RMP #PF;
+ * KVM: arch/x86/kvm/svm/sev.c, sev_snp_ap_creation), so a VMSA the SVSM
+ * accepted there could never run.
+ */
+TAP_CASE(create_2m_aligned_vmsa_refused)
+{
+	setup();
+	make_vmsa(UINT64_C(0x200000), G_VMPL, VMSA_EFER_SVME, FEAT_BASE);
+	CHECK_EQ(create(UINT64_C(0x200000), NEW_CAA, 1),
+		 SVSM_ERR_INVALID_ADDRESS);
+	CHECK_EQ(fake_stats.rmpadjust_calls, 0);
+	CHECK_TRUE(vcpu_vmsa_owner(gpa(UINT64_C(0x200000))) == NULL);
+}
+
+/* A calling area at GPA 0 is "none" to Linux (docs/abi.md §3.1, §3.3). */
+TAP_CASE(remap_ca_to_gpa0_refused)
+{
+	setup();
+	CHECK_EQ(core(SVSM_CORE_REMAP_CA, 0, 0, 0), SVSM_ERR_INVALID_ADDRESS);
+	CHECK_EQ(gpa_val(bsp->caa), BSP_CAA);
+}
+
+TAP_CASE(create_caa_at_gpa0_refused)
+{
+	setup();
+	make_vmsa(NEW_VMSA, G_VMPL, VMSA_EFER_SVME, FEAT_BASE);
+	CHECK_EQ(create(NEW_VMSA, 0, 1), SVSM_ERR_INVALID_ADDRESS);
+	CHECK_EQ(fake_stats.rmpadjust_calls, 0);
+	CHECK_TRUE(gpa_is_invalid(ap->guest_vmsa));
+}
+
+/*
+ * A calling area the SVSM cannot read (shared, or unvalidated: the
+ * guarded copy faults) is refused before anything changes.
+ */
+TAP_CASE(create_caa_unreadable_refused)
+{
+	setup();
+	make_vmsa(NEW_VMSA, G_VMPL, VMSA_EFER_SVME, FEAT_BASE);
+	fake_set_fault_page(NEW_CAA);
+	CHECK_EQ(create(NEW_VMSA, NEW_CAA, 1), SVSM_ERR_INVALID_ADDRESS);
+	CHECK_TRUE(rolled_back(NEW_VMSA));
+	CHECK_EQ(fake_stats.rmpadjust_calls, 0);
+}
+
+/*
+ * Finding 6: DELETE_VCPU stops the VMSA through the guarded path; a VMSA
+ * page converted behind the SVSM's back (the copy faults) is an error,
+ * and the VMSA stays registered and protected.
+ */
+TAP_CASE(delete_vmsa_fault_is_an_error)
+{
+	setup();
+	make_vmsa(NEW_VMSA, G_VMPL, VMSA_EFER_SVME, FEAT_BASE);
+	CHECK_EQ(create(NEW_VMSA, NEW_CAA, 1), SVSM_SUCCESS);
+	fake_set_fault_page(NEW_VMSA);
+	CHECK_EQ(core(SVSM_CORE_DELETE_VCPU, NEW_VMSA, 0, 0),
+		 SVSM_ERR_INVALID_ADDRESS);
+	CHECK_TRUE(vcpu_vmsa_owner(gpa(NEW_VMSA)) == ap);
+	CHECK_TRUE(fake_rmp(NEW_VMSA)->vmsa);
+	fake_set_fault_page(UINT64_MAX);
+	CHECK_EQ(core(SVSM_CORE_DELETE_VCPU, NEW_VMSA, 0, 0), SVSM_SUCCESS);
+}
+
+/* DELETE_VCPU clears EFER.SVME in the VMSA it stops. */
+TAP_CASE(delete_clears_svme)
+{
+	setup();
+	make_vmsa(NEW_VMSA, G_VMPL, VMSA_EFER_SVME | 0x500, FEAT_BASE);
+	CHECK_EQ(create(NEW_VMSA, NEW_CAA, 1), SVSM_SUCCESS);
+	CHECK_EQ(core(SVSM_CORE_DELETE_VCPU, NEW_VMSA, 0, 0), SVSM_SUCCESS);
+	CHECK_EQ(get64(NEW_VMSA + offsetof(struct snp_vmsa, efer)), 0x500);
+}
+
 TAP_MAIN(TAP_ENTRY(remap_ca), TAP_ENTRY(remap_ca_same_is_noop),
 	 TAP_ENTRY(remap_ca_refusals), TAP_ENTRY(remap_ca_onto_other_vcpus_caa),
 	 TAP_ENTRY(remap_ca_fault), TAP_ENTRY(create_vcpu),
-	 TAP_ENTRY(create_wrong_vmpl), TAP_ENTRY(create_svme_clear),
+	 TAP_ENTRY(create_2m_aligned_vmsa_refused),
+	 TAP_ENTRY(create_caa_at_gpa0_refused),
+	 TAP_ENTRY(remap_ca_to_gpa0_refused),
+	 TAP_ENTRY(create_caa_unreadable_refused),
+	 TAP_ENTRY(delete_vmsa_fault_is_an_error),
+	 TAP_ENTRY(delete_clears_svme), TAP_ENTRY(create_wrong_vmpl),
+	 TAP_ENTRY(create_svme_clear),
 	 TAP_ENTRY(create_features_differ_from_caller),
 	 TAP_ENTRY(create_forbidden_features),
 	 TAP_ENTRY(create_unknown_apic_id), TAP_ENTRY(create_bad_addresses),

@@ -365,10 +365,10 @@ bool plat_run_vmpl(uint8_t vmpl)
 	return !fake_run_vmpl_refuse;
 }
 
-bool plat_vmsa_stop(gpa_t vmsa)
+bool plat_vmsa_in_use(gpa_t vmsa)
 {
 	(void)vmsa;
-	return !vmsa_in_use;
+	return vmsa_in_use;
 }
 
 __noreturn void panic(const char *fmt, ...)

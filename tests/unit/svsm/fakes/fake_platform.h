@@ -69,7 +69,7 @@ void fake_set_watch(uint64_t gpa);
 extern unsigned int fake_run_vmpl_count;
 extern uint8_t fake_run_vmpl_last;
 extern bool fake_run_vmpl_refuse;
-/* What plat_vmsa_stop() answers. */
+/* What plat_vmsa_in_use() answers. */
 void fake_set_vmsa_in_use(bool in_use);
 
 /* The vTPM engine (fake_vtpm.c): running, the next result, calls made. */
