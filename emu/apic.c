@@ -102,11 +102,15 @@ static int vec_highest(const uint32_t *r)
 	return -1;
 }
 
-void apic_reset(struct apic *a, uint32_t id)
+void apic_reset(struct apic *a, uint32_t id, unsigned vmpl)
 {
 	memset(a, 0, sizeof(*a));
 	a->id = id;
-	a->base_msr = APIC_MMIO_BASE | APIC_BASE_EN | APIC_BASE_BSP;
+	a->vmpl = vmpl;
+	a->base_msr = APIC_MMIO_BASE | APIC_BASE_EN;
+	if (id == 0) {
+		a->base_msr |= APIC_BASE_BSP;
+	}
 	a->svr = 0xff;
 	a->dfr = 0xffffffff;
 	for (unsigned i = 0; i < APIC_LVT_COUNT; i++) {
@@ -281,60 +285,86 @@ uint64_t apic_next_deadline(const struct apic *a)
 
 /* ---- IPIs ---- */
 
-static bool icr_targets_self(const struct apic *a, uint32_t lo, uint32_t dest)
+/* Does the ICR @lo/@dest that @a sends name the APIC @t (SDM §11.6.2)? */
+static bool icr_targets(const struct apic *a, const struct apic *t, uint32_t lo,
+			uint32_t dest)
 {
 	switch ((lo >> 18) & 3) {
 	case 1: /* self */
+		return t == a;
 	case 2: /* all including self */
 		return true;
-	case 3: /* all excluding self: there is no other CPU */
-		return false;
+	case 3: /* all excluding self */
+		return t != a;
 	default:
 		break;
 	}
 	if (x2apic(a)) {
 		if (!(lo & (1u << 11))) {
-			return dest == a->id || dest == UINT32_MAX;
+			return dest == t->id || dest == UINT32_MAX;
 		}
-		return (dest >> 16) == (a->id >> 4) &&
-		       (dest & 0xffff & (1u << (a->id & 0xf)));
+		return (dest >> 16) == (t->id >> 4) &&
+		       (dest & 0xffff & (1u << (t->id & 0xf)));
 	}
 	dest &= 0xff;
 	if (dest == 0xff) {
 		return true;
 	}
 	if (!(lo & (1u << 11))) {
-		return dest == (a->id & 0xff);
+		return dest == (t->id & 0xff);
 	}
-	if ((a->dfr >> 28) == 0xf) {
-		return (dest & (a->ldr >> 24)) != 0; /* flat model */
+	if ((t->dfr >> 28) == 0xf) {
+		return (dest & (t->ldr >> 24)) != 0; /* flat model */
 	}
-	return (dest >> 4) == (a->ldr >> 28) &&
-	       (dest & (a->ldr >> 24) & 0xf) != 0; /* cluster model */
+	return (dest >> 4) == (t->ldr >> 28) &&
+	       (dest & (t->ldr >> 24) & 0xf) != 0; /* cluster model */
 }
 
+/*
+ * An IPI reaches the APICs of the same VMPL on every vCPU it names (each
+ * VMPL has its own APIC, the KVM "planes" model: irq.c). Fixed and
+ * lowest-priority IPIs are delivered (lowest priority to the first vCPU
+ * named, which the SDM allows); a vCPU that halted wakes when the
+ * scheduler sees the interrupt (machine.c). SNP guests start APs through
+ * AP creation, not INIT/SIPI (Linux: arch/x86/coco/sev/core.c,
+ * wakeup_cpu_via_vmgexit), and snpemu does not model NMI, SMI, INIT or
+ * SIPI between vCPUs: such an IPI stops the VM rather than being lost.
+ */
 static void send_ipi(struct apic *a, uint32_t lo, uint32_t dest)
 {
 	unsigned vector = lo & 0xff, mode = (lo >> 8) & 7;
+	struct machine *m = &emu_machine;
 	static const char *const names[8] = {
 		"fixed", "lowest priority", "SMI", "reserved", "NMI", "INIT",
 		"SIPI",  "ExtINT"};
 
-	if (!icr_targets_self(a, lo, dest)) {
-		return; /* one vCPU: nobody else receives it */
-	}
-	if (mode == 0 || mode == 1) {
+	for (unsigned i = 0; i < m->nr_vcpus; i++) {
+		struct apic *t = &m->vcpu[i].apic[a->vmpl];
+
+		if (!icr_targets(a, t, lo, dest)) {
+			continue;
+		}
+		if (mode != 0 && mode != 1 && t == a) {
+			emu_stop(m,
+				 "VMPL%u: a %s IPI to its own APIC (ICR 0x%x): "
+				 "snpemu models only fixed IPIs",
+				 a->vmpl, names[mode], lo);
+		}
+		if (mode != 0 && mode != 1) {
+			emu_stop(m,
+				 "VMPL%u: a %s IPI to APIC ID %u (ICR 0x%x): "
+				 "snpemu models only fixed IPIs",
+				 a->vmpl, names[mode], t->id, lo);
+		}
 		if (vector < 16) {
 			raise_error(a, ESR_SEND_ILLEGAL);
 			return;
 		}
-		accept(a, vector, (lo & (1u << 15)) != 0);
-		return;
+		accept(t, vector, (lo & (1u << 15)) != 0);
+		if (mode == 1) {
+			return;
+		}
 	}
-	emu_stop(&emu_machine,
-		 "VMPL%u: a %s IPI to its own APIC (ICR 0x%x): snpemu models "
-		 "only fixed IPIs",
-		 emu_machine.cur, names[mode], lo);
 }
 
 /* ---- register access ---- */
@@ -539,11 +569,11 @@ static bool set_base(struct apic *a, uint64_t v)
 		emu_stop(&emu_machine,
 			 "VMPL%u: APIC base moved to 0x%llx: snpemu models "
 			 "the APIC page at 0xfee00000 only",
-			 emu_machine.cur, (unsigned long long)v);
+			 emu_machine.cpu->cur, (unsigned long long)v);
 	}
 	if (!en && hw_enabled(a)) {
 		/* A disabled APIC comes back in its reset state. */
-		apic_reset(a, a->id);
+		apic_reset(a, a->id, a->vmpl);
 		a->base_msr = v;
 		return true;
 	}
@@ -626,7 +656,7 @@ static void check_mmio(uint64_t gpa, uint32_t len)
 		emu_stop(&emu_machine,
 			 "VMPL%u: xAPIC access of %u bytes at 0x%llx: snpemu "
 			 "models aligned 32-bit accesses only",
-			 emu_machine.cur, len, (unsigned long long)gpa);
+			 emu_machine.cpu->cur, len, (unsigned long long)gpa);
 	}
 }
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The local APIC snpemu gives each VMPL of its vCPU (one per plane, as in
+ * The local APIC snpemu gives each VMPL of each vCPU (one per plane, as in
  * KVM's multi-VMPL "planes"), reached through the GHCB: x2APIC MSRs
  * 0x800-0x8FF and IA32_TSC_DEADLINE (MSR event), the xAPIC page at
  * 0xFEE00000 (MMIO event), IA32_APIC_BASE. Model: Intel SDM vol. 3A
@@ -36,6 +36,7 @@ enum apic_lvt {
 struct apic {
 	uint64_t base_msr; /* IA32_APIC_BASE */
 	uint32_t id;
+	unsigned vmpl; /* the VMPL whose APIC this is: IPIs stay there */
 	uint32_t tpr, svr, ldr, dfr;
 	uint32_t esr, esr_pending;
 	uint32_t icr_hi; /* xAPIC ICR[63:32] */
@@ -48,7 +49,7 @@ struct apic {
 	uint64_t timer_fired;    /* statistics */
 };
 
-void apic_reset(struct apic *a, uint32_t id);
+void apic_reset(struct apic *a, uint32_t id, unsigned vmpl);
 /** IA32_APIC_BASE, x2APIC MSRs and IA32_TSC_DEADLINE: false = #GP. */
 bool apic_msr_read(struct apic *a, uint32_t msr, uint64_t *v, uint64_t now);
 bool apic_msr_write(struct apic *a, uint32_t msr, uint64_t v, uint64_t now);

@@ -115,7 +115,7 @@ static __noreturn void terminate(struct machine *m, uint32_t set, uint32_t code)
 		"snpemu: VMPL%u terminated (reason set %u, code %u) after "
 		"%llu exits, %llu VMPL switches; exit handling %llu%% of "
 		"TSC time\n",
-		m->cur, set, code, (unsigned long long)m->exits,
+		m->cpu->cur, set, code, (unsigned long long)m->exits,
 		(unsigned long long)m->vmpl_switches,
 		(unsigned long long)(total ? m->tsc_l1 * 100 / total : 0));
 	con_printf(
@@ -296,7 +296,7 @@ static bool msr_read(struct machine *m, struct vmpl_ctx *c, uint32_t msr,
 		     uint64_t *v)
 {
 	if (apic_msr_is_apic(msr)) {
-		return apic_msr_read(&m->apic[c->vmpl], msr, v, rdtsc());
+		return apic_msr_read(&m->cpu->apic[c->vmpl], msr, v, rdtsc());
 	}
 	switch (msr) {
 	case MSR_TSC:
@@ -325,7 +325,7 @@ static bool msr_write(struct machine *m, struct vmpl_ctx *c, uint32_t msr,
 		      uint64_t v)
 {
 	if (apic_msr_is_apic(msr)) {
-		return apic_msr_write(&m->apic[c->vmpl], msr, v, rdtsc());
+		return apic_msr_write(&m->cpu->apic[c->vmpl], msr, v, rdtsc());
 	}
 	switch (msr) {
 	case MSR_PAT:
@@ -384,14 +384,14 @@ static void nae_mmio(struct machine *m, struct nae *n, bool write)
 	if (buf == NULL) {
 		return;
 	}
-	if (apic_mmio_claims(&m->apic[m->cur], gpa)) {
+	if (apic_mmio_claims(&m->cpu->apic[m->cpu->cur], gpa)) {
 		if (write) {
 			memcpy(&v, buf, len);
-			apic_mmio_write(&m->apic[m->cur], gpa, (uint32_t)len, v,
-					rdtsc());
+			apic_mmio_write(&m->cpu->apic[m->cpu->cur], gpa,
+					(uint32_t)len, v, rdtsc());
 		} else {
-			apic_mmio_read(&m->apic[m->cur], gpa, (uint32_t)len, &v,
-				       rdtsc());
+			apic_mmio_read(&m->cpu->apic[m->cpu->cur], gpa,
+				       (uint32_t)len, &v, rdtsc());
 			memcpy(buf, &v, len);
 		}
 		set_result(n, 0, 0);
@@ -488,16 +488,38 @@ static void nae_psc(struct machine *m, struct nae *n)
 
 /*
  * AP creation (docs/abi.md §7.4), as KVM's multi-VMPL series does it (KVM:
- * arch/x86/kvm/svm/sev.c, sev_snp_ap_creation): the target VMPL comes from
- * SW_EXITINFO1[19:16] (S1), never from the VMSA, which the hypervisor
- * cannot read; only VMPL0 may be protected from replacement, and with one
- * vCPU no other vCPU at VMPL0 exists to replace it. The first creation at
- * a VMPL fixes its interrupt-injection mode (RAX: SEV features); later
- * ones may not change it.
- * The VMSA itself is checked when it is run (vmpl.c, S4). Refusals answer
- * with an error (KVM injects #GP; both are non-zero for the guest).
+ * arch/x86/kvm/svm/sev.c, sev_snp_ap_creation): SW_EXITINFO1[63:32] is the
+ * APIC ID of the target vCPU (one that exists: kvm_get_vcpu_by_id, else
+ * refused), the target VMPL comes from SW_EXITINFO1[19:16] (S1), never from
+ * the VMSA, which the hypervisor cannot read. The first creation at a VMPL
+ * fixes its interrupt-injection mode (RAX: SEV features); later ones may
+ * not change it. The VMSA itself is checked when it is run (vmpl.c, S4).
+ * Refusals answer with an error (KVM injects #GP; both are non-zero for
+ * the guest).
+ *
+ * On the caller's own vCPU: not VMPL0, not the running context (model:
+ * snpemu does not replace the VMSA it is running). On another vCPU (model,
+ * stricter than KVM, which leaves it to the RMP): no context more
+ * privileged than the caller, and a running VMPL0 (the SVSM of that vCPU)
+ * is never replaced. A vCPU with nothing to run starts at the created
+ * VMPL (KVM: KVM_REQ_UPDATE_PROTECTED_GUEST_STATE plus a kick).
+ * AP_CREATE_ON_INIT for another vCPU is refused: it starts the vCPU at its
+ * next INIT, and snpemu models no INIT between vCPUs.
  */
 #define INJ_MODES (SEV_FEAT_RESTRICTED_INJ | SEV_FEAT_ALTERNATE_INJ)
+
+static bool ap_target_ok(const struct machine *m, const struct vcpu *t,
+			 unsigned vmpl, uint32_t req)
+{
+	if (vmpl >= SNP_VMPL_COUNT) {
+		return false;
+	}
+	if (t == m->cpu) {
+		return vmpl != 0 && vmpl != t->cur;
+	}
+	return vmpl >= m->cpu->cur && req != SVM_VMGEXIT_AP_CREATE_ON_INIT &&
+	       !(vmpl == 0 && t->ctx[0].present);
+}
 
 static void nae_ap_creation(struct machine *m, struct nae *n)
 {
@@ -505,16 +527,19 @@ static void nae_ap_creation(struct machine *m, struct nae *n)
 	unsigned vmpl = (unsigned)(n->info1 >> 16) & 0xf;
 	uint32_t apic_id = (uint32_t)(n->info1 >> 32);
 	uint64_t gpa = n->info2 & ~EMU_CBIT;
+	struct vcpu *t = NULL;
 
-	if (apic_id != 0 || vmpl >= SNP_VMPL_COUNT || vmpl == 0 ||
-	    vmpl == m->cur) {
-		/* VMPL0 of the only vCPU, and the running context itself
-		 * (model: snpemu does not replace the VMSA it is running). */
+	if (apic_id >= m->nr_vcpus) {
+		set_error(n, GHCB_ERR_INVALID_INPUT);
+		return;
+	}
+	t = &m->vcpu[apic_id];
+	if (!ap_target_ok(m, t, vmpl, req)) {
 		set_error(n, GHCB_ERR_INVALID_INPUT);
 		return;
 	}
 	if (req == SVM_VMGEXIT_AP_DESTROY) {
-		vmpl_destroy(m, vmpl);
+		vmpl_destroy(m, t, vmpl);
 		set_result(n, 0, 0);
 		return;
 	}
@@ -527,7 +552,7 @@ static void nae_ap_creation(struct machine *m, struct nae *n)
 	if (!(n->g->rax & SEV_FEAT_SNP_ACTIVE) ||
 	    (m->vmpl_features[vmpl] != 0 &&
 	     ((m->vmpl_features[vmpl] ^ n->g->rax) & INJ_MODES)) ||
-	    vmpl_create(m, vmpl, gpa) != 0) {
+	    vmpl_create(m, t, vmpl, gpa) != 0) {
 		set_error(n, GHCB_ERR_INVALID_INPUT);
 		return;
 	}
@@ -573,7 +598,7 @@ static bool ext_certs(struct machine *m, struct nae *n)
 		size_t off = (size_t)(i * PAGE_SIZE);
 		size_t chunk = len - off < PAGE_SIZE ? len - off : PAGE_SIZE;
 
-		if (gmem_gpa(m, m->cur, gpa + off, GACC_WRITE, &dst) !=
+		if (gmem_gpa(m, m->cpu->cur, gpa + off, GACC_WRITE, &dst) !=
 		    GMEM_OK) {
 			set_error(n, GHCB_ERR_INVALID_INPUT);
 			return false;
@@ -601,9 +626,9 @@ static void nae_guest_request(struct machine *m, struct nae *n, bool ext)
 	enum psp_fault_act act = PSP_FAULT_NONE;
 
 	if ((n->info1 & (PAGE_SIZE - 1)) || (n->info2 & (PAGE_SIZE - 1)) ||
-	    gmem_gpa(m, m->cur, n->info1 & ~EMU_CBIT, GACC_READ, &req) !=
+	    gmem_gpa(m, m->cpu->cur, n->info1 & ~EMU_CBIT, GACC_READ, &req) !=
 		    GMEM_OK ||
-	    gmem_gpa(m, m->cur, n->info2 & ~EMU_CBIT, GACC_WRITE, &resp) !=
+	    gmem_gpa(m, m->cpu->cur, n->info2 & ~EMU_CBIT, GACC_WRITE, &resp) !=
 		    GMEM_OK) {
 		set_error(n, GHCB_ERR_INVALID_INPUT);
 		return;
@@ -684,10 +709,10 @@ static void nae(struct machine *m, struct vmpl_ctx *c, uint64_t gpa)
 		emu_stop(m,
 			 "VMPL%u RIP 0x%llx: VMGEXIT with GHCB GPA 0x%llx "
 			 "that was not registered (GHCB spec §2.3.2)",
-			 m->cur, (unsigned long long)emu_save(m)->rip - 4,
+			 m->cpu->cur, (unsigned long long)emu_save(m)->rip - 4,
 			 (unsigned long long)gpa);
 	}
-	rc = gmem_gpa(m, m->cur, gpa, GACC_WRITE, &hva);
+	rc = gmem_gpa(m, m->cpu->cur, gpa, GACC_WRITE, &hva);
 	if (rc != GMEM_OK) {
 		gmem_violation(
 			m, rc, gpa, GACC_WRITE,
@@ -809,7 +834,7 @@ static void msr_protocol(struct machine *m, struct vmpl_ctx *c,
 	case GHCB_MSR_K_INVALID:
 		emu_stop(m,
 			 "VMPL%u RIP 0x%llx: invalid GHCB MSR request 0x%llx",
-			 m->cur, (unsigned long long)emu_save(m)->rip - 4,
+			 m->cpu->cur, (unsigned long long)emu_save(m)->rip - 4,
 			 (unsigned long long)c->ghcb_msr);
 	}
 }

@@ -257,7 +257,7 @@ static void launch_page(void *ctx, const struct igvm_launch_page *p)
 	} else if (p->page_type == IGVM_SNP_PAGE_CPUID) {
 		/* QEMU writes KVM's table; the PSP checks it. */
 		psp_build_cpuid((struct snp_cpuid_page *)(void *)page,
-				&l->m->ctx[0]);
+				&l->m->cpu->ctx[0]);
 	}
 	(void)rmp_launch_page(&l->m->rmp, p->gpa);
 #ifdef EMU_HAVE_SHA384
@@ -415,7 +415,7 @@ int loader_igvm(struct machine *m, const void *image, uint64_t size,
 	psp_launch_start();
 	emu_psp.guest.policy = policy;
 	/* The CPUID page needs a VMPL0 context's view of CPUID. */
-	m->ctx[0].sev_features = SEV_FEAT_SNP_ACTIVE;
+	m->cpu->ctx[0].sev_features = SEV_FEAT_SNP_ACTIVE;
 	igvm_iter_init(&it, &igvm, mask);
 	while (igvm_iter_next(&it, &h)) {
 		if (!apply(l, &h)) {
@@ -454,11 +454,11 @@ int loader_igvm(struct machine *m, const void *image, uint64_t size,
 	if (!finish(l, policy)) {
 		return -1;
 	}
-	if (vmpl_create(m, 0, hv_vmsa_gpa()) != 0) {
+	if (vmpl_create(m, m->cpu, 0, hv_vmsa_gpa()) != 0) {
 		con_printf("snpemu: the VMPL0 VMSA cannot run\n");
 		return -1;
 	}
-	m->cur = 0;
+	m->cpu->cur = 0;
 	con_printf(
 		"snpemu: IGVM loaded (%u headers), VMPL0 VMSA in host page "
 		"0x%llx (measured at 0x%llx), RIP 0x%llx\n",

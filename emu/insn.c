@@ -34,7 +34,8 @@ static bool insn_gpa(struct machine *m, uint64_t gva, uint64_t *gpa,
 		     bool *shared)
 {
 	uint32_t pf_err = 0;
-	enum gmem_rc rc = gmem_gva(m, m->cur, gva, GACC_READ, gpa, &pf_err);
+	enum gmem_rc rc =
+		gmem_gva(m, m->cpu->cur, gva, GACC_READ, gpa, &pf_err);
 
 	if (rc == GMEM_PAGE_FAULT) {
 		emu_save(m)->cr2 = gva;
@@ -86,7 +87,7 @@ static void do_pvalidate(struct machine *m)
 	bool shared = false, cf = false;
 	int rc = 0;
 
-	if (s->cpl != 0 || m->cur != 0) {
+	if (s->cpl != 0 || m->cpu->cur != 0) {
 		vc_deliver(m, X86_VEC_GP, true, 0);
 		return;
 	}
@@ -97,10 +98,10 @@ static void do_pvalidate(struct machine *m)
 		finish(m, SNP_RC_FAIL_INPUT, false);
 		return;
 	}
-	rc = rmp_pvalidate(&m->rmp, m->cur, gpa, (uint32_t)c->gprs.rcx,
+	rc = rmp_pvalidate(&m->rmp, m->cpu->cur, gpa, (uint32_t)c->gprs.rcx,
 			   (uint32_t)c->gprs.rdx, &cf, &chg);
 	if (implicit_psmash(m, rc, (uint32_t)c->gprs.rcx, gpa)) {
-		rc = rmp_pvalidate(&m->rmp, m->cur, gpa, SNP_PAGE_SIZE_4K,
+		rc = rmp_pvalidate(&m->rmp, m->cpu->cur, gpa, SNP_PAGE_SIZE_4K,
 				   (uint32_t)c->gprs.rdx, &cf, &chg);
 	}
 	if (rc == RMP_FAULT_GP) {
@@ -131,9 +132,10 @@ static void do_rmpadjust(struct machine *m)
 		finish(m, SNP_RC_FAIL_INPUT, false);
 		return;
 	}
-	rc = rmp_adjust(&m->rmp, m->cur, gpa, c->gprs.rcx, c->gprs.rdx, &chg);
+	rc = rmp_adjust(&m->rmp, m->cpu->cur, gpa, c->gprs.rcx, c->gprs.rdx,
+			&chg);
 	if (implicit_psmash(m, rc, c->gprs.rcx, gpa)) {
-		rc = rmp_adjust(&m->rmp, m->cur, gpa, SNP_PAGE_SIZE_4K,
+		rc = rmp_adjust(&m->rmp, m->cpu->cur, gpa, SNP_PAGE_SIZE_4K,
 				c->gprs.rdx, &chg);
 	}
 	/* Revoked permissions stay cached until a flush (S2, tlb.c). */
@@ -161,7 +163,7 @@ static void do_rmpquery(struct machine *m)
 		finish(m, SNP_RC_FAIL_INPUT, false);
 		return;
 	}
-	rc = rmp_query(&m->rmp, m->cur, gpa, c->gprs.rdx & 0xff, &q);
+	rc = rmp_query(&m->rmp, m->cpu->cur, gpa, c->gprs.rdx & 0xff, &q);
 	if (rc == SNP_RC_SUCCESS) {
 		c->gprs.rdx = (c->gprs.rdx & 0xff) | ((uint64_t)q.perm << 8) |
 			      (q.vmsa ? RMPADJ_VMSA : 0);

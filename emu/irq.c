@@ -108,8 +108,10 @@ void irq_init(struct machine *m)
 	outb(0x20, 0x0a);
 	pic_reset(&m->pic);
 	pit_reset(&m->pit);
-	for (unsigned v = 0; v < SNP_VMPL_COUNT; v++) {
-		apic_reset(&m->apic[v], 0);
+	for (unsigned i = 0; i < EMU_MAX_VCPUS; i++) {
+		for (unsigned v = 0; v < SNP_VMPL_COUNT; v++) {
+			apic_reset(&m->vcpu[i].apic[v], i, v);
+		}
 	}
 }
 
@@ -129,23 +131,27 @@ static void host_timer(struct machine *m, uint64_t deadline, uint64_t now)
 	HOST_APIC(0x380) = (uint32_t)MIN(MAX(ns, UINT64_C(1)), UINT32_MAX);
 }
 
-/* The VMPL whose APIC LINT0 the 8259 drives: the least privileged one. */
+/* The VMPL whose APIC LINT0 the 8259 drives: vCPU 0's least privileged
+ * one (virtual wire goes to the BSP). */
 static unsigned pic_vmpl(const struct machine *m)
 {
 	for (unsigned v = SNP_VMPL_COUNT - 1; v > 0; v--) {
-		if (m->ctx[v].present) {
+		if (m->vcpu[0].ctx[v].present) {
 			return v;
 		}
 	}
 	return 0;
 }
 
+/* Every vCPU's timers advance, also those of vCPUs waiting their turn. */
 static void poll(struct machine *m, uint64_t now)
 {
 	uint8_t lines = inb(0x20);
 
-	for (unsigned v = 1; v < SNP_VMPL_COUNT; v++) {
-		apic_poll(&m->apic[v], now);
+	for (unsigned i = 0; i < m->nr_vcpus; i++) {
+		for (unsigned v = 1; v < SNP_VMPL_COUNT; v++) {
+			apic_poll(&m->vcpu[i].apic[v], now);
+		}
 	}
 	pit_poll(&m->pit, &m->pic, now);
 	for (unsigned irq = 0; irq < 8; irq++) {
@@ -159,26 +165,29 @@ static uint64_t next_deadline(const struct machine *m, uint64_t now)
 {
 	uint64_t d = now + clock_ns_to_tsc(POLL_NS);
 
-	for (unsigned v = 1; v < SNP_VMPL_COUNT; v++) {
-		d = MIN(d, apic_next_deadline(&m->apic[v]));
+	for (unsigned i = 0; i < m->nr_vcpus; i++) {
+		for (unsigned v = 1; v < SNP_VMPL_COUNT; v++) {
+			d = MIN(d, apic_next_deadline(&m->vcpu[i].apic[v]));
+		}
 	}
 	return MIN(d, pit_next_event(&m->pit));
 }
 
-static bool extint_pending(const struct machine *m)
+static bool extint_pending(const struct machine *m, const struct vcpu *cpu)
 {
-	return m->cur == pic_vmpl(m) && apic_accepts_extint(&m->apic[m->cur]) &&
+	return cpu == &m->vcpu[0] && cpu->cur == pic_vmpl(m) &&
+	       apic_accepts_extint(&cpu->apic[cpu->cur]) &&
 	       pic_has_int(&m->pic);
 }
 
 /* Acknowledge and return the vector to deliver now, or -1. */
 static int take_interrupt(struct machine *m, bool peek)
 {
-	struct apic *a = &m->apic[m->cur];
+	struct apic *a = &m->cpu->apic[m->cpu->cur];
 	int v = -1;
 
 	/* ExtINT first, as KVM's kvm_cpu_get_interrupt(). */
-	if (extint_pending(m)) {
+	if (extint_pending(m, m->cpu)) {
 		return peek ? 0 : pic_ack(&m->pic);
 	}
 	v = apic_pending(a);
@@ -230,15 +239,17 @@ void irq_before_vmrun(struct machine *m)
 		c->pending_event = 0;
 		inject_event(m, ev);
 	}
-	if (m->cur == 0) {
-		host_timer(m, UINT64_MAX, now);
+	if (m->cpu->cur == 0) {
+		/* Nothing to deliver to VMPL0: snpemu's timer only ends the
+		 * vCPU's time slice (machine.c). */
+		host_timer(m, m->slice_end, now);
 		return;
 	}
 	poll(m, now);
 	/* CR8 is the APIC's TPR[7:4] (KVM sync_lapic_to_cr8). */
-	v->c.int_ctl =
-		(v->c.int_ctl & ~INT_CTL_V_TPR) | (m->apic[m->cur].tpr >> 4);
-	c->cr8 = (uint8_t)(m->apic[m->cur].tpr >> 4);
+	v->c.int_ctl = (v->c.int_ctl & ~INT_CTL_V_TPR) |
+		       (m->cpu->apic[m->cpu->cur].tpr >> 4);
+	c->cr8 = (uint8_t)(m->cpu->apic[m->cpu->cur].tpr >> 4);
 	if (!(v->c.event_inj & EVENT_VALID) &&
 	    !(v->c.int_ctl & INT_CTL_V_IRQ) && take_interrupt(m, true) >= 0) {
 		if ((s->rflags & RFLAGS_IF) &&
@@ -255,7 +266,7 @@ void irq_before_vmrun(struct machine *m)
 			m->irq_windows++;
 		}
 	}
-	host_timer(m, next_deadline(m, now), now);
+	host_timer(m, MIN(next_deadline(m, now), m->slice_end), now);
 }
 
 void irq_after_vmrun(struct machine *m)
@@ -269,9 +280,9 @@ void irq_after_vmrun(struct machine *m)
 				   ((uint64_t)v->c.exit_int_info_err << 32);
 	}
 	v->c.event_inj = 0;
-	if (m->cur != 0 && (v->c.int_ctl & INT_CTL_V_TPR) != c->cr8) {
+	if (m->cpu->cur != 0 && (v->c.int_ctl & INT_CTL_V_TPR) != c->cr8) {
 		/* The guest wrote CR8 (KVM sync_cr8_to_lapic). */
-		apic_set_cr8(&m->apic[m->cur],
+		apic_set_cr8(&m->cpu->apic[m->cpu->cur],
 			     (uint8_t)(v->c.int_ctl & INT_CTL_V_TPR));
 	}
 }
@@ -282,15 +293,41 @@ void irq_host_interrupt(void)
 	__asm__ volatile("sti; nop; cli" ::: "memory");
 }
 
-static bool wakes(struct machine *m)
+bool irq_vcpu_wakes(struct machine *m, const struct vcpu *cpu)
 {
-	const struct vmpl_ctx *c = emu_cur(m);
+	const struct vmpl_ctx *c = &cpu->ctx[cpu->cur];
 
-	return take_interrupt(m, true) >= 0 ||
+	if (cpu->parked || !c->present) {
+		return false;
+	}
+	return extint_pending(m, cpu) ||
+	       apic_pending(&cpu->apic[cpu->cur]) >= 0 ||
 	       (c->pending_event & EVENT_VALID) ||
 	       (c->vmcb->c.int_ctl & INT_CTL_V_IRQ);
 }
 
+void irq_poll(struct machine *m)
+{
+	poll(m, rdtsc());
+}
+
+void irq_idle(struct machine *m)
+{
+	uint64_t now = rdtsc();
+
+	host_timer(m, next_deadline(m, now), now);
+	__asm__ volatile("sti; hlt; cli" ::: "memory");
+	m->host_deadline = 0; /* a one-shot that fired is spent */
+	m->idle_wakeups++;
+}
+
+/*
+ * HLT: the vCPU sleeps until an interrupt is deliverable (the scheduler in
+ * machine.c runs the others meanwhile, or idles). HLT with IF=0 sleeps
+ * forever (no NMI is modelled): the vCPU is parked, which is how an SMP
+ * guest stops its other CPUs; only when every vCPU is parked does the VM
+ * stop.
+ */
 void irq_hlt(struct machine *m)
 {
 	struct snp_vmsa *s = emu_save(m);
@@ -301,33 +338,35 @@ void irq_hlt(struct machine *m)
 	}
 	if (op != 0xf4) {
 		emu_stop(m, "VMPL%u RIP 0x%llx: HLT exit at byte 0x%02x",
-			 m->cur, (unsigned long long)s->rip, op);
+			 m->cpu->cur, (unsigned long long)s->rip, op);
 	}
 	s->rip += 1;
 	emu_cur(m)->vmcb->c.int_state &= ~INT_STATE_SHADOW;
-	if (m->cur == 0) {
+	if (m->cpu->cur == 0) {
 		emu_stop(m,
 			 "VMPL0 RIP 0x%llx: HLT, and snpemu never interrupts "
 			 "VMPL0 (restricted injection)",
 			 (unsigned long long)s->rip - 1);
 	}
 	if (!(s->rflags & RFLAGS_IF)) {
-		emu_stop(m,
-			 "VMPL%u RIP 0x%llx: HLT with RFLAGS.IF=0: the vCPU "
-			 "would sleep forever",
-			 m->cur, (unsigned long long)s->rip - 1);
+		unsigned parked = 1;
+
+		for (unsigned i = 0; i < m->nr_vcpus; i++) {
+			const struct vcpu *o = &m->vcpu[i];
+
+			parked += o != m->cpu &&
+				  (o->parked || !o->ctx[o->cur].present);
+		}
+		if (parked == m->nr_vcpus) {
+			emu_stop(m,
+				 "VMPL%u RIP 0x%llx: HLT with RFLAGS.IF=0: "
+				 "the vCPU would sleep forever",
+				 m->cpu->cur, (unsigned long long)s->rip - 1);
+		}
+		m->cpu->parked = true;
+		return;
 	}
 	m->hlt_exits++;
-	for (;;) {
-		uint64_t now = rdtsc();
-
-		poll(m, now);
-		if (wakes(m)) {
-			return;
-		}
-		host_timer(m, next_deadline(m, now), now);
-		__asm__ volatile("sti; hlt; cli" ::: "memory");
-		m->host_deadline = 0; /* a one-shot that fired is spent */
-		m->idle_wakeups++;
-	}
+	poll(m, rdtsc());
+	m->cpu->halted = !irq_vcpu_wakes(m, m->cpu);
 }

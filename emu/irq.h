@@ -5,9 +5,11 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct machine;
+struct vcpu;
 
 /* SVM EVENTINJ / EXITINTINFO (APM vol. 2 §15.20). */
 #define EVENT_VALID (UINT64_C(1) << 31)
@@ -24,5 +26,11 @@ void irq_before_vmrun(struct machine *m);
 void irq_after_vmrun(struct machine *m);
 /** #VMEXIT(INTR): take snpemu's own pending interrupt. */
 void irq_host_interrupt(void);
-/** #VMEXIT(HLT): wait until an interrupt is pending for this VMPL. */
+/** #VMEXIT(HLT): the vCPU halts until an interrupt is pending for it. */
 void irq_hlt(struct machine *m);
+/** Would @cpu, halted, take an interrupt now? */
+bool irq_vcpu_wakes(struct machine *m, const struct vcpu *cpu);
+/** Advance every vCPU's timers and the devices to now. */
+void irq_poll(struct machine *m);
+/** Nothing to run: sleep until the next device or timer deadline. */
+void irq_idle(struct machine *m);

@@ -93,11 +93,11 @@ int loader_payload(struct machine *m, const void *image, uint64_t size,
 	e = rmp_entry_at(&m->rmp, VMSA0_GPA);
 	e->flags |= RMP_F_VMSA;
 	init_vmsa64(emu_hva(VMSA0_GPA), &h, arg);
-	if (vmpl_create(m, 0, VMSA0_GPA) != 0) {
+	if (vmpl_create(m, m->cpu, 0, VMSA0_GPA) != 0) {
 		con_printf("snpemu: VMPL0 VMSA refused\n");
 		return -1;
 	}
-	m->cur = 0;
+	m->cpu->cur = 0;
 	con_printf(
 		"snpemu: payload %llu KiB at GPA 0x%llx, VMPL0 entry "
 		"0x%llx\n",

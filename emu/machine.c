@@ -16,6 +16,7 @@
 
 #include "svsm/abi/ghcb.h"
 
+#include "clock.h"
 #include "emu.h"
 #include "irq.h"
 #include "svm.h"
@@ -157,8 +158,8 @@ static void handle_cr0_write(struct machine *m)
 		emu_stop(m,
 			 "VMPL%u RIP 0x%llx: CR0 write by an instruction "
 			 "snpemu does not decode (%02x %02x %02x %02x)",
-			 m->cur, (unsigned long long)s->rip, b[0], b[1], b[2],
-			 b[3]);
+			 m->cpu->cur, (unsigned long long)s->rip, b[0], b[1],
+			 b[2], b[3]);
 	}
 	v = *gpr(m, (b[i + 2] & 7u) | ((rex & 1u) << 3));
 	if (!(s->efer & EFER_LMA)) {
@@ -171,7 +172,7 @@ static void handle_cr0_write(struct machine *m)
 		s->efer &= ~EFER_LMA;
 	}
 	s->rip += i + 3;
-	vmpl_sync_paging(emu_cur(m));
+	vmpl_sync_paging(m, emu_cur(m));
 }
 
 static void handle_npf(struct machine *m, unsigned *stale)
@@ -193,7 +194,8 @@ static void handle_npf(struct machine *m, unsigned *stale)
 		 * If the private page allows it, alias it (fidelity cost: data
 		 * accesses to that GPA without the C-bit then work as well).
 		 */
-		if (gmem_gpa(m, m->cur, gpa | EMU_CBIT, acc, &hva) == GMEM_OK &&
+		if (gmem_gpa(m, m->cpu->cur, gpa | EMU_CBIT, acc, &hva) ==
+			    GMEM_OK &&
 		    ++*stale <= 4) {
 			npt_alias_private(m, gpa >> PAGE_SHIFT);
 			return;
@@ -203,13 +205,13 @@ static void handle_npf(struct machine *m, unsigned *stale)
 	if (npt_fault_fixup(m, gpa, acc)) {
 		return;
 	}
-	rc = gmem_gpa(m, m->cur, gpa, acc, &hva);
+	rc = gmem_gpa(m, m->cpu->cur, gpa, acc, &hva);
 	switch (rc) {
 	case GMEM_OK:
 		/* Allowed now: a stale translation. Refresh, flush, retry. */
 		if (++*stale > 4) {
 			emu_stop(m, "VMPL%u: repeated #NPF at GPA 0x%llx",
-				 m->cur, (unsigned long long)gpa);
+				 m->cpu->cur, (unsigned long long)gpa);
 		}
 		npt_update(m, (gpa & ~EMU_CBIT) >> PAGE_SHIFT, 1);
 		return;
@@ -307,12 +309,12 @@ static void handle_exit(struct machine *m, unsigned *stale)
 		break;
 	case VMEXIT_SHUTDOWN:
 		emu_stop(m, "VMPL%u RIP 0x%llx: shutdown (triple fault)",
-			 m->cur, (unsigned long long)emu_save(m)->rip);
+			 m->cpu->cur, (unsigned long long)emu_save(m)->rip);
 	case VMEXIT_INVALID:
 		emu_stop(m,
 			 "VMPL%u: VMRUN refused the state from its VMSA "
 			 "(VMEXIT_INVALID)",
-			 m->cur);
+			 m->cpu->cur);
 	default:
 		if (code >= VMEXIT_VMRUN && code <= VMEXIT_SKINIT) {
 			/* SVM instructions do not exist for an SNP guest. */
@@ -322,11 +324,62 @@ static void handle_exit(struct machine *m, unsigned *stale)
 		emu_stop(m,
 			 "VMPL%u RIP 0x%llx: unexpected #VMEXIT 0x%llx "
 			 "(info1 0x%llx, info2 0x%llx)",
-			 m->cur, (unsigned long long)emu_save(m)->rip,
+			 m->cpu->cur, (unsigned long long)emu_save(m)->rip,
 			 (unsigned long long)code,
 			 (unsigned long long)v->c.exit_info_1,
 			 (unsigned long long)v->c.exit_info_2);
 	}
+}
+
+/*
+ * The scheduler. Guest vCPUs take turns on snpemu's one L1 CPU: a vCPU
+ * runs until it halts, loses its context (AP destruction) or its time
+ * slice ends (snpemu's own timer interrupts it, at any VMPL: a hypervisor
+ * may preempt a vCPU anywhere, also inside the SVSM). Round robin; with
+ * nothing to run, snpemu idles until a timer or device line wakes a
+ * halted vCPU. With one vCPU this is the old loop: no time slices.
+ */
+#define SLICE_NS UINT64_C(2000000)
+
+static bool runnable(const struct vcpu *cpu)
+{
+	return cpu->ctx[cpu->cur].present && !cpu->halted && !cpu->parked;
+}
+
+static struct vcpu *pick(struct machine *m)
+{
+	for (unsigned k = 1; k <= m->nr_vcpus; k++) {
+		struct vcpu *cpu = &m->vcpu[(m->cpu->id + k) % m->nr_vcpus];
+
+		if (cpu->halted && irq_vcpu_wakes(m, cpu)) {
+			cpu->halted = false;
+		}
+		if (runnable(cpu)) {
+			return cpu;
+		}
+	}
+	return NULL;
+}
+
+static void schedule(struct machine *m)
+{
+	uint64_t now = rdtsc();
+	struct vcpu *next = NULL;
+
+	if (runnable(m->cpu) && (m->nr_vcpus == 1 || now < m->slice_end)) {
+		return;
+	}
+	for (;;) {
+		irq_poll(m);
+		next = pick(m);
+		if (next != NULL) {
+			break;
+		}
+		irq_idle(m);
+	}
+	vmpl_switch_vcpu(m, next);
+	m->slice_end = m->nr_vcpus == 1 ? UINT64_MAX
+					: rdtsc() + clock_ns_to_tsc(SLICE_NS);
 }
 
 void emu_run(struct machine *m)
@@ -335,10 +388,15 @@ void emu_run(struct machine *m)
 
 	vmpl_enter_first(m);
 	m->tsc_start = rdtsc();
+	m->slice_end = m->nr_vcpus == 1
+			       ? UINT64_MAX
+			       : m->tsc_start + clock_ns_to_tsc(SLICE_NS);
 	for (;;) {
-		struct vmpl_ctx *c = emu_cur(m);
+		struct vmpl_ctx *c = NULL;
 		uint64_t t0 = 0;
 
+		schedule(m);
+		c = emu_cur(m);
 		irq_before_vmrun(m);
 		c = emu_cur(m); /* a delivery may have stopped or switched */
 		if (m->tlb_flush) {
@@ -360,6 +418,7 @@ void emu_run(struct machine *m)
 		c->vmcb->c.tlb_ctl = 0;
 		irq_after_vmrun(m);
 		m->exits++;
+		m->cpu->exits++;
 		handle_exit(m, &stale);
 		m->tsc_l1 += rdtsc() - t0;
 	}

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The emulated SEV-SNP machine: guest memory, the RMP, one vCPU with one
- * context per VMPL. Shared by the emu/ modules (docs/architecture.md §4).
+ * The emulated SEV-SNP machine: guest memory, the RMP, one nested table per
+ * VMPL, and up to EMU_MAX_VCPUS vCPUs with one context and one local APIC
+ * per VMPL each. Shared by the emu/ modules (docs/architecture.md §4).
  */
 #pragma once
 
@@ -60,13 +61,6 @@ struct vmpl_ctx {
 	uint64_t ghcb_msr; /* MSR 0xC0010130 as this VMPL sees it */
 	uint64_t ghcb_gfn; /* registered GHCB, or UINT64_MAX */
 	uint64_t sev_features;
-	uint64_t npt_root;
-	/* CR0.PG=0: every access is private (APM vol. 2 §15.34.5), so the
-	 * C-bit-less GPAs use the private PTEs through this second root. */
-	uint64_t npt_root_unpaged;
-	uint64_t *npt_private; /* flat PTE arrays over guest RAM */
-	uint64_t *npt_shared;
-	uint64_t *stale; /* bitmap: private PTE kept after a revocation (S2) */
 	uint64_t xcr0;
 	uint8_t *xsave; /* EMU_XSAVE_SIZE, 64-byte aligned */
 	/* irq.c: an event to inject at the next entry (EVENTINJ format:
@@ -79,33 +73,70 @@ struct vmpl_ctx {
 	uint32_t pkru;  /* the guest's PKRU (snpemu runs with PKRU 0) */
 };
 
-struct machine {
-	struct rmp rmp;
+/*
+ * The nested table of one VMPL, shared by every vCPU as on a real host (one
+ * NPT per VMPL, not per vCPU). Because the stale bits live here too, a
+ * revoked permission stays usable on every vCPU until the one flush that
+ * reaches all of them (INVLPGB + TLBSYNC, tlb.c): a flush that reached
+ * only some CPUs can never hide a missing one (S2, docs/snpemu.md).
+ */
+struct npt_view {
+	uint64_t root;
+	/* CR0.PG=0: every access is private (APM vol. 2 §15.34.5), so the
+	 * C-bit-less GPAs use the private PTEs through this second root. */
+	uint64_t root_unpaged;
+	uint64_t *private_pte; /* flat PTE arrays over guest RAM */
+	uint64_t *shared_pte;
+	uint64_t *stale; /* bitmap: private PTE kept after a revocation (S2) */
+};
+
+/*
+ * One guest vCPU: its VMPL contexts and APICs, and what its own INVLPGBs
+ * queued for its TLBSYNC. vCPU i has APIC ID i. The vCPUs take turns on
+ * snpemu's one L1 CPU (machine.c: emu_run's scheduler).
+ */
+#define EMU_MAX_VCPUS 8
+
+struct vcpu {
+	unsigned id; /* APIC ID */
 	struct vmpl_ctx ctx[SNP_VMPL_COUNT];
-	unsigned cur;   /* running VMPL */
-	bool tlb_flush; /* nested tables changed since the last VMRUN */
+	unsigned cur; /* running VMPL */
+	bool halted;  /* HLT with nothing deliverable: not scheduled */
+	bool parked;  /* HLT with IF=0: never scheduled again */
 	/* INVLPGB requests that the next TLBSYNC completes (tlb.c). */
 	uint64_t inv_gfn[8], inv_count[8];
 	unsigned inv_n;
 	bool inv_all;
+	struct apic apic[SNP_VMPL_COUNT];
+	/* vc.c: the IDT/GDT/TSS reads and the frame push of an exception
+	 * delivery are supervisor accesses whatever the CPL (APM vol. 2
+	 * §5.6.1 "implicit supervisor accesses"). */
+	bool implicit_sv;
 	uint64_t exits;
+};
+
+struct machine {
+	struct rmp rmp;
+	struct npt_view npt[SNP_VMPL_COUNT];
+	struct vcpu vcpu[EMU_MAX_VCPUS];
+	unsigned nr_vcpus;  /* QEMU's -smp (fw_cfg), at most EMU_MAX_VCPUS */
+	struct vcpu *cpu;   /* the vCPU running or whose exit is handled */
+	uint64_t slice_end; /* TSC: the running vCPU's turn ends (machine.c) */
+	bool tlb_flush;     /* nested tables changed since the last VMRUN */
+	uint64_t exits;
+	uint64_t vcpu_switches;
 	uint64_t vmpl_switches;
 	uint64_t tsc_start, tsc_l1; /* TSC total, and spent handling exits */
 	uint64_t host_save_pa;      /* VMSAVE area for snpemu's own state */
 	uint32_t verdict_set; /* GHCB termination set that carries a verdict */
 	/* SEV features fixed by the first AP creation at each VMPL. */
 	uint64_t vmpl_features[SNP_VMPL_COUNT];
-	/* Interrupts and timers (irq.c): an APIC per VMPL, the 8259 pair
-	 * wired to the least privileged VMPL, the 8254. */
-	struct apic apic[SNP_VMPL_COUNT];
+	/* Interrupts and timers (irq.c): the 8259 pair wired to vCPU 0's
+	 * least privileged VMPL, the 8254. */
 	struct pic pic;
 	struct pit pit;
 	uint64_t host_deadline; /* snpemu's own LAPIC timer, TSC */
 	uint64_t hlt_exits, idle_wakeups, irq_injected, irq_windows;
-	/* vc.c: the IDT/GDT/TSS reads and the frame push of an exception
-	 * delivery are supervisor accesses whatever the CPL (APM vol. 2
-	 * §5.6.1 "implicit supervisor accesses"). */
-	bool implicit_sv;
 };
 
 extern struct machine emu_machine;
@@ -180,7 +211,7 @@ void tlb_init_vmpl(struct machine *m, unsigned vmpl);
 /** Apply an RMPADJUST's change; revocations wait for a flush. */
 void tlb_rmp_adjust(struct machine *m, const struct rmp_change *chg);
 /** @gfn's private PTE of @c is current again. */
-void tlb_forget(struct vmpl_ctx *c, uint64_t gfn);
+void tlb_forget(struct npt_view *n, uint64_t gfn);
 /** #UD intercept: INVLPGB (0F 01 FE) or TLBSYNC (0F 01 FF)? */
 bool tlb_insn(struct machine *m, const uint8_t b[4]);
 
@@ -206,20 +237,23 @@ void emu_cpuid(const struct vmpl_ctx *c, uint32_t fn, uint32_t sub,
 
 /* ---- vmpl.c ---- */
 void vmpl_init(struct machine *m);
-/** Create/replace the context of VMPL @vmpl from the VMSA at @gpa. */
-int vmpl_create(struct machine *m, unsigned vmpl, uint64_t vmsa_gpa);
-void vmpl_destroy(struct machine *m, unsigned vmpl);
+/** Create/replace @v's context of VMPL @vmpl from the VMSA at @gpa. */
+int vmpl_create(struct machine *m, struct vcpu *v, unsigned vmpl,
+		uint64_t vmsa_gpa);
+void vmpl_destroy(struct machine *m, struct vcpu *v, unsigned vmpl);
 /** Switch the vCPU to VMPL @target; returns false if not runnable. */
 bool vmpl_switch(struct machine *m, unsigned target);
 /** Pick the nested root and CR0 intercept for the VMCB's paging mode. */
-void vmpl_sync_paging(struct vmpl_ctx *c);
+void vmpl_sync_paging(const struct machine *m, struct vmpl_ctx *c);
 /** First entry: load the current VMPL's VMSA into its VMCB. */
 void vmpl_enter_first(struct machine *m);
+/** Run vCPU @next on snpemu's L1 CPU next (states through the VMSAs). */
+void vmpl_switch_vcpu(struct machine *m, struct vcpu *next);
 struct snp_vmsa *vmpl_vmsa(struct machine *m, unsigned vmpl);
 
 static inline struct vmpl_ctx *emu_cur(struct machine *m)
 {
-	return &m->ctx[m->cur];
+	return &m->cpu->ctx[m->cpu->cur];
 }
 
 static inline struct snp_vmsa *emu_save(struct machine *m)
@@ -233,7 +267,7 @@ static inline struct snp_vmsa *emu_save(struct machine *m)
 
 static inline bool emu_paging(struct machine *m)
 {
-	return (vmcb_save(m->ctx[m->cur].vmcb)->cr0 & CR0_PG) != 0;
+	return (vmcb_save(emu_cur(m)->vmcb)->cr0 & CR0_PG) != 0;
 }
 
 static inline void *emu_hva(uint64_t gpa)

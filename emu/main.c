@@ -29,6 +29,7 @@
 #include "arch/desc.h"
 
 #include "lib/console.h"
+#include "lib/fw_cfg.h"
 #include "lib/panic.h"
 #include "lib/serial.h"
 #include "lib/string.h"
@@ -334,6 +335,17 @@ static void run_machine(const struct pvh_start_info *si, bool igvm)
 	    !psp_fault_config(arg)) {
 		con_printf("snpemu: bad psp_fault=%s\n", arg);
 		emu_exit(EMU_EXIT_USAGE);
+	}
+	/* One guest vCPU per CPU QEMU was given (-smp N); they take turns
+	 * on the L1 CPU snpemu runs on (machine.c). */
+	m->nr_vcpus = fw_cfg_nb_cpus();
+	if (m->nr_vcpus < 1 || m->nr_vcpus > EMU_MAX_VCPUS) {
+		con_printf("snpemu: -smp %u: 1 to %u vCPUs\n", m->nr_vcpus,
+			   (unsigned)EMU_MAX_VCPUS);
+		emu_exit(EMU_EXIT_USAGE);
+	}
+	if (m->nr_vcpus > 1) {
+		con_printf("snpemu: %u vCPUs\n", m->nr_vcpus);
 	}
 	vmpl_init(m);
 	rmp_init(&m->rmp,

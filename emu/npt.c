@@ -40,12 +40,22 @@ static uint64_t *table(uint64_t pa)
 	return (uint64_t *)(uintptr_t)pa;
 }
 
-/* The VMSA of the running VMPL: in use, so no VMPL may touch it (S6). */
+/*
+ * The VMSA a vCPU is running: in use, so no VMPL may touch it (S6). Every
+ * vCPU's current VMSA counts, also while that vCPU waits for its turn on
+ * snpemu's one L1 CPU: on hardware the vCPUs run at the same time.
+ */
 static bool vmsa_in_use(const struct machine *m, uint64_t gfn)
 {
-	const struct vmpl_ctx *c = &m->ctx[m->cur];
+	for (unsigned i = 0; i < m->nr_vcpus; i++) {
+		const struct vcpu *v = &m->vcpu[i];
+		const struct vmpl_ctx *c = &v->ctx[v->cur];
 
-	return c->present && (c->vmsa_gpa >> PAGE_SHIFT) == gfn;
+		if (c->present && (c->vmsa_gpa >> PAGE_SHIFT) == gfn) {
+			return true;
+		}
+	}
+	return false;
 }
 
 uint64_t npt_private_pte(const struct machine *m, unsigned vmpl, uint64_t gfn)
@@ -105,21 +115,21 @@ static uint64_t *build_view(uint64_t *pml4, unsigned idx)
 
 void npt_init_vmpl(struct machine *m, unsigned vmpl)
 {
-	struct vmpl_ctx *c = &m->ctx[vmpl];
+	struct npt_view *n = &m->npt[vmpl];
 
-	if (c->npt_root != 0) {
+	if (n->root != 0) {
 		return;
 	}
-	c->npt_root = emu_alloc_page();
-	c->npt_shared = build_view(table(c->npt_root), 0);
-	c->npt_private = build_view(table(c->npt_root),
-				    (unsigned)(EMU_CBIT >> 39) & 511);
-	c->npt_root_unpaged = emu_alloc_page();
-	link_view(table(c->npt_root_unpaged), 0,
-		  (uint64_t)(uintptr_t)c->npt_private);
+	n->root = emu_alloc_page();
+	n->shared_pte = build_view(table(n->root), 0);
+	n->private_pte =
+		build_view(table(n->root), (unsigned)(EMU_CBIT >> 39) & 511);
+	n->root_unpaged = emu_alloc_page();
+	link_view(table(n->root_unpaged), 0,
+		  (uint64_t)(uintptr_t)n->private_pte);
 	for (uint64_t g = 0; g < EMU_GUEST_PAGES; g++) {
-		c->npt_private[g] = npt_private_pte(m, vmpl, g);
-		c->npt_shared[g] = shared_pte(&m->rmp, g);
+		n->private_pte[g] = npt_private_pte(m, vmpl, g);
+		n->shared_pte[g] = shared_pte(&m->rmp, g);
 	}
 	tlb_init_vmpl(m, vmpl);
 }
@@ -130,15 +140,15 @@ void npt_update(struct machine *m, uint64_t gfn, uint64_t count)
 		return;
 	}
 	for (unsigned v = 0; v < SNP_VMPL_COUNT; v++) {
-		struct vmpl_ctx *c = &m->ctx[v];
+		struct npt_view *n = &m->npt[v];
 
-		if (c->npt_root == 0) {
+		if (n->root == 0) {
 			continue;
 		}
 		for (uint64_t g = gfn; g < gfn + count; g++) {
-			c->npt_private[g] = npt_private_pte(m, v, g);
-			c->npt_shared[g] = shared_pte(&m->rmp, g);
-			tlb_forget(c, g);
+			n->private_pte[g] = npt_private_pte(m, v, g);
+			n->shared_pte[g] = shared_pte(&m->rmp, g);
+			tlb_forget(n, g);
 		}
 	}
 	/* Cached translations of every ASID may now be stale. */
@@ -147,10 +157,10 @@ void npt_update(struct machine *m, uint64_t gfn, uint64_t count)
 
 void npt_alias_private(struct machine *m, uint64_t gfn)
 {
-	struct vmpl_ctx *c = emu_cur(m);
+	struct npt_view *n = &m->npt[m->cpu->cur];
 
-	if (gfn < EMU_GUEST_PAGES && c->npt_root != 0) {
-		c->npt_shared[gfn] = npt_private_pte(m, m->cur, gfn);
+	if (gfn < EMU_GUEST_PAGES && n->root != 0) {
+		n->shared_pte[gfn] = npt_private_pte(m, m->cpu->cur, gfn);
 		m->tlb_flush = true;
 	}
 }
@@ -194,7 +204,7 @@ static void exec_kind_stop(struct machine *m, uint64_t gpa, uint32_t perm)
 			 "0x%llx, which the RMP grants %s only: snpemu runs "
 			 "only pages with both XU and XS (stricter than "
 			 "hardware, docs/snpemu.md)",
-			 m->cur, (unsigned long long)emu_save(m)->rip,
+			 m->cpu->cur, (unsigned long long)emu_save(m)->rip,
 			 user ? "user" : "supervisor", (unsigned long long)gpa,
 			 user ? "XU" : "XS");
 	}
@@ -202,9 +212,9 @@ static void exec_kind_stop(struct machine *m, uint64_t gpa, uint32_t perm)
 		 "RMP violation: VMPL%u RIP 0x%llx: %s execute of GPA 0x%llx "
 		 "(private, the RMP grants VMPL%u %s only; RMPADJUST bit %u "
 		 "is missing)",
-		 m->cur, (unsigned long long)emu_save(m)->rip,
-		 user ? "user" : "supervisor", (unsigned long long)gpa, m->cur,
-		 user ? "XS" : "XU", user ? 10 : 11);
+		 m->cpu->cur, (unsigned long long)emu_save(m)->rip,
+		 user ? "user" : "supervisor", (unsigned long long)gpa,
+		 m->cpu->cur, user ? "XS" : "XU", user ? 10 : 11);
 }
 
 bool npt_fault_fixup(struct machine *m, uint64_t gpa, enum gacc acc)
@@ -219,7 +229,7 @@ bool npt_fault_fixup(struct machine *m, uint64_t gpa, enum gacc acc)
 	if (!(m->rmp.e[gfn].flags & RMP_F_ASSIGNED)) {
 		return implicit_private(m, gfn);
 	}
-	perm = rmp_perms(&m->rmp, gfn, m->cur);
+	perm = rmp_perms(&m->rmp, gfn, m->cpu->cur);
 	if (acc == GACC_EXEC && (perm & x) != 0 && (perm & x) != x &&
 	    !vmsa_in_use(m, gfn)) {
 		exec_kind_stop(m, gpa, perm);
@@ -243,7 +253,7 @@ const char *gacc_name(enum gacc a)
 /* The RMP bit a fetch at the running CPL needs: XU at CPL3, else XS. */
 static uint32_t exec_perm(struct machine *m, unsigned vmpl)
 {
-	if (vmpl == m->cur && emu_save(m)->cpl == 3) {
+	if (vmpl == m->cpu->cur && emu_save(m)->cpl == 3) {
 		return RMP_PERM_XU;
 	}
 	return RMP_PERM_XS;
@@ -303,7 +313,7 @@ enum gmem_rc gmem_gva(struct machine *m, unsigned vmpl, uint64_t gva,
 		      enum gacc acc, uint64_t *gpa, uint32_t *pf_err)
 {
 	const struct snp_vmsa *s = emu_save(m);
-	bool user = s->cpl == 3 && !m->implicit_sv;
+	bool user = s->cpl == 3 && !m->cpu->implicit_sv;
 	uint64_t tbl = s->cr3 & PTE_ADDR_MASK;
 	uint32_t err = (acc == GACC_WRITE ? PF_W : 0) | (user ? PF_U : 0) |
 		       (acc == GACC_EXEC ? PF_ID : 0);
@@ -384,8 +394,8 @@ static bool reverse(struct machine *m, uint64_t tbl, int level, uint64_t va,
 			return false;
 		}
 		(*budget)--;
-		if (gmem_gpa(m, m->cur, (tbl + i * 8) | EMU_CBIT, GACC_READ,
-			     &hva) != GMEM_OK) {
+		if (gmem_gpa(m, m->cpu->cur, (tbl + i * 8) | EMU_CBIT,
+			     GACC_READ, &hva) != GMEM_OK) {
 			return false;
 		}
 		pte = *(volatile uint64_t *)hva;
@@ -461,7 +471,7 @@ void gmem_violation(struct machine *m, enum gmem_rc rc, uint64_t gpa,
 	emu_stop(m,
 		 "%s: VMPL%u RIP 0x%llx: %s of GPA 0x%llx (%s, gfn 0x%llx, "
 		 "RMP %s%s%s perms VMPL%u=0x%x) during %s",
-		 why, m->cur, (unsigned long long)emu_save(m)->rip,
+		 why, m->cpu->cur, (unsigned long long)emu_save(m)->rip,
 		 gacc_name(acc), (unsigned long long)gpa,
 		 (gpa & EMU_CBIT) ? "private" : "shared",
 		 (unsigned long long)gfn,
@@ -469,8 +479,8 @@ void gmem_violation(struct machine *m, enum gmem_rc rc, uint64_t gpa,
 		 : (e->flags & RMP_F_ASSIGNED) ? "assigned"
 					       : "shared",
 		 e != NULL && (e->flags & RMP_F_VALIDATED) ? ",validated" : "",
-		 e != NULL && (e->flags & RMP_F_VMSA) ? ",vmsa" : "", m->cur,
-		 rmp_perms(&m->rmp, gfn, m->cur), what);
+		 e != NULL && (e->flags & RMP_F_VMSA) ? ",vmsa" : "",
+		 m->cpu->cur, rmp_perms(&m->rmp, gfn, m->cpu->cur), what);
 }
 
 static bool gmem_copy(struct machine *m, uint64_t gva, uint8_t *buf,
@@ -482,7 +492,8 @@ static bool gmem_copy(struct machine *m, uint64_t gva, uint8_t *buf,
 		uint64_t gpa = 0;
 		uint32_t pf_err = 0;
 		void *hva = NULL;
-		enum gmem_rc rc = gmem_gva(m, m->cur, gva, acc, &gpa, &pf_err);
+		enum gmem_rc rc =
+			gmem_gva(m, m->cpu->cur, gva, acc, &gpa, &pf_err);
 
 		if (rc == GMEM_PAGE_FAULT) {
 			emu_save(m)->cr2 = gva;
@@ -493,7 +504,7 @@ static bool gmem_copy(struct machine *m, uint64_t gva, uint8_t *buf,
 			gpa |= EMU_CBIT; /* fetches are private */
 		}
 		if (rc == GMEM_OK) {
-			rc = gmem_gpa(m, m->cur, gpa, acc, &hva);
+			rc = gmem_gpa(m, m->cpu->cur, gpa, acc, &hva);
 		}
 		if (rc != GMEM_OK) {
 			gmem_violation(m, rc, gpa, acc,

@@ -17,7 +17,7 @@ static __noreturn void unmodelled(const char *what, uint16_t port, uint8_t v)
 {
 	emu_stop(&emu_machine,
 		 "VMPL%u: 8259 %s (port 0x%x value 0x%x) is not modelled",
-		 emu_machine.cur, what, port, v);
+		 emu_machine.cpu->cur, what, port, v);
 }
 
 void pic_reset(struct pic *p)

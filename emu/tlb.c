@@ -36,18 +36,18 @@
 
 void tlb_init_vmpl(struct machine *m, unsigned vmpl)
 {
-	struct vmpl_ctx *c = &m->ctx[vmpl];
+	struct npt_view *n = &m->npt[vmpl];
 
-	if (c->stale != NULL) {
+	if (n->stale != NULL) {
 		return;
 	}
-	c->stale = (uint64_t *)(uintptr_t)emu_alloc_pages(STALE_PAGES);
+	n->stale = (uint64_t *)(uintptr_t)emu_alloc_pages(STALE_PAGES);
 }
 
-void tlb_forget(struct vmpl_ctx *c, uint64_t gfn)
+void tlb_forget(struct npt_view *n, uint64_t gfn)
 {
-	if (c->stale != NULL) {
-		c->stale[gfn / 64] &= ~(UINT64_C(1) << (gfn % 64));
+	if (n->stale != NULL) {
+		n->stale[gfn / 64] &= ~(UINT64_C(1) << (gfn % 64));
 	}
 }
 
@@ -69,19 +69,19 @@ void tlb_rmp_adjust(struct machine *m, const struct rmp_change *chg)
 		return;
 	}
 	for (unsigned v = 0; v < SNP_VMPL_COUNT; v++) {
-		struct vmpl_ctx *c = &m->ctx[v];
+		struct npt_view *n = &m->npt[v];
 
-		if (c->npt_root == 0) {
+		if (n->root == 0) {
 			continue;
 		}
 		for (uint64_t g = chg->gfn; g < chg->gfn + chg->count; g++) {
 			uint64_t pte = npt_private_pte(m, v, g);
 
-			if (revokes(c->npt_private[g], pte)) {
-				c->stale[g / 64] |= UINT64_C(1) << (g % 64);
+			if (revokes(n->private_pte[g], pte)) {
+				n->stale[g / 64] |= UINT64_C(1) << (g % 64);
 			} else {
-				c->npt_private[g] = pte;
-				tlb_forget(c, g);
+				n->private_pte[g] = pte;
+				tlb_forget(n, g);
 			}
 		}
 	}
@@ -96,15 +96,15 @@ static void flush_range(struct machine *m, uint64_t gfn, uint64_t count)
 	}
 	count = MIN(count, EMU_GUEST_PAGES - gfn);
 	for (unsigned v = 0; v < SNP_VMPL_COUNT; v++) {
-		struct vmpl_ctx *c = &m->ctx[v];
+		struct npt_view *n = &m->npt[v];
 
-		if (c->stale == NULL) {
+		if (n->stale == NULL) {
 			continue;
 		}
 		for (uint64_t g = gfn; g < gfn + count; g++) {
-			if (c->stale[g / 64] & (UINT64_C(1) << (g % 64))) {
-				c->npt_private[g] = npt_private_pte(m, v, g);
-				tlb_forget(c, g);
+			if (n->stale[g / 64] & (UINT64_C(1) << (g % 64))) {
+				n->private_pte[g] = npt_private_pte(m, v, g);
+				tlb_forget(n, g);
 			}
 		}
 	}
@@ -114,13 +114,13 @@ static void flush_range(struct machine *m, uint64_t gfn, uint64_t count)
 /* Queue [gfn, gfn + count) for the next TLBSYNC; too many: everything. */
 static void queue(struct machine *m, uint64_t gfn, uint64_t count)
 {
-	if (m->inv_n == ARRAY_SIZE(m->inv_gfn)) {
-		m->inv_all = true;
+	if (m->cpu->inv_n == ARRAY_SIZE(m->cpu->inv_gfn)) {
+		m->cpu->inv_all = true;
 		return;
 	}
-	m->inv_gfn[m->inv_n] = gfn;
-	m->inv_count[m->inv_n] = count;
-	m->inv_n++;
+	m->cpu->inv_gfn[m->cpu->inv_n] = gfn;
+	m->cpu->inv_count[m->cpu->inv_n] = count;
+	m->cpu->inv_n++;
 }
 
 /*
@@ -141,14 +141,15 @@ static void invlpgb(struct machine *m)
 		return; /* global translations survive it */
 	}
 	if (!(rax & INVLPGB_VA)) {
-		m->inv_all = true;
+		m->cpu->inv_all = true;
 		return;
 	}
-	for (uint32_t i = 0; i <= (ecx & 0xffff) && !m->inv_all; i++) {
+	for (uint32_t i = 0; i <= (ecx & 0xffff) && !m->cpu->inv_all; i++) {
 		uint64_t gva = (rax & PAGE_MASK) + i * step, gpa = 0;
 		uint32_t pf = 0;
 
-		if (gmem_gva(m, m->cur, gva, GACC_READ, &gpa, &pf) == GMEM_OK) {
+		if (gmem_gva(m, m->cpu->cur, gva, GACC_READ, &gpa, &pf) ==
+		    GMEM_OK) {
 			queue(m, (gpa & ~EMU_CBIT) >> PAGE_SHIFT,
 			      step >> PAGE_SHIFT);
 		}
@@ -157,14 +158,14 @@ static void invlpgb(struct machine *m)
 
 static void tlbsync(struct machine *m)
 {
-	if (m->inv_all) {
+	if (m->cpu->inv_all) {
 		flush_range(m, 0, EMU_GUEST_PAGES);
 	}
-	for (unsigned i = 0; i < m->inv_n && !m->inv_all; i++) {
-		flush_range(m, m->inv_gfn[i], m->inv_count[i]);
+	for (unsigned i = 0; i < m->cpu->inv_n && !m->cpu->inv_all; i++) {
+		flush_range(m, m->cpu->inv_gfn[i], m->cpu->inv_count[i]);
 	}
-	m->inv_all = false;
-	m->inv_n = 0;
+	m->cpu->inv_all = false;
+	m->cpu->inv_n = 0;
 }
 
 bool tlb_insn(struct machine *m, const uint8_t b[4])

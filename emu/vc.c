@@ -39,7 +39,8 @@ static __noreturn void bad_delivery(struct machine *m, unsigned vector,
 				    const char *why)
 {
 	emu_stop(m, "VMPL%u RIP 0x%llx: cannot deliver exception %u: %s",
-		 m->cur, (unsigned long long)emu_save(m)->rip, vector, why);
+		 m->cpu->cur, (unsigned long long)emu_save(m)->rip, vector,
+		 why);
 }
 
 static void read_sys(struct machine *m, unsigned vector, uint64_t gva,
@@ -139,10 +140,10 @@ void vc_deliver(struct machine *m, unsigned vector, bool has_err, uint64_t err)
 		bad_delivery(m, vector, "guest in real mode");
 	}
 	delivering = true;
-	m->implicit_sv = true;
+	m->cpu->implicit_sv = true;
 	if (!(s->efer & EFER_LMA)) {
 		deliver32(m, vector, has_err, err);
-		m->implicit_sv = false;
+		m->cpu->implicit_sv = false;
 		delivering = false;
 		return;
 	}
@@ -217,6 +218,6 @@ void vc_deliver(struct machine *m, unsigned vector, bool has_err, uint64_t err)
 	if (type == 0xe) {
 		s->rflags &= ~RFLAGS_IF;
 	}
-	m->implicit_sv = false;
+	m->cpu->implicit_sv = false;
 	delivering = false;
 }

@@ -27,7 +27,7 @@
 
 struct snp_vmsa *vmpl_vmsa(struct machine *m, unsigned vmpl)
 {
-	return emu_hva(m->ctx[vmpl].vmsa_gpa);
+	return emu_hva(m->cpu->ctx[vmpl].vmsa_gpa);
 }
 
 /* Standard-format XSAVE area (APM vol. 2 §11.5.2, FXSAVE layout in the
@@ -135,7 +135,7 @@ static void vmsa_to_fpu(const struct snp_vmsa *v, uint8_t *xs)
  */
 static const char *vmsa_unrunnable(struct machine *m, unsigned vmpl)
 {
-	const struct vmpl_ctx *c = &m->ctx[vmpl];
+	const struct vmpl_ctx *c = &m->cpu->ctx[vmpl];
 	const struct rmp_entry *e = rmp_entry_at(&m->rmp, c->vmsa_gpa);
 	uint8_t need = RMP_F_ASSIGNED | RMP_F_VALIDATED | RMP_F_VMSA;
 	const struct snp_vmsa *v = NULL;
@@ -167,36 +167,63 @@ static const char *vmsa_unrunnable(struct machine *m, unsigned vmpl)
  * refused as KVM does (S5: the SNP erratum that a VMSA at a 2 MiB boundary
  * can collide with a 2 MiB RMP check).
  */
-int vmpl_create(struct machine *m, unsigned vmpl, uint64_t vmsa_gpa)
+int vmpl_create(struct machine *m, struct vcpu *v, unsigned vmpl,
+		uint64_t vmsa_gpa)
 {
 	struct vmpl_ctx *c = NULL;
+	uint64_t old = UINT64_MAX;
 
 	if (vmpl >= SNP_VMPL_COUNT || (vmsa_gpa & (PAGE_SIZE - 1)) ||
 	    (vmsa_gpa & (EMU_2M - 1)) == 0 ||
 	    rmp_entry_at(&m->rmp, vmsa_gpa) == NULL) {
 		return -1;
 	}
-	c = &m->ctx[vmpl];
+	c = &v->ctx[vmpl];
 	if (c->vmcb == NULL) {
 		c->vmcb = (struct vmcb *)(uintptr_t)emu_alloc_page();
 		c->xsave = (uint8_t *)(uintptr_t)emu_alloc_page();
 	}
+	if (c->present) {
+		old = c->vmsa_gpa;
+	}
 	npt_init_vmpl(m, vmpl);
-	svm_init_vmcb(c->vmcb, vmpl, c->npt_root);
+	svm_init_vmcb(c->vmcb, vmpl, m->npt[vmpl].root);
 	c->xcr0 = 1;
 	c->present = true;
 	c->vmpl = vmpl;
 	c->vmsa_gpa = vmsa_gpa;
 	c->ghcb_msr = 0;
 	c->ghcb_gfn = UINT64_MAX;
+	c->pending_event = 0;
+	c->window = false;
+	if (v != m->cpu && !v->ctx[v->cur].present) {
+		/* A vCPU with nothing to run starts at the VMPL created. */
+		v->cur = vmpl;
+		v->halted = false;
+	}
+	if (v->cur == vmpl && old != UINT64_MAX) {
+		/* The VMSA in use changes (S6). */
+		npt_update(m, old >> PAGE_SHIFT, 1);
+	}
+	npt_update(m, vmsa_gpa >> PAGE_SHIFT, 1);
 	return 0;
 }
 
-void vmpl_destroy(struct machine *m, unsigned vmpl)
+/*
+ * AP_DESTROY: the context is gone. Another vCPU that was running it has
+ * nothing left to run at that VMPL and is not scheduled again until a new
+ * AP creation (KVM: the vCPU stays in its wait state without a VMSA).
+ */
+void vmpl_destroy(struct machine *m, struct vcpu *v, unsigned vmpl)
 {
-	if (vmpl != 0 && vmpl < SNP_VMPL_COUNT && vmpl != m->cur) {
-		m->ctx[vmpl].present = false;
+	struct vmpl_ctx *c = &v->ctx[vmpl];
+
+	if (vmpl >= SNP_VMPL_COUNT || !c->present ||
+	    (v == m->cpu && vmpl == v->cur)) {
+		return;
 	}
+	c->present = false;
+	npt_update(m, c->vmsa_gpa >> PAGE_SHIFT, 1);
 }
 
 #define COPY_FIELDS(dst, src)                                  \
@@ -340,7 +367,7 @@ static void intr_from_vmsa(struct machine *m, struct vmpl_ctx *c,
 	k->intercept1 &= ~VMCB_I1_VINTR;
 	c->window = false;
 	/* V_TPR is CR8: the APIC's TPR follows (irq.c keeps them equal). */
-	apic_set_cr8(&m->apic[c->vmpl], (uint8_t)(v->vintr_ctrl & 0xf));
+	apic_set_cr8(&m->cpu->apic[c->vmpl], (uint8_t)(v->vintr_ctrl & 0xf));
 	c->cr8 = (uint8_t)(v->vintr_ctrl & 0xf);
 	c->pending_event =
 		(v->event_inj & (UINT64_C(1) << 31)) ? v->event_inj : 0;
@@ -354,7 +381,7 @@ static void intr_from_vmsa(struct machine *m, struct vmpl_ctx *c,
 
 static void save_to_vmsa(struct machine *m, unsigned vmpl)
 {
-	struct vmpl_ctx *c = &m->ctx[vmpl];
+	struct vmpl_ctx *c = &m->cpu->ctx[vmpl];
 	struct snp_vmsa *v = vmpl_vmsa(m, vmpl);
 	const struct snp_vmsa *s = vmcb_save(c->vmcb);
 
@@ -391,7 +418,7 @@ static void save_to_vmsa(struct machine *m, unsigned vmpl)
 
 static void load_from_vmsa(struct machine *m, unsigned vmpl)
 {
-	struct vmpl_ctx *c = &m->ctx[vmpl];
+	struct vmpl_ctx *c = &m->cpu->ctx[vmpl];
 	const struct snp_vmsa *v = vmpl_vmsa(m, vmpl);
 	struct snp_vmsa *s = vmcb_save(c->vmcb);
 	uint64_t xcr0 = v->xcr0;
@@ -431,14 +458,15 @@ static void load_from_vmsa(struct machine *m, unsigned vmpl)
 	xrstor_all(c->xsave);
 	xsetbv0(c->xcr0);
 	intr_from_vmsa(m, c, v);
-	vmpl_sync_paging(c);
+	vmpl_sync_paging(m, c);
 }
 
-void vmpl_sync_paging(struct vmpl_ctx *c)
+void vmpl_sync_paging(const struct machine *m, struct vmpl_ctx *c)
 {
 	bool pg = (vmcb_save(c->vmcb)->cr0 & CR0_PG) != 0;
+	const struct npt_view *n = &m->npt[c->vmpl];
 
-	c->vmcb->c.nested_cr3 = pg ? c->npt_root : c->npt_root_unpaged;
+	c->vmcb->c.nested_cr3 = pg ? n->root : n->root_unpaged;
 	/* Watch CR0 writes only while paging is off: the switch to paging
 	 * changes which root applies (machine.c). */
 	c->vmcb->c.intercept_cr = pg ? 0 : (1u << 16);
@@ -454,45 +482,74 @@ static void vmsa_check(struct machine *m, unsigned vmpl)
 		emu_stop(m,
 			 "VMRUN of VMPL%u's VMSA at GPA 0x%llx fails: %s "
 			 "(hardware: VMEXIT_INVALID, the VM stops)",
-			 vmpl, (unsigned long long)m->ctx[vmpl].vmsa_gpa, why);
+			 vmpl, (unsigned long long)m->cpu->ctx[vmpl].vmsa_gpa,
+			 why);
 	}
 }
 
 bool vmpl_switch(struct machine *m, unsigned target)
 {
-	unsigned old = m->cur;
+	unsigned old = m->cpu->cur;
 
-	if (target >= SNP_VMPL_COUNT || !m->ctx[target].present) {
+	if (target >= SNP_VMPL_COUNT || !m->cpu->ctx[target].present) {
 		return false;
 	}
-	if (target == m->cur) {
+	if (target == m->cpu->cur) {
 		return true;
 	}
 	vmsa_check(m, target);
-	save_to_vmsa(m, m->cur);
+	save_to_vmsa(m, m->cpu->cur);
 	load_from_vmsa(m, target);
-	m->cur = target;
+	m->cpu->cur = target;
 	m->vmpl_switches++;
 	/* The VMSA in use changes (S6: npt.c). */
-	npt_update(m, m->ctx[old].vmsa_gpa >> PAGE_SHIFT, 1);
-	npt_update(m, m->ctx[target].vmsa_gpa >> PAGE_SHIFT, 1);
+	npt_update(m, m->cpu->ctx[old].vmsa_gpa >> PAGE_SHIFT, 1);
+	npt_update(m, m->cpu->ctx[target].vmsa_gpa >> PAGE_SHIFT, 1);
 	return true;
 }
 
 void vmpl_enter_first(struct machine *m)
 {
-	if (!m->ctx[m->cur].present) {
-		emu_stop(m, "VMPL%u has no VMSA", m->cur);
+	if (!m->cpu->ctx[m->cpu->cur].present) {
+		emu_stop(m, "VMPL%u has no VMSA", m->cpu->cur);
 	}
-	vmsa_check(m, m->cur);
-	load_from_vmsa(m, m->cur);
-	npt_update(m, m->ctx[m->cur].vmsa_gpa >> PAGE_SHIFT, 1);
+	vmsa_check(m, m->cpu->cur);
+	load_from_vmsa(m, m->cpu->cur);
+	npt_update(m, m->cpu->ctx[m->cpu->cur].vmsa_gpa >> PAGE_SHIFT, 1);
+}
+
+/*
+ * Give snpemu's L1 CPU to vCPU @next: the running vCPU's state goes to its
+ * VMSA, as a #VMEXIT of an SNP guest writes it, and @next's is loaded from
+ * its own VMSA (which AP creation may have replaced meanwhile). Both VMSAs
+ * stay in use (npt.c), so no nested entry changes.
+ */
+void vmpl_switch_vcpu(struct machine *m, struct vcpu *next)
+{
+	if (next == m->cpu) {
+		return;
+	}
+	save_to_vmsa(m, m->cpu->cur);
+	m->cpu = next;
+	vmsa_check(m, next->cur);
+	load_from_vmsa(m, next->cur);
+	m->vcpu_switches++;
+	m->tlb_flush = true; /* the VMCBs of both share their ASIDs */
 }
 
 void vmpl_init(struct machine *m)
 {
-	for (unsigned v = 0; v < SNP_VMPL_COUNT; v++) {
-		m->ctx[v].vmpl = v;
-		m->ctx[v].ghcb_gfn = UINT64_MAX;
+	for (unsigned i = 0; i < EMU_MAX_VCPUS; i++) {
+		struct vcpu *cpu = &m->vcpu[i];
+
+		cpu->id = i;
+		for (unsigned v = 0; v < SNP_VMPL_COUNT; v++) {
+			cpu->ctx[v].vmpl = v;
+			cpu->ctx[v].ghcb_gfn = UINT64_MAX;
+		}
+	}
+	m->cpu = &m->vcpu[0];
+	if (m->nr_vcpus == 0) {
+		m->nr_vcpus = 1;
 	}
 }

@@ -8,6 +8,7 @@
 #include "lib/string.h"
 
 #define FW_CFG_SIGNATURE 0x0000
+#define FW_CFG_NB_CPUS 0x0005 /* u16: -smp's CPU count */
 #define FW_CFG_FILE_DIR 0x0019
 #define FW_CFG_NAME_LEN 56
 
@@ -32,13 +33,31 @@ void fw_cfg_read(uint16_t sel, void *buf, uint32_t len)
 	read_bytes(buf, len);
 }
 
-bool fw_cfg_find(const char *name, uint16_t *sel, uint32_t *size)
+static bool present(void)
 {
-	uint8_t sig[4], cnt[4], ent[64];
-	uint32_t n = 0;
+	uint8_t sig[4];
 
 	fw_cfg_read(FW_CFG_SIGNATURE, sig, sizeof(sig));
-	if (memcmp(sig, "QEMU", 4) != 0) {
+	return memcmp(sig, "QEMU", 4) == 0;
+}
+
+unsigned fw_cfg_nb_cpus(void)
+{
+	uint8_t n[2] = {0};
+
+	if (!present()) {
+		return 1;
+	}
+	fw_cfg_read(FW_CFG_NB_CPUS, n, sizeof(n)); /* little-endian */
+	return (unsigned)n[0] | (unsigned)n[1] << 8;
+}
+
+bool fw_cfg_find(const char *name, uint16_t *sel, uint32_t *size)
+{
+	uint8_t cnt[4], ent[64];
+	uint32_t n = 0;
+
+	if (!present()) {
 		return false;
 	}
 	fw_cfg_port_select(FW_CFG_FILE_DIR);

@@ -19,6 +19,8 @@
  * fw_cfg device answers or no such file exists.
  */
 bool fw_cfg_find(const char *name, uint16_t *sel, uint32_t *size);
+/** QEMU's CPU count (-smp), or 1 without fw_cfg. */
+unsigned fw_cfg_nb_cpus(void);
 /** Read the first @len bytes of the item @sel into @buf. */
 void fw_cfg_read(uint16_t sel, void *buf, uint32_t len);
 
