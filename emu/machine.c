@@ -64,6 +64,13 @@ void emu_stop(struct machine *m, const char *fmt, ...)
 	con_printf("snpemu: after %llu exits, %llu VMPL switches\n",
 		   (unsigned long long)m->exits,
 		   (unsigned long long)m->vmpl_switches);
+	if (m->nr_vcpus > 1) {
+		con_printf(
+			"snpemu: on vCPU %u of %u, after %llu vCPU "
+			"switches\n",
+			m->cpu->id, m->nr_vcpus,
+			(unsigned long long)m->vcpu_switches);
+	}
 	emu_exit(EMU_EXIT_FAIL);
 }
 

@@ -31,13 +31,21 @@ ROWS = {
     "s8_vc_sources": (8, None),
     "s12_psc_private_twice": (12, None),
     "l4_implicit_psmash": (14, None),
+    # S2 with two vCPUs: the stop comes from vCPU 1's read.
+    "s2_tlb_flush_smp": (15, r"RMP violation: VMPL2 RIP 0x[0-9a-f]+: read of "
+                             r"GPA 0x8000[0-9a-f]+ \(private.*\n.*\n"
+                             r".*on vCPU 1 of 2"),
 }
+# Rows that need more than one vCPU (QEMU -smp).
+SMP = {"s2_tlb_flush_smp": 2}
 
 run_image, qemu, snpemu, payload, name = sys.argv[1:6]
 row, stop = ROWS[name]
 cmd = [sys.executable, run_image, "--qemu", qemu, snpemu, "--timeout", "120",
        "--append", "run=payload arg=%d" % (4 | row << 4),
        "--qemu-arg=-initrd " + payload]
+if name in SMP:
+    cmd.append("--qemu-arg=-smp %d" % SMP[name])
 p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                    text=True, timeout=200)
 out = p.stdout

@@ -119,6 +119,8 @@ bool vmpl2_setup(uint64_t mode);
 bool vmpl2_grant(void);
 void vmpl2_build_vmsa(void *page, uint64_t rip);
 uint64_t ap_create(unsigned vmpl, uint64_t op, uint64_t gpa, uint64_t feat);
+uint64_t ap_create_on(uint32_t apic_id, unsigned vmpl, uint64_t op,
+		      uint64_t gpa, uint64_t feat);
 /* tests_fidelity.c: one row of docs/snpemu.md's fidelity table. */
 void t_fidelity(unsigned row, uint64_t vmsa0_gpa);
 void run_vmpl2_prepare(void);

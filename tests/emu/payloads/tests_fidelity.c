@@ -316,6 +316,86 @@ static void s2_tlb_flush(void)
 	(void)v2_read(fid_page);
 }
 
+/*
+ * S2 across vCPUs (-smp 2): vCPU 1 runs a VMPL2 loop that reads a page
+ * while vCPU 0 (VMPL0) revokes VMPL2's read permission. The revocation
+ * must wait for a flush that reaches vCPU 1 too: vCPU 0's own CR3 reload
+ * and an INVLPGB without its TLBSYNC leave vCPU 1 reading; INVLPGB(global)
+ * + TLBSYNC ends it (snpemu stops the VM at vCPU 1's next read).
+ */
+struct smp_reader {
+	uint64_t reads, addr, val;
+};
+static volatile struct smp_reader smp_reader
+	__attribute__((section(".vmpl2_data"), aligned(64)));
+static uint8_t ap_vmsa_page[4096] __aligned(4096);
+
+__asm__(".pushsection .vmpl2_text, \"ax\"\n"
+	"smp_ap_reader:\n"
+	"1:	movq smp_reader + 8(%rip), %rdi\n"
+	"	movq (%rdi), %rax\n"
+	"	movq %rax, smp_reader + 16(%rip)\n"
+	"	lock incq smp_reader(%rip)\n"
+	"	jmp 1b\n"
+	".popsection\n");
+extern uint8_t smp_ap_reader[];
+
+/* Did vCPU 1 read at least once more (bounded wait: vCPU 0 spins until
+ * snpemu's scheduler gives vCPU 1 its turn)? */
+static bool ap_reads_again(void)
+{
+	uint64_t start = smp_reader.reads;
+
+	for (uint64_t i = 0; i < UINT64_C(200000000); i++) {
+		if (smp_reader.reads - start >= 2) {
+			return true;
+		}
+		__asm__ volatile("pause" ::: "memory");
+	}
+	return false;
+}
+
+static void s2_tlb_flush_smp(void)
+{
+	volatile uint64_t *p = (volatile uint64_t *)fid_page;
+	struct snp_vmsa *v = (struct snp_vmsa *)ap_vmsa_page;
+	uint64_t cr3 = 0;
+	bool ok = vmpl2_grant();
+
+	*p = 0x5252;
+	smp_reader.addr = VA(fid_page);
+	EXPECT_EQ(rmpadjust(VA(fid_page), 0, 2 | RMPADJ_READ), 0);
+	vmpl2_build_vmsa(v, VA(smp_ap_reader));
+	EXPECT_EQ(rmpadjust(VA(v), 0, 1 | RMPADJ_VMSA), 0);
+	/* No vCPU with APIC ID 2 under -smp 2; INIT is not modelled. */
+	EXPECT_EQ(ap_create_on(2, 2, SVM_VMGEXIT_AP_CREATE, gpa_of(v),
+			       SEV_FEAT_SNP_ACTIVE),
+		  GHCB_RESULT_ERROR);
+	EXPECT_EQ(ap_create_on(1, 2, SVM_VMGEXIT_AP_CREATE_ON_INIT, gpa_of(v),
+			       SEV_FEAT_SNP_ACTIVE),
+		  GHCB_RESULT_ERROR);
+	EXPECT_EQ(ap_create_on(1, 2, SVM_VMGEXIT_AP_CREATE, gpa_of(v),
+			       SEV_FEAT_SNP_ACTIVE),
+		  0);
+	EXPECT_EQ(ap_reads_again(), true);
+	EXPECT_EQ(smp_reader.val, 0x5252);
+	EXPECT_EQ(rmpadjust(VA(fid_page), 0, 2), 0);
+	/* No flush: vCPU 1's cached permission still reads. */
+	EXPECT_EQ(ap_reads_again(), true);
+	/* Too weak: vCPU 0's own CR3 reload, INVLPGB without TLBSYNC. */
+	__asm__ volatile("mov %%cr3, %0; mov %0, %%cr3" : "=r"(cr3)::"memory");
+	EXPECT_EQ(ap_reads_again(), true);
+	invlpgb(INVLPGB_GLOBAL, 0);
+	EXPECT_EQ(ap_reads_again(), true);
+	report(ok,
+	       "fidelity/s2_tlb_flush_smp: another vCPU keeps a revoked "
+	       "permission until INVLPGB(global)+TLBSYNC");
+	expect_stop("vCPU 1 reads the revoked page after INVLPGB+TLBSYNC");
+	tlbsync();
+	(void)ap_reads_again();
+	out("# fidelity: vCPU 1 still reads after the flush\n");
+}
+
 /* S3: supervisor fetches need XS; XU alone does not do. */
 static void s3_user_exec(void)
 {
@@ -406,6 +486,9 @@ void t_fidelity(unsigned row, uint64_t vmsa0_gpa)
 		break;
 	case 14:
 		l4_implicit_psmash();
+		break;
+	case 15:
+		s2_tlb_flush_smp();
 		break;
 	default:
 		report(false, "fidelity: unknown row");

@@ -65,15 +65,23 @@ void vmpl2_build_vmsa(void *page, uint64_t rip)
 	v->sev_features = SEV_FEAT_SNP_ACTIVE;
 }
 
-/* AP_CREATION for APIC ID 0 at @vmpl (SW_EXITINFO1[19:16]); returns
- * SW_EXITINFO1 (0 = accepted). */
-uint64_t ap_create(unsigned vmpl, uint64_t op, uint64_t gpa, uint64_t feat)
+/* AP_CREATION for APIC ID @apic_id (SW_EXITINFO1[63:32]) at @vmpl
+ * (SW_EXITINFO1[19:16]); returns SW_EXITINFO1 (0 = accepted). */
+uint64_t ap_create_on(uint32_t apic_id, unsigned vmpl, uint64_t op,
+		      uint64_t gpa, uint64_t feat)
 {
-	ghcb_prepare(SVM_VMGEXIT_AP_CREATION, op | ((uint64_t)vmpl << 16), gpa);
+	ghcb_prepare(SVM_VMGEXIT_AP_CREATION,
+		     op | ((uint64_t)vmpl << 16) | ((uint64_t)apic_id << 32),
+		     gpa);
 	ghcb->rax = feat;
 	ghcb_set_valid(offsetof(struct ghcb, rax));
 	vmgexit();
 	return ghcb->sw_exit_info_1;
+}
+
+uint64_t ap_create(unsigned vmpl, uint64_t op, uint64_t gpa, uint64_t feat)
+{
+	return ap_create_on(0, vmpl, op, gpa, feat);
 }
 
 /* Grants and page tables VMPL2's program needs (entry.S). */
