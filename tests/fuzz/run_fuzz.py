@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 """Run a libFuzzer binary for a bounded time on a fresh corpus directory
-seeded from the given files; exit status is the fuzzer's (0 = no crash).
+seeded from the given files and directories (a directory: every file in
+it, e.g. a target's corpus kept in tests/fuzz/corpus/); exit status is 0 if
+the fuzzer found nothing, 1 otherwise.
 
-usage: run_fuzz.py FUZZER SECONDS|RUNS=N SEED_FILE...
+usage: run_fuzz.py FUZZER SECONDS|RUNS=N SEED_FILE_OR_DIR...
 """
 import os
 import shutil
@@ -17,7 +19,13 @@ def main():
     with tempfile.TemporaryDirectory(prefix="igvm-fuzz-") as tmp:
         corpus = os.path.join(tmp, "corpus")
         os.mkdir(corpus)
-        for i, s in enumerate(seeds):
+        files = []
+        for s in seeds:
+            if os.path.isdir(s):
+                files += [os.path.join(s, f) for f in sorted(os.listdir(s))]
+            else:
+                files.append(s)
+        for i, s in enumerate(files):
             shutil.copy(s, os.path.join(corpus, "seed-%d" % i))
         limit = (["-runs=" + budget[5:]] if budget.startswith("RUNS=")
                  else ["-max_total_time=" + budget])

@@ -28,41 +28,8 @@
 #include "svsm/abi/vmsa.h"
 
 #include "fakes/fake_platform.h"
+#include "fuzz_input.h"
 #include "fuzz_svsm.h"
-
-struct fuzz_in {
-	const uint8_t *p;
-	size_t n;
-};
-
-/* Reading past the end yields zeros: every input is a complete program. */
-static uint8_t u8(struct fuzz_in *in)
-{
-	if (in->n == 0) {
-		return 0;
-	}
-	in->n--;
-	return *in->p++;
-}
-
-static uint16_t u16(struct fuzz_in *in)
-{
-	uint16_t lo = u8(in);
-
-	return (uint16_t)(lo | ((uint16_t)u8(in) << 8));
-}
-
-static uint64_t u64(struct fuzz_in *in)
-{
-	uint64_t v = 0;
-
-	for (int i = 0; i < 8; i++) {
-		v |= (uint64_t)u8(in) << (8 * i);
-	}
-	return v;
-}
-
-struct fuzz_world fz;
 
 /*
  * A page address. Mostly pages the SVSM cares about (CAAs, VMSAs, its own
@@ -154,23 +121,6 @@ static uint64_t list_entry(struct fuzz_in *in)
 	return addr_page(in) | (f & 0xf) | ((f & 0x80) ? (f & 0x70) : 0);
 }
 
-/* The guest writes where its VMPL may write; elsewhere nothing happens. */
-static void guest_write(uint64_t g, const void *src, uint64_t len)
-{
-	const uint8_t *s = src;
-
-	for (uint64_t i = 0; i < len; i++) {
-		uint64_t a = g + i;
-
-		if (a < g || a >= FAKE_RAM_SIZE) {
-			return;
-		}
-		if (fuzz_guest_can_write(a)) {
-			*fake_mem(a) = s[i];
-		}
-	}
-}
-
 static void op_list(struct fuzz_in *in)
 {
 	uint64_t at = addr_any(in);
@@ -197,19 +147,19 @@ static void op_list(struct fuzz_in *in)
 		count = (uint16_t)(1u +
 				   u16(in) % SVSM_PVALIDATE_MAX_ENTRIES_CAA);
 		h.entries = count;
-		guest_write(at, &h, sizeof(h));
+		fuzz_guest_write(at, &h, sizeof(h));
 		for (uint16_t i = 0; i < count; i++) {
 			uint64_t e = base + PAGE_SIZE * i;
 
-			guest_write(at + 8 + 8u * i, &e, 8);
+			fuzz_guest_write(at + 8 + 8u * i, &e, 8);
 		}
 		return;
 	}
-	guest_write(at, &h, sizeof(h));
+	fuzz_guest_write(at, &h, sizeof(h));
 	for (uint16_t i = 0; i < count; i++) {
 		uint64_t e = list_entry(in);
 
-		guest_write(at + 8 + 8u * i, &e, 8);
+		fuzz_guest_write(at + 8 + 8u * i, &e, 8);
 	}
 }
 
@@ -222,9 +172,10 @@ static void op_vmsa(struct fuzz_in *in)
 	uint64_t efer = (mode & 2) ? u64(in) : VMSA_EFER_SVME;
 	uint64_t feat = (mode & 4) ? u64(in) : SEV_FEAT_SNP_ACTIVE;
 
-	guest_write(page + offsetof(struct snp_vmsa, vmpl), &vmpl, 1);
-	guest_write(page + offsetof(struct snp_vmsa, efer), &efer, 8);
-	guest_write(page + offsetof(struct snp_vmsa, sev_features), &feat, 8);
+	fuzz_guest_write(page + offsetof(struct snp_vmsa, vmpl), &vmpl, 1);
+	fuzz_guest_write(page + offsetof(struct snp_vmsa, efer), &efer, 8);
+	fuzz_guest_write(page + offsetof(struct snp_vmsa, sev_features), &feat,
+			 8);
 	fuzz_note_candidate(page);
 }
 
@@ -237,7 +188,7 @@ static void op_raw(struct fuzz_in *in)
 	for (uint8_t i = 0; i < len; i++) {
 		buf[i] = u8(in);
 	}
-	guest_write(at, buf, len);
+	fuzz_guest_write(at, buf, len);
 }
 
 static void op_call(struct fuzz_in *in)

@@ -55,6 +55,8 @@
 		__builtin_trap();                           \
 	} while (0)
 
+struct fuzz_world fz;
+
 static struct fake_rmp pre_rmp[PAGES];
 static uint64_t pre_pool[DEPOSIT_POOL_MAX_PAGES];
 static uint32_t pre_pool_count;
@@ -70,6 +72,22 @@ bool fuzz_guest_can_write(uint64_t g)
 	struct fake_rmp *e = fake_rmp(g);
 
 	return e->validated && !e->vmsa && (e->perms[FUZZ_VMPL] & W_BIT);
+}
+
+void fuzz_guest_write(uint64_t g, const void *src, uint64_t len)
+{
+	const uint8_t *s = src;
+
+	for (uint64_t i = 0; i < len; i++) {
+		uint64_t a = g + i;
+
+		if (a < g || a >= FAKE_RAM_SIZE) {
+			return;
+		}
+		if (fuzz_guest_can_write(a)) {
+			*fake_mem(a) = s[i];
+		}
+	}
 }
 
 void fuzz_note_candidate(uint64_t page)
@@ -464,7 +482,7 @@ NO_COV static void check_regs(const struct fuzz_call *c,
 	}
 }
 
-void fuzz_call(const struct fuzz_call *c)
+uint64_t fuzz_call(const struct fuzz_call *c)
 {
 	static struct snp_vmsa pre, v;
 	static uint32_t serial;
@@ -530,4 +548,8 @@ void fuzz_call(const struct fuzz_call *c)
 	if (is_call) {
 		check_next(c, had_hdr, &hdr, v.rax);
 	}
+	fz.out_rcx = v.rcx;
+	fz.out_rdx = v.rdx;
+	fz.out_r8 = v.r8;
+	return is_call ? v.rax : UINT64_MAX;
 }

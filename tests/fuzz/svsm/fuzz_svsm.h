@@ -22,6 +22,7 @@ struct fuzz_world {
 	uint64_t cand[FUZZ_MAX_CAND];
 	uint32_t cand_count;
 	uint64_t mutation; /* armed fake_set_mutation() address, or ~0 */
+	uint64_t out_rcx, out_rdx, out_r8; /* after the last fuzz_call() */
 };
 
 extern struct fuzz_world fz;
@@ -38,10 +39,16 @@ struct fuzz_call {
 /* Fresh fake machine: @cfg picks vCPUs/VMSAs/pool, @backing 2M regions. */
 void fuzz_setup(uint8_t cfg, uint8_t backing);
 
-/* Make one call and check every invariant after it (trap on violation). */
-void fuzz_call(const struct fuzz_call *c);
+/*
+ * Make one call and check every invariant after it (trap on violation).
+ * Returns RAX as the guest sees it, or UINT64_MAX if it was no call.
+ */
+uint64_t fuzz_call(const struct fuzz_call *c);
 
 /* May the guest (at FUZZ_VMPL) write this byte? (fake RMP) */
 bool fuzz_guest_can_write(uint64_t gpa);
 
 void fuzz_note_candidate(uint64_t page);
+
+/* The guest writes where its VMPL may write; elsewhere nothing happens. */
+void fuzz_guest_write(uint64_t g, const void *src, uint64_t len);

@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Writes the hand-made seeds of the svsm-lists, svsm-vmsa and svsm-attest
+fuzzers (their input formats: the header comment of each fuzz_*.c) into
+tests/fuzz/corpus/. Run once when a format changes; the files are kept in
+the tree with what the campaigns added."""
+import os
+import struct
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FREE, SCRATCH, UNVAL = 0x10000, 0x200000, 0x400000
+
+
+def put(target, name, data):
+    d = os.path.join(HERE, target)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(bytes(data))
+
+
+def pv_list(entries, nxt=0, count=None):
+    h = struct.pack("<HHI", len(entries) if count is None else count, nxt, 0)
+    return h + b"".join(struct.pack("<Q", e) for e in entries)
+
+
+def list_call(flags, off, lst):
+    return bytes([flags, off]) + struct.pack("<H", len(lst)) + lst
+
+
+# svsm-lists: cfg, backing, then calls (flags: bits 1:0 call 0 PVALIDATE
+# 1 DEPOSIT 2 WITHDRAW; bits 3:2 scratch page; off byte 1 = 8 bytes in).
+val = [FREE + 0x1000 * i | 4 for i in range(8)]
+put("svsm-lists", "pvalidate-8", [0, 0] + list(list_call(0, 1, pv_list(val))))
+put("svsm-lists", "pvalidate-rescind", [0, 0] + list(
+    list_call(0, 1, pv_list([e & ~4 for e in val])) +
+    list_call(4, 1, pv_list(val))))
+put("svsm-lists", "pvalidate-2m", [0, 0xff] + list(
+    list_call(0, 1, pv_list([UNVAL | 5, UNVAL | 4]))))
+put("svsm-lists", "deposit-withdraw", [8, 0] + list(
+    list_call(1, 1, pv_list([UNVAL + 0x1000 * i for i in range(4)])) +
+    list_call(2, 2, pv_list([0] * 6, count=6))))
+put("svsm-lists", "pvalidate-partial", [1, 0] + list(
+    list_call(0, 1, pv_list(val, nxt=3))))
+
+# svsm-vmsa: cfg, backing, flags, apic, VMSA page sel, CAA page sel, VMSA.
+def vmsa(vmpl=2, efer=0x1000, feat=1):
+    v = bytearray(0x400)
+    v[0xca] = vmpl
+    struct.pack_into("<Q", v, 0xd0, efer)
+    struct.pack_into("<Q", v, 0x3b0, feat)
+    return bytes(v)
+
+
+put("svsm-vmsa", "create-ap", [5, 0, 0, 1, 6 | 8 * 4, 6 | 8 * 5] +
+    list(vmsa()))
+put("svsm-vmsa", "create-delete", [5, 0, 0x10, 1, 6 | 8 * 4, 6 | 8 * 5] +
+    list(vmsa()))
+put("svsm-vmsa", "create-twice", [5, 0, 0x20, 1, 6 | 8 * 4, 6 | 8 * 5] +
+    list(vmsa()) + [6 | 8 * 6])
+put("svsm-vmsa", "create-2m-aligned", [5, 0xff, 0, 1, 2, 6 | 8 * 5] +
+    list(vmsa()))
+put("svsm-vmsa", "toctou-vmpl", [5, 0, 0x40, 1, 6 | 8 * 4, 6 | 8 * 5] +
+    list(vmsa()))
+put("svsm-vmsa", "features", [5, 0, 0, 1, 6 | 8 * 4, 6 | 8 * 5] +
+    list(vmsa(feat=0x81)))
+
+
+# svsm-attest: cfg, backing, flags (bit 0 SINGLE_SERVICE), raw, request
+# offset (u16), the 0x58-byte request, the nonce.
+def attest_req(rep=0x1000, rsz=0x1000, nonce=0x2000, man=0x3000, msz=0x1000,
+               certs=0x4000, csz=0x1000):
+    r = struct.pack("<QIIQH6xQIIQII", rep, rsz, 0, nonce, 64, man, msz, 0,
+                    certs, csz, 0)
+    return r + bytes(16) + struct.pack("<II", 0, 0)
+
+
+nonce = bytes(range(64))
+put("svsm-attest", "services", [0, 0, 0, 0, 0, 0] + list(attest_req()) +
+    list(nonce))
+put("svsm-attest", "services-no-certs", [0, 0, 0, 0, 0, 0] +
+    list(attest_req(certs=0, csz=0)) + list(nonce))
+put("svsm-attest", "services-small", [0, 0, 0, 0, 0, 0] +
+    list(attest_req(rsz=0x100, msz=0)) + list(nonce))
+put("svsm-attest", "single", [0, 0, 1, 0, 0, 0] + list(attest_req()) +
+    list(nonce))
+put("svsm-attest", "psp-busy", [0, 0, 0x80 | 0x20, 0, 0, 0] +
+    list(attest_req()) + list(nonce))
