@@ -25,6 +25,7 @@
 #include "svsm/abi/snp_guest_msg.h"
 #include "svsm/abi/svsm_call.h"
 
+#include "../fuzz_check.h"
 #include "fakes/fake_platform.h"
 #include "fuzz_input.h"
 #include "fuzz_svsm.h"
@@ -34,13 +35,6 @@
 #define WINDOW_SIZE (WINDOW_PAGES * PAGE_SIZE)
 
 extern svsm_err_t fake_attest_fail;
-
-#define FAIL(...)                                           \
-	do {                                                \
-		fprintf(stderr, "invariant: " __VA_ARGS__); \
-		fprintf(stderr, "\n");                      \
-		__builtin_trap();                           \
-	} while (0)
 
 static uint8_t before[WINDOW_SIZE];
 
@@ -57,9 +51,8 @@ static bool inside(uint64_t g, uint64_t base, uint64_t size)
 	return g >= base && g - base < size;
 }
 
-/* The checker is not what is being fuzzed: keep it out of the coverage. */
-__attribute__((no_sanitize("coverage"))) static void check(
-	const struct svsm_attest_req *a, uint64_t rax, const uint8_t nonce[64])
+NO_COV static void check(const struct svsm_attest_req *a, uint64_t rax,
+			 const uint8_t nonce[64])
 {
 	const uint8_t *now = fake_mem(WINDOW);
 	bool changed = memcmp(now, before, WINDOW_SIZE) != 0;

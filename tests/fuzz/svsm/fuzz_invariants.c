@@ -38,22 +38,13 @@
 #include "svsm/abi/svsm_call.h"
 #include "svsm/abi/vmsa.h"
 
+#include "../fuzz_check.h"
 #include "fakes/fake_platform.h"
 #include "fuzz_svsm.h"
 
 #define PAGES (FAKE_RAM_SIZE / PAGE_SIZE)
 #define GUEST_PERMS(e) ((e)->perms[1] | (e)->perms[2] | (e)->perms[3])
 #define W_BIT (RMPADJ_WRITE >> 8)
-
-/* The checker is not what is being fuzzed: keep it out of the coverage. */
-#define NO_COV __attribute__((no_sanitize("coverage")))
-
-#define FAIL(...)                                           \
-	do {                                                \
-		fprintf(stderr, "invariant: " __VA_ARGS__); \
-		fprintf(stderr, "\n");                      \
-		__builtin_trap();                           \
-	} while (0)
 
 struct fuzz_world fz;
 

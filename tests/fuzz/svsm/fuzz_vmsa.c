@@ -22,6 +22,7 @@
 #include "svsm/abi/svsm_call.h"
 #include "svsm/abi/vmsa.h"
 
+#include "../fuzz_check.h"
 #include "fakes/fake_platform.h"
 #include "fuzz_input.h"
 #include "fuzz_svsm.h"
@@ -32,13 +33,6 @@
 	 SEV_FEAT_PREVENT_HOST_IBS | SEV_FEAT_BTB_ISOLATION |          \
 	 SEV_FEAT_SECURE_TSC | SEV_FEAT_IBS_VIRT | SEV_FEAT_SMT_PROT | \
 	 SEV_FEAT_IBPB_ON_ENTRY)
-
-#define FAIL(...)                                           \
-	do {                                                \
-		fprintf(stderr, "invariant: " __VA_ARGS__); \
-		fprintf(stderr, "\n");                      \
-		__builtin_trap();                           \
-	} while (0)
 
 /* A page for the VMSA or the CAA: ordinary, 2 MiB aligned, or special. */
 static uint64_t page(struct fuzz_in *in)

@@ -32,19 +32,13 @@
 #include "svsm/abi/svsm_call.h"
 #include "svsm/abi/vtpm.h"
 
+#include "../fuzz_check.h"
 #include "fakes/fake_platform.h"
 #include "fuzz_input.h"
 #include "fuzz_svsm.h"
 #include "vtpm_service.h"
 
 #define BUF FUZZ_SCRATCH
-
-#define FAIL(...)                                           \
-	do {                                                \
-		fprintf(stderr, "invariant: " __VA_ARGS__); \
-		fprintf(stderr, "\n");                      \
-		__builtin_trap();                           \
-	} while (0)
 
 /* The fake engine's knobs, which fake_reset() sets; unused here. */
 bool fake_vtpm_running;
@@ -88,8 +82,7 @@ static uint32_t be(const uint8_t *p, unsigned n)
 	return v;
 }
 
-__attribute__((no_sanitize("coverage"))) static void check(
-	uint64_t rax, uint64_t at, const uint8_t *before)
+NO_COV static void check(uint64_t rax, uint64_t at, const uint8_t *before)
 {
 	const uint8_t *now = fake_mem(BUF);
 	uint32_t n = 0;

@@ -24,6 +24,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "../fuzz_check.h"
 #include "cfg.h"
 #include "layout.h"
 
@@ -69,13 +70,6 @@ static uint32_t rd(const uint8_t *p, unsigned n)
 	}
 	return v;
 }
-
-#define FAIL(...)                                           \
-	do {                                                \
-		fprintf(stderr, "invariant: " __VA_ARGS__); \
-		fprintf(stderr, "\n");                      \
-		__builtin_trap();                           \
-	} while (0)
 
 static const struct region *sub(const struct layout *l, const char *name)
 {

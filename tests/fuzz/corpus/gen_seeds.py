@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Writes the hand-made seeds of the svsm-lists, svsm-vmsa and svsm-attest
-fuzzers (their input formats: the header comment of each fuzz_*.c) into
+"""Writes the hand-made seeds of the svsm-lists, svsm-vmsa, svsm-attest and
+ghcb fuzzers (their input formats: the header comment of each fuzz_*.c) into
 tests/fuzz/corpus/. Run once when a format changes; the files are kept in
 the tree with what the campaigns added."""
 import os
@@ -85,3 +85,60 @@ put("svsm-attest", "single", [0, 0, 1, 0, 0, 0] + list(attest_req()) +
     list(nonce))
 put("svsm-attest", "psp-busy", [0, 0, 0x80 | 0x20, 0, 0, 0] +
     list(attest_req()) + list(nonce))
+
+
+# ghcb: cfg (bit 0: VMPL2 runs), then VMGEXITs. MSR: 1, code index, u64
+# data. NAE: 0, exit index, vsel, info1, info2 (u64, or a page when vsel
+# bit 7/6), scratch slot, RAX, RBX (u8), RCX, RDX, entry count, entries.
+def q(v):
+    return struct.pack("<Q", v)
+
+
+def msr(idx, data=0):
+    return bytes([1, idx]) + q(data)
+
+
+def page(gfn):
+    return bytes([0]) + struct.pack("<H", gfn)
+
+
+def nae(idx, info1=0, info2=0, rax=0, rbx=0, rcx=0, rdx=0, entries=(),
+        vsel=0):
+    a = q(info1) if not vsel & 0x80 else page(info1)
+    b = q(info2) if not vsel & 0x40 else page(info2)
+    return (bytes([0, idx, vsel]) + a + b + bytes([0]) + q(rax) +
+            bytes([rbx]) + q(rcx) + q(rdx) + bytes([len(entries)]) +
+            b"".join(q(e) for e in entries))
+
+
+def psc_entry(gfn, op, big=False):
+    return gfn << 12 | op << 52 | (1 << 56 if big else 0)
+
+
+put("ghcb", "msr-all", [0] + list(msr(0) + msr(1, 1 << 20) + msr(2, 0x20) +
+                                 msr(3, 0x300) + msr(5)))
+put("ghcb", "msr-run-vmpl", [0] + list(msr(4, 2) + msr(4, 0)))
+put("ghcb", "msr-term", [0] + list(msr(6, 0x10)))
+put("ghcb", "nae-cpuid", [0] + list(nae(0, rax=1) + nae(0, rax=0x8000001f)))
+put("ghcb", "nae-ioio", [2] + list(nae(1, info1=0x3f8 << 16 | 0x10, rax=0x41)
+                                   + nae(1, info1=0x2f8 << 16 | 0x15)))
+put("ghcb", "nae-msr", [0] + list(nae(2, rcx=0x10) + nae(2, info1=1,
+                                  rcx=0x277, rax=6)))
+put("ghcb", "nae-mmio", [0] + list(nae(3, info1=0xfee00000, info2=4) +
+                                   nae(4, info1=0xfec00000, info2=8)))
+put("ghcb", "nae-psc", [0] + list(nae(5, entries=(
+    1 << 16, psc_entry(0x300, 1), psc_entry(0x301, 2)))))
+put("ghcb", "nae-psc-2m", [0] + list(nae(5, entries=(
+    0, psc_entry(0x200, 1, True)))))
+put("ghcb", "nae-ap-create", [0] + list(nae(6, info1=2 << 16 | 1,
+                                        info2=0x112000, rax=1)))
+put("ghcb", "nae-run-vmpl", [0] + list(nae(7, info1=2)))
+put("ghcb", "nae-misc", [1] + list(nae(8) + nae(9, rax=0x400) + nae(10) +
+                                   nae(11) + nae(12) + nae(13)))
+put("ghcb", "nae-guest-request", [0] + list(nae(15, info1=0x30, info2=0x31,
+                                            vsel=0xc0)))
+put("ghcb", "nae-ext-request", [0] + list(nae(16, info1=0x30, info2=0x31,
+                                          rax=0x32000, rbx=4,
+                                          vsel=0xc0)))
+put("ghcb", "nae-ext-request-small", [0] + list(nae(
+    16, info1=0x30, info2=0x31, rax=0x32000, rbx=1, vsel=0xc0)))
