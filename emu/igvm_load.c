@@ -154,7 +154,8 @@ static bool insert_area(struct load *l, uint32_t idx, uint64_t gpa)
 			return false;
 		}
 		if (u->type == IGVM_VHT_VP_COUNT_PARAMETER) {
-			write_u32(p + u->offset, 1); /* snpemu has one vCPU */
+			write_u32(p + u->offset,
+				  emu_machine.nr_vcpus); /* -smp */
 		} else if (u->type == IGVM_VHT_ENVIRONMENT_INFO_PARAMETER) {
 			write_u32(p + u->offset, IGVM_ENV_MEMORY_IS_SHARED);
 		}

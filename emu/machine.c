@@ -314,6 +314,28 @@ static void handle_exit(struct machine *m, unsigned *stale)
 	case VMEXIT_HLT:
 		irq_hlt(m);
 		break;
+	case VMEXIT_PAUSE: {
+		/*
+		 * Only intercepted with several vCPUs: a spin-wait loop (a
+		 * lock, an SVSM AP waiting for work) yields the rest of its
+		 * slice, as KVM's pause-loop exiting yields to another vCPU
+		 * (kvm_vcpu_on_spin). TCG has no pause filter count and the
+		 * exit comes before the instruction: it is skipped here, which
+		 * the guest cannot tell from a PAUSE that ran.
+		 */
+		uint8_t b[2];
+
+		if (!insn_fetch(m, b, sizeof(b))) {
+			break;
+		}
+		if (b[0] != 0xf3 || b[1] != 0x90) {
+			emu_stop(m, "VMPL%u: PAUSE exit at %02x %02x",
+				 m->cpu->cur, b[0], b[1]);
+		}
+		emu_save(m)->rip += 2;
+		m->slice_end = 0;
+		break;
+	}
 	case VMEXIT_SHUTDOWN:
 		emu_stop(m, "VMPL%u RIP 0x%llx: shutdown (triple fault)",
 			 m->cpu->cur, (unsigned long long)emu_save(m)->rip);

@@ -71,6 +71,7 @@ static inline struct snp_vmsa *vmcb_save(struct vmcb *v)
 #define VMCB_I1_INTR (1u << (0x60 - 0x60))
 #define VMCB_I1_VINTR (1u << (0x64 - 0x60))
 #define VMCB_I1_CPUID (1u << (0x72 - 0x60))
+#define VMCB_I1_PAUSE (1u << (0x77 - 0x60))
 #define VMCB_I1_HLT (1u << (0x78 - 0x60))
 #define VMCB_I1_IOIO (1u << (0x7b - 0x60))
 #define VMCB_I1_MSR (1u << (0x7c - 0x60))
@@ -107,6 +108,7 @@ static inline struct snp_vmsa *vmcb_save(struct vmcb *v)
 #define VMEXIT_VINTR 0x64
 #define VMEXIT_CPUID 0x72
 #define VMEXIT_INVD 0x76
+#define VMEXIT_PAUSE 0x77
 #define VMEXIT_HLT 0x78
 #define VMEXIT_IOIO 0x7b
 #define VMEXIT_MSR 0x7c

@@ -188,6 +188,10 @@ int vmpl_create(struct machine *m, struct vcpu *v, unsigned vmpl,
 	}
 	npt_init_vmpl(m, vmpl);
 	svm_init_vmcb(c->vmcb, vmpl, m->npt[vmpl].root);
+	if (m->nr_vcpus > 1) {
+		/* A spinning vCPU gives up its slice (machine.c). */
+		c->vmcb->c.intercept1 |= VMCB_I1_PAUSE;
+	}
 	c->xcr0 = 1;
 	c->present = true;
 	c->vmpl = vmpl;
