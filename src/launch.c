@@ -72,8 +72,7 @@ static void guest_grant(uint64_t base, uint64_t size, const char *what)
 	}
 }
 
-/* A VMSA page that is not 2 MiB aligned (SNP erratum, docs/abi.md §3.3). */
-static uint64_t vmsa_page_alloc(void)
+uint64_t launch_vmsa_page(void)
 {
 	uint64_t pa = mem_alloc_page();
 	uint64_t spare = 0;
@@ -130,7 +129,7 @@ struct svsm_vcpu *launch_guest(const struct svsm_boot_params *bp,
 		guest_grant(bp->payload_base, bp->payload_size, "payload");
 	}
 
-	vmsa_pa = vmsa_page_alloc();
+	vmsa_pa = launch_vmsa_page();
 	vmsa = (struct snp_vmsa *)(uintptr_t)vmsa_pa;
 	if (bp->payload_mode == SVSM_PAYLOAD_LINUX64
 		    ? !linux_boot_vmsa(vmsa, bp, &vcfg)

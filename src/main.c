@@ -36,6 +36,7 @@
 #include "sev/guest_request.h"
 #include "sev/platform_snp.h"
 #include "sev/vc.h"
+#include "smp.h"
 #include "vtpm_service.h"
 
 #define SVSM_VERSION "0.1.0"
@@ -94,7 +95,7 @@ static void read_memory_map(const struct svsm_boot_params *bp)
 
 /* GHCB page: rescind validation, convert to shared, map without C-bit
  * (GHCB spec §2.3.1; Linux snp_set_memory_shared order), then register. */
-static void ghcb_setup(void)
+void svsm_ghcb_setup(void)
 {
 	uint64_t pa = mem_alloc_page();
 
@@ -155,7 +156,7 @@ NO_SSP void svsm_main(uint64_t boot_params_gpa)
 	extra[1].base = bp->general_gpa;
 	extra[1].size = PAGE_SIZE;
 	paging_init(&svsm_region, ram, ram_count, extra, ARRAY_SIZE(extra));
-	ghcb_setup();
+	svsm_ghcb_setup();
 
 	serial_init(&svsm_com1, SERIAL_COM1, &ghcb_serial_io, 115200, false);
 	con_set_sink(svsm_con_write, &svsm_com1);
@@ -172,10 +173,12 @@ NO_SSP void svsm_main(uint64_t boot_params_gpa)
 	con_printf("memory: %zu RAM ranges, pool %llu pages free, %u vCPUs\n",
 		   ram_count, (unsigned long long)mem_free_page_count(),
 		   vp_count);
-	if (vp_count > 1) {
-		con_printf("note: only the BSP is started (APs: not done)\n");
-	}
 	plat_snp_init(&svsm_region, ram, ram_count);
+	if (vp_count > 1) {
+		con_printf(
+			"smp: %u APs started; they serve no guest vCPU yet\n",
+			smp_start_aps(vp_count));
+	}
 	svsm_vtpm_start();
 	if (!greq_init((struct snp_secrets_page *)(uintptr_t)bp->secrets_gpa)) {
 		con_printf(

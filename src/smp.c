@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The SVSM on every vCPU (issue 13). The BSP builds one VMPL0 VMSA per AP
+ * in SVSM memory — 64-bit mode on the SVSM's own page tables, the BSP's
+ * IDT, the AP's per-CPU block in FS and its stack in RSP — and registers
+ * it with AP_CREATION for that APIC ID at VMPL0 (docs/abi.md §7.4; KVM:
+ * arch/x86/kvm/svm/sev.c, sev_snp_ap_creation). The AP then builds its own
+ * GDT/TSS with its own IST stacks, registers its own GHCB (the GHCB MSR is
+ * per VMSA) and reports in.
+ *
+ * Not done yet: an AP serving a guest vCPU. It waits (PAUSE loop: a
+ * hypervisor may take the CPU back, snpemu ends the slice) because the
+ * request loop cannot yet map a guest-owned VMSA page that CREATE_VCPU
+ * registered, and guest memory accesses still use one shared window.
+ *
+ * Lock order (docs/architecture.md §3): core_lock (dispatch.c) → attest /
+ * greq locks → pool_lock / heap_lock (mm/mem.c) → con_lock (console); the
+ * online counter here is a plain atomic.
+ */
+#include "smp.h"
+
+#include "arch/cpu.h"
+#include "arch/desc.h"
+#include "arch/fpu.h"
+#include "arch/snp_insn.h"
+
+#include "lib/console.h"
+#include "lib/panic.h"
+#include "lib/string.h"
+
+#include "svsm/abi/snp.h"
+#include "svsm/abi/vmsa.h"
+
+#include "launch.h"
+#include "percpu.h"
+#include "sev/ghcb.h"
+
+#define NO_SSP __attribute__((no_stack_protector))
+#define MSR_FS_BASE 0xc0000100u
+
+/* The stack, then the IST stacks: each RT_STACK_SIZE and aligned to it. */
+struct ap_stacks {
+	uint8_t stack[RT_STACK_SIZE];
+	uint8_t ist[IST_COUNT][RT_STACK_SIZE];
+};
+
+static struct ap_stacks ap_stacks[SMP_MAX_APS] __aligned(RT_STACK_SIZE);
+static struct percpu ap_percpu[SMP_MAX_APS] __aligned(64);
+static uint32_t cpus_online = 1;
+
+uint32_t smp_cpus_online(void)
+{
+	return __atomic_load_n(&cpus_online, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * First C code on an AP (RSP as after a call, FS = @pc with its canary set
+ * by the BSP). Never returns.
+ */
+NO_SSP __noreturn static void ap_main(struct percpu *pc)
+{
+	uint64_t tops[IST_COUNT];
+	struct ap_stacks *s = &ap_stacks[pc->cpu_index - 1];
+
+	percpu_set_fs(pc);
+	for (unsigned i = 0; i < IST_COUNT; i++) {
+		tops[i] = (uint64_t)(uintptr_t)&s->ist[i][RT_STACK_SIZE];
+	}
+	arch_desc_init_cpu(&pc->desc, tops);
+	percpu_set_fs(pc); /* a null FS selector may clear the base */
+	arch_idt_load();
+	(void)arch_fpu_enable();
+	svsm_ghcb_setup();
+	con_printf("smp: CPU %u (APIC ID %u) up at VMPL0\n", pc->cpu_index,
+		   pc->apic_id);
+	__atomic_fetch_add(&cpus_online, 1, __ATOMIC_RELEASE);
+	for (;;) {
+		cpu_relax(); /* no guest vCPU to serve yet (see above) */
+	}
+}
+
+static void seg(struct vmsa_seg *s, uint16_t sel, uint16_t attr, uint32_t limit,
+		uint64_t base)
+{
+	s->selector = sel;
+	s->attrib = attr;
+	s->limit = limit;
+	s->base = base;
+}
+
+/* The VMPL0 state an AP starts in: the BSP's paging and IDT, 64-bit. */
+static void build_ap_vmsa(struct snp_vmsa *v, struct percpu *pc,
+			  uint64_t features)
+{
+	struct desc_ptr gdtr = {0}, idtr = {0};
+	struct ap_stacks *s = &ap_stacks[pc->cpu_index - 1];
+	uint32_t xlo = 0, xhi = 0;
+
+	__asm__ volatile("sgdt %0; sidt %1" : "=m"(gdtr), "=m"(idtr));
+	__asm__ volatile("xgetbv" : "=a"(xlo), "=d"(xhi) : "c"(0));
+	memset(v, 0, sizeof(*v));
+	seg(&v->cs, GDT_SEL_CODE64, 0x29b, 0xffffffff, 0);
+	seg(&v->ds, GDT_SEL_DATA, 0xc93, 0xffffffff, 0);
+	v->es = v->ds;
+	v->ss = v->ds;
+	v->gs = v->ds;
+	seg(&v->fs, GDT_SEL_DATA, 0xc93, 0xffffffff, (uint64_t)(uintptr_t)pc);
+	seg(&v->gdtr, 0, 0, gdtr.limit, gdtr.base);
+	seg(&v->idtr, 0, 0, idtr.limit, idtr.base);
+	seg(&v->ldtr, 0, 0x82, 0xffff, 0);
+	seg(&v->tr, 0, 0x8b, 0xffff, 0);
+	v->cr0 = read_cr0();
+	v->cr3 = read_cr3();
+	v->cr4 = read_cr4();
+	v->efer = rdmsr(MSR_EFER) | VMSA_EFER_SVME;
+	v->xcr0 = (uint64_t)xhi << 32 | xlo;
+	v->rflags = 0x2;
+	v->rip = (uint64_t)(uintptr_t)ap_main;
+	/* As after a call: 16-byte aligned minus the return address. */
+	v->rsp = (uint64_t)(uintptr_t)&s->stack[RT_STACK_SIZE] - 8;
+	v->rdi = (uint64_t)(uintptr_t)pc;
+	v->dr6 = 0xffff0ff0;
+	v->dr7 = 0x400;
+	v->g_pat = UINT64_C(0x0007040600070406);
+	v->mxcsr = 0x1f80;
+	v->x87_fcw = 0x37f;
+	v->vmpl = 0;
+	v->sev_features = features;
+}
+
+uint32_t smp_start_aps(uint32_t vp_count)
+{
+	/* The APs run with the BSP's own SEV features (SEV_STATUS[63:2]). */
+	uint64_t features = rdmsr(MSR_SEV_STATUS) >> 2;
+	uint32_t want = 1;
+
+	if (vp_count > SMP_MAX_APS + 1) {
+		con_printf("smp: %u vCPUs, starting %u\n", vp_count,
+			   SMP_MAX_APS + 1);
+		vp_count = SMP_MAX_APS + 1;
+	}
+	for (uint32_t id = 1; id < vp_count; id++) {
+		struct percpu *pc = &ap_percpu[id - 1];
+		uint64_t pa = launch_vmsa_page();
+		uint32_t rc = 0;
+
+		memset(pc, 0, sizeof(*pc));
+		pc->self = pc;
+		pc->cpu_index = id;
+		pc->apic_id = id;
+		percpu_init_canary(pc);
+		build_ap_vmsa((struct snp_vmsa *)(uintptr_t)pa, pc, features);
+		/* The VMSA bit through VMPL1's entry, as for the guest's. */
+		rc = snp_rmpadjust(pa, SNP_PAGE_SIZE_4K, 1 | RMPADJ_VMSA);
+		if (rc != SNP_RC_SUCCESS) {
+			panic("smp: RMPADJUST VMSA %llx: rc %u",
+			      (unsigned long long)pa, rc);
+		}
+		if (!ghcb_ap_create(id, 0, SVM_VMGEXIT_AP_CREATE, pa,
+				    features)) {
+			panic("smp: the hypervisor refused APIC ID %u", id);
+		}
+		want++;
+	}
+	/* Bounded: an AP that never reports in is a broken host. */
+	for (uint64_t spins = 0; smp_cpus_online() < want; spins++) {
+		if (spins > UINT64_C(100000000)) {
+			panic("smp: %u of %u CPUs came up", smp_cpus_online(),
+			      want);
+		}
+		cpu_relax();
+	}
+	return want - 1;
+}

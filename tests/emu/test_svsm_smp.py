@@ -1,0 +1,52 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""The SVSM on every vCPU (issue 13): svsm.igvm on snpemu with QEMU -smp 4.
+
+snpemu writes the vCPU count into the IGVM VP_COUNT parameter; the SVSM
+starts an SVSM context (VMPL0 VMSA, own GDT/TSS/IST stacks, own GHCB) on
+APIC IDs 1-3 through AP_CREATION and waits until each reports in. The
+VMPL2 test guest, on vCPU 0, must then pass exactly as with one vCPU
+while the three APs share snpemu's CPU with it. Not tested here (not
+done): APs serving guest vCPUs. Prints TAP.
+"""
+
+import re
+import subprocess
+import sys
+
+run_image, qemu, snpemu, igvm = sys.argv[1:5]
+extra = sys.argv[5:]  # the PSP keys' fw_cfg
+CPUS = 4
+
+p = subprocess.run([sys.executable, run_image, "--qemu", qemu, snpemu,
+                    "--timeout", "150", "--append", "run=igvm verdict=4",
+                    "--qemu-arg=-initrd " + igvm,
+                    "--qemu-arg=-smp %d" % CPUS] + extra,
+                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                   text=True, timeout=240)
+out = p.stdout
+up = sorted(int(m.group(1)) for m in
+            re.finditer(r"smp: CPU (\d+) \(APIC ID \1\) up at VMPL0", out))
+guest_fail = re.search(r"^not ok \d+ - (?!harness)", out, re.M)
+plan = re.search(r"^1\.\.(\d+)$", out, re.M)
+checks = [
+    ("snpemu gives the guest %d vCPUs" % CPUS,
+     "snpemu: %d vCPUs" % CPUS in out),
+    ("the SVSM reads %d vCPUs from VP_COUNT" % CPUS,
+     re.search(r"memory: .* %d vCPUs" % CPUS, out) is not None),
+    ("APs 1-%d report in at VMPL0, each once" % (CPUS - 1),
+     up == list(range(1, CPUS))),
+    ("the SVSM counts %d started APs" % (CPUS - 1),
+     "smp: %d APs started" % (CPUS - 1) in out),
+    ("the test guest on vCPU 0 planned its cases",
+     plan is not None and int(plan.group(1)) > 10),
+    ("none of its cases failed", guest_fail is None),
+    ("the run ended cleanly (run-image passed)", p.returncode == 0),
+]
+print("1..%d" % len(checks))
+for i, (name, ok) in enumerate(checks, 1):
+    print("%s %d - %s" % ("ok" if ok else "not ok", i, name))
+if not all(ok for _, ok in checks):
+    for line in out.splitlines()[-40:]:
+        print("# " + line)
+sys.exit(0 if all(ok for _, ok in checks) else 1)
