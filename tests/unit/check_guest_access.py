@@ -48,6 +48,10 @@ ALLOWED = {
         "vmsa_pa": "the guest's first VMSA, an SVSM pool page",
         "snp_rmpadjust": "making that SVSM pool page a VMSA",
     },
+    "src/smp.c": {
+        "pa": "an AP's VMPL0 VMSA (SVSM pool page)",
+        "snp_rmpadjust": "making that SVSM pool page a VMSA",
+    },
     "src/sev/guest_request.c": {
         "pa": "the guest-request channel's pages (SVSM pool, made shared)",
         "mem_pvalidate_range": "rescinding those pool pages before sharing",
