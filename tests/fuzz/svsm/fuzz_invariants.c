@@ -104,7 +104,12 @@ void fuzz_setup(uint8_t cfg, uint8_t backing)
 	fake_set_valid(0, FUZZ_UNVAL, FUZZ_VMPL);
 	fake_set_valid(FAKE_SVSM_BASE, FAKE_SVSM_SIZE, 0);
 	memcpy(svsm_image, fake_mem(FAKE_SVSM_BASE), FAKE_SVSM_SIZE);
-	for (uint32_t r = 0; r < 8; r++) {
+	/*
+	 * Region 0 holds the VMSAs registered below, which on the machine
+	 * came from a 4K RMPADJUST: a 2M RMP entry there is a state no host
+	 * can reach (it would fail the VMSA's later 4K RMPADJUST).
+	 */
+	for (uint32_t r = 1; r < 8; r++) {
 		fake_set_backing_2m((uint64_t)r << 21, (backing >> r) & 1);
 	}
 	fz.vcpu_count = 1 + (cfg & 3);

@@ -12,8 +12,9 @@
  *  V1 VMPL field = the target's VMPL, EFER.SVME set, SEV_FEATURES equal to
  *     the caller's and only features a VMPL2 guest may have (§8.3), the
  *     page is a VMSA page in the RMP and the guest can no longer write it;
- *  V2 the VMSA and CAA are page aligned and distinct, the CAA is guest RAM
- *     outside SVSM memory.
+ *  V2 the VMSA and CAA are page aligned and distinct, the VMSA is not
+ *     2 MiB aligned (KVM refuses such an AP VMSA), the CAA is guest RAM
+ *     outside SVSM memory and not GPA 0 (docs/abi.md §3.1, §3.3).
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -67,6 +68,7 @@ static void check_created(const struct fuzz_call *c)
 	struct svsm_vcpu *t = vcpu_by_apic_id((uint32_t)c->r8);
 
 	if ((g & ~PAGE_MASK) || (c->rdx & ~PAGE_MASK) || g == c->rdx ||
+	    (g & ((UINT64_C(1) << 21) - 1)) == 0 || c->rdx == 0 ||
 	    g >= FAKE_RAM_SIZE || c->rdx >= FAKE_RAM_SIZE ||
 	    (c->rdx >= FAKE_SVSM_BASE &&
 	     c->rdx < FAKE_SVSM_BASE + FAKE_SVSM_SIZE) ||
