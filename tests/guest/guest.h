@@ -58,3 +58,23 @@ void guest_expect_rax(struct test_ctx *t, const char *file, int line,
 
 /* Page-state change of one page through the GHCB MSR protocol. */
 bool guest_psc(uint64_t gpa, bool shared);
+
+/*
+ * Hostile-guest checks (docs/architecture.md §7.1): a result-code check on an
+ * input a hostile guest chooses, counted per protocol; the run ends with one
+ * "# hostile-guest checks: ..." line (guest_hostile_report()).
+ */
+enum hostile_proto { HP_CORE, HP_ATTEST, HP_VTPM, HP_COUNT };
+extern uint32_t hostile_checks[HP_COUNT];
+#define HOSTILE_RAX(proto, expr, want, what)        \
+	do {                                        \
+		hostile_checks[(proto)]++;          \
+		EXPECT_RAX((expr), (want), (what)); \
+	} while (0)
+void guest_hostile_report(void);
+
+/* The shared (C-bit clear) view of a low guest GPA: entry.S PML4[1]. */
+#define GUEST_SHARED_ALIAS (UINT64_C(1) << 39)
+
+/* Page-state change of one 4K or 2M page through the GHCB NAE event. */
+bool guest_psc_nae(uint64_t gpa, bool shared, bool size_2m);

@@ -43,13 +43,15 @@ TEST(ca_vcpu, remap_ca)
 
 	EXPECT_RAX(remap(old + 8), SVSM_ERR_INVALID_PARAMETER,
 		   "remap_ca: misaligned");
-	EXPECT_MSG(remap(g.svsm_base) != SVSM_SUCCESS, "remap_ca: SVSM memory");
-	EXPECT_MSG(remap(g.svsm_base + g.svsm_size - 4096) != SVSM_SUCCESS,
-		   "remap_ca: last SVSM page");
-	EXPECT_MSG(remap(UINT64_C(1) << 46) != SVSM_SUCCESS,
-		   "remap_ca: not guest RAM");
-	EXPECT_MSG(remap(UINT64_MAX & ~UINT64_C(0xfff)) != SVSM_SUCCESS,
-		   "remap_ca: top of the address space");
+	HOSTILE_RAX(HP_CORE, remap(g.svsm_base), SVSM_ERR_INVALID_ADDRESS,
+		    "remap_ca: SVSM memory");
+	HOSTILE_RAX(HP_CORE, remap(g.svsm_base + g.svsm_size - 4096),
+		    SVSM_ERR_INVALID_ADDRESS, "remap_ca: last SVSM page");
+	HOSTILE_RAX(HP_CORE, remap(UINT64_C(1) << 46), SVSM_ERR_INVALID_ADDRESS,
+		    "remap_ca: not guest RAM");
+	HOSTILE_RAX(HP_CORE, remap(UINT64_MAX & ~UINT64_C(0xfff)),
+		    SVSM_ERR_INVALID_ADDRESS,
+		    "remap_ca: top of the address space");
 	EXPECT_RAX(remap(old), SVSM_SUCCESS, "remap_ca: same CA");
 	EXPECT_RAX(remap((uint64_t)(uintptr_t)new_ca), SVSM_SUCCESS,
 		   "remap_ca: to a new page");
@@ -72,15 +74,17 @@ TEST(ca_vcpu, create_vcpu_refused)
 	good_vmsa();
 	EXPECT_RAX(create(v + 8, c2, 0), SVSM_ERR_INVALID_ADDRESS,
 		   "create_vcpu: misaligned VMSA");
-	EXPECT_MSG(create(v, c2 + 8, 0) != SVSM_SUCCESS,
-		   "create_vcpu: misaligned CA");
-	EXPECT_MSG(create(g.svsm_base, c2, 0) != SVSM_SUCCESS,
-		   "create_vcpu: VMSA in SVSM memory");
-	EXPECT_MSG(create(v, g.svsm_base, 0) != SVSM_SUCCESS,
-		   "create_vcpu: CA in SVSM memory");
-	EXPECT_MSG(create(v, v, 0) != SVSM_SUCCESS, "create_vcpu: VMSA == CA");
-	EXPECT_MSG(create(old, c2, 0) != SVSM_SUCCESS,
-		   "create_vcpu: VMSA on the current CA");
+	HOSTILE_RAX(HP_CORE, create(v, c2 + 8, 0), SVSM_ERR_INVALID_ADDRESS,
+		    "create_vcpu: misaligned CA");
+	HOSTILE_RAX(HP_CORE, create(g.svsm_base, c2, 0),
+		    SVSM_ERR_INVALID_ADDRESS,
+		    "create_vcpu: VMSA in SVSM memory");
+	HOSTILE_RAX(HP_CORE, create(v, g.svsm_base, 0),
+		    SVSM_ERR_INVALID_ADDRESS, "create_vcpu: CA in SVSM memory");
+	HOSTILE_RAX(HP_CORE, create(v, v, 0), SVSM_ERR_INVALID_ADDRESS,
+		    "create_vcpu: VMSA == CA");
+	HOSTILE_RAX(HP_CORE, create(old, c2, 0), SVSM_ERR_INVALID_ADDRESS,
+		    "create_vcpu: VMSA on the current CA");
 	EXPECT_RAX(create(v, c2, 0x7777), SVSM_ERR_INVALID_PARAMETER,
 		   "create_vcpu: unknown APIC ID");
 	vmsa_page.vmpl = 0;

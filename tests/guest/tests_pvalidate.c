@@ -78,10 +78,12 @@ TEST(pvalidate, header_checks)
 	EXPECT_MSG(gcall3(PV, (uint64_t)(uintptr_t)g.caa + 4088, 0, 0) !=
 			   SVSM_SUCCESS,
 		   "pvalidate: request crossing a page");
-	EXPECT_MSG(gcall3(PV, g.svsm_base, 0, 0) != SVSM_SUCCESS,
-		   "pvalidate: request in SVSM memory");
-	EXPECT_MSG(gcall3(PV, UINT64_MAX & ~UINT64_C(7), 0, 0) != SVSM_SUCCESS,
-		   "pvalidate: request at the top of the address space");
+	HOSTILE_RAX(HP_CORE, gcall3(PV, g.svsm_base, 0, 0),
+		    SVSM_ERR_INVALID_ADDRESS,
+		    "pvalidate: request in SVSM memory");
+	HOSTILE_RAX(HP_CORE, gcall3(PV, UINT64_MAX & ~UINT64_C(7), 0, 0),
+		    SVSM_ERR_INVALID_ADDRESS,
+		    "pvalidate: request at the top of the address space");
 }
 
 TEST(pvalidate, entries_refused)
@@ -101,10 +103,11 @@ TEST(pvalidate, entries_refused)
 	EXPECT_RAX(pv(1, 0, 0, e), SVSM_ERR_INVALID_ADDRESS,
 		   "pvalidate: not guest RAM");
 	e[0] = (g.svsm_base & ~((UINT64_C(1) << 21) - 1)) | 1 | E_VALIDATE;
-	EXPECT_MSG(pv(1, 0, 0, e) != SVSM_SUCCESS,
-		   "pvalidate: 2M entry covering SVSM memory");
+	HOSTILE_RAX(HP_CORE, pv(1, 0, 0, e), SVSM_ERR_INVALID_ADDRESS,
+		    "pvalidate: 2M entry covering SVSM memory");
 	e[0] = page(0) | 1 | E_VALIDATE; /* 4K aligned, not 2M aligned */
-	EXPECT_MSG(pv(1, 0, 0, e) != SVSM_SUCCESS, "pvalidate: misaligned 2M");
+	HOSTILE_RAX(HP_CORE, pv(1, 0, 0, e), SVSM_ERR_INVALID_PARAMETER,
+		    "pvalidate: misaligned 2M");
 }
 
 TEST(pvalidate, already_valid)
