@@ -634,11 +634,13 @@ static void nae_guest_request(struct machine *m, struct nae *n, bool ext)
 		return;
 	}
 	if (psp_greq_stats) {
+		/* The VMPL tells a lower VMPL's own request (Linux's
+		 * sev-guest) from the SVSM's (tests/linux/host_link.py). */
 		con_printf(
 			"snpemu: guest request at exit %llu, %llu VMPL "
-			"switches\n",
+			"switches (VMPL%u)\n",
 			(unsigned long long)m->exits,
-			(unsigned long long)m->vmpl_switches);
+			(unsigned long long)m->vmpl_switches, m->cpu->cur);
 	}
 	act = psp_fault_before(ext, resp, &canned, &rbx);
 	if (act == PSP_FAULT_ANSWER) {

@@ -21,6 +21,11 @@ import re
 import subprocess
 import sys
 
+# The report's signature as DER, shared with the Linux client's host checks.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "linux"))
+from host_link import der_sig  # noqa: E402
+
 run_image, qemu, snpemu, igvm, keys, verify, outdir = sys.argv[1:8]
 os.makedirs(outdir, exist_ok=True)
 K = lambda n: os.path.join(keys, n)  # noqa: E731
@@ -47,17 +52,6 @@ checks = [("the test guest ran and printed its exchange",
 def run(cmd, data=None):
     r = subprocess.run(cmd, input=data, capture_output=True)
     return r.returncode, (r.stdout + r.stderr).decode(errors="replace")
-
-
-def der_sig(report):
-    """The report's r and s (little-endian, 72 bytes) as DER."""
-    def der_int(v):
-        b = v.to_bytes(max(1, (v.bit_length() + 8) // 8), "big")
-        return b"\x02" + bytes([len(b)]) + b
-    r = int.from_bytes(report[0x2a0:0x2a0 + 72], "little")
-    s = int.from_bytes(report[0x2e8:0x2e8 + 72], "little")
-    body = der_int(r) + der_int(s)
-    return b"\x30" + bytes([len(body)]) + body
 
 
 out = ""

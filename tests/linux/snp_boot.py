@@ -22,7 +22,15 @@ Checks, in order, and fails on anything missing or out of order:
 It fails on a GHCB termination, any other machine stop, a panic, a
 failed guest check, or the timeout. TAP on stdout.
 
-usage: snp_boot.py --measure SVSM_MEASURE IMAGE [--timeout S] -- QEMU...
+With --verify, the guest's requests for fresh data are answered on its
+COM2 (QEMU's stdin: the mux chardev gives input to COM2) and what it hands
+out is checked on the host (tests/linux/host_link.py): more TAP lines, and
+figures as comments. The files are left in --out.
+
+usage: snp_boot.py --measure SVSM_MEASURE IMAGE
+                   (--checks a,b,c | --checks-from-image)
+                   [--verify SVSM_VERIFY --ark ARK_PEM --out DIR]
+                   [--timeout S] -- QEMU...
 """
 import argparse
 import re
@@ -31,7 +39,9 @@ import subprocess
 import sys
 import time
 
-MILESTONES = [
+import host_link
+
+BOOT = [
     ("launch digest measured by snpemu's PSP equals the prediction",
      r"snpemu: launch digest ([0-9a-f]{96})"),
     ("SVSM validated guest RAM for VMPL2",
@@ -47,18 +57,34 @@ MILESTONES = [
     ("initrd where the image put it", r"RAMDISK: \[mem 0x05000000-"),
     ("allocator runs on the validated RAM", r"Dentry cache hash table"),
     ("/init reached", r"svsm-init: reached /init"),
-    ("guest check: SNP active", r"^ok \d+ - snp$"),
-    ("guest check: VMPL2, SVSM detected", r"^ok \d+ - vmpl2$"),
-    ("guest check: sev-guest", r"^ok \d+ - sev_guest$"),
-    ("guest check: shared-memory round trip", r"^ok \d+ - shared_rt$"),
-    ("guest check: tpm_svsm bound to the SVSM's vTPM (protocol 2)",
-     r"^ok \d+ - tpm_svsm$"),
-    ("guest check: /dev/tpm0 answers TPM2_GetRandom", r"^ok \d+ - tpm$"),
-    ("guest check: tpm2-tools run", r"^ok \d+ - tpm2tools$"),
+]
+# Between BOOT and END: one milestone per guest check (--checks, CHECKS).
+END = [
     ("/init powers off", r"svsm-init: powering off"),
     ("kernel halts", r"reboot: Power off not available: System halted"),
     ("snpemu counted SVSM calls", r"snpemu: after \d+ exits, ([1-9]\d*) VMPL"),
 ]
+# What each guest check proves (guest/initramfs/checks.sh).
+CHECKS = {
+    "init": "userspace runs on the svsm kernel",
+    "mounts": "pseudo file systems mounted",
+    "snp": "SNP active",
+    "vmpl2": "VMPL2, SVSM detected",
+    "sev_guest": "sev-guest",
+    "shared_rt": "shared-memory round trip",
+    "tpm_svsm": "tpm_svsm bound to the SVSM's vTPM (protocol 2)",
+    "tpm": "/dev/tpm0 answers TPM2_GetRandom",
+    "tpm2tools": "tpm2-tools run",
+    "attest_svsm": "configfs-tsm report from the SVSM over the host's "
+                   "nonce, with manifest and certificates",
+    "tpm_pcr": "tpm2_pcrread, pcrextend, the expected value read back",
+    "tpm_primary": "tpm2_createprimary RSA and ECC",
+    "tpm_ek": "tpm2_createek (RSA) and readpublic",
+    "tpm_quote": "AK under the EK, tpm2_quote over the host's nonce",
+    "ima": "IMA found the TPM (boot_aggregate) and its list replays to "
+           "PCR 10",
+    "bench": "attestation and TPM figures taken",
+}
 # printk's "[    1.234567] " prefix: /init's lines may come through the
 # kernel log.
 KTIME = re.compile(r"^\[\s*\d+\.\d+\] ")
@@ -72,15 +98,31 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--measure", nargs=2, required=True,
                    metavar=("SVSM_MEASURE", "IMAGE"))
+    p.add_argument("--checks")
+    p.add_argument("--checks-from-image", action="store_true",
+                   help="the svsm.checks= list of the image's (measured) "
+                   "kernel command line")
+    p.add_argument("--verify")
+    p.add_argument("--ark")
+    p.add_argument("--out", default="snp-boot-out")
     p.add_argument("--timeout", type=float, default=240)
     p.add_argument("cmd", nargs=argparse.REMAINDER)
     a = p.parse_args()
     cmd = a.cmd[1:] if a.cmd and a.cmd[0] == "--" else a.cmd
+    if a.checks_from_image:
+        m = re.search(rb"svsm\.checks=([a-z0-9_,]+)",
+                      open(a.measure[1], "rb").read())
+        a.checks = m.group(1).decode() if m else ""
+    checks = [c for c in (a.checks or "").split(",") if c]
+    MILESTONES = BOOT + [("guest check: " + CHECKS.get(c, c),
+                          r"^ok \d+ - %s$" % re.escape(c))
+                         for c in checks] + END
+    link = host_link.HostLink()
     predicted = subprocess.run([a.measure[0], "--profile", "kvm",
                                 a.measure[1]], capture_output=True,
                                text=True, check=True).stdout.strip()
     start = time.monotonic()
-    q = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+    q = subprocess.Popen(cmd, stdin=subprocess.PIPE,
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     sel = selectors.DefaultSelector()
     sel.register(q.stdout, selectors.EVENT_READ)
@@ -97,6 +139,13 @@ def main():
         for raw in lines:
             line = raw.decode("utf-8", "replace").rstrip("\r")
             print("# " + line, flush=True)
+            answer = link.feed(line)
+            if answer and a.verify:
+                try:
+                    q.stdin.write(answer.encode())
+                    q.stdin.flush()
+                except OSError:
+                    pass
             line = KTIME.sub("", line)
             halted = nxt > 0 and MILESTONES[nxt - 1][0] == "kernel halts"
             if BAD.search(line) and not (halted and HALT_STOP.search(line)):
@@ -111,7 +160,11 @@ def main():
                     break
     q.kill()
     q.wait()
-    print(f"1..{len(MILESTONES) + 1}")
+    host = []
+    if a.verify:
+        host = host_link.host_checks(link, a.out, a.verify, a.ark,
+                                     a.measure[1])
+    print(f"1..{len(MILESTONES) + 1 + len(host)}")
     ok_all = True
     for i, (name, _) in enumerate(MILESTONES):
         ok = i in got
@@ -125,11 +178,20 @@ def main():
     print(f"{'ok' if clean else 'not ok'} {len(MILESTONES) + 1} - "
           f"no termination, machine stop or panic"
           + ("" if clean else f" # {bad}"))
-    for i, what in ((3, "the kernel banner"), (8, "/init")):
+    for j, (name, ok, why) in enumerate(host, len(MILESTONES) + 2):
+        ok_all &= ok
+        print(f"{'ok' if ok else 'not ok'} {j} - {name}"
+              + (f" # {why}" if why and not ok else ""))
+    for i, what in ((3, "the kernel banner"), (8, "/init"),
+                    (len(MILESTONES) - 3, "/init's power-off")):
         if i in when:
             print(f"# figure: QEMU start to {what} {when[i]:.1f} s")
     if len(MILESTONES) - 1 in got:
         print(f"# figure: VMPL switches {got[len(MILESTONES) - 1].group(1)}")
+    if a.verify:
+        for f in host_link.bench_figures(link):
+            print("# figure: " + f)
+        print(f"# host files in {a.out}")
     return 0 if ok_all else 1
 
 

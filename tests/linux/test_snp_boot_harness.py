@@ -53,7 +53,9 @@ def run(d, lines, digest=DIGEST, hang=False):
     os.chmod(qemu, 0o755)
     os.chmod(measure, 0o755)
     p = subprocess.run([sys.executable, HARNESS, "--timeout", "3",
-                        "--measure", measure, "img", "--", qemu],
+                        "--measure", measure, "img", "--checks",
+                        "snp,vmpl2,sev_guest,shared_rt,tpm_svsm,tpm,tpm2tools",
+                        "--", qemu],
                        capture_output=True, text=True)
     return p.returncode
 

@@ -1,0 +1,292 @@
+# SPDX-License-Identifier: MIT
+"""The host end of the guest link (guest/initramfs/checks.sh host_get,
+host_put), and what the host checks of what the guest hands out.
+
+The guest asks for fresh data on its console ("svsm-host: want NAME
+BYTES"); HostLink.feed() answers with os.urandom() bytes in hex, to be
+written to the guest's COM2. The guest hands files out as "svsm-blob NAME
+HEX" lines closed by "svsm-blob-end NAME SIZE SHA256". The kernel command
+line (measured) is the same on every run; the data is not.
+
+host_checks() then verifies, each a (name, ok, detail) for TAP:
+  * the SVSM attestation report Linux fetched through configfs-tsm:
+    svsm-verify (chain, signature, VCEK TCB, REPORT_DATA over the host's
+    nonce and the manifest, MEASUREMENT of the image, VMPL 0) and a
+    refusal with another nonce; the OpenSSL command line alone on the
+    certificates the guest handed out (chain) and the report's signature;
+  * the EK the guest read with tpm2_readpublic against the EK in the
+    attestation manifest (svsm-verify --ek-pub), when svsm-verify has it;
+  * the guest's TPM2_Quote over the host's nonce with tpm2_checkquote.
+bench_figures() turns the guest's "svsm-bench:" markers and snpemu's
+greq_stats=1 lines into figures (printed, never judged).
+
+Files are left in OUTDIR: report.bin, manifest.bin, nonce.bin, certs.bin,
+ark.pem (the host's trusted ARK), ask.pem and vcek.pem (from the guest's
+certificate table), ek.pem, the quote files, verify.txt.
+"""
+import hashlib
+import os
+import re
+import subprocess
+
+KTIME = re.compile(r"^\[\s*(\d+\.\d+)\] ")
+WANT = re.compile(r"svsm-host: want ([a-z0-9-]+) (\d+)$")
+BLOB = re.compile(r"svsm-blob ([a-z0-9.-]+) ([0-9a-f]+)$")
+BLOB_END = re.compile(r"svsm-blob-end ([a-z0-9.-]+) (\d+) ([0-9a-f]{64})$")
+BENCH = re.compile(r"svsm-bench: ([a-z0-9-]+)")
+GREQ = re.compile(r"snpemu: guest request at exit (\d+), (\d+) VMPL "
+                  r"switches \(VMPL(\d)\)")
+# Certificate table GUIDs, as stored (docs/attestation.md §3).
+CERT_GUIDS = {
+    "ark": "c0b406a4-a803-4952-9743-3fb6014cd0ae",
+    "ask": "4ab7b379-bbac-4fe4-a02f-05aef327c782",
+    "vcek": "63da758d-e664-4564-adc5-f4b93be8accd",
+}
+MAX_WANT = 1024
+
+
+class HostLink:
+    """Feeds on console lines; remembers what it gave and what it got."""
+
+    def __init__(self):
+        self.given = {}      # name -> bytes the host sent
+        self.hexes = {}      # name -> hex received so far
+        self.blobs = {}      # name -> bytes, complete and intact
+        self.bad_blobs = []  # names whose size or hash did not match
+        self.events = []     # ("bench", name, time) / ("greq", e, s, vmpl)
+
+    def feed(self, line):
+        """One console line; returns the answer to send, or None."""
+        m = KTIME.match(line)
+        when = float(m.group(1)) if m else None
+        text = KTIME.sub("", line)
+        m = WANT.search(text)
+        if m:
+            n = int(m.group(2))
+            if n > MAX_WANT:
+                return None
+            data = os.urandom(n)
+            self.given[m.group(1)] = data
+            return data.hex() + "\n"
+        m = BLOB.search(text)
+        if m:
+            self.hexes[m.group(1)] = self.hexes.get(m.group(1), "") + \
+                m.group(2)
+            return None
+        m = BLOB_END.search(text)
+        if m:
+            name = m.group(1)
+            data = bytes.fromhex(self.hexes.pop(name, ""))
+            if len(data) == int(m.group(2)) and \
+                    hashlib.sha256(data).hexdigest() == m.group(3):
+                self.blobs[name] = data
+            else:
+                self.bad_blobs.append(name)
+            return None
+        m = GREQ.search(text)
+        if m:
+            self.events.append(("greq", int(m.group(1)), int(m.group(2)),
+                                int(m.group(3))))
+            return None
+        m = BENCH.search(text)
+        if m:
+            self.events.append(("bench", m.group(1), when))
+        return None
+
+
+def _run(cmd):
+    try:
+        r = subprocess.run(cmd, capture_output=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return 127, str(e)
+    return r.returncode, (r.stdout + r.stderr).decode(errors="replace")
+
+
+def cert_table(buf):
+    """{ark|ask|vcek: DER} from a GHCB certificate table; None if it is
+    malformed (an entry past the buffer, no terminator)."""
+    import uuid
+    names = {v: k for k, v in CERT_GUIDS.items()}
+    out = {}
+    for off in range(0, len(buf) - 23, 24):
+        g = buf[off:off + 16]
+        o = int.from_bytes(buf[off + 16:off + 20], "little")
+        n = int.from_bytes(buf[off + 20:off + 24], "little")
+        if g == bytes(16) and o == 0 and n == 0:
+            return out
+        if o + n > len(buf):
+            return None
+        name = names.get(str(uuid.UUID(bytes_le=g)))
+        if name:
+            out[name] = buf[o:o + n]
+    return None
+
+
+def der_sig(report):
+    """The report's ECDSA r and s (little-endian, 72 bytes each) as DER."""
+    def der_int(v):
+        b = v.to_bytes(max(1, (v.bit_length() + 8) // 8), "big")
+        return b"\x02" + bytes([len(b)]) + b
+    r = int.from_bytes(report[0x2a0:0x2a0 + 72], "little")
+    s = int.from_bytes(report[0x2e8:0x2e8 + 72], "little")
+    body = der_int(r) + der_int(s)
+    return b"\x30" + bytes([len(body)]) + body
+
+
+def _svsm_verify_has(verify, option):
+    rc, out = _run([verify, "--help"])
+    return option in out
+
+
+def host_checks(link, outdir, verify, ark, image, openssl="openssl",
+                checkquote="tpm2_checkquote"):
+    os.makedirs(outdir, exist_ok=True)
+    O = lambda n: os.path.join(outdir, n)  # noqa: E731
+    checks = []
+    b = link.blobs
+    have = all(n in b for n in ("report", "manifest", "certs")) and \
+        "report-nonce" in link.given
+    checks.append(("host: Linux's configfs-tsm report, manifest and "
+                   "certificates arrived intact", have,
+                   "" if have else "missing or damaged: " +
+                   " ".join(link.bad_blobs or ["report/manifest/certs"])))
+    verify_out = ""
+    if have:
+        for n in ("report", "manifest", "certs"):
+            open(O(n + ".bin"), "wb").write(b[n])
+        open(O("nonce.bin"), "wb").write(link.given["report-nonce"])
+        open(O("ark.pem"), "wb").write(open(ark, "rb").read())
+        base = [verify, "--report", O("report.bin"), "--manifest",
+                O("manifest.bin"), "--ark", O("ark.pem"), "--certs",
+                O("certs.bin"), "--image", image]
+        rc, verify_out = _run(base + ["--nonce", O("nonce.bin")])
+        open(O("verify.txt"), "w").write(verify_out)
+        checks.append(("host: svsm-verify accepts it (chain, signature, "
+                       "REPORT_DATA over the host's nonce, MEASUREMENT of "
+                       "the image, VMPL 0)",
+                       rc == 0 and "VERIFIED" in verify_out,
+                       verify_out.strip().splitlines()[-1:] or ""))
+        other = bytearray(link.given["report-nonce"])
+        other[0] ^= 1
+        open(O("nonce-other.bin"), "wb").write(other)
+        rc2, out2 = _run(base + ["--nonce", O("nonce-other.bin")])
+        checks.append(("host: svsm-verify refuses it with another nonce",
+                       rc2 == 1 and "FAIL REPORT_DATA" in out2, ""))
+        certs = cert_table(b["certs"]) or {}
+        ok_chain = False
+        for n in ("ask", "vcek"):
+            if n in certs:
+                open(O(n + ".der"), "wb").write(certs[n])
+                _run([openssl, "x509", "-inform", "der", "-in",
+                      O(n + ".der"), "-out", O(n + ".pem")])
+        if "ask" in certs and "vcek" in certs:
+            rc3, out3 = _run([openssl, "verify", "-CAfile", O("ark.pem"),
+                              "-untrusted", O("ask.pem"), O("vcek.pem")])
+            ok_chain = rc3 == 0
+        checks.append(("host: openssl verify: ARK -> ASK -> VCEK from the "
+                       "guest's certificate table", ok_chain, ""))
+        report = b["report"]
+        open(O("report-signed.bin"), "wb").write(report[:0x2a0])
+        open(O("report-sig.der"), "wb").write(der_sig(report))
+        rc4, pub = _run([openssl, "x509", "-in", O("vcek.pem"), "-noout",
+                         "-pubkey"])
+        open(O("vcek-pub.pem"), "w").write(pub if rc4 == 0 else "")
+        rc5, out5 = _run([openssl, "dgst", "-sha384", "-verify",
+                          O("vcek-pub.pem"), "-signature",
+                          O("report-sig.der"), O("report-signed.bin")])
+        checks.append(("host: openssl dgst -verify: the report's signature "
+                       "with that VCEK",
+                       rc4 == 0 and rc5 == 0 and "Verified OK" in out5, ""))
+    # The vTPM: the EK against the manifest, the quote.
+    if "ek-pem" in b:
+        open(O("ek.pem"), "wb").write(b["ek-pem"])
+    if _svsm_verify_has(verify, "--ek-pub"):
+        ok = have and "ek-pem" in b
+        out = ""
+        if ok:
+            rc, out = _run(base + ["--nonce", O("nonce.bin"), "--ek-pub",
+                                   O("ek.pem")])
+            ok = rc == 0
+        checks.append(("host: the EK Linux read from the vTPM equals the "
+                       "EK in the verified attestation manifest", ok,
+                       out.strip().splitlines()[-1:] or ""))
+    q = ("ak.pem", "quote.msg", "quote.sig", "quote.pcrs")
+    ok = all(n in b for n in q) and "quote-nonce" in link.given
+    out = "quote files missing"
+    if ok:
+        for n in q:
+            open(O(n), "wb").write(b[n])
+        rc, out = _run([checkquote, "-u", O("ak.pem"), "-m", O("quote.msg"),
+                        "-s", O("quote.sig"), "-f", O("quote.pcrs"), "-g",
+                        "sha256", "-q", link.given["quote-nonce"].hex()])
+        ok = rc == 0
+    checks.append(("host: tpm2_checkquote accepts the guest's quote (AK "
+                   "under the EK) over the host's nonce", ok,
+                   "" if ok else out.strip().splitlines()[-1:] or ""))
+    return [(n, ok, d if isinstance(d, str) else " ".join(d))
+            for n, ok, d in checks]
+
+
+def bench_figures(link):
+    """Figure lines from the bench check's markers (guest/initramfs/
+    checks.sh check_bench): each marker is a guest request from VMPL2
+    that snpemu logs with its counters, so counters between markers,
+    less the cost of one marker (base0 -> base1), are what the step
+    cost. Times come from the kernel-log timestamps."""
+    marks, t, label = {}, {}, None
+    greqs_between = {}
+    count = 0
+    for ev in link.events:
+        if ev[0] == "bench":
+            t[ev[1]] = ev[2]
+            label = ev[1]
+        elif ev[3] == 2:
+            if label is not None and label not in marks:
+                marks[label] = (ev[1], ev[2])
+                greqs_between[label] = count
+            count = 0
+        else:
+            count += 1
+    need = ("base0", "base1", "report", "null", "getrandom", "pcrextend")
+    if not all(k in marks for k in need):
+        return ["no bench figures (markers missing: %s)" %
+                ", ".join(k for k in need if k not in marks)]
+
+    def d(a, b):
+        return (marks[b][0] - marks[a][0], marks[b][1] - marks[a][1])
+    base = d("base0", "base1")
+    figs = []
+    rep = d("base1", "report")
+    figs.append("SVSM attestation report through configfs-tsm: %d PSP "
+                "request(s), %d VMPL switches, %d snpemu exits (marker "
+                "cost %d switches, %d exits subtracted)" %
+                (greqs_between.get("report", 0), rep[1] - base[1],
+                 rep[0] - base[0], base[1], base[0]))
+    if t.get("report-start") is not None and t.get("report-end") is not None:
+        figs.append("SVSM attestation report round trip (outblob read): "
+                    "%.1f ms" % ((t["report-end"] - t["report-start"]) * 1e3))
+    null = d("report", "null")
+    n = 20
+    for name in ("getrandom", "pcrextend"):
+        prev = "null" if name == "getrandom" else "getrandom"
+        w = d(prev, name)
+        sw = (w[1] - null[1]) / n
+        ex = (w[0] - null[0]) / n
+        figs.append("TPM2_%s via /dev/tpm0: %.2f VMPL switches, %.1f "
+                    "snpemu exits per command (loop without TPM "
+                    "subtracted)" % ("GetRandom" if name == "getrandom"
+                                     else "PCR_Extend", sw, ex))
+        s, e = t.get(name + "-start"), t.get(name + "-end")
+        ns, ne = t.get("null-start"), t.get("null-end")
+        if None not in (s, e, ns, ne):
+            figs.append("TPM2_%s latency from Linux: %.2f ms per command "
+                        "(shell write/dd read loop of %d, %.2f ms loop "
+                        "overhead subtracted)" %
+                        ("GetRandom" if name == "getrandom" else
+                         "PCR_Extend", ((e - s) - (ne - ns)) / n * 1e3, n,
+                         (ne - ns) / n * 1e3))
+    s, e = t.get("tools-start"), t.get("tools-end")
+    if None not in (s, e):
+        figs.append("tpm2_getrandom 16 (whole process): %.0f ms" %
+                    ((e - s) * 1e3))
+    return figs
