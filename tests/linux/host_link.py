@@ -227,12 +227,13 @@ def host_checks(link, outdir, verify, ark, image, openssl="openssl",
             for n, ok, d in checks]
 
 
-def bench_figures(link):
-    """Figure lines from the bench check's markers (guest/initramfs/
-    checks.sh check_bench): each marker is a guest request from VMPL2
-    that snpemu logs with its counters, so counters between markers,
-    less the cost of one marker (base0 -> base1), are what the step
-    cost. Times come from the kernel-log timestamps."""
+def bench_figures(link, n=20):
+    """Figure lines from the bench checks' markers (guest/initramfs/
+    checks.sh check_bench, check_bench_tpm). Times come from the
+    kernel-log timestamps. On snpemu each step is also followed by a
+    marker, a guest request from VMPL2 that snpemu (greq_stats=1) logs
+    with its counters: the counters between markers, less one marker's
+    own cost (base0 -> base1), are what the step cost."""
     marks, t, label = {}, {}, None
     greqs_between = {}
     count = 0
@@ -247,46 +248,72 @@ def bench_figures(link):
             count = 0
         else:
             count += 1
+    tpm_names = {"getrandom": "GetRandom(16)",
+                 "pcrextend": "PCR_Extend (PCR 16, password session)"}
+    figs = []
+
+    def span(name):
+        s, e = t.get(name + "-start"), t.get(name + "-end")
+        return None if s is None or e is None else e - s
+    if span("report") is not None:
+        figs.append("SVSM attestation report round trip (configfs-tsm "
+                    "outblob read): %.1f ms" % (span("report") * 1e3))
+    null = span("null")
+    for name, what in tpm_names.items():
+        if span(name) is not None and null is not None:
+            figs.append("TPM2_%s latency from Linux: %.2f ms per command "
+                        "(/dev/tpm0 write + dd read, loop of %d; %.2f ms of "
+                        "loop overhead subtracted)" %
+                        (what, (span(name) - null) / n * 1e3, n,
+                         null / n * 1e3))
+    if span("tools") is not None:
+        figs.append("tpm2_getrandom 16, the whole process: %.0f ms" %
+                    (span("tools") * 1e3))
     need = ("base0", "base1", "report", "null", "getrandom", "pcrextend")
     if not all(k in marks for k in need):
-        return ["no bench figures (markers missing: %s)" %
-                ", ".join(k for k in need if k not in marks)]
+        if any(k in marks for k in need):
+            figs.append("no counter figures (markers missing: %s)" %
+                        ", ".join(k for k in need if k not in marks))
+        return figs or ["no bench figures (no markers)"]
 
     def d(a, b):
         return (marks[b][0] - marks[a][0], marks[b][1] - marks[a][1])
     base = d("base0", "base1")
-    figs = []
     rep = d("base1", "report")
-    figs.append("SVSM attestation report through configfs-tsm: %d PSP "
-                "request(s), %d VMPL switches, %d snpemu exits (marker "
-                "cost %d switches, %d exits subtracted)" %
+    figs.append("SVSM attestation report: %d PSP request(s), %d VMPL "
+                "switches, %d snpemu exits (one marker's %d switches and "
+                "%d exits subtracted)" %
                 (greqs_between.get("report", 0), rep[1] - base[1],
                  rep[0] - base[0], base[1], base[0]))
-    if t.get("report-start") is not None and t.get("report-end") is not None:
-        figs.append("SVSM attestation report round trip (outblob read): "
-                    "%.1f ms" % ((t["report-end"] - t["report-start"]) * 1e3))
-    null = d("report", "null")
-    n = 20
-    for name in ("getrandom", "pcrextend"):
-        prev = "null" if name == "getrandom" else "getrandom"
+    loop = d("report", "null")
+    prev = "null"
+    for name, what in tpm_names.items():
         w = d(prev, name)
-        sw = (w[1] - null[1]) / n
-        ex = (w[0] - null[0]) / n
-        figs.append("TPM2_%s via /dev/tpm0: %.2f VMPL switches, %.1f "
-                    "snpemu exits per command (loop without TPM "
-                    "subtracted)" % ("GetRandom" if name == "getrandom"
-                                     else "PCR_Extend", sw, ex))
-        s, e = t.get(name + "-start"), t.get(name + "-end")
-        ns, ne = t.get("null-start"), t.get("null-end")
-        if None not in (s, e, ns, ne):
-            figs.append("TPM2_%s latency from Linux: %.2f ms per command "
-                        "(shell write/dd read loop of %d, %.2f ms loop "
-                        "overhead subtracted)" %
-                        ("GetRandom" if name == "getrandom" else
-                         "PCR_Extend", ((e - s) - (ne - ns)) / n * 1e3, n,
-                         (ne - ns) / n * 1e3))
-    s, e = t.get("tools-start"), t.get("tools-end")
-    if None not in (s, e):
-        figs.append("tpm2_getrandom 16 (whole process): %.0f ms" %
-                    ((e - s) * 1e3))
+        figs.append("TPM2_%s: %.2f VMPL switches, %.1f snpemu exits per "
+                    "command (the loop without TPM subtracted)" %
+                    (what, (w[1] - loop[1]) / n, (w[0] - loop[0]) / n))
+        prev = name
     return figs
+
+
+def main():
+    """Benchmark mode: run a harness command (snp_boot.py, run-linux.py),
+    read the console lines it passes through as "# " comments, print the
+    bench figures."""
+    import sys
+    cmd = sys.argv[1:]
+    cmd = cmd[1:] if cmd and cmd[0] == "--" else cmd
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    link = HostLink()
+    for raw in p.stdout.decode(errors="replace").splitlines():
+        link.feed(raw[2:] if raw.startswith("# ") else raw)
+    for f in bench_figures(link):
+        print(f)
+    if p.returncode != 0:
+        print("the run failed (status %d); last lines:" % p.returncode)
+        print("\n".join(p.stdout.decode(errors="replace").splitlines()[-15:]))
+    return p.returncode
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
