@@ -13,6 +13,8 @@
  */
 #include "svsm/vtpm.h"
 
+#include "lib/spinlock.h"
+
 #include "svsm/guest_mem.h"
 #include "svsm/request.h"
 
@@ -94,8 +96,18 @@ static svsm_err_t vtpm_send_command(const struct svsm_req *req)
 	return guest_mem_write(buf, rsp_page, sizeof(r) + rsp_len);
 }
 
+/*
+ * One command at a time, whichever vCPU sends it: libtpms is
+ * single-threaded and runs on one stack of its own (src/vtpm_service.c),
+ * and the response page here is shared (lock order: docs/architecture.md
+ * §3).
+ */
+static struct spinlock vtpm_lock = SPINLOCK_INIT;
+
 svsm_err_t vtpm_call(struct svsm_req *req)
 {
+	svsm_err_t err = SVSM_OK;
+
 	if (!plat_vtpm_ready()) {
 		/* The vTPM did not start: Linux then has no TPM (§11.6). */
 		return SVSM_E_NOPROTO;
@@ -108,7 +120,10 @@ svsm_err_t vtpm_call(struct svsm_req *req)
 		svsm_req_set_out(req, SVSM_OUT_RDX, 0);
 		return SVSM_OK;
 	case SVSM_VTPM_CMD:
-		return vtpm_send_command(req);
+		spin_lock(&vtpm_lock);
+		err = vtpm_send_command(req);
+		spin_unlock(&vtpm_lock);
+		return err;
 	default:
 		return SVSM_E_NOCALL;
 	}

@@ -73,6 +73,30 @@ uint64_t svsm_err_to_rax(svsm_err_t err, uint64_t proto_detail)
  */
 static struct spinlock core_lock = SPINLOCK_INIT;
 
+struct svsm_vcpu *svsm_vcpu_claim(uint32_t apic_id, uint64_t *served_gpa)
+{
+	struct svsm_vcpu *v = NULL;
+
+	spin_lock(&core_lock);
+	v = vcpu_by_apic_id(apic_id);
+	if (v != NULL && !gpa_is_invalid(v->guest_vmsa)) {
+		__atomic_store_n(served_gpa, gpa_val(v->guest_vmsa),
+				 __ATOMIC_RELEASE);
+	} else {
+		v = NULL;
+	}
+	spin_unlock(&core_lock);
+	return v;
+}
+
+void svsm_vcpu_add_ap(uint32_t apic_id, uint8_t guest_vmpl,
+		      uint64_t sev_features)
+{
+	spin_lock(&core_lock);
+	(void)vcpu_add(apic_id, guest_vmpl, sev_features);
+	spin_unlock(&core_lock);
+}
+
 static svsm_err_t core_locked(struct svsm_req *req)
 {
 	switch (req->call_id) {

@@ -193,6 +193,7 @@ NO_SSP void svsm_main(uint64_t boot_params_gpa)
 	 * From here on the SVSM keeps no guest memory mapped: guest_mem and
 	 * the platform map a page for each access (src/sev/platform_snp.c).
 	 */
+	smp_register_aps(vcpu->guest_vmpl, vcpu->sev_features);
 	paging_drop_guest_ram();
 	con_printf("guest memory unmapped (page 0 %s, guest RAM %s)\n",
 		   paging_guest_ram_mapped(0) ? "MAPPED" : "unmapped",

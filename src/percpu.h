@@ -10,6 +10,7 @@
 #pragma once
 
 #include <assert.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,6 +35,10 @@ struct percpu {
 	uint64_t guest_vmsa_gpa;
 	uint64_t guest_caa_gpa; /* current calling area (REMAP_CA moves it) */
 	struct cpu_desc desc;
+	/* This CPU's guest window (src/sev/platform_snp.c). */
+	uint64_t window_va;
+	uint64_t *window_pde, *window_pt, *vmsa_pt;
+	bool window_busy;
 };
 static_assert(offsetof(struct percpu, stack_canary) == 0x28,
 	      "gcc -mstack-protector-guard-offset=0x28");

@@ -8,10 +8,16 @@
  * GDT/TSS with its own IST stacks, registers its own GHCB (the GHCB MSR is
  * per VMSA) and reports in.
  *
- * Not done yet: an AP serving a guest vCPU. It waits (PAUSE loop: a
- * hypervisor may take the CPU back, snpemu ends the slice) because the
- * request loop cannot yet map a guest-owned VMSA page that CREATE_VCPU
- * registered, and guest memory accesses still use one shared window.
+ * Serving: once the BSP registered the APs' vCPUs (smp_register_aps,
+ * after the guest launch reset the registry), each AP waits (PAUSE loop: a
+ * hypervisor may take the CPU back; snpemu ends the slice) until
+ * CREATE_VCPU gave its vCPU a guest VMSA, claims it under the core lock
+ * (from then on DELETE_VCPU refuses it as in use), maps it in its own VMSA
+ * window and runs the request loop on it; RUN_VMPL is refused until the
+ * guest has sent AP_CREATION for that VMSA, and the AP then keeps waiting.
+ * Not done: switching an AP to a newer VMSA CREATE_VCPU left pending, and
+ * starting the APs' guest vCPUs when the guest is not Linux-like (the
+ * guest creates them itself, through CREATE_VCPU and AP_CREATION).
  *
  * Lock order (docs/architecture.md §3): core_lock (dispatch.c) → attest /
  * greq locks → pool_lock / heap_lock (mm/mem.c) → con_lock (console); the
@@ -28,12 +34,16 @@
 #include "lib/panic.h"
 #include "lib/string.h"
 
+#include "svsm/request.h"
+
 #include "svsm/abi/snp.h"
 #include "svsm/abi/vmsa.h"
 
 #include "launch.h"
 #include "percpu.h"
+#include "request_loop.h"
 #include "sev/ghcb.h"
+#include "sev/platform_snp.h"
 
 #define NO_SSP __attribute__((no_stack_protector))
 #define MSR_FS_BASE 0xc0000100u
@@ -47,10 +57,35 @@ struct ap_stacks {
 static struct ap_stacks ap_stacks[SMP_MAX_APS] __aligned(RT_STACK_SIZE);
 static struct percpu ap_percpu[SMP_MAX_APS] __aligned(64);
 static uint32_t cpus_online = 1;
+static uint32_t aps_started;
+static bool aps_serve; /* the BSP registered their vCPUs */
 
 uint32_t smp_cpus_online(void)
 {
 	return __atomic_load_n(&cpus_online, __ATOMIC_ACQUIRE);
+}
+
+__noreturn static void ap_serve(struct percpu *pc)
+{
+	struct svsm_vcpu *vcpu = NULL;
+	struct snp_vmsa *v = NULL;
+
+	while (!__atomic_load_n(&aps_serve, __ATOMIC_ACQUIRE)) {
+		cpu_relax();
+	}
+	while ((vcpu = svsm_vcpu_claim(pc->apic_id, &pc->guest_vmsa_gpa)) ==
+	       NULL) {
+		cpu_relax();
+	}
+	v = plat_map_vmsa(pc, pc->guest_vmsa_gpa);
+	pc->guest_vmsa = v;
+	con_printf("smp: CPU %u serves the guest VMSA at %llx\n", pc->cpu_index,
+		   (unsigned long long)pc->guest_vmsa_gpa);
+	for (;;) {
+		if (!request_loop_once(vcpu, v)) {
+			cpu_relax(); /* no AP_CREATION for it yet */
+		}
+	}
 }
 
 /*
@@ -74,9 +109,7 @@ NO_SSP __noreturn static void ap_main(struct percpu *pc)
 	con_printf("smp: CPU %u (APIC ID %u) up at VMPL0\n", pc->cpu_index,
 		   pc->apic_id);
 	__atomic_fetch_add(&cpus_online, 1, __ATOMIC_RELEASE);
-	for (;;) {
-		cpu_relax(); /* no guest vCPU to serve yet (see above) */
-	}
+	ap_serve(pc);
 }
 
 static void seg(struct vmsa_seg *s, uint16_t sel, uint16_t attr, uint32_t limit,
@@ -149,6 +182,7 @@ uint32_t smp_start_aps(uint32_t vp_count)
 		pc->cpu_index = id;
 		pc->apic_id = id;
 		percpu_init_canary(pc);
+		plat_snp_init_cpu(pc);
 		build_ap_vmsa((struct snp_vmsa *)(uintptr_t)pa, pc, features);
 		/* The VMSA bit through VMPL1's entry, as for the guest's. */
 		rc = snp_rmpadjust(pa, SNP_PAGE_SIZE_4K, 1 | RMPADJ_VMSA);
@@ -170,5 +204,29 @@ uint32_t smp_start_aps(uint32_t vp_count)
 		}
 		cpu_relax();
 	}
-	return want - 1;
+	aps_started = want - 1;
+	return aps_started;
+}
+
+void smp_register_aps(uint8_t guest_vmpl, uint64_t sev_features)
+{
+	for (uint32_t id = 1; id <= aps_started; id++) {
+		svsm_vcpu_add_ap(id, guest_vmpl, sev_features);
+	}
+	__atomic_store_n(&aps_serve, true, __ATOMIC_RELEASE);
+}
+
+bool smp_vmsa_served(uint64_t gpa)
+{
+	if (__atomic_load_n(&svsm_bsp_percpu.guest_vmsa_gpa,
+			    __ATOMIC_ACQUIRE) == gpa) {
+		return true;
+	}
+	for (uint32_t i = 0; i < aps_started; i++) {
+		if (__atomic_load_n(&ap_percpu[i].guest_vmsa_gpa,
+				    __ATOMIC_ACQUIRE) == gpa) {
+			return true;
+		}
+	}
+	return false;
 }

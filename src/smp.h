@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* APs the SVSM starts at most (snpemu models up to 8 vCPUs). */
@@ -16,6 +17,16 @@
  * refuses one of them or one never comes up.
  */
 uint32_t smp_start_aps(uint32_t vp_count);
+
+/**
+ * After the guest launch (which resets the vCPU registry): register each
+ * started AP's vCPU (guest VMPL @guest_vmpl, @sev_features) and let the APs
+ * serve them.
+ */
+void smp_register_aps(uint8_t guest_vmpl, uint64_t sev_features);
+
+/** Does some CPU serve the guest VMSA at @gpa (plat_vmsa_in_use)? */
+bool smp_vmsa_served(uint64_t gpa);
 
 /** SVSM contexts running (the BSP included). */
 uint32_t smp_cpus_online(void);

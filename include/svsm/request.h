@@ -91,6 +91,18 @@ __must_check svsm_err_t svsm_request_take(struct svsm_vcpu *caller,
  */
 bool svsm_request_process(struct svsm_vcpu *caller, struct snp_vmsa *vmsa);
 
+/**
+ * An AP takes up its vCPU (src/smp.c): under the core lock, if the vCPU
+ * with @apic_id has a guest VMSA (CREATE_VCPU gave it one), store its GPA
+ * in *@served_gpa — from then on DELETE_VCPU refuses it as in use — and
+ * return the vCPU; else NULL.
+ */
+struct svsm_vcpu *svsm_vcpu_claim(uint32_t apic_id, uint64_t *served_gpa);
+
+/** Register the vCPU @apic_id (an AP, no guest VMSA yet) under the lock. */
+void svsm_vcpu_add_ap(uint32_t apic_id, uint8_t guest_vmpl,
+		      uint64_t sev_features);
+
 /** Dispatch on protocol, then call id; returns the RAX result code. */
 uint64_t svsm_dispatch(struct svsm_req *req);
 

@@ -31,19 +31,18 @@
 #include "mm/paging.h"
 #include "percpu.h"
 #include "sev/ghcb.h"
+#include "smp.h"
 
 /*
- * The guest window: [GUEST_WINDOW_VA, +2M) one large page, [+2M, +4M) 512
- * small ones. In the top 512 GiB of the address space, far from the
- * identity-mapped SVSM. One window: only the BSP runs (APs: not done; each
- * CPU will get its own window then).
+ * The guest windows: CPU i's is [GUEST_WINDOW_VA + i * 8M, +2M) one large
+ * page and [+2M, +4M) 512 small ones; [+4M, +6M) holds the guest VMSA an
+ * AP serves (plat_map_vmsa). In the top 512 GiB of the address space, far
+ * from the identity-mapped SVSM. Each CPU only ever touches its own window
+ * (the state is in its per-CPU block), so INVLPG on that CPU suffices.
  */
 #define GUEST_WINDOW_VA UINT64_C(0xffffff8000000000)
+#define WINDOW_STRIDE (UINT64_C(8) << 20)
 #define WINDOW_PTE (PTE_P | PTE_W | PTE_NX)
-
-static uint64_t *window_pde;
-static uint64_t *window_pt;
-static bool window_busy;
 
 static struct mem_range plat_svsm;
 static struct mem_range plat_ram[PLAT_MAX_RAM_RANGES];
@@ -56,7 +55,26 @@ void plat_snp_init(const struct mem_range *svsm, const struct mem_range *ram,
 	plat_ram_count =
 		count < PLAT_MAX_RAM_RANGES ? count : PLAT_MAX_RAM_RANGES;
 	memcpy(plat_ram, ram, plat_ram_count * sizeof(ram[0]));
-	paging_window_init(GUEST_WINDOW_VA, &window_pde, &window_pt);
+	plat_snp_init_cpu(this_cpu());
+}
+
+void plat_snp_init_cpu(struct percpu *pc)
+{
+	uint64_t va = GUEST_WINDOW_VA + pc->cpu_index * WINDOW_STRIDE;
+	uint64_t *unused = NULL;
+
+	pc->window_va = va;
+	paging_window_init(va, &pc->window_pde, &pc->window_pt);
+	paging_window_init(va + 2 * PAGE_SIZE_2M, &unused, &pc->vmsa_pt);
+}
+
+struct snp_vmsa *plat_map_vmsa(struct percpu *pc, uint64_t vmsa_gpa)
+{
+	uint64_t va = pc->window_va + 3 * PAGE_SIZE_2M;
+
+	*pc->vmsa_pt = (vmsa_gpa & PAGE_MASK) | paging_cbit_mask() | WINDOW_PTE;
+	invlpg(va);
+	return (struct snp_vmsa *)(uintptr_t)va;
 }
 
 /*
@@ -67,34 +85,36 @@ void plat_snp_init(const struct mem_range *svsm, const struct mem_range *ram,
 static void *window_map(uint64_t g, uint64_t len)
 {
 	const uint64_t c = paging_cbit_mask();
+	struct percpu *pc = this_cpu();
 
 	/* One user at a time: a nested map would be an SVSM bug. */
-	CHECK(!window_busy);
-	window_busy = true;
+	CHECK(!pc->window_busy && pc->window_pt != NULL);
+	pc->window_busy = true;
 	if (len == PAGE_SIZE_2M && IS_ALIGNED(g, PAGE_SIZE_2M)) {
-		*window_pde = g | c | WINDOW_PTE | PTE_PS;
-		return (void *)(uintptr_t)GUEST_WINDOW_VA;
+		*pc->window_pde = g | c | WINDOW_PTE | PTE_PS;
+		return (void *)(uintptr_t)pc->window_va;
 	}
 	for (uint64_t i = 0; i < len / PAGE_SIZE; i++) {
-		window_pt[i] = (g + i * PAGE_SIZE) | c | WINDOW_PTE;
+		pc->window_pt[i] = (g + i * PAGE_SIZE) | c | WINDOW_PTE;
 	}
-	return (void *)(uintptr_t)(GUEST_WINDOW_VA + PAGE_SIZE_2M);
+	return (void *)(uintptr_t)(pc->window_va + PAGE_SIZE_2M);
 }
 
 static void window_unmap(void *va, uint64_t len)
 {
 	uint64_t v = (uint64_t)(uintptr_t)va;
+	struct percpu *pc = this_cpu();
 
-	if (v == GUEST_WINDOW_VA) {
-		*window_pde = 0;
+	if (v == pc->window_va) {
+		*pc->window_pde = 0;
 		invlpg(v);
 	} else {
 		for (uint64_t i = 0; i < len / PAGE_SIZE; i++) {
-			window_pt[i] = 0;
+			pc->window_pt[i] = 0;
 			invlpg(v + i * PAGE_SIZE);
 		}
 	}
-	window_busy = false;
+	pc->window_busy = false;
 }
 
 bool plat_run_vmpl(uint8_t vmpl)
@@ -202,6 +222,7 @@ void plat_tlb_flush_all(void)
 
 bool plat_vmsa_in_use(gpa_t vmsa)
 {
-	/* The VMSA of the vCPU we are serving is, by definition, in use. */
-	return gpa_val(vmsa) == this_cpu()->guest_vmsa_gpa;
+	/* A VMSA some CPU serves is, by definition, in use (the caller holds
+	 * the core lock, under which an AP takes up its VMSA: src/smp.c). */
+	return smp_vmsa_served(gpa_val(vmsa));
 }
