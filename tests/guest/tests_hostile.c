@@ -385,8 +385,9 @@ TEST(hostile, create_vcpu)
 		    "create_vcpu: VMSA at 16M (2M aligned)");
 	HOSTILE_RAX(HP_CORE, create(v, 0, 0), SVSM_ERR_INVALID_ADDRESS,
 		    "create_vcpu: calling area at GPA 0");
-	HOSTILE_RAX(HP_CORE, create(v, c, 1), SVSM_ERR_INVALID_PARAMETER,
-		    "create_vcpu: APIC ID 1 (no such vCPU)");
+	/* Not 1: with QEMU -smp N the SVSM runs APIC IDs 0..N-1. */
+	HOSTILE_RAX(HP_CORE, create(v, c, 0x100), SVSM_ERR_INVALID_PARAMETER,
+		    "create_vcpu: APIC ID 256 (no such vCPU)");
 	HOSTILE_RAX(HP_CORE, create(v, c, 0xffffffffu),
 		    SVSM_ERR_INVALID_PARAMETER,
 		    "create_vcpu: APIC ID 0xffffffff");
