@@ -2,6 +2,8 @@
 /*
  * guest_mem: range policy, fault tolerance, chunking (src/mm/guest_mem.c).
  */
+#include <stddef.h>
+
 #include "svsm/guest_mem.h"
 
 #include "svsm_test.h"
@@ -119,8 +121,36 @@ TAP_CASE(zero_exact_range)
 	CHECK_EQ(*fake_mem(FREE_4K + 5100), 0xa5);
 }
 
-TAP_MAIN(TAP_ENTRY(read_write_roundtrip), TAP_ENTRY(wrapping_range_refused),
-	 TAP_ENTRY(empty_range_refused), TAP_ENTRY(outside_ram_refused),
-	 TAP_ENTRY(svsm_memory_refused), TAP_ENTRY(pool_pages_refused),
+/*
+ * guest_mem_vmsa_stop() only ever writes a registered VMSA (the BSP's here),
+ * only its EFER.SVME bit, and only through the guarded copy.
+ */
+TAP_CASE(vmsa_stop_only_registered_vmsas)
+{
+	uint64_t efer = BSP_VMSA + offsetof(struct snp_vmsa, efer);
+
+	setup();
+	put64(efer, VMSA_EFER_SVME | 0x500);
+	put64(FREE_4K + offsetof(struct snp_vmsa, efer), VMSA_EFER_SVME);
+	CHECK_EQ(guest_mem_vmsa_stop(gpa(FREE_4K)), SVSM_E_ADDR);
+	CHECK_EQ(get64(FREE_4K + offsetof(struct snp_vmsa, efer)),
+		 VMSA_EFER_SVME);
+	CHECK_EQ(guest_mem_vmsa_stop(gpa(BSP_VMSA + 8)), SVSM_E_ADDR);
+	CHECK_EQ(guest_mem_vmsa_stop(gpa(FAKE_SVSM_BASE)), SVSM_E_ADDR);
+	CHECK_EQ(guest_mem_vmsa_stop(gpa(FAKE_RAM_SIZE)), SVSM_E_ADDR);
+	fake_set_fault_page(BSP_VMSA);
+	CHECK_EQ(guest_mem_vmsa_stop(gpa(BSP_VMSA)), SVSM_E_FAULT);
+	CHECK_EQ(get64(efer), VMSA_EFER_SVME | 0x500);
+	fake_set_fault_page(UINT64_MAX);
+	CHECK_EQ(guest_mem_vmsa_stop(gpa(BSP_VMSA)), SVSM_OK);
+	CHECK_EQ(get64(efer), 0x500);
+	CHECK_EQ(fake_stats.maps, fake_stats.unmaps);
+}
+
+TAP_MAIN(TAP_ENTRY(read_write_roundtrip),
+	 TAP_ENTRY(vmsa_stop_only_registered_vmsas),
+	 TAP_ENTRY(wrapping_range_refused), TAP_ENTRY(empty_range_refused),
+	 TAP_ENTRY(outside_ram_refused), TAP_ENTRY(svsm_memory_refused),
+	 TAP_ENTRY(pool_pages_refused),
 	 TAP_ENTRY(fault_is_an_error_not_a_panic),
 	 TAP_ENTRY(copy_across_2m_boundary), TAP_ENTRY(zero_exact_range))
