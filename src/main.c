@@ -175,9 +175,7 @@ NO_SSP void svsm_main(uint64_t boot_params_gpa)
 		   vp_count);
 	plat_snp_init(&svsm_region, ram, ram_count);
 	if (vp_count > 1) {
-		con_printf(
-			"smp: %u APs started; they serve no guest vCPU yet\n",
-			smp_start_aps(vp_count));
+		con_printf("smp: %u APs started\n", smp_start_aps(vp_count));
 	}
 	svsm_vtpm_start();
 	if (!greq_init((struct snp_secrets_page *)(uintptr_t)bp->secrets_gpa)) {

@@ -5,9 +5,12 @@
 snpemu writes the vCPU count into the IGVM VP_COUNT parameter; the SVSM
 starts an SVSM context (VMPL0 VMSA, own GDT/TSS/IST stacks, own GHCB) on
 APIC IDs 1-3 through AP_CREATION and waits until each reports in. The
-VMPL2 test guest, on vCPU 0, must then pass exactly as with one vCPU
-while the three APs share snpemu's CPU with it. Not tested here (not
-done): APs serving guest vCPUs. Prints TAP.
+VMPL2 test guest then passes as with one vCPU, and its case smp/ap_calls
+starts a VMPL2 vCPU on APIC ID 1 the way Linux does (CREATE_VCPU, then
+AP_CREATION): the SVSM context of vCPU 1 must serve it, and the AP's
+calls, made while vCPU 0 calls too, must all succeed and add up (the
+case checks that; here it must have taken the served path, not the
+one-vCPU refusal). Prints TAP.
 """
 
 import re
@@ -19,11 +22,11 @@ extra = sys.argv[5:]  # the PSP keys' fw_cfg
 CPUS = 4
 
 p = subprocess.run([sys.executable, run_image, "--qemu", qemu, snpemu,
-                    "--timeout", "150", "--append", "run=igvm verdict=4",
+                    "--timeout", "200", "--append", "run=igvm verdict=4",
                     "--qemu-arg=-initrd " + igvm,
                     "--qemu-arg=-smp %d" % CPUS] + extra,
                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                   text=True, timeout=240)
+                   text=True, timeout=300)
 out = p.stdout
 up = sorted(int(m.group(1)) for m in
             re.finditer(r"smp: CPU (\d+) \(APIC ID \1\) up at VMPL0", out))
@@ -38,6 +41,12 @@ checks = [
      up == list(range(1, CPUS))),
     ("the SVSM counts %d started APs" % (CPUS - 1),
      "smp: %d APs started" % (CPUS - 1) in out),
+    ("the SVSM context of vCPU 1 serves the guest's AP",
+     re.search(r"smp: CPU 1 serves the guest VMSA at [0-9a-f]+", out)
+     is not None),
+    ("smp/ap_calls passed on the served path",
+     re.search(r"^ok \d+ - smp/ap_calls", out, re.M) is not None and
+     re.search(r"smp: AP 2000 calls ok, 0 bad", out) is not None),
     ("the test guest on vCPU 0 planned its cases",
      plan is not None and int(plan.group(1)) > 10),
     ("none of its cases failed", guest_fail is None),
