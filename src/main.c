@@ -167,6 +167,13 @@ NO_SSP void svsm_main(uint64_t boot_params_gpa)
 
 	con_printf("W^X: %llu mappings checked, none writable and executable\n",
 		   (unsigned long long)paging_wx_leaves);
+	/* SEV_STATUS comes from hardware, never through the host
+	 * (docs/threat-model.md, "Injected events", says what each means). */
+	con_printf("restricted injection: %s\n",
+		   (rdmsr(MSR_SEV_STATUS) & SEV_STATUS_RESTRICTED_INJ)
+			   ? "on (the host can inject only #HV)"
+			   : "off (not in this image's VMSA; every #VC is "
+			     "checked instead)");
 	(void)arch_fpu_enable();
 	percpu_init_canary(pc);
 	vp_count = read_vp_count(bp);

@@ -13,8 +13,9 @@
 
 struct percpu svsm_bsp_percpu __aligned(64);
 
-/* Every stack is RT_STACK_SIZE and aligned to it (lib/panic.h). */
-static uint8_t bsp_ist_stacks[IST_COUNT][RT_STACK_SIZE] __aligned(
+/* Every stack is RT_STACK_SIZE and aligned to it (lib/panic.h). The last
+ * one is the nested-#VC stack (percpu.h, src/sev/vc.c). */
+static uint8_t bsp_ist_stacks[IST_COUNT + 1][RT_STACK_SIZE] __aligned(
 	RT_STACK_SIZE);
 
 /* The canary gcc checks on return; called when it does not match. */
@@ -36,6 +37,9 @@ NO_SSP void percpu_desc_init(struct percpu *pc)
 	}
 	/* Only the BSP exists for now; APs would get their own stacks. */
 	CHECK(pc == &svsm_bsp_percpu);
+	pc->vc_ist_top = tops[IST_VC - 1];
+	pc->vc_nested_top =
+		(uint64_t)(uintptr_t)&bsp_ist_stacks[IST_COUNT][RT_STACK_SIZE];
 	arch_desc_init_cpu(&pc->desc, tops);
 	/* arch_desc_init_cpu loads a null FS selector: restore the base. */
 	percpu_set_fs(pc);

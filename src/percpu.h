@@ -34,6 +34,15 @@ struct percpu {
 	struct snp_vmsa *guest_vmsa;
 	uint64_t guest_vmsa_gpa;
 	uint64_t guest_caa_gpa; /* current calling area (REMAP_CA moves it) */
+	/*
+	 * #VC bookkeeping (src/sev/vc.c): set while a #VC is handled; the
+	 * IST_VC stack top, and a second stack that IST_VC points at while
+	 * one is, so a nested #VC never lands on the outer frame.
+	 */
+	uint32_t vc_active;
+	uint32_t hv_ignored; /* #HV events ignored (nothing is expected) */
+	uint64_t vc_ist_top;
+	uint64_t vc_nested_top;
 	struct cpu_desc desc;
 	/* This CPU's guest window (src/sev/platform_snp.c). */
 	uint64_t window_va;

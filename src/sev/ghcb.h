@@ -30,6 +30,10 @@ enum svsm_term_code {
 	SVSM_TERM_NO_CBIT = 0x12,     /* no CPUID 0x8000001F entry */
 	SVSM_TERM_BAD_CBIT = 0x13,    /* C-bit position out of range */
 	SVSM_TERM_GHCB = 0x20,        /* GHCB protocol violation */
+	/* A #VC whose exit code does not match the instruction at RIP, a
+	 * nested #VC, or one the SVSM never causes: an injected event
+	 * (src/sev/vc.c, docs/threat-model.md). */
+	SVSM_TERM_VC_REFUSED = 0x30,
 };
 
 /** End the VM (MSR protocol termination request). */

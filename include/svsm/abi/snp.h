@@ -87,6 +87,7 @@ enum snp_page_size {
 #define SEV_STATUS_SEV (UINT64_C(1) << 0)
 #define SEV_STATUS_SEV_ES (UINT64_C(1) << 1)
 #define SEV_STATUS_SNP (UINT64_C(1) << 2)
+#define SEV_STATUS_RESTRICTED_INJ (SEV_FEAT_RESTRICTED_INJ << 2)
 
 /* CPUID 0x8000001F EAX bits. */
 #define CPUID_8000001F_EAX_SNP (1u << 4)
