@@ -24,6 +24,7 @@
 
 #include "emu.h"
 #include "ghcb_msr.h"
+#include "inject.h"
 #include "ioport.h"
 #include "machine.h"
 #include "payload.h"
@@ -37,6 +38,12 @@
 #define MSR_PAT 0x277u
 #define MSR_TSC 0x10u
 #define MSR_K8_SYSCFG 0xc0010010u
+
+/* ri=1: the host has the restricted-injection series (inject.h). */
+static uint64_t hv_features(void)
+{
+	return EMU_HV_FEATURES | (emu_host_ri ? GHCB_HV_FT_SNP_RINJ : 0);
+}
 
 uint64_t emu_sev_status(const struct vmpl_ctx *c)
 {
@@ -125,6 +132,7 @@ static __noreturn void terminate(struct machine *m, uint32_t set, uint32_t code)
 		(unsigned long long)m->idle_wakeups,
 		(unsigned long long)m->irq_injected,
 		(unsigned long long)m->irq_windows);
+	inject_report();
 	if (set == m->verdict_set && code == 0) {
 		emu_exit(EMU_EXIT_OK);
 	}
@@ -765,7 +773,7 @@ static void nae(struct machine *m, struct vmpl_ctx *c, uint64_t gpa)
 		nae_run_vmpl(m, &n);
 		break;
 	case SVM_VMGEXIT_HV_FEATURES:
-		set_result(&n, 0, EMU_HV_FEATURES);
+		set_result(&n, 0, hv_features());
 		break;
 	case SVM_EXIT_WRITE_DR7:
 	case SVM_EXIT_RDPMC:
@@ -828,7 +836,7 @@ static void msr_protocol(struct machine *m, struct vmpl_ctx *c,
 		}
 		break;
 	case GHCB_MSR_K_HV_FEATURES:
-		c->ghcb_msr = ghcb_msr_hv_features_resp(EMU_HV_FEATURES);
+		c->ghcb_msr = ghcb_msr_hv_features_resp(hv_features());
 		break;
 	case GHCB_MSR_K_TERM:
 		terminate(m, q->set, q->code);

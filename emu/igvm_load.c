@@ -30,6 +30,7 @@
 #include "igvm/measure.h"
 #include "igvm/parse.h"
 #include "igvm/qemu.h"
+#include "inject.h"
 #include "launch.h"
 #include "loader.h"
 #include "machine.h"
@@ -257,6 +258,7 @@ static void launch_page(void *ctx, const struct igvm_launch_page *p)
 		psp_build_secrets((struct snp_secrets_page *)(void *)page);
 	} else if (p->page_type == IGVM_SNP_PAGE_CPUID) {
 		/* QEMU writes KVM's table; the PSP checks it. */
+		emu_cpuid_page_gpa = p->gpa;
 		psp_build_cpuid((struct snp_cpuid_page *)(void *)page,
 				&l->m->cpu->ctx[0]);
 	}
@@ -353,6 +355,11 @@ static void launch_vmsa(struct load *l)
 	uint64_t gpa = hv_vmsa_gpa();
 
 	memcpy(emu_hva(gpa), l->vmsa, PAGE_SIZE);
+	if (emu_host_ri) {
+		/* ri=1 (inject.h): the VMM turns it on; measured with it. */
+		((struct snp_vmsa *)emu_hva(gpa))->sev_features |=
+			SEV_FEAT_RESTRICTED_INJ;
+	}
 	(void)rmp_launch_page(&l->m->rmp, gpa);
 	rmp_entry_at(&l->m->rmp, gpa)->flags |= RMP_F_VMSA;
 #ifdef EMU_HAVE_SHA384

@@ -37,6 +37,7 @@
 #include "lib/string.h"
 
 #include "clock.h"
+#include "inject.h"
 #include "machine.h"
 
 #define HOST_TIMER_VEC 0xf0
@@ -240,6 +241,7 @@ void irq_before_vmrun(struct machine *m)
 		inject_event(m, ev);
 	}
 	if (m->cpu->cur == 0) {
+		inject_vmpl0_entry(m);
 		/* Nothing to deliver to VMPL0: snpemu's timer only ends the
 		 * vCPU's time slice (machine.c). */
 		host_timer(m, m->slice_end, now);

@@ -18,6 +18,7 @@
 
 #include "clock.h"
 #include "emu.h"
+#include "inject.h"
 #include "irq.h"
 #include "svm.h"
 
@@ -61,6 +62,7 @@ void emu_stop(struct machine *m, const char *fmt, ...)
 	fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	con_printf("snpemu: VM stopped: %s\n", buf);
+	inject_report();
 	con_printf("snpemu: after %llu exits, %llu VMPL switches\n",
 		   (unsigned long long)m->exits,
 		   (unsigned long long)m->vmpl_switches);
@@ -192,6 +194,9 @@ static void handle_npf(struct machine *m, unsigned *stale)
 	void *hva = NULL;
 	enum gmem_rc rc = 0;
 
+	if (inject_npf(m, gpa)) {
+		return;
+	}
 	if (!emu_paging(m)) {
 		gpa |= EMU_CBIT; /* paging off: private */
 	} else if (!(gpa & EMU_CBIT) &&

@@ -218,10 +218,8 @@ bool tlb_insn(struct machine *m, const uint8_t b[4]);
 /* ---- vc.c ---- */
 /** Deliver exception @vector in the running VMPL, frame built in software. */
 void vc_deliver(struct machine *m, unsigned vector, bool has_err, uint64_t err);
-static inline void vc_raise(struct machine *m, uint64_t exit_code)
-{
-	vc_deliver(m, 29, true, exit_code);
-}
+/** #VC with @exit_code for the running VMPL (and inject.c's hook). */
+void vc_raise(struct machine *m, uint64_t exit_code);
 
 /* ---- insn.c ---- */
 /** #UD intercept: emulate PVALIDATE/RMPADJUST/RMPQUERY or reflect #UD. */

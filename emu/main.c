@@ -36,6 +36,7 @@
 #include "lib/test.h"
 
 #include "emu.h"
+#include "inject.h"
 #include "irq.h"
 #include "launch.h"
 #include "loader.h"
@@ -331,6 +332,12 @@ static void run_machine(const struct pvh_start_info *si, bool igvm)
 	(void)psp_certs_load();
 	psp_greq_stats = cmdline_get("greq_stats", arg, sizeof(arg)) &&
 			 strcmp(arg, "1") == 0;
+	emu_host_ri =
+		cmdline_get("ri", arg, sizeof(arg)) && strcmp(arg, "1") == 0;
+	if (cmdline_get("inject", arg, sizeof(arg)) && !inject_config(arg)) {
+		con_printf("snpemu: bad inject=%s\n", arg);
+		emu_exit(EMU_EXIT_USAGE);
+	}
 	if (cmdline_get("psp_fault", arg, sizeof(arg)) &&
 	    !psp_fault_config(arg)) {
 		con_printf("snpemu: bad psp_fault=%s\n", arg);

@@ -25,6 +25,7 @@
  */
 #include "lib/string.h"
 
+#include "inject.h"
 #include "machine.h"
 
 #define RFLAGS_TF (UINT64_C(1) << 8)
@@ -32,6 +33,7 @@
 #define RFLAGS_NT (UINT64_C(1) << 14)
 #define RFLAGS_RF (UINT64_C(1) << 16)
 #define RFLAGS_VM (UINT64_C(1) << 17)
+#define X86_VEC_GP_EMU 13
 
 static bool delivering;
 
@@ -148,7 +150,17 @@ void vc_deliver(struct machine *m, unsigned vector, bool has_err, uint64_t err)
 		return;
 	}
 	if ((uint64_t)vector * 16 + 15 > s->idtr.limit) {
-		bad_delivery(m, vector, "beyond the IDT limit");
+		if (vector == X86_VEC_GP_EMU || vector == 8) {
+			bad_delivery(m, vector, "beyond the IDT limit");
+		}
+		/* #GP with the vector's IDT selector, IDT and EXT set (APM
+		 * vol. 2 §8.4.1): what an injected interrupt the guest's IDT
+		 * does not cover becomes. */
+		m->cpu->implicit_sv = false;
+		delivering = false;
+		vc_deliver(m, X86_VEC_GP_EMU, true,
+			   ((uint64_t)vector << 3) | 3);
+		return;
 	}
 	read_sys(m, vector, s->idtr.base + vector * 16, gate, sizeof(gate));
 	type = gate[5] & 0xf;
@@ -220,4 +232,12 @@ void vc_deliver(struct machine *m, unsigned vector, bool has_err, uint64_t err)
 	}
 	m->cpu->implicit_sv = false;
 	delivering = false;
+}
+
+void vc_raise(struct machine *m, uint64_t exit_code)
+{
+	vc_deliver(m, 29, true, exit_code);
+	if (m->cpu->cur == 0) {
+		inject_after_vc(m, exit_code);
+	}
 }

@@ -20,9 +20,9 @@
 #include "svm.h"
 
 /* Features snpemu implements; anything else in a VMSA is refused. */
-#define EMU_SEV_FEATURES_OK                                   \
-	(SEV_FEAT_SNP_ACTIVE | SEV_FEAT_DEBUG_SWAP |          \
-	 SEV_FEAT_PREVENT_HOST_IBS | SEV_FEAT_BTB_ISOLATION | \
+#define EMU_SEV_FEATURES_OK                                                    \
+	(SEV_FEAT_SNP_ACTIVE | SEV_FEAT_DEBUG_SWAP | SEV_FEAT_RESTRICTED_INJ | \
+	 SEV_FEAT_PREVENT_HOST_IBS | SEV_FEAT_BTB_ISOLATION |                  \
 	 SEV_FEAT_IBS_VIRT | SEV_FEAT_SMT_PROT | SEV_FEAT_IBPB_ON_ENTRY)
 
 struct snp_vmsa *vmpl_vmsa(struct machine *m, unsigned vmpl)

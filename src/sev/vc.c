@@ -7,9 +7,9 @@
  * copy makes that copy fail.
  *
  * Without Restricted Injection the host can inject a #VC with any error
- * code at any instruction (the WeSee attack; docs/threat-model.md, "Injected events"), and
- * on a host that offers Restricted Injection it is still our only defence
- * when the image does not ask for it. So every #VC is checked before it
+ * code at any instruction (the WeSee attack; docs/threat-model.md, "Injected
+ * events"), and on a host that offers Restricted Injection it is still our only
+ * defence when the image does not ask for it. So every #VC is checked before it
  * changes anything:
  *
  * - the instruction at RIP (SVSM text only, 64-bit CS) must be the one the
@@ -58,10 +58,11 @@ static __noreturn void vc_refuse(const struct cpu_regs *regs, const char *why)
 	/* The console is port I/O through the GHCB: if the #VC interrupted
 	 * an exchange, the page is not ours to reuse. */
 	if (this_cpu()->ghcb_busy == 0) {
-		con_printf_nolock("\nSVSM: refused #VC (exit code 0x%llx) at "
-				  "RIP %llx: %s; terminating\n",
-				  (unsigned long long)regs->error_code,
-				  (unsigned long long)regs->rip, why);
+		con_printf_nolock(
+			"\nSVSM: refused #VC (exit code 0x%llx) at "
+			"RIP %llx: %s; terminating\n",
+			(unsigned long long)regs->error_code,
+			(unsigned long long)regs->rip, why);
 	}
 	ghcb_terminate(SVSM_TERM_SET, SVSM_TERM_VC_REFUSED);
 }
@@ -257,8 +258,9 @@ static void vc_dispatch(struct cpu_regs *regs)
 		fixup = extable_search(__start_ex_table, __stop_ex_table,
 				       regs->rip);
 		if (fixup == 0) {
-			vc_refuse(regs, "page-not-validated #VC outside a "
-					"guarded copy");
+			vc_refuse(regs,
+				  "page-not-validated #VC outside a "
+				  "guarded copy");
 		}
 		regs->rip = fixup;
 		return;
@@ -288,9 +290,10 @@ static bool vc_handle(struct cpu_regs *regs)
 /*
  * #HV (vector 28): with Restricted Injection the only event the host may
  * inject, to signal pending interrupts through an #HV doorbell page (APM
- * vol. 2 §15.36.16; docs/threat-model.md, "Injected events"). The SVSM takes no interrupts
- * and registers no doorbell page, so nothing is ever expected: the event is
- * counted and ignored, which changes no state the interrupted code uses.
+ * vol. 2 §15.36.16; docs/threat-model.md, "Injected events"). The SVSM takes no
+ * interrupts and registers no doorbell page, so nothing is ever expected: the
+ * event is counted and ignored, which changes no state the interrupted code
+ * uses.
  */
 static bool hv_handle(struct cpu_regs *regs)
 {

@@ -48,6 +48,7 @@
 /* Hypervisor feature bits (HV features response, [63:12]). */
 #define GHCB_HV_FT_SNP (UINT64_C(1) << 0)
 #define GHCB_HV_FT_SNP_AP_CREATION (UINT64_C(1) << 1)
+#define GHCB_HV_FT_SNP_RINJ (UINT64_C(1) << 2) /* restricted injection */
 #define GHCB_HV_FT_SNP_MULTI_VMPL (UINT64_C(1) << 5)
 
 #define GHCB_PROTOCOL_MIN 1

@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Events a hostile host injects into the SVSM (issue 14, finding 1).
+
+Boots svsm.igvm (the SVSM + the VMPL2 test guest) with snpemu's inject=
+and ri= words (emu/inject.h) and checks what the SVSM makes of each
+injection (src/sev/vc.c; docs/threat-model.md, "Injected events"):
+
+  vc-cpuid@50     #VC(CPUID) at an instruction that is no CPUID (WeSee):
+                  terminated with SVSM_TERM_VC_REFUSED (set 3, code 48)
+  vc-nested@1     a second #VC at the handler's first instruction: refused
+                  (no CPUID there), code 48
+  vc-mid@1        a #VC while the handler runs (after an #NPF the host
+                  caused in it): refused as nested, code 48
+  irq@50          an interrupt the SVSM's IDT does not cover: the SVSM
+                  ends the VM (set 3), never continues
+  hv@50           #HV: ignored, every guest case passes
+  ri=1 irq@50     restricted injection on: the host cannot inject it, the
+  ri=1 vc-cpuid@50  SVSM says it runs with it, every guest case passes
+
+Prints TAP.
+"""
+
+import re
+import subprocess
+import sys
+
+run_image, qemu, snpemu, igvm, keys_bin = sys.argv[1:6]
+TERM_RE = re.compile(r"VMPL0 terminated \(reason set (\d+), code (\d+)\)")
+CLEAN_RE = re.compile(r"^ok \d+ - harness: clean exit, (\d+)/(\d+) tests",
+                      re.M)
+VC_REFUSED = 48
+
+
+def boot(words):
+    p = subprocess.run([sys.executable, run_image, "--qemu", qemu, snpemu,
+                        "--timeout", "150", "--append",
+                        "run=igvm verdict=4 " + words,
+                        "--qemu-arg=-initrd " + igvm,
+                        "--qemu-arg=-fw_cfg name=opt/snpemu/psp-keys,file=" +
+                        keys_bin],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True, timeout=240)
+    m = TERM_RE.search(p.stdout)
+    term = (int(m.group(1)), int(m.group(2))) if m else None
+    c = CLEAN_RE.search(p.stdout)
+    clean = c is not None and c.group(1) == c.group(2)
+    return p.stdout, term, clean
+
+
+def delivered(out, n):
+    return ("host injections into the guest: %d delivered" % n) in out
+
+
+checks = []
+out, term, clean = boot("inject=vc-cpuid@50")
+checks.append(("#VC(CPUID) at a non-CPUID instruction: VM ended, code 48",
+               term == (3, VC_REFUSED) and not clean and
+               delivered(out, 1)))
+
+out, term, clean = boot("inject=vc-nested@1")
+checks.append(("nested #VC at the handler's entry: refused, code 48",
+               term == (3, VC_REFUSED) and
+               "exit code CPUID, but no CPUID at RIP" in out))
+
+out, term, clean = boot("inject=vc-mid@1")
+checks.append(("#VC inside the #VC handler: refused as nested, code 48",
+               term == (3, VC_REFUSED) and
+               "nested #VC while another is handled" in out))
+
+out, term, clean = boot("inject=irq@50")
+checks.append(("interrupt without restricted injection: the SVSM ends "
+               "the VM",
+               term is not None and term[0] == 3 and not clean and
+               delivered(out, 1)))
+
+out, term, clean = boot("inject=hv@50")
+checks.append(("#HV: ignored, every guest case passes",
+               clean and delivered(out, 1)))
+
+out, term, clean = boot("ri=1 inject=irq@50")
+checks.append(("restricted injection: the interrupt is refused by the "
+               "machine, every guest case passes",
+               clean and "restricted injection: on" in out and
+               "0 delivered, 1 refused" in out))
+
+out, term, clean = boot("ri=1 inject=vc-cpuid@50")
+checks.append(("restricted injection: an injected #VC is refused, every "
+               "guest case passes",
+               clean and "0 delivered, 1 refused" in out))
+
+print("1..%d" % len(checks))
+failed = 0
+for i, (name, ok) in enumerate(checks, 1):
+    failed += 0 if ok else 1
+    print("%s %d - %s" % ("ok" if ok else "not ok", i, name))
+sys.exit(1 if failed else 0)
