@@ -35,7 +35,7 @@ NO_SSP void percpu_desc_init(struct percpu *pc)
 		tops[i] =
 			(uint64_t)(uintptr_t)&bsp_ist_stacks[i][RT_STACK_SIZE];
 	}
-	/* Only the BSP exists for now; APs would get their own stacks. */
+	/* The BSP's; APs get theirs in src/smp.c. */
 	CHECK(pc == &svsm_bsp_percpu);
 	pc->vc_ist_top = tops[IST_VC - 1];
 	pc->vc_nested_top =

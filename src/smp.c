@@ -48,10 +48,12 @@
 #define NO_SSP __attribute__((no_stack_protector))
 #define MSR_FS_BASE 0xc0000100u
 
-/* The stack, then the IST stacks: each RT_STACK_SIZE and aligned to it. */
+/* The stack, then the IST stacks and the nested-#VC stack (percpu.h):
+ * each RT_STACK_SIZE and aligned to it. */
 struct ap_stacks {
 	uint8_t stack[RT_STACK_SIZE];
 	uint8_t ist[IST_COUNT][RT_STACK_SIZE];
+	uint8_t vc_nested[RT_STACK_SIZE];
 };
 
 static struct ap_stacks ap_stacks[SMP_MAX_APS] __aligned(RT_STACK_SIZE);
@@ -101,6 +103,8 @@ NO_SSP __noreturn static void ap_main(struct percpu *pc)
 	for (unsigned i = 0; i < IST_COUNT; i++) {
 		tops[i] = (uint64_t)(uintptr_t)&s->ist[i][RT_STACK_SIZE];
 	}
+	pc->vc_ist_top = tops[IST_VC - 1];
+	pc->vc_nested_top = (uint64_t)(uintptr_t)&s->vc_nested[RT_STACK_SIZE];
 	arch_desc_init_cpu(&pc->desc, tops);
 	percpu_set_fs(pc); /* a null FS selector may clear the base */
 	arch_idt_load();

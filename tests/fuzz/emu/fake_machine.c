@@ -13,6 +13,7 @@
 #include "lib/console.h"
 
 #include "emu.h"
+#include "inject.h"
 #include "ioport.h"
 #include "psp.h"
 #include "psp_certs.h"
@@ -259,4 +260,12 @@ const uint8_t *psp_certs_table(size_t *len)
 	table[0] = 0xa4;
 	*len = sizeof(table);
 	return table;
+}
+
+/* emu/inject.c: the fake host injects nothing and offers no restricted
+ * injection (ri=0). */
+bool emu_host_ri;
+
+void inject_report(void)
+{
 }
