@@ -28,46 +28,64 @@
 #define CORE(id) SVSM_CALL(SVSM_PROTO_CORE, (id))
 #define AP_CALLS 2000u
 #define AP_STACK 16384
+#define MAX_APS 7u
 #define MSR_EFER_NR 0xc0000080u
 
 extern struct ghcb *guest_ghcb_shared; /* main.c */
 extern uint64_t guest_ghcb_gpa;
 
-/* Two pages: one of them is not 2 MiB aligned (SNP erratum). */
-static uint8_t ap_vmsa_pages[2][4096] __attribute__((aligned(4096)));
-static struct svsm_caa ap_caa __attribute__((aligned(4096)));
-static uint8_t ap_stack[AP_STACK] __attribute__((aligned(16)));
-static volatile uint64_t ap_ok, ap_bad, ap_pending_left, ap_done;
+/* Two pages per AP: one of them is not 2 MiB aligned (SNP erratum). */
+static uint8_t ap_vmsa_pages[MAX_APS][2][4096] __attribute__((aligned(4096)));
+static struct svsm_caa ap_caa[MAX_APS] __attribute__((aligned(4096)));
+static uint8_t ap_stack[MAX_APS][AP_STACK] __attribute__((aligned(16)));
 
-/* One QUERY_PROTOCOL(core, v1) from the AP through its own CAA. */
-static bool ap_query(void)
+/* What each AP counts (its own cache line). */
+struct ap_stat {
+	uint64_t ok, bad, pending_left, done, tsc_start, tsc_end;
+} __attribute__((aligned(64)));
+static volatile struct ap_stat ap_stat[MAX_APS];
+
+static inline uint64_t tsc(void)
+{
+	uint32_t lo = 0, hi = 0;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
+/* One QUERY_PROTOCOL(core, v1) through @caa (MSR transport). */
+static bool query_through(struct svsm_caa *caa, volatile uint64_t *left)
 {
 	uint64_t rax = CORE(SVSM_CORE_QUERY_PROTOCOL);
 	uint64_t rcx = SVSM_QUERY_PROTOCOL_ARG(0, 1);
 
 	wrmsr(MSR_GHCB, GHCB_MSR_RUN_VMPL(0));
-	__atomic_store_n(&ap_caa.call_pending, 1, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&caa->call_pending, 1, __ATOMIC_SEQ_CST);
 	__asm__ volatile(".byte 0xf3, 0x0f, 0x01, 0xd9"
 			 : "+a"(rax), "+c"(rcx)
 			 :
 			 : "rdx", "r8", "r9", "memory");
-	if (__atomic_exchange_n(&ap_caa.call_pending, 0, __ATOMIC_SEQ_CST)) {
-		ap_pending_left++;
+	if (__atomic_exchange_n(&caa->call_pending, 0, __ATOMIC_SEQ_CST)) {
+		(*left)++;
 	}
 	return rax == SVSM_SUCCESS && rcx == ((UINT64_C(1) << 32) | 1);
 }
 
-/* The AP (vCPU 1, VMPL2): no IDT of its own, so nothing that could #VC. */
-__attribute__((noreturn, used)) static void ap_main(void)
+/* AP @i (vCPU i + 1, VMPL2): no IDT of its own, nothing that could #VC. */
+__attribute__((noreturn, used)) static void ap_main(uint64_t i)
 {
-	for (uint32_t i = 0; i < AP_CALLS; i++) {
-		if (ap_query()) {
-			ap_ok++;
+	volatile struct ap_stat *st = &ap_stat[i];
+
+	st->tsc_start = tsc();
+	for (uint32_t n = 0; n < AP_CALLS; n++) {
+		if (query_through(&ap_caa[i], &st->pending_left)) {
+			st->ok++;
 		} else {
-			ap_bad++;
+			st->bad++;
 		}
 	}
-	__atomic_store_n(&ap_done, 1, __ATOMIC_RELEASE);
+	st->tsc_end = tsc();
+	__atomic_store_n(&st->done, 1, __ATOMIC_RELEASE);
 	for (;;) {
 		__asm__ volatile("pause"); /* snpemu gives the slice away */
 	}
@@ -107,7 +125,7 @@ static void seg(struct vmsa_seg *s, uint16_t sel, uint16_t attr)
 	s->base = 0;
 }
 
-static void build_ap_vmsa(struct snp_vmsa *v)
+static void build_ap_vmsa(struct snp_vmsa *v, unsigned i)
 {
 	struct {
 		uint16_t limit;
@@ -134,7 +152,8 @@ static void build_ap_vmsa(struct snp_vmsa *v)
 	v->efer = rdmsr(MSR_EFER_NR) | VMSA_EFER_SVME;
 	v->rflags = 2;
 	v->rip = (uint64_t)(uintptr_t)ap_main;
-	v->rsp = (uint64_t)(uintptr_t)&ap_stack[AP_STACK] - 8;
+	v->rsp = (uint64_t)(uintptr_t)&ap_stack[i][AP_STACK] - 8;
+	v->rdi = i;
 	v->dr6 = 0xffff0ff0;
 	v->dr7 = 0x400;
 	v->g_pat = UINT64_C(0x0007040600070406);
@@ -143,51 +162,96 @@ static void build_ap_vmsa(struct snp_vmsa *v)
 	v->sev_features = SEV_FEAT_SNP_ACTIVE;
 }
 
+static uint64_t ap_vmsa_gpa(unsigned i)
+{
+	uint64_t v = (uint64_t)(uintptr_t)ap_vmsa_pages[i][0];
+
+	return (v & ((UINT64_C(2) << 20) - 1)) == 0 ? v + 4096 : v;
+}
+
+static bool all_done(unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		if (!__atomic_load_n(&ap_stat[i].done, __ATOMIC_ACQUIRE)) {
+			return false;
+		}
+	}
+	return true;
+}
+
 TEST(smp, ap_calls)
 {
-	uint64_t vmsa = (uint64_t)(uintptr_t)ap_vmsa_pages[0];
-	uint64_t caa = (uint64_t)(uintptr_t)&ap_caa;
-	uint64_t rax = 0, mine = 0;
+	volatile uint64_t left0 = 0;
+	uint64_t rax = 0, mine = 0, t0 = 0, t1 = 0, first = UINT64_MAX,
+		 last = 0, ghcb_msr = rdmsr(MSR_GHCB);
+	unsigned n = 0;
 
-	if ((vmsa & ((UINT64_C(2) << 20) - 1)) == 0) {
-		vmsa += 4096;
+	/* Baseline: the same calls from vCPU 0 alone (the benchmark's 1). */
+	t0 = tsc();
+	for (uint32_t k = 0; k < AP_CALLS; k++) {
+		mine += query_through(g.caa, &left0);
 	}
-	build_ap_vmsa((struct snp_vmsa *)(uintptr_t)vmsa);
-	memset(&ap_caa, 0, sizeof(ap_caa));
-	rax = gcall3(CORE(SVSM_CORE_CREATE_VCPU), vmsa, caa, 1);
-	if (rax == SVSM_ERR_INVALID_PARAMETER) {
-		/* One vCPU: there is no APIC ID 1 to create. */
+	t1 = tsc();
+	wrmsr(MSR_GHCB, ghcb_msr);
+	EXPECT_EQ(mine, AP_CALLS);
+	EXPECT_EQ(left0, 0);
+	con_printf("# smp-bench: 1 vCPU, %u calls in %llu TSC cycles\n",
+		   AP_CALLS, (unsigned long long)(t1 - t0));
+	/* Start a VMPL2 vCPU on every APIC ID the SVSM runs (1, 2, ...). */
+	for (n = 0; n < MAX_APS; n++) {
+		uint64_t v = ap_vmsa_gpa(n);
+
+		build_ap_vmsa((struct snp_vmsa *)(uintptr_t)v, n);
+		memset(&ap_caa[n], 0, sizeof(ap_caa[n]));
+		rax = gcall3(CORE(SVSM_CORE_CREATE_VCPU), v,
+			     (uint64_t)(uintptr_t)&ap_caa[n], n + 1);
+		if (rax == SVSM_ERR_INVALID_PARAMETER) {
+			break; /* no vCPU with that APIC ID */
+		}
+		EXPECT_RAX(rax, SVSM_SUCCESS, "create_vcpu: an AP");
+		ASSERT(rax == SVSM_SUCCESS);
+	}
+	if (n == 0) {
 		con_printf("# smp: one vCPU, APIC ID 1 refused\n");
-		EXPECT_EQ(rax, SVSM_ERR_INVALID_PARAMETER);
 		return;
 	}
-	EXPECT_RAX(rax, SVSM_SUCCESS, "create_vcpu: APIC ID 1");
-	ASSERT(rax == SVSM_SUCCESS);
-	/* The running AP's VMSA is in use: DELETE_VCPU must refuse it once
-	 * it runs; before AP_CREATION the AP may not have claimed it yet, so
-	 * the race is checked after the AP has made calls. */
-	EXPECT_EQ(ap_create(1, vmsa, SEV_FEAT_SNP_ACTIVE), 0);
+	for (unsigned i = 0; i < n; i++) {
+		EXPECT_EQ(ap_create(i + 1, ap_vmsa_gpa(i), SEV_FEAT_SNP_ACTIVE),
+			  0);
+	}
 	/* Calls from this vCPU go on meanwhile. */
-	while (!__atomic_load_n(&ap_done, __ATOMIC_ACQUIRE)) {
+	mine = 0;
+	t0 = tsc();
+	while (!all_done(n) && mine < 1000000) {
 		if (gcall3(CORE(SVSM_CORE_QUERY_PROTOCOL),
 			   SVSM_QUERY_PROTOCOL_ARG(0, 1), 0,
 			   0) == SVSM_SUCCESS) {
 			mine++;
 		}
-		if (mine > 1000000) {
-			break; /* the AP never finished: fails below */
-		}
 	}
-	con_printf("# smp: AP %llu calls ok, %llu bad; vCPU 0 %llu calls\n",
-		   (unsigned long long)ap_ok, (unsigned long long)ap_bad,
-		   (unsigned long long)mine);
-	EXPECT_EQ(ap_done, 1);
-	EXPECT_EQ(ap_ok, AP_CALLS);
-	EXPECT_EQ(ap_bad, 0);
-	EXPECT_EQ(ap_pending_left, 0);
+	t1 = tsc();
+	EXPECT(all_done(n));
 	EXPECT(mine > 0);
-	/* DELETE_VCPU of the VMSA vCPU 1 runs: in use, refused. */
-	EXPECT_RAX(gcall3(CORE(SVSM_CORE_DELETE_VCPU), vmsa, 0, 0),
-		   SVSM_ERR_PROTOCOL_BASE + SNP_RC_FAIL_INUSE,
-		   "delete_vcpu: the VMSA another vCPU runs");
+	for (unsigned i = 0; i < n; i++) {
+		EXPECT_EQ(ap_stat[i].ok, AP_CALLS);
+		EXPECT_EQ(ap_stat[i].bad, 0);
+		EXPECT_EQ(ap_stat[i].pending_left, 0);
+		first = ap_stat[i].tsc_start < first ? ap_stat[i].tsc_start
+						     : first;
+		last = ap_stat[i].tsc_end > last ? ap_stat[i].tsc_end : last;
+		/* DELETE_VCPU of a VMSA another vCPU runs: in use. */
+		EXPECT_RAX(gcall3(CORE(SVSM_CORE_DELETE_VCPU), ap_vmsa_gpa(i),
+				  0, 0),
+			   SVSM_ERR_PROTOCOL_BASE + SNP_RC_FAIL_INUSE,
+			   "delete_vcpu: the VMSA another vCPU runs");
+	}
+	con_printf("# smp: %u APs, %u calls each ok; vCPU 0 %llu calls\n", n,
+		   AP_CALLS, (unsigned long long)mine);
+	/* Two rates that overlap in time: the APs' together, vCPU 0's. */
+	con_printf(
+		"# smp-bench: %u vCPUs, APs %llu calls in %llu TSC cycles, "
+		"vCPU 0 %llu calls in %llu\n",
+		n + 1, (unsigned long long)n * AP_CALLS,
+		(unsigned long long)(last - first), (unsigned long long)mine,
+		(unsigned long long)(t1 - t0));
 }
