@@ -20,6 +20,7 @@
 
 #include "svsm/guest_mem.h"
 #include "svsm/request.h"
+#include "svsm/vtpm.h"
 
 #include "svsm/abi/attest.h"
 #include "svsm/abi/svsm_call.h"
@@ -27,22 +28,72 @@
 #define PAGE 4096u
 
 /*
- * The services this SVSM attests. None yet: the vTPM (protocol 2) is
- * served but its EK is not bound to the report yet, so the services
- * manifest is a header with no entries and every ATTEST_SINGLE_SERVICE
- * GUID is unknown. The vTPM's entry (its EK public area) goes here.
+ * The services manifest (docs/attestation.md §4.3): the header, one entry
+ * per attested service, then their data. The one service is the vTPM,
+ * listed while it runs, with its manifest version 0: the public area of
+ * the RSA-2048 EK (template L-1) it created at boot.
  */
-static size_t services_manifest(uint8_t *m, size_t cap)
+static svsm_err_t services_manifest(uint8_t *m, size_t cap, size_t *len)
 {
 	static const uint8_t guid[16] = SVSM_ATTEST_GUID_SERVICES;
+	static const uint8_t vtpm[16] = SVSM_ATTEST_GUID_VTPM;
 	struct svsm_services_manifest_hdr h = {.size = sizeof(h), .count = 0};
+	struct svsm_services_manifest_entry e;
+	const uint8_t *ek = NULL;
+	size_t ek_len = 0;
 
-	if (cap < sizeof(h)) {
-		return 0;
-	}
+	__builtin_memset(&e, 0, sizeof(e));
 	__builtin_memcpy(h.guid, guid, sizeof(h.guid));
+	if (plat_vtpm_ek_public(SVSM_VTPM_MANIFEST_EK_RSA2048, &ek, &ek_len) ==
+	    SVSM_OK) {
+		__builtin_memcpy(e.guid, vtpm, sizeof(e.guid));
+		e.offset = sizeof(h) + sizeof(e);
+		e.length = (uint32_t)ek_len;
+		h.count = 1;
+		h.size = e.offset + e.length;
+	}
+	/* The EK's public area is a few hundred bytes: a page holds it. */
+	if (h.size > cap) {
+		return SVSM_E_REQUEST;
+	}
 	__builtin_memcpy(m, &h, sizeof(h));
-	return sizeof(h);
+	if (h.count != 0) {
+		__builtin_memcpy(m + sizeof(h), &e, sizeof(e));
+		__builtin_memcpy(m + e.offset, ek, ek_len);
+	}
+	*len = h.size;
+	return SVSM_OK;
+}
+
+/*
+ * ATTEST_SINGLE_SERVICE's manifest: that service's data alone. Only the
+ * vTPM is known: version 0 is the RSA-2048 EK (the SVSM specification's),
+ * version 1 the ECC P-256 EK (template L-2; this project's extension).
+ * An unknown service is UNSUPPORTED_PROTOCOL and an unknown version
+ * INVALID_PARAMETER, as coconut-svsm answers (docs/attestation.md §4.3).
+ */
+static svsm_err_t service_manifest(const struct svsm_attest_req *a, uint8_t *m,
+				   size_t cap, size_t *len)
+{
+	static const uint8_t vtpm[16] = SVSM_ATTEST_GUID_VTPM;
+	const uint8_t *ek = NULL;
+	size_t ek_len = 0;
+	svsm_err_t err = SVSM_OK;
+
+	if (__builtin_memcmp(a->service_guid, vtpm, sizeof(vtpm)) != 0 ||
+	    !plat_vtpm_ready()) {
+		return SVSM_E_NOPROTO;
+	}
+	err = plat_vtpm_ek_public(a->manifest_version, &ek, &ek_len);
+	if (err != SVSM_OK) {
+		return err;
+	}
+	if (ek_len > cap) {
+		return SVSM_E_REQUEST;
+	}
+	__builtin_memcpy(m, ek, ek_len);
+	*len = ek_len;
+	return SVSM_OK;
 }
 
 static bool zero(const void *p, size_t n)
@@ -112,13 +163,14 @@ static svsm_err_t attest(struct svsm_req *req, bool single)
 	if (err != SVSM_OK) {
 		return err;
 	}
-	if (single) {
-		/* No service is attested on its own yet (services_manifest):
-		 * every GUID is unknown (coconut: UNSUPPORTED_PROTOCOL). */
-		return SVSM_E_NOPROTO;
+	/* The service and version are checked before the PSP is asked. */
+	err = single ? service_manifest(&a, manifest, sizeof(manifest),
+					&manifest_len)
+		     : services_manifest(manifest, sizeof(manifest),
+					 &manifest_len);
+	if (err == SVSM_OK) {
+		err = guest_mem_read(nonce, gpa(a.nonce_gpa), sizeof(nonce));
 	}
-	manifest_len = services_manifest(manifest, sizeof(manifest));
-	err = guest_mem_read(nonce, gpa(a.nonce_gpa), sizeof(nonce));
 	if (err == SVSM_OK) {
 		err = plat_attest_report(nonce, manifest, manifest_len,
 					 a.certs_size != 0, &rep);

@@ -15,6 +15,15 @@
  *
  * The state is NOT persistent: every SVSM start manufactures a new TPM
  * (new seeds, new EK).
+ *
+ * The endorsement keys of the attestation manifest (docs/attestation.md
+ * §4.3) are created on first use: by the first VTPM_CMD before the
+ * guest's command runs, or by the first attestation request, whichever
+ * comes first. Deriving the RSA-2048 key from the seed takes ~1.4 s on
+ * snpemu (3.3 G TSC cycles), which a boot should not pay for a guest that
+ * never uses the TPM; and because no guest command has run yet, the keys
+ * depend on the endorsement seed alone, whatever the guest later does to
+ * the endorsement hierarchy (an auth value, disabling it).
  */
 #include "vtpm_service.h"
 
@@ -25,6 +34,7 @@
 
 #include "lib/console.h"
 #include "lib/panic.h"
+#include "lib/spinlock.h"
 
 #include "svsm/vtpm.h"
 
@@ -35,6 +45,19 @@
 
 static uint8_t vtpm_stack[VTPM_STACK_SIZE] __attribute__((aligned(64)));
 static bool vtpm_running;
+
+/* The engine is not reentrant and has one stack: one caller at a time,
+ * from either protocol, on whichever vCPU. */
+static struct spinlock engine_lock = SPINLOCK_INIT;
+
+/* A marshalled TPMT_PUBLIC of RSA-2048 (template L-1) is 314 bytes, of ECC
+ * P-256 (L-2) 122. Written once under engine_lock, then read-only. */
+#define EK_PUBLIC_MAX 512u
+static struct {
+	uint8_t pub[EK_PUBLIC_MAX];
+	size_t len;
+} eks[2];
+static enum { EK_PENDING, EK_READY, EK_FAILED } ek_state;
 
 void vtpm_on_stack(void (*fn)(void *), void *arg, void *top);
 
@@ -103,6 +126,85 @@ bool plat_vtpm_ready(void)
 	return vtpm_running;
 }
 
+struct ek_job {
+	enum vtpm_ek_kind kind;
+	int32_t n;
+};
+
+static void do_ek(void *arg)
+{
+	struct ek_job *j = arg;
+
+	j->n = vtpm_ek_public(j->kind, eks[j->kind].pub,
+			      sizeof(eks[j->kind].pub));
+}
+
+/* Creates one EK and keeps its public area; returns the TSC cycles it took
+ * (at least 1), or 0 on failure. */
+static uint64_t make_ek(enum vtpm_ek_kind kind)
+{
+	struct ek_job j = {kind, VTPM_E_NOTREADY};
+	uint64_t t0 = rdtsc();
+
+	vtpm_on_stack(do_ek, &j, stack_top());
+	if (j.n <= 0) {
+		return 0;
+	}
+	eks[kind].len = (size_t)j.n;
+	return rdtsc() - t0 + 1;
+}
+
+/* The first use of the vTPM creates both EKs, once, before anything the
+ * guest asked for runs. Caller holds engine_lock. */
+static void eks_create(void)
+{
+	uint64_t rsa = 0, ecc = 0;
+
+	if (ek_state != EK_PENDING) {
+		return;
+	}
+	rsa = make_ek(VTPM_EK_RSA2048);
+	ecc = rsa != 0 ? make_ek(VTPM_EK_ECC_P256) : 0;
+	ek_state = rsa != 0 && ecc != 0 ? EK_READY : EK_FAILED;
+	con_printf(
+		"vtpm: EKs %s on first use: RSA-2048 %llu Mcycles, ECC "
+		"P-256 %llu Mcycles; heap peak %zu KiB, stack peak %zu "
+		"KiB\n",
+		ek_state == EK_READY ? "created" : "FAILED (not attested)",
+		(unsigned long long)(rsa / 1000000u),
+		(unsigned long long)(ecc / 1000000u), vtpm_heap_peak() / 1024u,
+		(stack_peak() + 1023u) / 1024u);
+}
+
+svsm_err_t plat_vtpm_ek_public(uint32_t version, const uint8_t **pub,
+			       size_t *len)
+{
+	_Static_assert(
+		SVSM_VTPM_MANIFEST_EK_RSA2048 == VTPM_EK_RSA2048 &&
+			SVSM_VTPM_MANIFEST_EK_ECC_P256 == VTPM_EK_ECC_P256,
+		"manifest versions index eks[]");
+	bool ready = false;
+
+	*pub = NULL;
+	*len = 0;
+	if (version > SVSM_VTPM_MANIFEST_EK_ECC_P256) {
+		return SVSM_E_INVAL;
+	}
+	if (!vtpm_running) {
+		return SVSM_E_REQUEST;
+	}
+	spin_lock(&engine_lock);
+	eks_create();
+	ready = ek_state == EK_READY;
+	spin_unlock(&engine_lock);
+	if (!ready) {
+		return SVSM_E_REQUEST;
+	}
+	*pub = eks[version].pub;
+	*len = eks[version].len;
+	return SVSM_OK;
+}
+
 struct vtpm_exec {
 	const uint8_t *cmd;
 	size_t cmd_len;
@@ -127,7 +229,10 @@ svsm_err_t plat_vtpm_execute(const uint8_t *cmd, size_t cmd_len, uint8_t *rsp,
 	if (!vtpm_running) {
 		return SVSM_E_REQUEST;
 	}
+	spin_lock(&engine_lock);
+	eks_create();
 	vtpm_on_stack(do_cmd, &e, stack_top());
+	spin_unlock(&engine_lock);
 	if (e.n > 0) {
 		*rsp_len = (size_t)e.n;
 		return SVSM_OK;

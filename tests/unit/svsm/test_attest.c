@@ -11,6 +11,11 @@
 
 extern svsm_err_t fake_attest_fail;
 extern unsigned fake_attest_calls;
+extern bool fake_vtpm_running;
+extern const size_t fake_vtpm_ek_len[2];
+
+/* The services manifest with the vTPM: header, one entry, the fake EK. */
+#define SERVICES_LEN (24 + 24 + 300)
 
 #define REQ UINT64_C(0x20000)
 #define NONCE UINT64_C(0x21000)
@@ -33,6 +38,17 @@ static struct svsm_attest_req *req(uint32_t certs_size)
 	a->certs_size = certs_size;
 	memset(fake_mem(NONCE), 0x5a, 64);
 	memset(fake_mem(REPORT), 0xa5, 3 * 4096 + 4096);
+	return a;
+}
+
+/* An ATTEST_SINGLE_SERVICE request for the vTPM, manifest @version. */
+static struct svsm_attest_req *vtpm_req(uint32_t version)
+{
+	static const uint8_t vtpm[16] = SVSM_ATTEST_GUID_VTPM;
+	struct svsm_attest_req *a = req(0);
+
+	memcpy(a->service_guid, vtpm, sizeof(vtpm));
+	a->manifest_version = version;
 	return a;
 }
 
@@ -61,13 +77,13 @@ TAP_CASE(services_with_certs)
 	r = (void *)fake_mem(REPORT);
 	req(4096);
 	CHECK_EQ(attest(SVSM_ATTEST_SERVICES), SVSM_SUCCESS);
-	CHECK_EQ(last.out.rcx, 24);
+	CHECK_EQ(last.out.rcx, SERVICES_LEN);
 	CHECK_EQ(last.out.rdx, 72);
 	CHECK_EQ(last.out.r8, SVSM_ATTEST_REPORT_SIZE);
 	CHECK_EQ(last.out.set, SVSM_OUT_RCX | SVSM_OUT_RDX | SVSM_OUT_R8);
 	CHECK_EQ(r->report_data[63], 0x5a);
 	CHECK_TRUE(untouched(REPORT + SVSM_ATTEST_REPORT_SIZE, 16));
-	CHECK_TRUE(untouched(MANIFEST + 24, 16));
+	CHECK_TRUE(untouched(MANIFEST + SERVICES_LEN, 16));
 	CHECK_TRUE(untouched(CERTS + 72, 16));
 }
 
@@ -84,7 +100,26 @@ TAP_CASE(too_small_writes_nothing)
 	a = req(0);
 	a->report_size = SVSM_ATTEST_REPORT_SIZE - 1;
 	CHECK_EQ(attest(SVSM_ATTEST_SERVICES), SVSM_ERR_INVALID_PARAMETER);
-	CHECK_EQ(last.out.rcx, 24);
+	CHECK_EQ(last.out.rcx, SERVICES_LEN);
+	CHECK_TRUE(untouched(REPORT, 4 * 4096));
+	/* A manifest buffer one byte short, for both calls. */
+	a = req(0);
+	a->manifest_size = SERVICES_LEN - 1;
+	CHECK_EQ(attest(SVSM_ATTEST_SERVICES), SVSM_ERR_INVALID_PARAMETER);
+	CHECK_EQ(last.out.rcx, SERVICES_LEN);
+	CHECK_EQ(last.out.r8, SVSM_ATTEST_REPORT_SIZE);
+	CHECK_TRUE(untouched(REPORT, 4 * 4096));
+	a = vtpm_req(0);
+	a->manifest_size = 299;
+	CHECK_EQ(attest(SVSM_ATTEST_SINGLE_SERVICE),
+		 SVSM_ERR_INVALID_PARAMETER);
+	CHECK_EQ(last.out.rcx, 300);
+	CHECK_TRUE(untouched(REPORT, 4 * 4096));
+	a = vtpm_req(1);
+	a->manifest_size = 0;
+	CHECK_EQ(attest(SVSM_ATTEST_SINGLE_SERVICE),
+		 SVSM_ERR_INVALID_PARAMETER);
+	CHECK_EQ(last.out.rcx, 100);
 	CHECK_TRUE(untouched(REPORT, 4 * 4096));
 }
 
@@ -124,15 +159,89 @@ TAP_CASE(decoding_refusals)
 	CHECK_TRUE(untouched(REPORT, 4 * 4096));
 }
 
-TAP_CASE(calls_and_services)
+/* The services manifest lists the vTPM with its version-0 data. */
+TAP_CASE(services_manifest_lists_the_vtpm)
 {
-	struct svsm_attest_req *a = NULL;
+	static const uint8_t services[16] = SVSM_ATTEST_GUID_SERVICES;
+	static const uint8_t vtpm[16] = SVSM_ATTEST_GUID_VTPM;
+	struct svsm_services_manifest_hdr h;
+	struct svsm_services_manifest_entry e;
+	const uint8_t *m = NULL;
 
 	setup();
-	a = req(0);
-	a->manifest_version = 0;
+	m = fake_mem(MANIFEST);
+	req(0);
+	CHECK_EQ(attest(SVSM_ATTEST_SERVICES), SVSM_SUCCESS);
+	memcpy(&h, m, sizeof(h));
+	memcpy(&e, m + sizeof(h), sizeof(e));
+	CHECK_TRUE(memcmp(h.guid, services, 16) == 0);
+	CHECK_EQ(h.size, SERVICES_LEN);
+	CHECK_EQ(h.count, 1);
+	CHECK_TRUE(memcmp(e.guid, vtpm, 16) == 0);
+	CHECK_EQ(e.offset, 48);
+	CHECK_EQ(e.length, 300);
+	CHECK_EQ(m[48], 0xe0);
+	CHECK_EQ(m[48 + 299], 0xe0);
+	/* Without a running vTPM: a header and no entries. */
+	fake_vtpm_running = false;
+	req(0);
+	CHECK_EQ(attest(SVSM_ATTEST_SERVICES), SVSM_SUCCESS);
+	CHECK_EQ(last.out.rcx, 24);
+	memcpy(&h, m, sizeof(h));
+	CHECK_EQ(h.size, 24);
+	CHECK_EQ(h.count, 0);
+	CHECK_TRUE(untouched(MANIFEST + 24, 16));
+	fake_vtpm_running = true;
+}
+
+TAP_CASE(single_service_vtpm_versions)
+{
+	unsigned calls = 0;
+
+	setup();
+	for (uint32_t v = 0; v < 2; v++) {
+		vtpm_req(v);
+		CHECK_EQ(attest(SVSM_ATTEST_SINGLE_SERVICE), SVSM_SUCCESS);
+		CHECK_EQ(last.out.rcx, fake_vtpm_ek_len[v]);
+		CHECK_EQ(last.out.r8, SVSM_ATTEST_REPORT_SIZE);
+		CHECK_EQ(fake_mem(MANIFEST)[0], 0xe0 + v);
+		CHECK_EQ(fake_mem(MANIFEST)[fake_vtpm_ek_len[v] - 1], 0xe0 + v);
+		CHECK_TRUE(untouched(MANIFEST + fake_vtpm_ek_len[v], 16));
+	}
+	/* Refusals reach neither the PSP nor guest memory. */
+	calls = fake_attest_calls;
+	vtpm_req(2);
+	CHECK_EQ(attest(SVSM_ATTEST_SINGLE_SERVICE),
+		 SVSM_ERR_INVALID_PARAMETER);
+	vtpm_req(0xffffffffu);
+	CHECK_EQ(attest(SVSM_ATTEST_SINGLE_SERVICE),
+		 SVSM_ERR_INVALID_PARAMETER);
+	vtpm_req(0)->service_guid[15] ^= 1;
 	CHECK_EQ(attest(SVSM_ATTEST_SINGLE_SERVICE),
 		 SVSM_ERR_UNSUPPORTED_PROTOCOL);
+	/* The services manifest's own GUID is not a service. */
+	{
+		static const uint8_t services[16] = SVSM_ATTEST_GUID_SERVICES;
+
+		memcpy(vtpm_req(0)->service_guid, services, 16);
+		CHECK_EQ(attest(SVSM_ATTEST_SINGLE_SERVICE),
+			 SVSM_ERR_UNSUPPORTED_PROTOCOL);
+	}
+	vtpm_req(0)->reserved_0x54 = 1;
+	CHECK_EQ(attest(SVSM_ATTEST_SINGLE_SERVICE),
+		 SVSM_ERR_INVALID_PARAMETER);
+	fake_vtpm_running = false;
+	vtpm_req(0);
+	CHECK_EQ(attest(SVSM_ATTEST_SINGLE_SERVICE),
+		 SVSM_ERR_UNSUPPORTED_PROTOCOL);
+	fake_vtpm_running = true;
+	CHECK_EQ(fake_attest_calls, calls);
+	CHECK_TRUE(untouched(REPORT, 4 * 4096));
+}
+
+TAP_CASE(calls_and_services)
+{
+	setup();
 	CHECK_EQ(attest(2), SVSM_ERR_UNSUPPORTED_CALL);
 	CHECK_EQ(core(SVSM_CORE_QUERY_PROTOCOL,
 		      SVSM_QUERY_PROTOCOL_ARG(SVSM_PROTO_ATTEST, 1), 0, 0),
@@ -152,5 +261,7 @@ TAP_CASE(psp_failure_is_returned)
 }
 
 TAP_MAIN(TAP_ENTRY(services_with_certs), TAP_ENTRY(too_small_writes_nothing),
-	 TAP_ENTRY(decoding_refusals), TAP_ENTRY(calls_and_services),
+	 TAP_ENTRY(decoding_refusals),
+	 TAP_ENTRY(services_manifest_lists_the_vtpm),
+	 TAP_ENTRY(single_service_vtpm_versions), TAP_ENTRY(calls_and_services),
 	 TAP_ENTRY(psp_failure_is_returned))
