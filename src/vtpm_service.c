@@ -38,6 +38,8 @@
 
 #include "svsm/vtpm.h"
 
+#include "svsm/abi/tpm_ek.h"
+
 /* The engine's stack: the host measured a peak of about 13 KB; four times
  * that, and the peak is printed at boot. */
 #define VTPM_STACK_SIZE (64u * 1024u)
@@ -50,9 +52,11 @@ static bool vtpm_running;
  * from either protocol, on whichever vCPU. */
 static struct spinlock engine_lock = SPINLOCK_INIT;
 
-/* A marshalled TPMT_PUBLIC of RSA-2048 (template L-1) is 314 bytes, of ECC
- * P-256 (L-2) 122. Written once under engine_lock, then read-only. */
+/* The EKs' public areas, written once under engine_lock, then read-only. */
 #define EK_PUBLIC_MAX 512u
+_Static_assert(EK_PUBLIC_MAX >= TPM_EK_RSA2048_PUBLIC_SIZE &&
+		       EK_PUBLIC_MAX >= TPM_EK_ECC_P256_PUBLIC_SIZE,
+	       "docs/attestation.md §4.3");
 static struct {
 	uint8_t pub[EK_PUBLIC_MAX];
 	size_t len;

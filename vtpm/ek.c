@@ -9,27 +9,12 @@
 #include <string.h>
 #include <vtpm/vtpm.h>
 
+#include "svsm/abi/tpm_ek.h"
+
 #include "marshal.h"
 #include "vtpm_private.h"
 
-#define TPM2_ALG_RSA 0x0001u
-#define TPM2_ALG_AES 0x0006u
-#define TPM2_ALG_SHA256 0x000bu
-#define TPM2_ALG_NULL 0x0010u
-#define TPM2_ALG_ECC 0x0023u
-#define TPM2_ALG_CFB 0x0043u
-#define TPM2_ECC_NIST_P256 0x0003u
-
-/* fixedTPM | fixedParent | sensitiveDataOrigin | adminWithPolicy |
- * restricted | decrypt */
-#define EK_ATTRIBUTES 0x000300b2u
-
-/* PolicySecret(TPM_RH_ENDORSEMENT), the EK profile's authPolicy. */
-static const uint8_t ek_policy[32] = {
-	0x83, 0x71, 0x97, 0x67, 0x44, 0x84, 0xb3, 0xf8, 0x1a, 0x90, 0xcc,
-	0x8d, 0x46, 0xa5, 0xd7, 0x24, 0xfd, 0x52, 0xd7, 0x6e, 0x06, 0x52,
-	0x0b, 0x64, 0xf2, 0xa1, 0xda, 0x1b, 0x33, 0x14, 0x69, 0xaa,
-};
+static const uint8_t ek_policy[32] = TPM_EK_POLICY_A;
 
 /* Writes the TPMT_PUBLIC template; returns its length. */
 static size_t ek_template(enum vtpm_ek_kind kind, uint8_t *p)
@@ -37,17 +22,17 @@ static size_t ek_template(enum vtpm_ek_kind kind, uint8_t *p)
 	uint8_t *start = p;
 	bool rsa = kind == VTPM_EK_RSA2048;
 
-	put_be16(p, rsa ? TPM2_ALG_RSA : TPM2_ALG_ECC);
-	put_be16(p + 2, TPM2_ALG_SHA256);
-	put_be32(p + 4, EK_ATTRIBUTES);
+	put_be16(p, rsa ? TPM_EK_ALG_RSA : TPM_EK_ALG_ECC);
+	put_be16(p + 2, TPM_EK_ALG_SHA256);
+	put_be32(p + 4, TPM_EK_ATTRIBUTES);
 	put_be16(p + 8, sizeof(ek_policy));
 	memcpy(p + 10, ek_policy, sizeof(ek_policy));
 	p += 10 + sizeof(ek_policy);
 	/* symmetric: AES-128-CFB; scheme: NULL */
-	put_be16(p, TPM2_ALG_AES);
+	put_be16(p, TPM_EK_ALG_AES);
 	put_be16(p + 2, 128);
-	put_be16(p + 4, TPM2_ALG_CFB);
-	put_be16(p + 6, TPM2_ALG_NULL);
+	put_be16(p + 4, TPM_EK_ALG_CFB);
+	put_be16(p + 6, TPM_EK_ALG_NULL);
 	p += 8;
 	if (rsa) {
 		put_be16(p, 2048);    /* keyBits */
@@ -56,9 +41,9 @@ static size_t ek_template(enum vtpm_ek_kind kind, uint8_t *p)
 		memset(p + 8, 0, 256);
 		p += 8 + 256;
 	} else {
-		put_be16(p, TPM2_ECC_NIST_P256);
-		put_be16(p + 2, TPM2_ALG_NULL); /* kdf */
-		put_be16(p + 4, 32);            /* unique.x: 32 zero bytes */
+		put_be16(p, TPM_EK_ECC_NIST_P256);
+		put_be16(p + 2, TPM_EK_ALG_NULL); /* kdf */
+		put_be16(p + 4, 32);              /* unique.x: 32 zero bytes */
 		memset(p + 6, 0, 32);
 		put_be16(p + 38, 32); /* unique.y */
 		memset(p + 40, 0, 32);

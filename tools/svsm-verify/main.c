@@ -20,7 +20,8 @@ static const char usage_text[] =
 	"                   --ark FILE [--ask FILE --vcek FILE | --certs "
 	"FILE]\n"
 	"                   [--image svsm.igvm | --measurement HEX]\n"
-	"                   [--vmpl N] [--policy HEX] [--allow-debug]\n";
+	"                   [--vmpl N] [--policy HEX] [--allow-debug]\n"
+	"                   [--ek-pub FILE.pem] [--ek-out FILE.pem]\n";
 
 static const char help_text[] =
 	"\n"
@@ -38,8 +39,16 @@ static const char help_text[] =
 	"  VMPL         the report's VMPL is --vmpl (default 0: the SVSM)\n"
 	"  policy       bit 17 set, DEBUG clear (unless --allow-debug), equal\n"
 	"               to --policy if given\n"
-	"then prints the manifest (the services and a digest of their data).\n"
+	"then prints the manifest (the services and a digest of their data)\n"
+	"and the vTPM's EK if the manifest has one: it must be the TCG EK\n"
+	"template L-1 (RSA-2048, manifest version 0) or L-2 (ECC P-256,\n"
+	"version 1); printed with SHA-256 fingerprints of the key and of its\n"
+	"SubjectPublicKeyInfo.\n"
 	"\n"
+	"  --ek-pub FILE.pem  check that the manifest's EK is this public "
+	"key\n"
+	"                     (e.g. tpm2_createek -f pem output)\n"
+	"  --ek-out FILE.pem  write the manifest's EK as a PEM public key\n"
 	"  --certs FILE  a GHCB certificate table (Linux's auxblob) instead "
 	"of\n"
 	"                --ask/--vcek; an ARK in it must equal --ark\n"
@@ -47,7 +56,7 @@ static const char help_text[] =
 
 struct args {
 	const char *report, *manifest, *nonce, *ark, *ask, *vcek, *certs;
-	const char *image, *measurement;
+	const char *image, *measurement, *ek_pub, *ek_out;
 	uint32_t vmpl;
 	uint64_t policy;
 	bool have_policy, allow_debug, help;
@@ -116,6 +125,10 @@ static bool parse_args(int argc, char **argv, struct args *a)
 			slot = &a->image;
 		} else if (!strcmp(s, "--measurement")) {
 			slot = &a->measurement;
+		} else if (!strcmp(s, "--ek-pub")) {
+			slot = &a->ek_pub;
+		} else if (!strcmp(s, "--ek-out")) {
+			slot = &a->ek_out;
 		} else if (!strcmp(s, "--vmpl") && parse_u64(v, 0, &n) &&
 			   n <= 3) {
 			a->vmpl = (uint32_t)n;
@@ -222,7 +235,8 @@ static void verify(const struct args *a)
 	struct snp_attestation_report r;
 	struct sv_chain c = {0};
 	uint8_t *rep = NULL, *man = NULL, *nonce = NULL;
-	size_t rep_len = 0, man_len = 0, nonce_len = 0;
+	size_t rep_len = 0, man_len = 0, nonce_len = 0, ek_len = 0;
+	const uint8_t *ek = NULL;
 
 	if (!read_file("report", a->report, &rep, &rep_len) ||
 	    !read_file("manifest", a->manifest, &man, &man_len) ||
@@ -246,7 +260,9 @@ static void verify(const struct args *a)
 	check_measurement(a, &r);
 	sv_check_vmpl(&r, a->vmpl);
 	sv_check_policy(&r, a->have_policy, a->policy, a->allow_debug);
-	sv_print_manifest(man, man_len);
+	if (sv_print_manifest(man, man_len, &ek, &ek_len)) {
+		sv_check_ek(ek, ek_len, a->ek_pub, a->ek_out);
+	}
 out:
 	X509_free(c.ark);
 	X509_free(c.ask);

@@ -40,16 +40,37 @@ static void print_digest(const uint8_t *p, size_t len)
 	}
 }
 
-bool sv_print_manifest(const uint8_t *m, size_t len)
+/* ATTEST_SINGLE_SERVICE's manifest does not name its service: it is
+ * taken as the vTPM's when it is an EK public area. */
+static bool looks_like_ek(const uint8_t *m, size_t len)
+{
+	struct sv_ek ek;
+	char why[200];
+	bool ok = sv_ek_parse(m, len, &ek, why, sizeof(why));
+
+	EVP_PKEY_free(ek.key);
+	return ok;
+}
+
+bool sv_print_manifest(const uint8_t *m, size_t len, const uint8_t **ek,
+		       size_t *ek_len)
 {
 	static const uint8_t services[16] = SVSM_ATTEST_GUID_SERVICES;
+	static const uint8_t vtpm[16] = SVSM_ATTEST_GUID_VTPM;
 	struct svsm_services_manifest_hdr h;
 	struct svsm_services_manifest_entry e;
 	char g[37];
 
+	*ek = NULL;
+	*ek_len = 0;
 	if (len < sizeof(h) || memcmp(m, services, 16) != 0) {
 		printf("manifest: one service's data, %zu bytes", len);
 		print_digest(m, len);
+		if (looks_like_ek(m, len)) {
+			printf(" (a vTPM EK public area)");
+			*ek = m;
+			*ek_len = len;
+		}
 		printf("\n");
 		return true;
 	}
@@ -73,6 +94,10 @@ bool sv_print_manifest(const uint8_t *m, size_t len)
 		}
 		printf("  service %s%s: %u bytes of data", g,
 		       service_name(e.guid), e.length);
+		if (memcmp(e.guid, vtpm, 16) == 0 && *ek == NULL) {
+			*ek = m + e.offset;
+			*ek_len = e.length;
+		}
 		if (e.length != 0) {
 			print_digest(m + e.offset, e.length);
 		}

@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include <openssl/evp.h>
 #include <openssl/x509.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -49,5 +50,25 @@ bool sv_check_policy(const struct snp_attestation_report *r, bool have_want,
 
 /* manifest.c */
 /** Print the manifest (services manifest or one service's data); false if
- * its structure is broken. */
-bool sv_print_manifest(const uint8_t *m, size_t len);
+ * its structure is broken. *@ek and *@ek_len: the vTPM's data (its EK) if the
+ * services manifest lists the vTPM, or if one service's data parses as an
+ * EK; else NULL. */
+bool sv_print_manifest(const uint8_t *m, size_t len, const uint8_t **ek,
+		       size_t *ek_len);
+
+/* ek.c */
+struct sv_ek {
+	EVP_PKEY *key;
+	int version;         /* manifest version: 0 RSA-2048, 1 ECC P-256 */
+	char desc[64];       /* "RSA-2048 (template L-1), ..." */
+	char key_sha256[65]; /* of the modulus, or of 04||x||y */
+};
+/** Parse a marshalled TPMT_PUBLIC and check it is an EK of template L-1 or
+ * L-2 (docs/attestation.md §4.3); on failure @why says what is wrong. */
+bool sv_ek_parse(const uint8_t *pub, size_t len, struct sv_ek *ek, char *why,
+		 size_t why_len);
+/** The manifest's EK (@pub NULL: none): its template check, a description
+ * with fingerprints, the comparison with the PEM key in @ek_pub and the
+ * PEM written to @ek_out (each optional). */
+void sv_check_ek(const uint8_t *pub, size_t len, const char *ek_pub,
+		 const char *ek_out);

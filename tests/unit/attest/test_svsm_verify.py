@@ -6,7 +6,10 @@ The report is built here, independently of the SVSM and of svsm-verify's
 code: the fields with struct, the signature with `openssl dgst -sign` and
 the build's VCEK key (tools/psp-keys), the measurement with svsm-measure.
 Each case changes one thing and expects exit status 1 and the FAIL line of
-the check that catches it (docs/attestation.md §5). Prints TAP.
+the check that catches it (docs/attestation.md §5). The vTPM EK in the
+manifest is a TPMT_PUBLIC built here from keys the openssl command made, so
+--ek-pub/--ek-out are checked against OpenSSL's own view of the same keys.
+Prints TAP.
 """
 
 import hashlib
@@ -48,9 +51,57 @@ def der_ints(der):
     return out
 
 
-def manifest(data=b"EK public area"):
+# The TCG EK Credential Profile's PolicyA (PolicySecret(TPM_RH_ENDORSEMENT)).
+POLICY_A = bytes.fromhex("837197674484b3f81a90cc8d46a5d724"
+                         "fd52d76e06520b64f2a1da1b331469aa")
+
+
+def tpmt_public(alg, attrs=0x000300b2):
+    """The start of an EK TPMT_PUBLIC: type, SHA-256, attributes, PolicyA,
+    AES-128-CFB, scheme NULL (templates L-1 and L-2)."""
+    return struct.pack(">HHIH", alg, 0x000b, attrs, 32) + POLICY_A + \
+        struct.pack(">HHHH", 0x0006, 128, 0x0043, 0x0010)
+
+
+def rsa_ek(pem, attrs=0x000300b2):
+    """Template L-1 with the modulus of the key in @pem."""
+    n = bytes.fromhex(openssl("rsa", "-pubin", "-in", pem, "-noout",
+                              "-modulus").decode().split("=")[1].strip())
+    return tpmt_public(0x0001, attrs) + struct.pack(">HIH", 2048, 0, 256) + n
+
+
+def ecc_ek(pem):
+    """Template L-2 with the point of the key in @pem (the last 64 bytes
+    of a P-256 SubjectPublicKeyInfo are x and y)."""
+    der = openssl("pkey", "-pubin", "-in", pem, "-outform", "DER")
+    return tpmt_public(0x0023) + struct.pack(">HHH", 0x0003, 0x0010, 32) + \
+        der[-64:-32] + struct.pack(">H", 32) + der[-32:]
+
+
+def new_key(name, *alg):
+    openssl("genpkey", *alg, "-out", P(name + ".key"))
+    openssl("pkey", "-in", P(name + ".key"), "-pubout", "-out",
+            P(name + ".pem"))
+    return P(name + ".pem")
+
+
+def spki_sha256(pem):
+    return hashlib.sha256(openssl("pkey", "-pubin", "-in", pem, "-outform",
+                                  "DER")).hexdigest()
+
+
+RSA = ("-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048")
+ECC = ("-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256")
+ek_pem, other_pem = new_key("ek", *RSA), new_key("wrong-ek", *RSA)
+ecc_pem = new_key("ek-ecc", *ECC)
+EK = rsa_ek(ek_pem)
+
+
+def manifest(data=EK):
     g = uuid.UUID("63849ebb-3d92-4670-a1ff-58f9c94b87bb").bytes_le
     vtpm = uuid.UUID("c476f1eb-0123-45a5-9641-b4e7dde5bfe3").bytes_le
+    if data is None:  # no services
+        return g + struct.pack("<II", 24, 0)
     size = 24 + 24 + len(data)
     return g + struct.pack("<II", size, 1) + vtpm + \
         struct.pack("<II", 48, len(data)) + data
@@ -85,6 +136,13 @@ good = {"report": write("report.bin", report(nonce, man, key=K("vcek.key"))),
         "nonce": write("nonce.bin", nonce),
         "ark": K("ark.pem"), "ask": K("ask.pem"), "vcek": K("vcek.pem"),
         "image": igvm}
+
+
+def signed(man, name):
+    """A manifest and a good report over it: only the manifest differs."""
+    return {"manifest": write(name + ".man", man),
+            "report": write(name + ".rep",
+                            report(nonce, man, key=K("vcek.key")))}
 
 
 def run(**over):
@@ -149,6 +207,58 @@ cases += [
                                                    key=K("vcek.key")))), 1,
      "FAIL policy: no DEBUG"),
     ("expected policy", run(policy="70000"), 1, "FAIL policy: 0x30000"),
+]
+
+# The vTPM EK (docs/attestation.md §4.3).
+rc, out = run(**{"ek-pub": ek_pem, "ek-out": P("out.pem")})
+cases += [
+    ("EK: printed, equal to --ek-pub, fingerprint as openssl computes it",
+     (rc, out), 0, "SubjectPublicKeyInfo sha256 " + spki_sha256(ek_pem)),
+    ("EK: --ek-pub passes", (rc, out), 0, "ok   vTPM EK = --ek-pub"),
+    ("EK: --ek-out writes the same key as PEM",
+     (0 if os.path.exists(P("out.pem")) and
+      spki_sha256(P("out.pem")) == spki_sha256(ek_pem) else 1, out), 0,
+     "RSA-2048 (template L-1)"),
+    ("EK: wrong key", run(**{"ek-pub": other_pem}), 1,
+     "FAIL vTPM EK = --ek-pub: the manifest's EK is not the key in"),
+]
+tampered = bytearray(man)
+tampered[48 + 100] ^= 0x10  # inside the modulus
+cases += [
+    ("EK: tampered modulus breaks the binding",
+     run(manifest=write("m-t", tampered)), 1, "FAIL REPORT_DATA"),
+    # OpenSSL's public-key check usually refuses the flipped modulus
+    # already (small factors); either way it is not the --ek-pub key.
+    ("EK: tampered modulus is not the EK",
+     run(manifest=write("m-t", tampered), **{"ek-pub": ek_pem}), 1,
+     "FAIL vTPM EK"),
+    ("EK: a signed manifest whose key is not fixedTPM (not template L-1)",
+     run(**signed(manifest(rsa_ek(ek_pem, attrs=0x000300b0)), "na")), 1,
+     "FAIL vTPM EK template: not template L-1: nameAlg 0x000b, "
+     "attributes 0x000300b0"),
+    ("EK: a signed manifest whose EK data is not a TPMT_PUBLIC",
+     run(**signed(manifest(b"EK public area"), "nt")), 1,
+     "FAIL vTPM EK template"),
+    ("EK: --ek-pub with no vTPM in the manifest",
+     run(**signed(manifest(None), "nv"), **{"ek-pub": ek_pem}), 1,
+     "FAIL vTPM EK: the manifest has no vTPM EK"),
+]
+ecc = ecc_ek(ecc_pem)
+bad_point = bytearray(ecc)
+bad_point[-1] ^= 1
+cases += [
+    ("EK: version 1 (ATTEST_SINGLE_SERVICE): the ECC P-256 EK verifies",
+     run(**signed(ecc, "ecc"), **{"ek-pub": ecc_pem}), 0,
+     "vTPM EK (manifest version 1): ECC NIST P-256 (template L-2)"),
+    ("EK: wrong manifest version (v1 ECC EK where the RSA EK is expected)",
+     run(**signed(ecc, "ecc"), **{"ek-pub": ek_pem}), 1,
+     "FAIL vTPM EK = --ek-pub"),
+    ("EK: a point off the curve",
+     run(**signed(manifest(bytes(bad_point)), "bp")), 1,
+     "FAIL vTPM EK template: OpenSSL refuses the key"),
+    ("EK: one service's data that is no EK, with --ek-pub",
+     run(**signed(b"not an EK", "ne"), **{"ek-pub": ek_pem}), 1,
+     "FAIL vTPM EK: the manifest has no vTPM EK"),
 ]
 
 print("1..%d" % len(cases))
