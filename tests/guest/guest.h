@@ -56,6 +56,13 @@ bool gcall_preserved(const struct gcall *c);
 void guest_expect_rax(struct test_ctx *t, const char *file, int line,
 		      uint64_t got, uint64_t want, const char *what);
 
+/**
+ * TPM2_CreatePrimary with the EK template L-1 (@ecc false) or L-2 through
+ * VTPM_CMD, then FlushContext (tests_vtpm.c): the key's marshalled
+ * TPMT_PUBLIC in @pub (*@len bytes). False if either command failed.
+ */
+bool guest_vtpm_create_ek(bool ecc, uint8_t *pub, uint32_t cap, uint32_t *len);
+
 /* Page-state change of one page through the GHCB MSR protocol. */
 bool guest_psc(uint64_t gpa, bool shared);
 

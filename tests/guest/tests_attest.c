@@ -4,9 +4,14 @@
  * and without certificates, through both transports, and every refusal:
  * buffers too small (sizes returned, nothing written), bad and unaligned
  * GPAs, SVSM memory, a nonce of the wrong size or crossing a page,
- * reserved bytes, unknown calls and services. The first good exchange is
- * printed as "attest-hex" lines; tests/emu/test_attest_verify.py checks it
- * with svsm-verify on the host.
+ * reserved bytes, unknown calls and services. The vTPM service
+ * (docs/attestation.md §4.3): listed in the services manifest with its EK
+ * (version 0), ATTEST_SINGLE_SERVICE versions 0 (RSA-2048 EK) and 1 (ECC
+ * P-256 EK), bad GUIDs and versions, short buffers, and the EKs equal to
+ * what TPM2_CreatePrimary with templates L-1/L-2 gives the guest through
+ * VTPM_CMD. The first good exchange of each call is printed as
+ * "attest-hex" lines; tests/emu/test_attest_verify.py checks them with
+ * svsm-verify on the host.
  */
 #include "lib/console.h"
 #include "lib/string.h"
@@ -14,6 +19,7 @@
 #include "svsm/abi/attest.h"
 #include "svsm/abi/snp_certs.h"
 #include "svsm/abi/snp_guest_msg.h"
+#include "svsm/abi/tpm_ek.h"
 
 #include "guest.h"
 
@@ -24,6 +30,14 @@ static uint8_t report_buf[4096] __attribute__((aligned(4096)));
 static uint8_t manifest_buf[4096] __attribute__((aligned(4096)));
 static uint8_t certs_buf[4 * 4096] __attribute__((aligned(4096)));
 static uint8_t nonce_page[4096] __attribute__((aligned(4096)));
+
+/* The EKs' marshalled TPMT_PUBLIC sizes and TPM algorithm ids, by manifest
+ * version (0: RSA-2048, template L-1; 1: ECC P-256, L-2). */
+static const uint32_t ek_size[2] = {TPM_EK_RSA2048_PUBLIC_SIZE,
+				    TPM_EK_ECC_P256_PUBLIC_SIZE};
+static const uint8_t ek_alg[2] = {TPM_EK_ALG_RSA, TPM_EK_ALG_ECC};
+/* The services manifest: header, the vTPM's entry, its EK. */
+#define SERVICES_SIZE (24u + 24u + TPM_EK_RSA2048_PUBLIC_SIZE)
 
 static uint64_t gpa_of(const void *p)
 {
@@ -110,6 +124,35 @@ static uint64_t tsc(void)
 	return (uint64_t)hi << 32 | lo;
 }
 
+static uint32_t le32(const uint8_t *p)
+{
+	uint32_t v = 0;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/* A marshalled EK public area of manifest version @v: its size, algorithm
+ * and name algorithm (SHA-256) as templates L-1/L-2 give them. */
+static bool is_ek(uint32_t v, const uint8_t *p, uint64_t len)
+{
+	return len == ek_size[v] && p[0] == 0 && p[1] == ek_alg[v] &&
+	       p[2] == 0 && p[3] == TPM_EK_ALG_SHA256;
+}
+
+/* The services manifest (@len bytes in manifest_buf) lists one service,
+ * the vTPM, whose data is its version-0 EK. */
+static bool vtpm_listed(uint64_t len)
+{
+	static const uint8_t vtpm[16] = SVSM_ATTEST_GUID_VTPM;
+	const uint8_t *e = manifest_buf + 24;
+
+	return len == SERVICES_SIZE && le32(manifest_buf + 16) == len &&
+	       le32(manifest_buf + 20) == 1 && memcmp(e, vtpm, 16) == 0 &&
+	       le32(e + 16) == 48 && le32(e + 20) == ek_size[0] &&
+	       is_ek(0, manifest_buf + 48, ek_size[0]);
+}
+
 TEST(attest, query_protocol)
 {
 	struct gcall c = {
@@ -143,9 +186,8 @@ TEST(attest, services_with_certs)
 	EXPECT_RAX(call(GT_MSR, SVSM_ATTEST_SERVICES, &c), SVSM_SUCCESS,
 		   "attest: ATTEST_SERVICES with certificates");
 	certs_len = c.rdx;
-	EXPECT_MSG(c.rcx == sizeof(struct svsm_services_manifest_hdr) &&
-			   c.r8 == SVSM_ATTEST_REPORT_SIZE && certs_len > 24 &&
-			   certs_len <= sizeof(certs_buf),
+	EXPECT_MSG(c.rcx == SERVICES_SIZE && c.r8 == SVSM_ATTEST_REPORT_SIZE &&
+			   certs_len > 24 && certs_len <= sizeof(certs_buf),
 		   "attest: sizes in RCX (manifest), RDX (certs), R8 (report)");
 	EXPECT_MSG(
 		r->vmpl == 0 && r->version >= 2 && r->signature_algo == 1 &&
@@ -154,7 +196,9 @@ TEST(attest, services_with_certs)
 		"attest: a VMPL0 report, nothing written past it");
 	EXPECT_MSG(memcmp(manifest_buf, services, 16) == 0 &&
 			   untouched(manifest_buf + c.rcx, 16),
-		   "attest: services manifest (GUID, no services yet)");
+		   "attest: services manifest GUID, nothing written past it");
+	EXPECT_MSG(vtpm_listed(c.rcx),
+		   "attest: services manifest lists the vTPM with its EK");
 	EXPECT_MSG(memcmp(certs_buf, ark, 16) == 0 &&
 			   untouched(certs_buf + certs_len, 16),
 		   "attest: certificate table starts with the ARK");
@@ -233,13 +277,22 @@ TEST(attest, buffers_too_small)
 	EXPECT_RAX(call(GT_MSR, SVSM_ATTEST_SERVICES, &c),
 		   SVSM_ERR_INVALID_PARAMETER,
 		   "attest: report buffer too small");
-	EXPECT_MSG(c.r8 == SVSM_ATTEST_REPORT_SIZE && c.rcx == 24 &&
+	EXPECT_MSG(c.r8 == SVSM_ATTEST_REPORT_SIZE && c.rcx == SERVICES_SIZE &&
 			   c.rdx > 24 && nothing_written(),
 		   "attest: too small: sizes returned, nothing written");
 	a = fresh(sizeof(certs_buf));
 	a->manifest_size = 0;
 	refused(_t, a, SVSM_ATTEST_SERVICES, SVSM_ERR_INVALID_PARAMETER,
 		"attest: manifest buffer of size 0");
+	a = fresh(0);
+	a->manifest_size = SERVICES_SIZE - 1;
+	EXPECT_RAX(call(GT_GHCB, SVSM_ATTEST_SERVICES, &c),
+		   SVSM_ERR_INVALID_PARAMETER,
+		   "attest: manifest buffer one byte short");
+	EXPECT_MSG(c.rcx == SERVICES_SIZE && c.r8 == SVSM_ATTEST_REPORT_SIZE &&
+			   nothing_written(),
+		   "attest: manifest short: RCX = the size needed, nothing "
+		   "written");
 	a = fresh(4096);
 	EXPECT_RAX(call(GT_MSR, SVSM_ATTEST_SERVICES, &c),
 		   SVSM_ERR_INVALID_PARAMETER,
@@ -306,23 +359,162 @@ TEST(attest, hostile_requests)
 
 TEST(attest, other_calls)
 {
-	static const uint8_t vtpm[16] = SVSM_ATTEST_GUID_VTPM;
-	struct svsm_attest_req *a = fresh(0);
-
-	memcpy(a->service_guid, vtpm, sizeof(vtpm));
-	refused(_t, a, SVSM_ATTEST_SINGLE_SERVICE,
-		SVSM_ERR_UNSUPPORTED_PROTOCOL,
-		"attest: single service: vTPM EK not attested yet");
-	a = fresh(0);
-	a->reserved_0x54 = 1;
-	refused(_t, a, SVSM_ATTEST_SINGLE_SERVICE, SVSM_ERR_INVALID_PARAMETER,
-		"attest: single service: reserved bytes set");
 	fresh(0);
-	refused(_t, a, 2, SVSM_ERR_UNSUPPORTED_CALL, "attest: unknown call 2");
-	refused(_t, a, 0xffffffffu, SVSM_ERR_UNSUPPORTED_CALL,
+	refused(_t, req(), 2, SVSM_ERR_UNSUPPORTED_CALL,
+		"attest: unknown call 2");
+	refused(_t, req(), 0xffffffffu, SVSM_ERR_UNSUPPORTED_CALL,
 		"attest: unknown call 0xffffffff");
 	EXPECT_MSG(gcall3(SVSM_CALL(SVSM_PROTO_CORE, SVSM_CORE_QUERY_PROTOCOL),
 			  SVSM_QUERY_PROTOCOL_ARG(SVSM_PROTO_ATTEST, 1), 0,
 			  0) == SVSM_SUCCESS,
 		   "attest: QUERY_PROTOCOL call");
+}
+
+/* A valid ATTEST_SINGLE_SERVICE request for the vTPM, manifest @version. */
+static struct svsm_attest_req *fresh_vtpm(uint32_t version)
+{
+	static const uint8_t vtpm[16] = SVSM_ATTEST_GUID_VTPM;
+	struct svsm_attest_req *a = fresh(0);
+
+	memcpy(a->service_guid, vtpm, sizeof(vtpm));
+	a->manifest_version = version;
+	return a;
+}
+
+/* ATTEST_SINGLE_SERVICE for the vTPM, manifest @v: the EK alone as the
+ * manifest, copied to @ek (*@len bytes). */
+static bool single_vtpm(uint32_t v, enum gtransport t, uint8_t *ek,
+			uint32_t *len)
+{
+	const struct snp_attestation_report *r = (const void *)report_buf;
+	struct gcall c;
+
+	*len = 0;
+	fresh_vtpm(v);
+	if (call(t, SVSM_ATTEST_SINGLE_SERVICE, &c) != SVSM_SUCCESS ||
+	    c.r8 != SVSM_ATTEST_REPORT_SIZE || c.rdx != 0 ||
+	    !is_ek(v, manifest_buf, c.rcx) ||
+	    !untouched(manifest_buf + c.rcx, 16) || r->vmpl != 0) {
+		return false;
+	}
+	memcpy(ek, manifest_buf, c.rcx);
+	*len = (uint32_t)c.rcx;
+	return true;
+}
+
+TEST(attest, single_service_vtpm)
+{
+	static uint8_t ek[512];
+	struct gcall c;
+	uint32_t len = 0;
+	bool ok = false;
+
+	for (unsigned i = 0; i < SVSM_ATTEST_NONCE_SIZE; i++) {
+		nonce_page[i] = (uint8_t)(0x90 + i * 5);
+	}
+	EXPECT_MSG(single_vtpm(0, GT_MSR, ek, &len),
+		   "attest: single service vTPM v0: the RSA-2048 EK");
+	/* Version 0 alone is the services manifest's vTPM data. */
+	fresh(0);
+	ok = len != 0 &&
+	     call(GT_MSR, SVSM_ATTEST_SERVICES, &c) == SVSM_SUCCESS &&
+	     vtpm_listed(c.rcx) && memcmp(manifest_buf + 48, ek, len) == 0;
+	EXPECT_MSG(ok,
+		   "attest: single service v0 = the services manifest's "
+		   "vTPM data");
+	nonce_page[0] ^= 1;
+	ok = single_vtpm(1, GT_GHCB, ek, &len);
+	EXPECT_MSG(ok, "attest: single service vTPM v1: the ECC P-256 EK");
+	if (ok) {
+		hex_dump("ecc-nonce", nonce_page, SVSM_ATTEST_NONCE_SIZE);
+		hex_dump("ecc-manifest", manifest_buf, len);
+		hex_dump("ecc-report", report_buf, SVSM_ATTEST_REPORT_SIZE);
+	}
+}
+
+/* The binding, proven inside the guest: the EKs the attestation protocol
+ * hands out are the keys the guest's own TPM2_CreatePrimary with the
+ * standard templates gives through VTPM_CMD. */
+TEST(attest, ek_equals_create_primary)
+{
+	static uint8_t attested[512], created[512];
+	uint32_t a_len = 0, c_len = 0;
+
+	for (uint32_t v = 0; v < 2; v++) {
+		bool ok = single_vtpm(v, GT_MSR, attested, &a_len) &&
+			  guest_vtpm_create_ek(v == 1, created, sizeof(created),
+					       &c_len) &&
+			  a_len == c_len &&
+			  memcmp(attested, created, a_len) == 0;
+
+		EXPECT_MSG(ok, v == 0 ? "attest: manifest v0 EK = "
+					"CreatePrimary(L-1) through VTPM_CMD"
+				      : "attest: manifest v1 EK = "
+					"CreatePrimary(L-2) through VTPM_CMD");
+	}
+}
+
+TEST(attest, single_service_refusals)
+{
+	static const uint8_t services[16] = SVSM_ATTEST_GUID_SERVICES;
+	struct svsm_attest_req *a = NULL;
+
+	refused(_t, fresh_vtpm(2), SVSM_ATTEST_SINGLE_SERVICE,
+		SVSM_ERR_INVALID_PARAMETER,
+		"attest: single service: manifest version 2");
+	refused(_t, fresh_vtpm(0xffffffffu), SVSM_ATTEST_SINGLE_SERVICE,
+		SVSM_ERR_INVALID_PARAMETER,
+		"attest: single service: manifest version 0xffffffff");
+	a = fresh_vtpm(0);
+	a->service_guid[0] ^= 0x80;
+	refused(_t, a, SVSM_ATTEST_SINGLE_SERVICE,
+		SVSM_ERR_UNSUPPORTED_PROTOCOL,
+		"attest: single service: unknown GUID");
+	a = fresh_vtpm(0);
+	memcpy(a->service_guid, services, sizeof(services));
+	refused(_t, a, SVSM_ATTEST_SINGLE_SERVICE,
+		SVSM_ERR_UNSUPPORTED_PROTOCOL,
+		"attest: single service: the services manifest's GUID");
+	a = fresh_vtpm(0);
+	memset(a->service_guid, 0, sizeof(a->service_guid));
+	refused(_t, a, SVSM_ATTEST_SINGLE_SERVICE,
+		SVSM_ERR_UNSUPPORTED_PROTOCOL,
+		"attest: single service: all-zero GUID");
+	a = fresh_vtpm(0);
+	a->reserved_0x54 = 1;
+	refused(_t, a, SVSM_ATTEST_SINGLE_SERVICE, SVSM_ERR_INVALID_PARAMETER,
+		"attest: single service: reserved bytes set");
+}
+
+TEST(attest, single_service_short_buffers)
+{
+	static const char *const short_names[2][2] = {
+		{"attest: single service v0: manifest buffer one byte short",
+		 "attest: single service v0 short: RCX = the EK's size, "
+		 "nothing written"},
+		{"attest: single service v1: manifest buffer one byte short",
+		 "attest: single service v1 short: RCX = the EK's size, "
+		 "nothing written"}};
+	struct svsm_attest_req *a = NULL;
+	struct gcall c;
+
+	for (uint32_t v = 0; v < 2; v++) {
+		a = fresh_vtpm(v);
+		a->manifest_size = ek_size[v] - 1;
+		EXPECT_RAX(call(GT_MSR, SVSM_ATTEST_SINGLE_SERVICE, &c),
+			   SVSM_ERR_INVALID_PARAMETER, short_names[v][0]);
+		EXPECT_MSG(c.rcx == ek_size[v] &&
+				   c.r8 == SVSM_ATTEST_REPORT_SIZE &&
+				   nothing_written(),
+			   short_names[v][1]);
+	}
+	a = fresh_vtpm(1);
+	a->report_size = 0;
+	EXPECT_RAX(call(GT_GHCB, SVSM_ATTEST_SINGLE_SERVICE, &c),
+		   SVSM_ERR_INVALID_PARAMETER,
+		   "attest: single service: report buffer of size 0");
+	EXPECT_MSG(c.rcx == ek_size[1] && c.r8 == SVSM_ATTEST_REPORT_SIZE &&
+			   nothing_written(),
+		   "attest: single service, no report buffer: sizes "
+		   "returned, nothing written");
 }

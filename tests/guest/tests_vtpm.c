@@ -7,11 +7,14 @@
  * error inside a successful call), the buffer in SVSM memory, outside RAM
  * or not page aligned (it would cross a page), locality != 0, unknown
  * platform commands and calls. The good path is run again after the
- * hostile ones.
+ * hostile ones. The EK templates L-1 and L-2 through TPM2_CreatePrimary:
+ * guest_vtpm_create_ek, which tests_attest.c compares with the EKs of the
+ * attestation manifest.
  */
 #include "lib/console.h"
 #include "lib/string.h"
 
+#include "svsm/abi/tpm_ek.h"
 #include "svsm/abi/vtpm.h"
 
 #include "guest.h"
@@ -231,4 +234,119 @@ TEST(vtpm, hostile_buffers)
 TEST(vtpm, get_random_after_hostile)
 {
 	get_random(_t, GT_GHCB, "vtpm: GetRandom after the hostile calls");
+}
+
+/* Appends @v as @n big-endian bytes (the TPM's byte order). */
+static void put(uint8_t **p, uint32_t v, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		(*p)[i] = (uint8_t)(v >> (8 * (n - 1 - i)));
+	}
+	*p += n;
+}
+
+/*
+ * TPM2_CreatePrimary(TPM_RH_ENDORSEMENT) with the TCG EK Credential
+ * Profile's template L-1 (@ecc false: RSA-2048) or L-2 (ECC NIST P-256),
+ * an empty password session, written here field by field rather than with
+ * the SVSM's own builder (vtpm/ek.c). Returns the command's length.
+ */
+static uint32_t create_ek_cmd(uint8_t *cmd, bool ecc)
+{
+	static const uint8_t policy_a[32] = TPM_EK_POLICY_A;
+	uint8_t *p = cmd + 10, *tmpl = NULL;
+
+	put(&p, 0x4000000bu, 4); /* TPM_RH_ENDORSEMENT */
+	put(&p, 9, 4);           /* authorization area size */
+	put(&p, 0x40000009u, 4); /* TPM_RS_PW */
+	put(&p, 0, 2);           /* nonce */
+	put(&p, 0, 1);           /* session attributes */
+	put(&p, 0, 2);           /* hmac */
+	put(&p, 4, 2);           /* inSensitive: */
+	put(&p, 0, 4);           /* no userAuth, no data */
+	tmpl = p;                /* inPublic.size, filled in below */
+	put(&p, 0, 2);
+	put(&p, ecc ? TPM_EK_ALG_ECC : TPM_EK_ALG_RSA, 2);
+	put(&p, TPM_EK_ALG_SHA256, 2);
+	put(&p, TPM_EK_ATTRIBUTES, 4);
+	put(&p, sizeof(policy_a), 2);
+	memcpy(p, policy_a, sizeof(policy_a));
+	p += sizeof(policy_a);
+	put(&p, TPM_EK_ALG_AES, 2); /* symmetric: AES-128-CFB */
+	put(&p, 128, 2);
+	put(&p, TPM_EK_ALG_CFB, 2);
+	put(&p, TPM_EK_ALG_NULL, 2); /* scheme */
+	if (ecc) {
+		put(&p, TPM_EK_ECC_NIST_P256, 2);
+		put(&p, TPM_EK_ALG_NULL, 2); /* kdf */
+		put(&p, 32, 2);              /* unique: x, y of 32 zeros */
+		memset(p, 0, 32);
+		p += 32;
+		put(&p, 32, 2);
+		memset(p, 0, 32);
+		p += 32;
+	} else {
+		put(&p, 2048, 2); /* keyBits */
+		put(&p, 0, 4);    /* exponent: the default, 65537 */
+		put(&p, 256, 2);  /* unique: 256 zero bytes */
+		memset(p, 0, 256);
+		p += 256;
+	}
+	put(&tmpl, (uint32_t)(p - tmpl - 2), 2);
+	put(&p, 0, 2); /* outsideInfo: none */
+	put(&p, 0, 4); /* creationPCR: none */
+	tmpl = cmd;
+	put(&tmpl, 0x8002, 2); /* TPM_ST_SESSIONS */
+	put(&tmpl, (uint32_t)(p - cmd), 4);
+	put(&tmpl, 0x131, 4); /* TPM_CC_CreatePrimary */
+	return (uint32_t)(p - cmd);
+}
+
+bool guest_vtpm_create_ek(bool ecc, uint8_t *pub, uint32_t cap, uint32_t *len)
+{
+	static uint8_t cmd[512];
+	uint8_t flush[14], *p = flush;
+	uint32_t n = create_ek_cmd(cmd, ecc), handle = 0;
+	bool ok = false;
+
+	*len = 0;
+	request(SVSM_VTPM_PLAT_SEND_COMMAND, 0, n, cmd, n);
+	/* header 10 | handle 4 | parameterSize 4 | outPublic: size 2, ... */
+	if (send(GT_GHCB) != SVSM_SUCCESS || rsp_size() < 20 ||
+	    be32(rsp() + 6) != 0) {
+		con_printf("# CreatePrimary: size %u rc %x\n", rsp_size(),
+			   be32(rsp() + 6));
+		return false;
+	}
+	handle = be32(rsp() + 10);
+	n = (uint32_t)rsp()[18] << 8 | rsp()[19];
+	if (20 + n <= rsp_size() && n <= cap) {
+		memcpy(pub, rsp() + 20, n);
+		*len = n;
+		ok = true;
+	}
+	put(&p, 0x8001, 2); /* FlushContext(handle) */
+	put(&p, sizeof(flush), 4);
+	put(&p, 0x165, 4);
+	put(&p, handle, 4);
+	request(SVSM_VTPM_PLAT_SEND_COMMAND, 0, sizeof(flush), flush,
+		sizeof(flush));
+	return send(GT_MSR) == SVSM_SUCCESS && be32(rsp() + 6) == 0 && ok;
+}
+
+/* Both templates work and give public areas of the expected sizes (the
+ * comparison with the attestation manifest is attest/ek_*). */
+TEST(vtpm, create_primary_ek_templates)
+{
+	static uint8_t pub[512];
+	uint32_t len = 0;
+
+	EXPECT_MSG(guest_vtpm_create_ek(false, pub, sizeof(pub), &len) &&
+			   len == TPM_EK_RSA2048_PUBLIC_SIZE,
+		   "vtpm: CreatePrimary(L-1) and FlushContext: an RSA-2048 "
+		   "EK");
+	EXPECT_MSG(guest_vtpm_create_ek(true, pub, sizeof(pub), &len) &&
+			   len == TPM_EK_ECC_P256_PUBLIC_SIZE,
+		   "vtpm: CreatePrimary(L-2) and FlushContext: an ECC P-256 "
+		   "EK");
 }
