@@ -154,6 +154,33 @@ check_attest_svsm() {
 	done
 }
 
+# The vTPM's own attestation (ATTEST_SINGLE_SERVICE): configfs-tsm with
+# service_guid = the vTPM's GUID and manifest version 0 returns a report
+# whose manifest is the EK's public area alone (docs/attestation.md §4.3);
+# the host verifies it and compares that EK with the one tpm_ek read
+# (svsm-verify --ek-pub).
+check_attest_vtpm() {
+	[ -c /dev/sev-guest ] || { echo "no /dev/sev-guest"; return 1; }
+	nonce="$(host_get vtpm-nonce 64)" || { echo "no nonce from the host"; return 1; }
+	r=/sys/kernel/config/tsm/report/svsm-vtpm
+	mkdir "$r" || { echo "mkdir $r failed"; return 1; }
+	{ echo svsm >"$r/service_provider" &&
+		echo c476f1eb-0123-45a5-9641-b4e7dde5bfe3 >"$r/service_guid" &&
+		echo 0 >"$r/service_manifest_version"; } ||
+		{ rmdir "$r"; echo "configfs-tsm refused the vTPM service"; return 1; }
+	cat "$r/privlevel_floor" >"$r/privlevel"
+	echo "$nonce" | hex2bin >"$r/inblob"
+	cat "$r/outblob" >/tmp/vtpm-report 2>/dev/null
+	cat "$r/manifestblob" >/tmp/vtpm-manifest 2>/dev/null
+	cat "$r/auxblob" >/tmp/vtpm-certs 2>/dev/null
+	rmdir "$r"
+	[ "$(wc -c </tmp/vtpm-report)" -eq 1184 ] || { echo "outblob is $(wc -c </tmp/vtpm-report) bytes, want 1184"; return 1; }
+	[ -s /tmp/vtpm-manifest ] || { echo "empty manifestblob"; return 1; }
+	for f in vtpm-report vtpm-manifest vtpm-certs; do
+		host_put "$f" "/tmp/$f"
+	done
+}
+
 # tpm2-tools through the kernel's resource manager: each tool's transient
 # objects are flushed when it exits, the context files stay loadable.
 export TPM2TOOLS_TCTI=device:/dev/tpmrm0

@@ -14,8 +14,10 @@ host_checks() then verifies, each a (name, ok, detail) for TAP:
     nonce and the manifest, MEASUREMENT of the image, VMPL 0) and a
     refusal with another nonce; the OpenSSL command line alone on the
     certificates the guest handed out (chain) and the report's signature;
-  * the EK the guest read with tpm2_readpublic against the EK in the
-    attestation manifest (svsm-verify --ek-pub), when svsm-verify has it;
+  * the EK the guest read with tpm2_readpublic against the vTPM's EK in
+    the services manifest (svsm-verify --ek-pub), and the vTPM service's
+    own report (ATTEST_SINGLE_SERVICE: its manifest is the EK's public
+    area), verified and compared with the same EK;
   * the guest's TPM2_Quote over the host's nonce with tpm2_checkquote.
 bench_figures() turns the guest's "svsm-bench:" markers and snpemu's
 greq_stats=1 lines into figures (printed, never judged).
@@ -133,9 +135,11 @@ def der_sig(report):
     return b"\x30" + bytes([len(body)]) + body
 
 
-def _svsm_verify_has(verify, option):
-    rc, out = _run([verify, "--help"])
-    return option in out
+def _fails(out):
+    """svsm-verify's FAIL lines (or its last line), for a TAP comment."""
+    lines = out.strip().splitlines()
+    bad = [x for x in lines if x.startswith("FAIL")]
+    return "; ".join(bad or lines[-1:])
 
 
 def host_checks(link, outdir, verify, ark, image, openssl="openssl",
@@ -200,16 +204,33 @@ def host_checks(link, outdir, verify, ark, image, openssl="openssl",
     # The vTPM: the EK against the manifest, the quote.
     if "ek-pem" in b:
         open(O("ek.pem"), "wb").write(b["ek-pem"])
-    if _svsm_verify_has(verify, "--ek-pub"):
-        ok = have and "ek-pem" in b
-        out = ""
-        if ok:
-            rc, out = _run(base + ["--nonce", O("nonce.bin"), "--ek-pub",
-                                   O("ek.pem")])
-            ok = rc == 0
-        checks.append(("host: the EK Linux read from the vTPM equals the "
-                       "EK in the verified attestation manifest", ok,
-                       out.strip().splitlines()[-1:] or ""))
+    ok = have and "ek-pem" in b
+    out = "no report or no EK from the guest"
+    if ok:
+        rc, out = _run(base + ["--nonce", O("nonce.bin"), "--ek-pub",
+                               O("ek.pem")])
+        ok = rc == 0
+    checks.append(("host: the EK Linux read with tpm2-tools equals the "
+                   "vTPM's EK in the verified services manifest", ok,
+                   _fails(out)))
+    v = ("vtpm-report", "vtpm-manifest", "vtpm-certs")
+    ok = all(n in b for n in v) and "vtpm-nonce" in link.given and \
+        "ek-pem" in b
+    out = "the vTPM service's report or the EK is missing"
+    if ok:
+        for n in v:
+            open(O(n + ".bin"), "wb").write(b[n])
+        open(O("vtpm-nonce.bin"), "wb").write(link.given["vtpm-nonce"])
+        rc, out = _run([verify, "--report", O("vtpm-report.bin"),
+                        "--manifest", O("vtpm-manifest.bin"), "--nonce",
+                        O("vtpm-nonce.bin"), "--ark", O("ark.pem"),
+                        "--certs", O("vtpm-certs.bin"), "--image", image,
+                        "--ek-pub", O("ek.pem")])
+        open(O("verify-vtpm.txt"), "w").write(out)
+        ok = rc == 0 and "VERIFIED" in out
+    checks.append(("host: svsm-verify accepts the vTPM service's report "
+                   "(ATTEST_SINGLE_SERVICE), its EK equal to Linux's", ok,
+                   _fails(out)))
     q = ("ak.pem", "quote.msg", "quote.sig", "quote.pcrs")
     ok = all(n in b for n in q) and "quote-nonce" in link.given
     out = "quote files missing"

@@ -80,6 +80,8 @@ CHECKS = {
     "tpm_pcr": "tpm2_pcrread, pcrextend, the expected value read back",
     "tpm_primary": "tpm2_createprimary RSA and ECC",
     "tpm_ek": "tpm2_createek (RSA) and readpublic",
+    "attest_vtpm": "configfs-tsm report of the vTPM service "
+                   "(ATTEST_SINGLE_SERVICE) over the host's nonce",
     "tpm_quote": "AK under the EK, tpm2_quote over the host's nonce",
     "ima": "IMA found the TPM (boot_aggregate) and its list replays to "
            "PCR 10",
