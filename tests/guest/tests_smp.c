@@ -4,11 +4,13 @@
  * an SVSM does it (Linux: arch/x86/coco/sev/core.c, wakeup_cpu_via_vmgexit
  * -> snp_set_vmsa -> SVSM_CORE_CREATE_VCPU, then AP_CREATION at its own
  * VMPL with SW_EXITINFO1 = APIC ID << 32 | VMPL << 16 | AP_CREATE): a VMSA
- * for APIC ID 1 at VMPL2 that starts in 64-bit mode on this guest's page
- * tables, with a calling area of its own. The AP then makes core calls in a
- * loop; the SVSM context of vCPU 1 (src/smp.c) serves them while vCPU 0's
- * calls continue here. Every AP call is checked and counted by the AP;
- * the counts must add up (nothing lost, nothing doubled).
+ * for each other APIC ID at VMPL2 that starts in 64-bit mode on this
+ * guest's page tables, with a calling area of its own. Each AP then loops:
+ * QUERY_PROTOCOL, rescind and validate its own page, rescind and validate
+ * one page shared by all APs; the SVSM context of its vCPU (src/smp.c)
+ * serves the calls while vCPU 0's calls continue here. Every result is
+ * checked; on the shared page the successful transitions must pair up
+ * (nothing lost, nothing doubled).
  *
  * With one vCPU CREATE_VCPU for APIC ID 1 is refused and the case only
  * checks that (emu test svsm-smp runs it with QEMU -smp 4 and requires
@@ -26,7 +28,9 @@
 #include "guest.h"
 
 #define CORE(id) SVSM_CALL(SVSM_PROTO_CORE, (id))
-#define AP_CALLS 2000u
+#define AP_CALLS 2000u /* vCPU 0's baseline */
+#define AP_ITERS 100u  /* per AP: a QUERY and four PVALIDATEs each */
+#define PV_VALIDATE (UINT64_C(1) << 2)
 #define AP_STACK 16384
 #define MAX_APS 7u
 #define MSR_EFER_NR 0xc0000080u
@@ -39,9 +43,14 @@ static uint8_t ap_vmsa_pages[MAX_APS][2][4096] __attribute__((aligned(4096)));
 static struct svsm_caa ap_caa[MAX_APS] __attribute__((aligned(4096)));
 static uint8_t ap_stack[MAX_APS][AP_STACK] __attribute__((aligned(16)));
 
+/* Each AP's own page, and one page all APs toggle at once. */
+static uint8_t ap_pv_page[MAX_APS][4096] __attribute__((aligned(4096)));
+static uint8_t shared_pv_page[4096] __attribute__((aligned(4096)));
+
 /* What each AP counts (its own cache line). */
 struct ap_stat {
 	uint64_t ok, bad, pending_left, done, tsc_start, tsc_end;
+	uint64_t shared_rescinds, shared_validates, shared_unchanged;
 } __attribute__((aligned(64)));
 static volatile struct ap_stat ap_stat[MAX_APS];
 
@@ -53,11 +62,11 @@ static inline uint64_t tsc(void)
 	return (uint64_t)hi << 32 | lo;
 }
 
-/* One QUERY_PROTOCOL(core, v1) through @caa (MSR transport). */
-static bool query_through(struct svsm_caa *caa, volatile uint64_t *left)
+/* One call through @caa (MSR transport); RAX, RCX in and out. */
+static void call_through(struct svsm_caa *caa, volatile uint64_t *left,
+			 uint64_t *rax_io, uint64_t *rcx_io)
 {
-	uint64_t rax = CORE(SVSM_CORE_QUERY_PROTOCOL);
-	uint64_t rcx = SVSM_QUERY_PROTOCOL_ARG(0, 1);
+	uint64_t rax = *rax_io, rcx = *rcx_io;
 
 	wrmsr(MSR_GHCB, GHCB_MSR_RUN_VMPL(0));
 	__atomic_store_n(&caa->call_pending, 1, __ATOMIC_SEQ_CST);
@@ -68,7 +77,35 @@ static bool query_through(struct svsm_caa *caa, volatile uint64_t *left)
 	if (__atomic_exchange_n(&caa->call_pending, 0, __ATOMIC_SEQ_CST)) {
 		(*left)++;
 	}
+	*rax_io = rax;
+	*rcx_io = rcx;
+}
+
+/* QUERY_PROTOCOL(core, v1): true if it answered version 1 only. */
+static bool query_through(struct svsm_caa *caa, volatile uint64_t *left)
+{
+	uint64_t rax = CORE(SVSM_CORE_QUERY_PROTOCOL);
+	uint64_t rcx = SVSM_QUERY_PROTOCOL_ARG(0, 1);
+
+	call_through(caa, left, &rax, &rcx);
 	return rax == SVSM_SUCCESS && rcx == ((UINT64_C(1) << 32) | 1);
+}
+
+/* PVALIDATE of one 4K page through a one-entry list in @caa; RAX. */
+static uint64_t pvalidate_through(struct svsm_caa *caa, volatile uint64_t *left,
+				  const void *page, bool validate)
+{
+	struct svsm_pvalidate_hdr *h = (void *)caa->svsm_buffer;
+	uint64_t *e = (uint64_t *)(void *)(h + 1);
+	uint64_t rax = CORE(SVSM_CORE_PVALIDATE);
+	uint64_t rcx = (uint64_t)(uintptr_t)h;
+
+	h->entries = 1;
+	h->next = 0;
+	h->reserved = 0;
+	e[0] = (uint64_t)(uintptr_t)page | (validate ? PV_VALIDATE : 0);
+	call_through(caa, left, &rax, &rcx);
+	return rax;
 }
 
 /* AP @i (vCPU i + 1, VMPL2): no IDT of its own, nothing that could #VC. */
@@ -77,8 +114,28 @@ __attribute__((noreturn, used)) static void ap_main(uint64_t i)
 	volatile struct ap_stat *st = &ap_stat[i];
 
 	st->tsc_start = tsc();
-	for (uint32_t n = 0; n < AP_CALLS; n++) {
-		if (query_through(&ap_caa[i], &st->pending_left)) {
+	for (uint32_t n = 0; n < AP_ITERS; n++) {
+		struct svsm_caa *caa = &ap_caa[i];
+		volatile uint64_t *left = &st->pending_left;
+		bool ok = query_through(caa, left);
+		uint64_t r = 0;
+
+		/* Its own page: both transitions must succeed. */
+		ok &= pvalidate_through(caa, left, ap_pv_page[i], false) ==
+		      SVSM_SUCCESS;
+		ok &= pvalidate_through(caa, left, ap_pv_page[i], true) ==
+		      SVSM_SUCCESS;
+		/* The shared page: another AP may have got there first, then
+		 * the SVSM answers FAIL_UNCHANGED (defined), nothing else. */
+		r = pvalidate_through(caa, left, shared_pv_page, false);
+		st->shared_rescinds += r == SVSM_SUCCESS;
+		st->shared_unchanged += r == SVSM_PVALIDATE_FAIL_UNCHANGED;
+		ok &= r == SVSM_SUCCESS || r == SVSM_PVALIDATE_FAIL_UNCHANGED;
+		r = pvalidate_through(caa, left, shared_pv_page, true);
+		st->shared_validates += r == SVSM_SUCCESS;
+		st->shared_unchanged += r == SVSM_PVALIDATE_FAIL_UNCHANGED;
+		ok &= r == SVSM_SUCCESS || r == SVSM_PVALIDATE_FAIL_UNCHANGED;
+		if (ok) {
 			st->ok++;
 		} else {
 			st->bad++;
@@ -183,7 +240,8 @@ TEST(smp, ap_calls)
 {
 	volatile uint64_t left0 = 0;
 	uint64_t rax = 0, mine = 0, t0 = 0, t1 = 0, first = UINT64_MAX,
-		 last = 0, ghcb_msr = rdmsr(MSR_GHCB);
+		 last = 0, ghcb_msr = rdmsr(MSR_GHCB), rescinds = 0,
+		 validates = 0, unchanged = 0;
 	unsigned n = 0;
 
 	/* Baseline: the same calls from vCPU 0 alone (the benchmark's 1). */
@@ -228,12 +286,17 @@ TEST(smp, ap_calls)
 			   0) == SVSM_SUCCESS) {
 			mine++;
 		}
+		/* Give the APs the CPU (snpemu ends the slice at PAUSE). */
+		__asm__ volatile("pause");
 	}
 	t1 = tsc();
 	EXPECT(all_done(n));
 	EXPECT(mine > 0);
 	for (unsigned i = 0; i < n; i++) {
-		EXPECT_EQ(ap_stat[i].ok, AP_CALLS);
+		rescinds += ap_stat[i].shared_rescinds;
+		validates += ap_stat[i].shared_validates;
+		unchanged += ap_stat[i].shared_unchanged;
+		EXPECT_EQ(ap_stat[i].ok, AP_ITERS);
 		EXPECT_EQ(ap_stat[i].bad, 0);
 		EXPECT_EQ(ap_stat[i].pending_left, 0);
 		first = ap_stat[i].tsc_start < first ? ap_stat[i].tsc_start
@@ -245,13 +308,28 @@ TEST(smp, ap_calls)
 			   SVSM_ERR_PROTOCOL_BASE + SNP_RC_FAIL_INUSE,
 			   "delete_vcpu: the VMSA another vCPU runs");
 	}
-	con_printf("# smp: %u APs, %u calls each ok; vCPU 0 %llu calls\n", n,
-		   AP_CALLS, (unsigned long long)mine);
+	/*
+	 * The shared page started validated and every AP's last word on it
+	 * was "validate": the successful transitions alternate under the
+	 * core lock, so as many validates as rescinds succeeded (none lost,
+	 * none doubled), and every attempt got an answer.
+	 */
+	EXPECT_EQ(validates, rescinds);
+	EXPECT_EQ(rescinds + validates + unchanged, 2 * n * AP_ITERS);
+	EXPECT(rescinds > 0);
+	EXPECT_EQ(shared_pv_page[0], 0); /* validated again: readable */
+	con_printf(
+		"# smp: %u APs, %u iterations each ok (shared page: %llu "
+		"rescinds, %llu validates, %llu unchanged); vCPU 0 %llu "
+		"calls\n",
+		n, AP_ITERS, (unsigned long long)rescinds,
+		(unsigned long long)validates, (unsigned long long)unchanged,
+		(unsigned long long)mine);
 	/* Two rates that overlap in time: the APs' together, vCPU 0's. */
 	con_printf(
 		"# smp-bench: %u vCPUs, APs %llu calls in %llu TSC cycles, "
 		"vCPU 0 %llu calls in %llu\n",
-		n + 1, (unsigned long long)n * AP_CALLS,
+		n + 1, (unsigned long long)n * AP_ITERS * 5,
 		(unsigned long long)(last - first), (unsigned long long)mine,
 		(unsigned long long)(t1 - t0));
 }
