@@ -24,6 +24,7 @@
 
 #include "emu.h"
 #include "ghcb_msr.h"
+#include "hostile.h"
 #include "inject.h"
 #include "ioport.h"
 #include "machine.h"
@@ -133,6 +134,7 @@ static __noreturn void terminate(struct machine *m, uint32_t set, uint32_t code)
 		(unsigned long long)m->irq_injected,
 		(unsigned long long)m->irq_windows);
 	inject_report();
+	hostile_report();
 	if (set == m->verdict_set && code == 0) {
 		emu_exit(EMU_EXIT_OK);
 	}
@@ -857,6 +859,9 @@ void ghcb_vmgexit(struct machine *m)
 	/* VMGEXIT completes before anything else happens: the caller resumes
 	 * after it, also when it is switched out here. */
 	emu_save(m)->rip += 4;
+	if (hostile_drop_vmgexit(m, q.kind == GHCB_MSR_K_TERM)) {
+		return;
+	}
 	if (q.kind == GHCB_MSR_K_GHCB_GPA) {
 		nae(m, c, q.gfn << PAGE_SHIFT);
 	} else {

@@ -37,6 +37,7 @@
 #include "lib/string.h"
 
 #include "clock.h"
+#include "hostile.h"
 #include "inject.h"
 #include "machine.h"
 
@@ -242,6 +243,7 @@ void irq_before_vmrun(struct machine *m)
 	}
 	if (m->cpu->cur == 0) {
 		inject_vmpl0_entry(m);
+		hostile_vmpl0_entry(m);
 		/* Nothing to deliver to VMPL0: snpemu's timer only ends the
 		 * vCPU's time slice (machine.c). */
 		host_timer(m, m->slice_end, now);

@@ -18,6 +18,7 @@
 
 #include "clock.h"
 #include "emu.h"
+#include "hostile.h"
 #include "inject.h"
 #include "irq.h"
 #include "svm.h"
@@ -63,6 +64,7 @@ void emu_stop(struct machine *m, const char *fmt, ...)
 	va_end(ap);
 	con_printf("snpemu: VM stopped: %s\n", buf);
 	inject_report();
+	hostile_report();
 	con_printf("snpemu: after %llu exits, %llu VMPL switches\n",
 		   (unsigned long long)m->exits,
 		   (unsigned long long)m->vmpl_switches);

@@ -36,6 +36,7 @@
 #include "lib/test.h"
 
 #include "emu.h"
+#include "hostile.h"
 #include "inject.h"
 #include "irq.h"
 #include "launch.h"
@@ -334,6 +335,10 @@ static void run_machine(const struct pvh_start_info *si, bool igvm)
 			 strcmp(arg, "1") == 0;
 	emu_host_ri =
 		cmdline_get("ri", arg, sizeof(arg)) && strcmp(arg, "1") == 0;
+	if (cmdline_get("hostile", arg, sizeof(arg)) && !hostile_config(arg)) {
+		con_printf("snpemu: bad hostile=%s\n", arg);
+		emu_exit(EMU_EXIT_USAGE);
+	}
 	if (cmdline_get("inject", arg, sizeof(arg)) && !inject_config(arg)) {
 		con_printf("snpemu: bad inject=%s\n", arg);
 		emu_exit(EMU_EXIT_USAGE);

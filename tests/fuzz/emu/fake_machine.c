@@ -13,6 +13,7 @@
 #include "lib/console.h"
 
 #include "emu.h"
+#include "hostile.h"
 #include "inject.h"
 #include "ioport.h"
 #include "psp.h"
@@ -267,5 +268,17 @@ const uint8_t *psp_certs_table(size_t *len)
 bool emu_host_ri;
 
 void inject_report(void)
+{
+}
+
+/* emu/hostile.c: hostile= is off, so every VMGEXIT is answered. */
+bool hostile_drop_vmgexit(struct machine *m, bool terminate)
+{
+	(void)m;
+	(void)terminate;
+	return false;
+}
+
+void hostile_report(void)
 {
 }

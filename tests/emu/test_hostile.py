@@ -1,0 +1,48 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""The hostile-hypervisor mode (emu/hostile.h) with fixed seeds.
+
+Each seed boots svsm.igvm with `hostile=<seed>,<period>`: snpemu injects
+events, garbles, replays or withholds GHCB answers, scribbles on the GHCB
+page and remaps SVSM pages while the SVSM serves the test guest. Passes
+if every run ends in an acceptable way (tests/emu/hostile_run.py: the
+guest's run completes, the SVSM or the guest ends it with a reason, or
+the RMP stops an access after a remap) and the host did act in each run.
+One run with restricted injection on (ri=1) must see every injected event
+but #HV refused. Prints TAP.
+"""
+
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import hostile_run  # noqa: E402
+
+run_image, qemu, snpemu, igvm, keys_bin = sys.argv[1:6]
+SEEDS = [(1, 1000, ""), (2, 1000, ""), (7, 400, ""), (12, 300, "ri=1 ")]
+
+checks = []
+for seed, period, extra in SEEDS:
+    words = "%shostile=%d,%d" % (extra, seed, period)
+    out = hostile_run.boot(run_image, qemu, snpemu, igvm, keys_bin, words)
+    outcome, detail = hostile_run.classify(out)
+    n, kinds = hostile_run.acts(out)
+    print("# %s: %s %s; %d acts %s" % (words, outcome, detail, n, kinds))
+    checks.append(("%s: acceptable end (%s%s), %d acts" %
+                   (words, outcome, ", " + detail if detail else "", n),
+                   outcome != "bad" and n > 0))
+    if extra:
+        ri = re.search(r"host injections into the guest: (\d+) delivered, "
+                       r"(\d+) refused", out)
+        hv = out.count("snpemu: hostile host: injected #HV")
+        checks.append(("%s: only #HV got through restricted injection "
+                       "(%s)" % (words, ri.group(0) if ri else "none"),
+                       ri is not None and int(ri.group(1)) == hv))
+
+print("1..%d" % len(checks))
+failed = 0
+for i, (name, ok) in enumerate(checks, 1):
+    failed += 0 if ok else 1
+    print("%s %d - %s" % ("ok" if ok else "not ok", i, name))
+sys.exit(1 if failed else 0)
