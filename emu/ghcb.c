@@ -28,6 +28,7 @@
 #include "inject.h"
 #include "ioport.h"
 #include "machine.h"
+#include "mtrr.h"
 #include "payload.h"
 #include "psp.h"
 #include "psp_certs.h"
@@ -39,6 +40,7 @@
 #define MSR_PAT 0x277u
 #define MSR_TSC 0x10u
 #define MSR_K8_SYSCFG 0xc0010010u
+#define MSR_MCG_STATUS 0x17au
 
 /* ri=1: the host has the restricted-injection series (inject.h). */
 static uint64_t hv_features(void)
@@ -308,6 +310,9 @@ static bool msr_read(struct machine *m, struct vmpl_ctx *c, uint32_t msr,
 	if (apic_msr_is_apic(msr)) {
 		return apic_msr_read(&m->cpu->apic[c->vmpl], msr, v, rdtsc());
 	}
+	if (mtrr_is_msr(msr)) {
+		return mtrr_read(&m->cpu->mtrr, msr, v);
+	}
 	switch (msr) {
 	case MSR_TSC:
 		*v = rdtsc();
@@ -318,13 +323,36 @@ static bool msr_read(struct machine *m, struct vmpl_ctx *c, uint32_t msr,
 	case MSR_PAT:
 		*v = vmcb_save(c->vmcb)->g_pat;
 		return true;
+	case 0x0:   /* IA32_P5_MC_ADDR */
+	case 0x1:   /* IA32_P5_MC_TYPE */
+	case 0x179: /* IA32_MCG_CAP: no banks, no MCG_CTL (see below) */
+	case 0x17:  /* IA32_PLATFORM_ID */
+	case 0x2a:  /* EBL_CR_POWERON */
+	case 0x199: /* IA32_PERF_CTL */
 	case MSR_K8_SYSCFG:
+	case 0xc001001f: /* NB_CFG */
+	case 0xc0010055: /* INT_PENDING_MSG */
+	case 0xc0010058: /* MMIO_CONF_BASE */
+	case 0xc0010112: /* TSEG_ADDR */
+	case 0xc0010113: /* TSEG_MASK */
+	case 0xc0011022: /* DC_CFG */
+	case 0xc001102a: /* BU_CFG2 */
+	case 0xc001102c: /* F15H_EX_CFG */
 		/*
-		 * KVM reads SYSCFG as 0 for every guest (arch/x86/kvm/x86.c,
-		 * kvm_get_msr_common); Linux reads it at boot (AMD memory
-		 * encryption detection) and warns on a #GP. Writes stay #GP.
+		 * KVM reads these as 0 for every guest (arch/x86/kvm/x86.c,
+		 * kvm_get_msr_common, the first case list; the LBR MSRs of
+		 * that list are SVM's own). Linux reads SYSCFG at boot (AMD
+		 * memory encryption detection) and INT_PENDING_MSG on a CPU
+		 * with erratum 400 (QEMU's TCG CPU is a family 0xf one,
+		 * arch_post_acpi_subsys_init); a #GP leaves a call trace.
+		 * Writes stay #GP. Machine check: KVM's get_msr_mce with the
+		 * mcg_cap of a VMM that sets up no MCE banks (0): MCG_CAP and
+		 * MCG_STATUS readable, MCG_CTL and the bank MSRs #GP.
 		 */
 		*v = 0;
+		return true;
+	case MSR_MCG_STATUS:
+		*v = m->cpu->mcg_status;
 		return true;
 	default:
 		return false;
@@ -337,10 +365,19 @@ static bool msr_write(struct machine *m, struct vmpl_ctx *c, uint32_t msr,
 	if (apic_msr_is_apic(msr)) {
 		return apic_msr_write(&m->cpu->apic[c->vmpl], msr, v, rdtsc());
 	}
+	if (mtrr_is_msr(msr)) {
+		/* MAXPHYADDR as the guest's CPUID reports it (QEMU's). */
+		return mtrr_write(&m->cpu->mtrr, msr, v,
+				  cpuid(0x80000008).eax & 0xff);
+	}
 	switch (msr) {
 	case MSR_PAT:
 		/* Recorded per VMPL; TCG ignores memory types anyway. */
 		vmcb_save(c->vmcb)->g_pat = v;
+		return true;
+	case MSR_MCG_STATUS:
+		/* KVM set_msr_mce stores any value. */
+		m->cpu->mcg_status = v;
 		return true;
 	default:
 		return false;

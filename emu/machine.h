@@ -16,6 +16,7 @@
 #include "svsm/abi/vmsa.h"
 
 #include "apic.h"
+#include "mtrr.h"
 #include "pic.h"
 #include "pit.h"
 #include "rmp.h"
@@ -113,6 +114,9 @@ struct vcpu {
 	 * §5.6.1 "implicit supervisor accesses"). */
 	bool implicit_sv;
 	uint64_t exits;
+	/* MTRRs: per vCPU, shared by its VMPLs (mtrr.h). */
+	struct mtrr_state mtrr;
+	uint64_t mcg_status; /* IA32_MCG_STATUS (ghcb.c) */
 };
 
 struct machine {

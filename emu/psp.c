@@ -25,6 +25,8 @@ bool psp_cpuid_no_xsave;
 #define CPUID_1_ECX_XSAVE (1u << 26)
 #define CPUID_1_ECX_OSXSAVE (1u << 27)
 #define CPUID_1_ECX_AVX (1u << 28)
+#define CPUID_7_ECX_PKU (1u << 3)
+#define CPUID_7_ECX_OSPKE (1u << 4)
 
 static bool rdrand64(uint64_t *v)
 {
@@ -116,6 +118,11 @@ static void add(struct snp_cpuid_page *p, const struct vmpl_ctx *c,
 	if (psp_cpuid_no_xsave && leaf == 1) {
 		e->ecx &= ~(CPUID_1_ECX_XSAVE | CPUID_1_ECX_OSXSAVE |
 			    CPUID_1_ECX_AVX);
+	}
+	/* PKRU is XSAVE state: no PKU without XSAVE (Linux checks the
+	 * dependency, arch/x86/kernel/cpu/cpuid-deps.c). */
+	if (psp_cpuid_no_xsave && leaf == 7 && sub == 0) {
+		e->ecx &= ~(CPUID_7_ECX_PKU | CPUID_7_ECX_OSPKE);
 	}
 }
 

@@ -42,9 +42,9 @@ uint32_t psp_guest_request(const uint8_t *req, uint8_t *resp);
 void psp_build_cpuid(struct snp_cpuid_page *page, const struct vmpl_ctx *c);
 
 /*
- * cpu=noxsave: present a CPU without XSAVE (leaf 1 XSAVE, OSXSAVE and AVX
- * clear, basic leaves above 0xC hidden). QEMU's TCG executes neither
- * XSAVEC nor XSAVES, and a Linux SNP guest refuses CPUID 0xD:1 without
+ * cpu=noxsave: present a CPU without XSAVE (leaf 1 XSAVE, OSXSAVE and AVX, leaf
+ * 7 PKU and OSPKE clear, basic leaves above 0xC hidden). QEMU's TCG executes
+ * neither XSAVEC nor XSAVES, and a Linux SNP guest refuses CPUID 0xD:1 without
  * one of them (Linux arch/x86/boot/startup/sev-shared.c,
  * snp_cpuid_postprocess) and terminates; without XSAVE it never asks.
  */

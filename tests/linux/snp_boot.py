@@ -68,6 +68,9 @@ END = [
 CHECKS = {
     "init": "userspace runs on the svsm kernel",
     "mounts": "pseudo file systems mounted",
+    "modules": "the kernel's own modules loaded",
+    "klog": "dmesg without warnings or call traces",
+    "tsm": "configfs-tsm present",
     "snp": "SNP active",
     "vmpl2": "VMPL2, SVSM detected",
     "sev_guest": "sev-guest",
