@@ -130,7 +130,9 @@ static uint64_t pv1_in_ca(uint64_t e)
 /* Pages of SVSM memory a hostile guest may name. */
 static uint64_t svsm_page(unsigned i)
 {
-	static const uint64_t off[] = {0, 0x1000, 0x400000, 0x800000};
+	/* Offsets inside the region whatever its size (8 MiB today). */
+	const uint64_t off[] = {0, 0x1000, (g.svsm_size / 2) & ~UINT64_C(0xfff),
+				g.svsm_size - 0x2000};
 
 	return i < 4 ? g.svsm_base + off[i] : g.svsm_base + g.svsm_size - 4096;
 }
