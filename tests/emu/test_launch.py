@@ -153,11 +153,11 @@ try:
 
     direct_cfg = base.replace("host_profile    = kvm",
                               "host_profile    = direct")
-    direct_cfg = re.sub(r"gpa\s+= 0xFFFFFFFFF000", "gpa = 0x08FFF000",
+    direct_cfg = re.sub(r"gpa\s+= 0xFFFFFFFFF000", "gpa = 0x0858F000",
                         direct_cfg)
     direct, err = build(tmp, "direct", direct_cfg)
     out = boot(direct) if direct else ""
-    case("a direct-profile image (VMSA at 0x08FFF000) is refused as QEMU "
+    case("a direct-profile image (VMSA at 0x0858F000) is refused as QEMU "
          "would", direct is not None and refused(
              out, r"QEMU would refuse this IGVM file"), err + out[-400:])
 finally:

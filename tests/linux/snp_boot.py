@@ -53,7 +53,7 @@ BOOT = [
      r"BIOS-e820: \[mem 0x0000000000f00000-0x0000000000f07fff\]\s+"
      r"device reserved"),
     ("e820 leaves the SVSM region out",
-     r"BIOS-e820: \[gap 0x0000000008000000-0x0000000008ffffff\]"),
+     r"BIOS-e820: \[gap 0x0000000008000000-0x00000000087fffff\]"),
     ("initrd where the image put it", r"RAMDISK: \[mem 0x05000000-"),
     ("allocator runs on the validated RAM", r"Dentry cache hash table"),
     ("/init reached", r"svsm-init: reached /init"),
