@@ -21,7 +21,7 @@ GOOD = [
     "[    0.000000] Linux version 7.2.13-svsm (svsm@svsm)",
     "[    0.000000] BIOS-e820: [mem 0x0000000000f00000-0x0000000000f07fff]  "
     "device reserved",
-    "[    0.000000] BIOS-e820: [gap 0x0000000008000000-0x0000000008ffffff]",
+    "[    0.000000] BIOS-e820: [gap 0x0000000008000000-0x00000000087fffff]",
     "[    0.000000] RAMDISK: [mem 0x05000000-0x05ffffff]",
     "[    0.000000] Dentry cache hash table entries: 32768",
     "svsm-init: reached /init at uptime 1.69 s",
