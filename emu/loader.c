@@ -9,6 +9,8 @@
  */
 #include "loader.h"
 
+#include "arch/vmsa_reset.h"
+
 #include "lib/console.h"
 #include "lib/string.h"
 
@@ -24,41 +26,20 @@
 static void init_vmsa64(struct snp_vmsa *v, const struct emu_payload_hdr *h,
 			uint64_t arg)
 {
-	static const struct vmsa_seg data = {
-		.selector = 0x10, .attrib = SEG_ATTR_DATA, .limit = 0xffffffff};
-
-	memset(v, 0, sizeof(*v));
-	v->cs = (struct vmsa_seg){.selector = 0x08,
-				  .attrib = SEG_ATTR_CODE64,
-				  .limit = 0xffffffff};
-	v->ss = data;
-	v->ds = data;
-	v->es = data;
-	v->fs = data;
-	v->gs = data;
-	v->tr = (struct vmsa_seg){.attrib = SEG_ATTR_TSS, .limit = 0x67};
-	v->ldtr = (struct vmsa_seg){.attrib = SEG_ATTR_LDT, .limit = 0xffff};
-	v->gdtr.limit = 0xffff;
-	v->idtr.limit = 0xffff;
-	/* PE MP ET NE WP PG; PAE OSFXSR OSXMMEXCPT OSXSAVE; LME LMA NXE. */
-	v->cr0 = 0x80050033;
-	v->cr4 = 0x40620;
-	v->cr3 = h->cr3;
-	v->efer = 0x0d00 | VMSA_EFER_SVME;
-	v->rflags = 2;
+	vmsa_reset_state(v, 0, SEV_FEAT_SNP_ACTIVE);
+	vmsa_long_mode(v, 0x08, 0x10, h->cr3);
+	/* The payload runs with SSE and XSAVE on, as a VMM leaves it. */
+	v->cr4 |= X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT | X86_CR4_OSXSAVE;
+	v->tr.attrib = VMSA_SEG_TSS;
+	v->tr.limit = 0x67;
+	/* FNINIT's x87 state (KVM's too), not Linux's AP defaults. */
+	v->x87_fcw = VMSA_FNINIT_X87_FCW;
+	v->x87_ftw = 0;
 	v->rip = h->entry;
 	v->rsp = h->stack_top;
 	v->rdi = arg;
 	v->rsi = SECRETS_GPA;
 	v->rdx = VMSA0_GPA;
-	v->dr6 = 0xffff0ff0;
-	v->dr7 = 0x400;
-	v->g_pat = UINT64_C(0x0007040600070406);
-	v->xcr0 = 1;
-	v->mxcsr = 0x1f80; /* reset values (APM vol. 2 §11.4.4, §6.4) */
-	v->x87_fcw = 0x37f;
-	v->vmpl = 0;
-	v->sev_features = SEV_FEAT_SNP_ACTIVE;
 }
 
 int loader_payload(struct machine *m, const void *image, uint64_t size,

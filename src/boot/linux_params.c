@@ -4,8 +4,21 @@
  */
 #include "boot/linux_params.h"
 
+#include <assert.h>
+
+#include "arch/vmsa_reset.h"
+
 #include "lib/compiler.h"
 #include "lib/string.h"
+
+/* A flat 4 GiB GDT descriptor with the VMSA's packed attributes @attr. */
+#define GDT_FLAT(attr)                              \
+	(UINT64_C(0xffff) | (UINT64_C(0xf) << 48) | \
+	 ((uint64_t)((attr)&0xffu) << 40) | ((uint64_t)((attr) >> 8) << 52))
+static_assert(GDT_FLAT(VMSA_SEG_CODE64) == UINT64_C(0x00af9b000000ffff),
+	      "boot.rst __BOOT_CS: 64-bit code");
+static_assert(GDT_FLAT(VMSA_SEG_DATA32) == UINT64_C(0x00cf93000000ffff),
+	      "boot.rst __BOOT_DS: data");
 
 static bool put(struct linux_e820 *out, size_t out_max, size_t *n,
 		uint64_t addr, uint64_t end, uint32_t type)
@@ -117,8 +130,8 @@ void linux_boot_area_fill(uint8_t *area, uint64_t area_gpa, uint64_t cbit_mask,
 		}
 	}
 	/* Flat 4 GiB descriptors boot.rst asks for at 0x10 and 0x18. */
-	gdt[LINUX_BOOT_CS / 8] = UINT64_C(0x00af9b000000ffff); /* 64-bit code */
-	gdt[LINUX_BOOT_DS / 8] = UINT64_C(0x00cf93000000ffff); /* data */
+	gdt[LINUX_BOOT_CS / 8] = GDT_FLAT(VMSA_SEG_CODE64);
+	gdt[LINUX_BOOT_DS / 8] = GDT_FLAT(VMSA_SEG_DATA32);
 	/*
 	 * struct setup_data {u64 next; u32 type; u32 len;} then, for
 	 * SETUP_CC_BLOB, a u32 physical address of the blob (Linux
@@ -155,18 +168,9 @@ bool linux_vmsa_init(struct snp_vmsa *v, const struct guest_vmsa_cfg *cfg,
 		return false;
 	}
 	/* boot.rst: CS = __BOOT_CS (64-bit code), DS/ES/SS = __BOOT_DS. */
-	vmsa_seg_set(&v->cs, LINUX_BOOT_CS, 0xa9b, 0xffffffff, 0);
-	vmsa_seg_set(&v->ds, LINUX_BOOT_DS, 0xc93, 0xffffffff, 0);
-	v->es = v->ds;
-	v->ss = v->ds;
-	v->fs = v->ds;
-	v->gs = v->ds;
+	vmsa_long_mode(v, LINUX_BOOT_CS, LINUX_BOOT_DS,
+		       (area_gpa + LINUX_AREA_PML4) | cbit_mask);
 	vmsa_seg_set(&v->gdtr, 0, 0, 4 * 8 - 1, area_gpa + LINUX_AREA_GDT);
-	v->cr0 = UINT64_C(0x80050033); /* PG, AM, WP, NE, ET, MP, PE */
-	v->cr4 = 0x20;                 /* PAE */
-	v->cr3 = (area_gpa + LINUX_AREA_PML4) | cbit_mask;
-	/* SVME | NXE | LMA | LME */
-	v->efer = VMSA_EFER_SVME | (1u << 11) | (1u << 10) | (1u << 8);
 	v->rip = cfg->entry;
 	v->rsi = zero_page;
 	v->rsp = area_gpa + LINUX_AREA_STACK_TOP;

@@ -30,9 +30,9 @@ struct guest_vmsa_cfg {
  */
 uint64_t snp_guest_sev_features(uint64_t sev_status);
 
-/** One VMSA segment register (attrib in the VMSA's packed 12-bit form). */
-void vmsa_seg_set(struct vmsa_seg *s, uint16_t sel, uint16_t attr,
-		  uint32_t limit, uint64_t base);
-
-/** Fill @v (zeroed first) for the first VMPL2 vCPU. False on a bad mode. */
+/**
+ * Fill @v for the first VMPL2 vCPU: vmsa_reset_state() (arch/vmsa_reset.h)
+ * at VMPL2, then the payload's start mode. False (and @v zeroed) on a bad
+ * mode or an entry above 4 GiB.
+ */
 bool snp_vmsa_init_guest(struct snp_vmsa *v, const struct guest_vmsa_cfg *cfg);

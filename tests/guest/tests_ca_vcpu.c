@@ -4,6 +4,8 @@
  * paths (docs/abi.md §3.1, §3.3–§3.5, §8.3, §11 items 10–12). The successful
  * CREATE/DELETE and DEPOSIT/WITHDRAW round trips are in tests_lifecycle.c.
  */
+#include "arch/vmsa_reset.h"
+
 #include "lib/string.h"
 
 #include "svsm/abi/snp.h"
@@ -22,14 +24,10 @@ static uint64_t remap(uint64_t gpa)
 	return gcall3(CORE(SVSM_CORE_REMAP_CA), gpa, 0, 0);
 }
 
+/* A VMSA the SVSM would accept but for the one field each case breaks. */
 static void good_vmsa(void)
 {
-	memset(&vmsa_page, 0, sizeof(vmsa_page));
-	vmsa_page.vmpl = 2;
-	vmsa_page.efer = VMSA_EFER_SVME;
-	vmsa_page.sev_features = SEV_FEAT_SNP_ACTIVE;
-	vmsa_page.cr0 = 0x31;
-	vmsa_page.rip = 0x1000;
+	vmsa_reset_state(&vmsa_page, 2, SEV_FEAT_SNP_ACTIVE);
 }
 
 static uint64_t create(uint64_t vmsa, uint64_t ca, uint64_t apic)

@@ -22,6 +22,7 @@
  *   running VMSA lives) can be deleted.
  */
 #include "arch/cpu.h"
+#include "arch/vmsa_reset.h"
 
 #include "lib/string.h"
 
@@ -271,31 +272,7 @@ static struct snp_vmsa *make_vmsa(int i, uint64_t features)
 {
 	struct snp_vmsa *v = (struct snp_vmsa *)(void *)vpair[i][1];
 
-	memset(v, 0, sizeof(*v));
-	v->cs.selector = 0xf000;
-	v->cs.attrib = 0x9b;
-	v->cs.limit = 0xffff;
-	v->cs.base = 0xffff0000;
-	v->ds.attrib = v->es.attrib = v->ss.attrib = 0x93;
-	v->fs.attrib = v->gs.attrib = 0x93;
-	v->ds.limit = v->es.limit = v->ss.limit = 0xffff;
-	v->fs.limit = v->gs.limit = 0xffff;
-	v->gdtr.limit = v->idtr.limit = 0xffff;
-	v->ldtr.attrib = 0x82;
-	v->tr.attrib = 0x8b;
-	v->cr0 = 0x60000010;
-	v->rflags = 2;
-	v->rip = 0xfff0;
-	v->dr6 = 0xffff0ff0;
-	v->dr7 = 0x400;
-	v->g_pat = UINT64_C(0x0007040600070406);
-	v->xcr0 = 1;
-	v->mxcsr = 0x1f80;
-	v->x87_ftw = 0x5555;
-	v->x87_fcw = 0x40;
-	v->vmpl = 2;
-	v->efer = VMSA_EFER_SVME;
-	v->sev_features = features;
+	vmsa_reset_state(v, 2, features);
 	return v;
 }
 

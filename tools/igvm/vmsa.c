@@ -4,6 +4,8 @@
  */
 #include "igvm/vmsa.h"
 
+#include "svsm/abi/vmsa.h"
+
 #include "igvm/defs.h"
 
 static void put(uint8_t *p, uint32_t off, uint64_t v, unsigned int bytes)
@@ -165,34 +167,41 @@ bool igvm_vmsa_read(const uint8_t *page, struct igvm_vmsa_regs *r)
 	return clean;
 }
 
-void igvm_vmsa_kvm_ap_reset(struct igvm_vmsa_regs *r, uint64_t sev_features,
-			    uint32_t vcpu_sig)
+void igvm_vmsa_reset(struct igvm_vmsa_regs *r, uint64_t sev_features)
 {
-	static const struct igvm_vmsa_seg data = {0, 0x93, 0xffff, 0};
+	const struct igvm_vmsa_seg data = {0, VMSA_SEG_DATA16, VMSA_RESET_LIMIT,
+					   0};
 	struct igvm_vmsa_regs z = {0};
 
 	*r = z;
 	r->es = data;
-	r->cs = (struct igvm_vmsa_seg){0xf000, 0x9b, 0xffff, 0xffff0000};
+	r->cs = (struct igvm_vmsa_seg){VMSA_RESET_CS_SELECTOR, VMSA_SEG_CODE16,
+				       VMSA_RESET_LIMIT, VMSA_RESET_CS_BASE};
 	r->ss = data;
 	r->ds = data;
 	r->fs = data;
 	r->gs = data;
-	r->gdtr = (struct igvm_vmsa_seg){0, 0, 0xffff, 0};
-	r->idtr = (struct igvm_vmsa_seg){0, 0, 0xffff, 0};
-	r->ldtr = (struct igvm_vmsa_seg){0, 0x82, 0xffff, 0};
-	r->tr = (struct igvm_vmsa_seg){0, 0x8b, 0xffff, 0};
-	r->efer = 0x1000; /* KVM sets EFER.SVME */
-	r->cr4 = 0x40;    /* KVM sets CR4.MCE */
-	r->cr0 = 0x10;
-	r->dr7 = 0x400;
-	r->dr6 = 0xffff0ff0;
-	r->rflags = 0x2;
-	r->rip = 0xfff0;
-	r->g_pat = UINT64_C(0x0007040600070406);
-	r->rdx = vcpu_sig;
+	r->gdtr = (struct igvm_vmsa_seg){0, 0, VMSA_RESET_LIMIT, 0};
+	r->idtr = (struct igvm_vmsa_seg){0, 0, VMSA_RESET_LIMIT, 0};
+	r->ldtr = (struct igvm_vmsa_seg){0, VMSA_SEG_LDT, VMSA_RESET_LIMIT, 0};
+	r->tr = (struct igvm_vmsa_seg){0, VMSA_SEG_TSS, VMSA_RESET_LIMIT, 0};
+	r->efer = VMSA_EFER_SVME;
+	r->cr4 = X86_CR4_MCE;
+	r->cr0 = X86_CR0_ET;
+	r->dr7 = VMSA_RESET_DR7;
+	r->dr6 = VMSA_RESET_DR6;
+	r->rflags = VMSA_RESET_RFLAGS;
+	r->rip = VMSA_RESET_RIP;
+	r->g_pat = VMSA_RESET_G_PAT;
 	r->sev_features = sev_features;
-	r->xcr0 = 0x1;
-	r->mxcsr = 0x1f80;
-	r->x87_fcw = 0x37f;
+	r->xcr0 = VMSA_RESET_XCR0;
+	r->mxcsr = VMSA_RESET_MXCSR;
+	r->x87_fcw = VMSA_FNINIT_X87_FCW;
+}
+
+void igvm_vmsa_kvm_ap_reset(struct igvm_vmsa_regs *r, uint64_t sev_features,
+			    uint32_t vcpu_sig)
+{
+	igvm_vmsa_reset(r, sev_features);
+	r->rdx = vcpu_sig; /* the CPUID signature, as after RESET */
 }

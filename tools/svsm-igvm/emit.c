@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "svsm/abi/boot_params.h"
+#include "svsm/abi/vmsa.h"
 
 #include "igvm/builder.h"
 #include "igvm/host.h"
@@ -173,38 +174,26 @@ static void fill_vmsa(struct emit *e)
 {
 	const struct vmsa_cfg *v = &e->l->vmsa;
 	const struct region *bp = layout_find(e->l, REGION_BOOT_PARAMS);
-	static const struct igvm_vmsa_seg data32 = {0x10, 0xC93, 0xFFFFFFFF, 0};
+	static const struct igvm_vmsa_seg data32 = {0x10, VMSA_SEG_DATA32,
+						    UINT32_MAX, 0};
 	struct igvm_vmsa_regs r;
 
-	memset(&r, 0, sizeof(r));
+	igvm_vmsa_reset(&r, v->sev_features);
 	r.es = r.ss = r.ds = r.fs = r.gs = data32;
-	r.cs = (struct igvm_vmsa_seg){0x08, 0xC9B, 0xFFFFFFFF, 0};
-	r.gdtr = (struct igvm_vmsa_seg){0, 0, 0xFFFF, 0};
-	r.idtr = (struct igvm_vmsa_seg){0, 0, 0xFFFF, 0};
-	r.ldtr = (struct igvm_vmsa_seg){0, 0x82, 0xFFFF, 0};
-	r.tr = (struct igvm_vmsa_seg){0, 0x8B, 0xFFFF, 0};
-	r.vmpl = 0;      /* the SVSM runs at VMPL0 */
-	r.cr0 = 0x31;    /* PE | ET | NE, paging off (docs/abi.md §14.3) */
-	r.cr4 = 0x40;    /* MCE */
-	r.efer = 0x1000; /* SVME: required in an SEV-ES/SNP VMSA */
+	r.cs = (struct igvm_vmsa_seg){0x08, VMSA_SEG_CODE32, UINT32_MAX, 0};
+	r.vmpl = 0; /* the SVSM runs at VMPL0 */
+	/* Paging off (docs/abi.md §14.3). */
+	r.cr0 = X86_CR0_PE | X86_CR0_ET | X86_CR0_NE;
 	if (v->mode == ENTRY_LONG64) {
-		r.cs.attrib = 0xA9B; /* L=1 */
-		r.cr0 = 0x80010031;  /* + WP | PG */
-		r.cr4 = 0x60;        /* + PAE */
-		r.efer = 0x1D00;     /* SVME | NXE | LMA | LME */
+		r.cs.attrib = VMSA_SEG_CODE64;
+		r.cr0 |= X86_CR0_WP | X86_CR0_PG;
+		r.cr4 |= X86_CR4_PAE;
+		r.efer |= X86_EFER_NXE | X86_EFER_LMA | X86_EFER_LME;
 		r.cr3 = v->page_tables->gpa | (UINT64_C(1) << v->cbit);
 	}
-	r.rflags = 0x2;
 	r.rip = v->rip;
 	r.rsp = v->rsp;
 	r.rsi = bp ? bp->gpa : 0; /* boot_params.h: boot page in RSI */
-	r.g_pat = UINT64_C(0x0007040600070406);
-	r.xcr0 = 0x1;
-	r.dr6 = 0xFFFF0FF0;
-	r.dr7 = 0x400;
-	r.mxcsr = 0x1F80;
-	r.x87_fcw = 0x37F;
-	r.sev_features = v->sev_features;
 	igvm_vmsa_write(e->vmsa_page, &r);
 }
 

@@ -111,6 +111,76 @@ _Static_assert(offsetof(struct snp_vmsa, fpreg_xmm) == 0x470,
 _Static_assert(offsetof(struct snp_vmsa, fpreg_ymm) == 0x570,
 	       "docs/abi.md §8.1");
 
-#define VMSA_EFER_SVME (UINT64_C(1) << 12)
+/*
+ * Segment attributes in the VMSA's packed form: descriptor bits 40-47 in
+ * attrib bits 0-7 (type, S, DPL, P) and bits 52-55 in attrib bits 8-11
+ * (AVL, L, D/B, G) (APM vol. 2 §15.5.1, docs/abi.md §8.1).
+ */
+#define VMSA_SEG_TYPE_DATA_RWA 0x3u /* read/write, accessed */
+#define VMSA_SEG_TYPE_CODE_XRA 0xbu /* execute/read, accessed */
+#define VMSA_SEG_TYPE_LDT 0x2u
+#define VMSA_SEG_TYPE_TSS_BUSY 0xbu /* 64-bit (or 32-bit) busy TSS */
+#define VMSA_SEG_S (1u << 4)        /* code or data, not system */
+#define VMSA_SEG_P (1u << 7)
+#define VMSA_SEG_L (1u << 9)   /* 64-bit code */
+#define VMSA_SEG_DB (1u << 10) /* 32-bit default size */
+#define VMSA_SEG_G (1u << 11)  /* limit in 4 KiB units */
+
+/* The descriptors the images and tools load (flat; 16, 32, 64 bit). */
+#define VMSA_SEG_CODE16 (VMSA_SEG_P | VMSA_SEG_S | VMSA_SEG_TYPE_CODE_XRA)
+#define VMSA_SEG_DATA16 (VMSA_SEG_P | VMSA_SEG_S | VMSA_SEG_TYPE_DATA_RWA)
+#define VMSA_SEG_CODE32 (VMSA_SEG_CODE16 | VMSA_SEG_DB | VMSA_SEG_G)
+#define VMSA_SEG_DATA32 (VMSA_SEG_DATA16 | VMSA_SEG_DB | VMSA_SEG_G)
+#define VMSA_SEG_CODE64 (VMSA_SEG_CODE16 | VMSA_SEG_L | VMSA_SEG_G)
+#define VMSA_SEG_LDT (VMSA_SEG_P | VMSA_SEG_TYPE_LDT)
+#define VMSA_SEG_TSS (VMSA_SEG_P | VMSA_SEG_TYPE_TSS_BUSY)
+_Static_assert(VMSA_SEG_CODE16 == 0x09b && VMSA_SEG_DATA16 == 0x093,
+	       "docs/abi.md §8.2: reset CS and data attributes");
+_Static_assert(VMSA_SEG_CODE32 == 0xc9b && VMSA_SEG_DATA32 == 0xc93,
+	       "flat 32-bit code and data");
+_Static_assert(VMSA_SEG_CODE64 == 0xa9b, "64-bit code: L, not D/B");
+_Static_assert(VMSA_SEG_LDT == 0x082 && VMSA_SEG_TSS == 0x08b,
+	       "docs/abi.md §8.2: LDTR and TR attributes");
+
+/* Control registers and EFER (APM vol. 2 §3.1). */
+#define X86_CR0_PE (UINT64_C(1) << 0)
+#define X86_CR0_MP (UINT64_C(1) << 1)
+#define X86_CR0_ET (UINT64_C(1) << 4)
+#define X86_CR0_NE (UINT64_C(1) << 5)
+#define X86_CR0_WP (UINT64_C(1) << 16)
+#define X86_CR0_AM (UINT64_C(1) << 18)
+#define X86_CR0_NW (UINT64_C(1) << 29)
+#define X86_CR0_CD (UINT64_C(1) << 30)
+#define X86_CR0_PG (UINT64_C(1) << 31)
+#define X86_CR4_PAE (UINT64_C(1) << 5)
+#define X86_CR4_MCE (UINT64_C(1) << 6)
+#define X86_CR4_OSFXSR (UINT64_C(1) << 9)
+#define X86_CR4_OSXMMEXCPT (UINT64_C(1) << 10)
+#define X86_CR4_OSXSAVE (UINT64_C(1) << 18)
+#define X86_EFER_LME (UINT64_C(1) << 8)
+#define X86_EFER_LMA (UINT64_C(1) << 10)
+#define X86_EFER_NXE (UINT64_C(1) << 11)
+#define VMSA_EFER_SVME (UINT64_C(1) << 12) /* required in an SNP VMSA */
+
+/*
+ * The register state after INIT as Linux gives its APs (Linux:
+ * arch/x86/include/asm/sev.h AP_INIT_*, used by arch/x86/coco/sev/core.c
+ * wakeup_cpu_via_vmgexit) and docs/abi.md §8.2 gives VMPL2 guests.
+ */
+#define VMSA_RESET_CR0 (X86_CR0_CD | X86_CR0_NW | X86_CR0_ET)
+#define VMSA_RESET_RFLAGS UINT64_C(0x2) /* bit 1 is always set */
+#define VMSA_RESET_CS_SELECTOR 0xf000u
+#define VMSA_RESET_CS_BASE UINT64_C(0xffff0000)
+#define VMSA_RESET_RIP UINT64_C(0xfff0)
+#define VMSA_RESET_LIMIT 0xffffu /* segments, GDTR, IDTR, LDTR, TR */
+#define VMSA_RESET_DR6 UINT64_C(0xffff0ff0)
+#define VMSA_RESET_DR7 UINT64_C(0x400)
+#define VMSA_RESET_G_PAT UINT64_C(0x0007040600070406) /* WB WT UC- UC */
+#define VMSA_RESET_XCR0 UINT64_C(0x1)                 /* x87 only */
+#define VMSA_RESET_MXCSR 0x1f80u   /* every SSE exception masked */
+#define VMSA_LINUX_X87_FTW 0x5555u /* AP_INIT_X87_FTW_DEFAULT */
+#define VMSA_LINUX_X87_FCW 0x40u   /* AP_INIT_X87_FCW_DEFAULT */
+#define VMSA_FNINIT_X87_FCW 0x37fu /* FNINIT (and KVM's reset) */
+_Static_assert(VMSA_RESET_CR0 == 0x60000010, "docs/abi.md §8.2: CR0");
 #define SVM_EXIT_VMGEXIT 0x403
 #define SVM_EXIT_VMMCALL 0x081

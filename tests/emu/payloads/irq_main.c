@@ -5,6 +5,8 @@
  * the 32-bit VMPL3 program (#VC in protected mode), creates VMPL2 and then
  * only serves VMPL2's requests; VMPL2 prints the TAP and the verdict.
  */
+#include "arch/vmsa_reset.h"
+
 #include "lib/compiler.h"
 #include "lib/fmt.h"
 #include "lib/string.h"
@@ -245,17 +247,9 @@ static bool skipped(const uint8_t *p)
 
 static void init_vmsa(struct snp_vmsa *v, unsigned vmpl)
 {
-	memset(v, 0, sizeof(*v));
-	v->gdtr = (struct vmsa_seg){.base = (uint64_t)(uintptr_t)irq_gdt,
-				    .limit = 0x3f};
-	v->ldtr = (struct vmsa_seg){.attrib = 0x0082, .limit = 0xffff};
-	v->rflags = 2;
-	v->dr6 = 0xffff0ff0;
-	v->dr7 = 0x400;
-	v->g_pat = UINT64_C(0x0007040600070406);
-	v->xcr0 = 1;
-	v->vmpl = (uint8_t)vmpl;
-	v->sev_features = SEV_FEAT_SNP_ACTIVE;
+	vmsa_reset_state(v, (uint8_t)vmpl, SEV_FEAT_SNP_ACTIVE);
+	vmsa_seg_set(&v->gdtr, 0, 0, 0x3f, (uint64_t)(uintptr_t)irq_gdt);
+	vmsa_seg_set(&v->idtr, 0, 0, 0, 0); /* each VMPL loads its own */
 }
 
 /* AP creation: the target VMPL in SW_EXITINFO1[19:16] (GHCB spec). */
@@ -275,8 +269,6 @@ static void create(struct snp_vmsa *v)
 static void run_vmpl3(void)
 {
 	struct snp_vmsa *v = (struct snp_vmsa *)vmsa3_page;
-	struct vmsa_seg data = {
-		.selector = 0x10, .attrib = 0x0c93, .limit = 0xffffffff};
 	uint64_t h = (uint64_t)(uintptr_t)v3_vc;
 	uint8_t *g = v3_idt + 29 * 8;
 	bool ok = true;
@@ -288,11 +280,8 @@ static void run_vmpl3(void)
 	g[6] = (uint8_t)(h >> 16);
 	g[7] = (uint8_t)(h >> 24);
 	init_vmsa(v, 3);
-	v->cs = (struct vmsa_seg){
-		.selector = 0x38, .attrib = 0x0c9b, .limit = 0xffffffff};
-	v->ss = v->ds = v->es = v->fs = v->gs = data;
-	v->cr0 = 0x11; /* PE, ET */
-	v->efer = VMSA_EFER_SVME;
+	vmsa_flat_segments(v, 0x38, VMSA_SEG_CODE32, 0x10);
+	v->cr0 = X86_CR0_PE | X86_CR0_ET;
 	v->rip = (uint64_t)(uintptr_t)v3_entry;
 	v->rsp = (uint64_t)(uintptr_t)v3_stack_top;
 	create(v);
@@ -321,8 +310,6 @@ static bool has_pku(void)
 static void create_vmpl2(void)
 {
 	struct snp_vmsa *v = (struct snp_vmsa *)vmsa2_page;
-	struct vmsa_seg data = {
-		.selector = 0x10, .attrib = 0x0c93, .limit = 0xffffffff};
 	uint64_t cr0 = 0, cr4 = 0, tss = (uint64_t)(uintptr_t)irq_tss;
 
 	/* TSS: RSP0 for CPL3 -> CPL0; descriptor at 0x28 (available). */
@@ -349,17 +336,11 @@ static void create_vmpl2(void)
 
 	__asm__ volatile("mov %%cr0, %0; mov %%cr4, %1" : "=r"(cr0), "=r"(cr4));
 	init_vmsa(v, 2);
-	v->cs = (struct vmsa_seg){
-		.selector = 0x08, .attrib = 0x029b, .limit = 0xffffffff};
-	v->ss = v->ds = v->es = v->fs = v->gs = data;
-	v->tr = (struct vmsa_seg){
-		.selector = 0x28, .attrib = 0x008b, .limit = 0x67, .base = tss};
-	v->idtr = (struct vmsa_seg){.base = (uint64_t)(uintptr_t)idt2,
-				    .limit = 4095};
+	vmsa_long_mode(v, 0x08, 0x10, (uint64_t)(uintptr_t)irq_pml4 | CBIT);
+	vmsa_seg_set(&v->tr, 0x28, VMSA_SEG_TSS, 0x67, tss);
+	vmsa_seg_set(&v->idtr, 0, 0, 4095, (uint64_t)(uintptr_t)idt2);
 	v->cr0 = cr0;
-	v->cr3 = (uint64_t)(uintptr_t)irq_pml4 | CBIT;
 	v->cr4 = cr4 | (has_pku() ? UINT64_C(1) << 22 : 0); /* PKE */
-	v->efer = 0x0d00 | VMSA_EFER_SVME;
 	v->rip = (uint64_t)(uintptr_t)irq_vmpl2_main;
 	v->rsp = (uint64_t)(uintptr_t)v2_stack_top - 8;
 	create(v);

@@ -3,6 +3,8 @@
  * snpemu test payload: VMPL2: grants, its VMSA, RUN_VMPL both ways, and
  * what VMPL2 itself saw.
  */
+#include "arch/vmsa_reset.h"
+
 #include "lib/compiler.h"
 #include "lib/fmt.h"
 #include "lib/string.h"
@@ -36,33 +38,19 @@ static uint64_t gdt_base(void)
 void vmpl2_build_vmsa(void *page, uint64_t rip)
 {
 	struct snp_vmsa *v = page;
-	struct vmsa_seg data = {
-		.selector = 0x10, .attrib = 0x0c93, .limit = 0xffffffff};
 	uint64_t cr0 = 0, cr4 = 0;
 
 	__asm__ volatile("mov %%cr0, %0; mov %%cr4, %1" : "=r"(cr0), "=r"(cr4));
-	memset(v, 0, sizeof(*v));
-	v->cs = (struct vmsa_seg){
-		.selector = 0x08, .attrib = 0x029b, .limit = 0xffffffff};
-	v->ss = v->ds = v->es = v->fs = v->gs = data;
-	v->tr = (struct vmsa_seg){.attrib = 0x008b,
-				  .limit = 0x67,
-				  .base = (uint64_t)(uintptr_t)v2_tss};
-	v->ldtr = (struct vmsa_seg){.attrib = 0x0082, .limit = 0xffff};
-	v->gdtr = (struct vmsa_seg){.base = gdt_base(), .limit = 23};
-	v->cr0 = cr0;
-	v->cr3 = (uint64_t)(uintptr_t)v2_pml4 | CBIT;
+	vmsa_reset_state(v, 2, SEV_FEAT_SNP_ACTIVE);
+	vmsa_long_mode(v, 0x08, 0x10, (uint64_t)(uintptr_t)v2_pml4 | CBIT);
+	vmsa_seg_set(&v->tr, 0, VMSA_SEG_TSS, 0x67,
+		     (uint64_t)(uintptr_t)v2_tss);
+	vmsa_seg_set(&v->gdtr, 0, 0, 23, gdt_base());
+	vmsa_seg_set(&v->idtr, 0, 0, 0, 0); /* VMPL2's program has none */
+	v->cr0 = cr0; /* VMPL0's own, as entry.S set them up */
 	v->cr4 = cr4;
-	v->efer = 0x0d00 | VMSA_EFER_SVME;
-	v->rflags = 2;
 	v->rip = rip;
 	v->rsp = (uint64_t)(uintptr_t)v2_stack_top;
-	v->dr6 = 0xffff0ff0;
-	v->dr7 = 0x400;
-	v->g_pat = UINT64_C(0x0007040600070406);
-	v->xcr0 = 1;
-	v->vmpl = 2;
-	v->sev_features = SEV_FEAT_SNP_ACTIVE;
 }
 
 /* AP_CREATION for APIC ID @apic_id (SW_EXITINFO1[63:32]) at @vmpl

@@ -65,6 +65,17 @@ void igvm_vmsa_write(uint8_t *page, const struct igvm_vmsa_regs *r);
 bool igvm_vmsa_read(const uint8_t *page, struct igvm_vmsa_regs *r);
 
 /**
+ * The tools' one from-scratch VMSA: the x86 state after RESET as KVM puts
+ * it in a VMSA (CR0.ET, CR4.MCE, EFER.SVME, FNINIT's x87 control word;
+ * named constants of include/svsm/abi/vmsa.h). The SVSM side has its own
+ * function on struct snp_vmsa (arch/vmsa_reset.h, Linux's AP defaults);
+ * the tools keep this field model because they encode and decode VMSA
+ * pages byte by byte from untrusted IGVM files (igvm_vmsa_read reports
+ * bytes it does not model) and must predict KVM's bytes, not choose them.
+ */
+void igvm_vmsa_reset(struct igvm_vmsa_regs *r, uint64_t sev_features);
+
+/**
  * KVM's reset-state VMSA for an AP on the legacy path, as sev-snp-measure
  * models it (vmsa.py, QEMU VMM type, eip 0xFFFFFFF0) plus MXCSR/FCW
  * (docs/abi.md §14.1). [unconfirmed for IGVM guests: docs/abi.md §13.2.]
