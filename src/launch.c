@@ -11,7 +11,6 @@
 #include "launch.h"
 
 #include "arch/cpu.h"
-#include "arch/snp_insn.h"
 
 #include "lib/console.h"
 #include "lib/panic.h"
@@ -38,54 +37,38 @@ static struct snp_secrets_page guest_secrets;
  * (accepting "already valid") and zero it. Guest pages are reached through
  * guest_mem and the platform only, as in the request path.
  */
-static void guest_page_prepare(uint64_t g)
+static void guest_page_prepare(gpa_t g)
 {
 	bool cf = false;
 
-	if (!ghcb_msr_psc(g, false)) {
+	if (!ghcb_msr_psc(gpa_val(g), false)) {
 		panic("page-state change to private of guest page %llx failed",
-		      (unsigned long long)g);
+		      (unsigned long long)gpa_val(g));
 	}
-	if (plat_pvalidate(gpa(g), SNP_PAGE_SIZE_4K, true, &cf) !=
-		    SNP_RC_SUCCESS ||
-	    guest_mem_zero(gpa(g), PAGE_SIZE) != SVSM_OK) {
+	if (plat_pvalidate(g, SNP_PAGE_SIZE_4K, true, &cf) != SNP_RC_SUCCESS ||
+	    guest_mem_zero(g, PAGE_SIZE) != SVSM_OK) {
 		panic("cannot validate and zero guest page %llx",
-		      (unsigned long long)g);
+		      (unsigned long long)gpa_val(g));
 	}
 }
 
-static void guest_page_write(uint64_t g, const void *src, size_t n)
+static void guest_page_write(gpa_t g, const void *src, size_t n)
 {
-	if (guest_mem_write(gpa(g), src, n) != SVSM_OK) {
-		panic("cannot write guest page %llx", (unsigned long long)g);
+	if (guest_mem_write(g, src, n) != SVSM_OK) {
+		panic("cannot write guest page %llx",
+		      (unsigned long long)gpa_val(g));
 	}
 }
 
-static void guest_grant(uint64_t base, uint64_t size, const char *what)
+static void guest_grant(gpa_t base, uint64_t size, const char *what)
 {
-	for (uint64_t p = base; p < base + size; p += PAGE_SIZE) {
-		if (guest_mem_grant(gpa(p), SNP_PAGE_SIZE_4K,
+	for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
+		if (guest_mem_grant(gpa_add(base, off), SNP_PAGE_SIZE_4K,
 				    SVSM_GUEST_VMPL) != SNP_RC_SUCCESS) {
 			panic("RMPADJUST VMPL2 RWX on %s at %llx failed", what,
-			      (unsigned long long)p);
+			      (unsigned long long)(gpa_val(base) + off));
 		}
 	}
-}
-
-uint64_t launch_vmsa_page(void)
-{
-	uint64_t pa = mem_alloc_page();
-	uint64_t spare = 0;
-
-	if (pa != 0 && IS_ALIGNED(pa, PAGE_SIZE_2M)) {
-		spare = pa;
-		pa = mem_alloc_page();
-		mem_free_pages(spare, 1);
-	}
-	if (pa == 0) {
-		panic("no page for the guest VMSA");
-	}
-	return pa;
 }
 
 struct svsm_vcpu *launch_guest(const struct svsm_boot_params *bp,
@@ -106,42 +89,43 @@ struct svsm_vcpu *launch_guest(const struct svsm_boot_params *bp,
 		.rsi = bp->guest_secrets_gpa,
 		.rdi = bp->guest_cpuid_gpa,
 	};
+	const gpa_t g_secrets = gpa(bp->guest_secrets_gpa);
+	const gpa_t g_cpuid = gpa(bp->guest_cpuid_gpa);
+	const gpa_t g_caa = gpa(bp->guest_caa_gpa);
 	struct snp_vmsa *vmsa = NULL;
 	struct svsm_vcpu *vcpu = NULL;
 	uint64_t vmsa_pa = 0;
 	uint32_t rc = 0;
 
-	guest_page_prepare(bp->guest_secrets_gpa);
+	guest_page_prepare(g_secrets);
 	snp_secrets_build_guest(&guest_secrets, secrets, &scfg);
-	guest_page_write(bp->guest_secrets_gpa, &guest_secrets,
-			 sizeof(guest_secrets));
+	guest_page_write(g_secrets, &guest_secrets, sizeof(guest_secrets));
 	/* VMPCK0/1 must not stay in SVSM memory longer than needed. */
 	memset(&guest_secrets, 0, sizeof(guest_secrets));
-	guest_page_prepare(bp->guest_cpuid_gpa);
-	guest_page_write(bp->guest_cpuid_gpa, cpuid, PAGE_SIZE);
-	guest_page_prepare(bp->guest_caa_gpa);
-	guest_grant(bp->guest_secrets_gpa, PAGE_SIZE, "secrets");
-	guest_grant(bp->guest_cpuid_gpa, PAGE_SIZE, "CPUID page");
-	guest_grant(bp->guest_caa_gpa, PAGE_SIZE, "calling area");
+	guest_page_prepare(g_cpuid);
+	guest_page_write(g_cpuid, cpuid, PAGE_SIZE);
+	guest_page_prepare(g_caa);
+	guest_grant(g_secrets, PAGE_SIZE, "secrets");
+	guest_grant(g_cpuid, PAGE_SIZE, "CPUID page");
+	guest_grant(g_caa, PAGE_SIZE, "calling area");
 	if (bp->payload_mode == SVSM_PAYLOAD_LINUX64) {
 		linux_boot_prepare(bp, ram, ram_count);
 	} else {
-		guest_grant(bp->payload_base, bp->payload_size, "payload");
+		guest_grant(gpa(bp->payload_base), bp->payload_size, "payload");
 	}
 
-	vmsa_pa = launch_vmsa_page();
-	vmsa = (struct snp_vmsa *)(uintptr_t)vmsa_pa;
+	vmsa = mem_alloc_vmsa();
+	if (vmsa == NULL) {
+		panic("no page for the guest VMSA");
+	}
+	vmsa_pa = mem_pa(vmsa);
 	if (bp->payload_mode == SVSM_PAYLOAD_LINUX64
 		    ? !linux_boot_vmsa(vmsa, bp, &vcfg)
 		    : !snp_vmsa_init_guest(vmsa, &vcfg)) {
 		panic("bad payload mode %u", bp->payload_mode);
 	}
-	/*
-	 * Make it a VMSA: target VMPL1 with no permissions plus the VMSA bit
-	 * (as Linux at VMPL0 does, docs/abi.md §7.2). The page stays SVSM
-	 * memory; the guest cannot read or write it.
-	 */
-	rc = snp_rmpadjust(vmsa_pa, SNP_PAGE_SIZE_4K, 1 | RMPADJ_VMSA);
+	/* The page stays SVSM memory; the guest cannot read or write it. */
+	rc = mem_make_vmsa(vmsa);
 	if (rc != SNP_RC_SUCCESS) {
 		panic("RMPADJUST VMSA %llx: rc %u", (unsigned long long)vmsa_pa,
 		      rc);
@@ -152,7 +136,7 @@ struct svsm_vcpu *launch_guest(const struct svsm_boot_params *bp,
 	if (vcpu == NULL) {
 		panic("vcpu_add(0) failed");
 	}
-	vcpu->caa = gpa(bp->guest_caa_gpa);
+	vcpu->caa = g_caa;
 	/*
 	 * Current, but deliberately not in the VMSA registry: the page is
 	 * SVSM memory, so DELETE_VCPU must never find it (it would hand the

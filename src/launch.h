@@ -22,9 +22,3 @@ struct svsm_vcpu *launch_guest(const struct svsm_boot_params *bp,
 			       const struct snp_cpuid_page *cpuid,
 			       const struct snp_secrets_page *secrets,
 			       const struct mem_range *ram, size_t ram_count);
-
-/**
- * A page of SVSM memory for a VMSA, not 2 MiB aligned (SNP erratum,
- * docs/abi.md §3.3); panics when the pool is empty.
- */
-uint64_t launch_vmsa_page(void);

@@ -43,33 +43,33 @@ static uint8_t zero_page[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 static struct linux_e820 e820[LINUX_E820_MAX];
 static uint8_t boot_area[AREA_SIZE] __attribute__((aligned(PAGE_SIZE)));
 
-/* True if [gpa, gpa + size) touches a page the bulk pass must not touch:
+/* True if [g, g + size) touches a page the bulk pass must not touch:
  * measured launch pages and the guest pages prepared elsewhere. */
-static bool skipped(const struct svsm_boot_params *bp, uint64_t gpa,
-		    uint64_t size)
+static bool skipped(const struct svsm_boot_params *bp, gpa_t g, uint64_t size)
 {
 	const uint64_t pages[3] = {bp->guest_secrets_gpa, bp->guest_cpuid_gpa,
 				   bp->guest_caa_gpa};
 
 	for (uint32_t i = 0; i < bp->launched_count; i++) {
-		if (range_overlap(gpa, size, bp->launched[i].base,
+		if (range_overlap(gpa_val(g), size, bp->launched[i].base,
 				  bp->launched[i].size)) {
 			return true;
 		}
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(pages); i++) {
-		if (range_overlap(gpa, size, pages[i], PAGE_SIZE)) {
+		if (range_overlap(gpa_val(g), size, pages[i], PAGE_SIZE)) {
 			return true;
 		}
 	}
-	return range_overlap(gpa, size, bp->linux_boot_area_gpa, AREA_SIZE);
+	return range_overlap(gpa_val(g), size, bp->linux_boot_area_gpa,
+			     AREA_SIZE);
 }
 
 /*
  * Guest pages are reached only through guest_mem and the platform layer
  * (docs/architecture.md §9), never through a pointer made from a GPA.
  */
-static void guest_validate(uint64_t g, uint64_t size)
+static void guest_validate(gpa_t g, uint64_t size)
 {
 	bool cf = false;
 
@@ -77,39 +77,32 @@ static void guest_validate(uint64_t g, uint64_t size)
 	 * "Already valid" is accepted: a host that kept an old validated
 	 * page gains nothing, because the page is zeroed anyway.
 	 */
-	for (uint64_t p = g; p < g + size; p += PAGE_SIZE) {
-		if (plat_pvalidate(gpa(p), SNP_PAGE_SIZE_4K, true, &cf) !=
-		    SNP_RC_SUCCESS) {
+	for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
+		if (plat_pvalidate(gpa_add(g, off), SNP_PAGE_SIZE_4K, true,
+				   &cf) != SNP_RC_SUCCESS) {
 			panic("linux: PVALIDATE of %llx failed",
-			      (unsigned long long)p);
+			      (unsigned long long)(gpa_val(g) + off));
 		}
 	}
 }
 
-static void guest_zero(uint64_t g, uint64_t size)
+static void guest_zero(gpa_t g, uint64_t size)
 {
-	if (guest_mem_zero(gpa(g), size) != SVSM_OK) {
-		panic("linux: cannot zero [%llx, +%llx)", (unsigned long long)g,
-		      (unsigned long long)size);
+	if (guest_mem_zero(g, size) != SVSM_OK) {
+		panic("linux: cannot zero [%llx, +%llx)",
+		      (unsigned long long)gpa_val(g), (unsigned long long)size);
 	}
 }
 
-static void guest_grant(uint64_t g, uint64_t size)
+static void guest_grant(gpa_t g, uint64_t size)
 {
-	for (uint64_t p = g; p < g + size; p += PAGE_SIZE) {
-		if (guest_mem_grant(gpa(p), SNP_PAGE_SIZE_4K,
+	for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
+		if (guest_mem_grant(gpa_add(g, off), SNP_PAGE_SIZE_4K,
 				    SVSM_GUEST_VMPL) != SNP_RC_SUCCESS) {
 			panic("linux: RMPADJUST of %llx failed",
-			      (unsigned long long)p);
+			      (unsigned long long)(gpa_val(g) + off));
 		}
 	}
-}
-
-static enum snp_rc guest_pvalidate_2m(uint64_t g)
-{
-	bool cf = false;
-
-	return plat_pvalidate(gpa(g), SNP_PAGE_SIZE_2M, true, &cf);
 }
 
 static void progress(struct validate_state *st, uint64_t bytes)
@@ -123,38 +116,39 @@ static void progress(struct validate_state *st, uint64_t bytes)
 	}
 }
 
-/* 4 KiB pages [gpa, gpa + n pages), n <= GHCB_PSC_BATCH. */
-static void validate_4k(struct validate_state *st, uint64_t gpa, uint32_t n)
+/* 4 KiB pages [g, g + n pages), n <= GHCB_PSC_BATCH. */
+static void validate_4k(struct validate_state *st, gpa_t g, uint32_t n)
 {
 	const uint64_t size = (uint64_t)n * PAGE_SIZE;
 
-	if (!ghcb_psc_private(gpa, n, false)) {
+	if (!ghcb_psc_private(gpa_val(g), n, false)) {
 		panic("linux: page-state change of [%llx, +%llx) failed",
-		      (unsigned long long)gpa, (unsigned long long)size);
+		      (unsigned long long)gpa_val(g), (unsigned long long)size);
 	}
-	guest_validate(gpa, size);
-	guest_zero(gpa, size);
-	guest_grant(gpa, size);
+	guest_validate(g, size);
+	guest_zero(g, size);
+	guest_grant(g, size);
 	st->pages_4k += n;
 	progress(st, size);
 }
 
 /* One 2 MiB page; falls back to 4 KiB if the host made 4 KiB entries. */
-static void validate_2m(struct validate_state *st, uint64_t gpa)
+static void validate_2m(struct validate_state *st, gpa_t g)
 {
 	enum snp_rc rc = SNP_RC_FAIL_INPUT;
+	bool cf = false;
 
-	if (!ghcb_psc_private(gpa, 1, true)) {
+	if (!ghcb_psc_private(gpa_val(g), 1, true)) {
 		panic("linux: 2 MiB page-state change at %llx failed",
-		      (unsigned long long)gpa);
+		      (unsigned long long)gpa_val(g));
 	}
-	rc = guest_pvalidate_2m(gpa);
+	rc = plat_pvalidate(g, SNP_PAGE_SIZE_2M, true, &cf);
 	if (rc == SNP_RC_FAIL_SIZEMISMATCH) {
 		for (uint64_t off = 0; off < PAGE_SIZE_2M;
 		     off += GHCB_PSC_BATCH * PAGE_SIZE) {
 			uint64_t left = (PAGE_SIZE_2M - off) >> PAGE_SHIFT;
 
-			validate_4k(st, gpa + off,
+			validate_4k(st, gpa_add(g, off),
 				    (uint32_t)(left < GHCB_PSC_BATCH
 						       ? left
 						       : GHCB_PSC_BATCH));
@@ -163,13 +157,13 @@ static void validate_2m(struct validate_state *st, uint64_t gpa)
 	}
 	if (rc != SNP_RC_SUCCESS) {
 		panic("linux: 2 MiB PVALIDATE at %llx: rc %d",
-		      (unsigned long long)gpa, rc);
+		      (unsigned long long)gpa_val(g), rc);
 	}
-	guest_zero(gpa, PAGE_SIZE_2M);
-	rc = guest_mem_grant((gpa_t){gpa}, SNP_PAGE_SIZE_2M, SVSM_GUEST_VMPL);
+	guest_zero(g, PAGE_SIZE_2M);
+	rc = guest_mem_grant(g, SNP_PAGE_SIZE_2M, SVSM_GUEST_VMPL);
 	if (rc != SNP_RC_SUCCESS) {
 		panic("linux: 2 MiB RMPADJUST at %llx: rc %d",
-		      (unsigned long long)gpa, rc);
+		      (unsigned long long)gpa_val(g), rc);
 	}
 	st->pages_2m++;
 	progress(st, PAGE_SIZE_2M);
@@ -178,32 +172,32 @@ static void validate_2m(struct validate_state *st, uint64_t gpa)
 /* Every page of [s, e) that the bulk pass owns. */
 static void validate_piece(struct validate_state *st, uint64_t s, uint64_t e)
 {
-	uint64_t gpa = s;
+	gpa_t g = gpa(s);
 
-	while (gpa < e) {
+	while (gpa_val(g) < e) {
 		uint32_t n = 1;
 
-		if (st->use_2m && IS_ALIGNED(gpa, PAGE_SIZE_2M) &&
-		    e - gpa >= PAGE_SIZE_2M &&
-		    !skipped(st->bp, gpa, PAGE_SIZE_2M)) {
-			validate_2m(st, gpa);
-			gpa += PAGE_SIZE_2M;
+		if (st->use_2m && IS_ALIGNED(gpa_val(g), PAGE_SIZE_2M) &&
+		    e - gpa_val(g) >= PAGE_SIZE_2M &&
+		    !skipped(st->bp, g, PAGE_SIZE_2M)) {
+			validate_2m(st, g);
+			g = gpa_add(g, PAGE_SIZE_2M);
 			continue;
 		}
-		if (skipped(st->bp, gpa, PAGE_SIZE)) {
-			gpa += PAGE_SIZE;
+		if (skipped(st->bp, g, PAGE_SIZE)) {
+			g = gpa_add(g, PAGE_SIZE);
 			continue;
 		}
 		/* A run of 4 KiB pages up to a skip, a 2 MiB boundary (where
 		 * a 2 MiB page may start) or a full PSC request. */
-		while (n < GHCB_PSC_BATCH && gpa + n * PAGE_SIZE < e &&
-		       !skipped(st->bp, gpa + n * PAGE_SIZE, PAGE_SIZE) &&
-		       !(st->use_2m &&
-			 IS_ALIGNED(gpa + n * PAGE_SIZE, PAGE_SIZE_2M))) {
+		while (n < GHCB_PSC_BATCH && gpa_val(g) + n * PAGE_SIZE < e &&
+		       !skipped(st->bp, gpa_add(g, n * PAGE_SIZE), PAGE_SIZE) &&
+		       !(st->use_2m && IS_ALIGNED(gpa_val(g) + n * PAGE_SIZE,
+						  PAGE_SIZE_2M))) {
 			n++;
 		}
-		validate_4k(st, gpa, n);
-		gpa += (uint64_t)n * PAGE_SIZE;
+		validate_4k(st, g, n);
+		g = gpa_add(g, (uint64_t)n * PAGE_SIZE);
 	}
 }
 
@@ -240,21 +234,22 @@ static void count_piece(struct validate_state *st, uint64_t s, uint64_t e)
 /* The boot area: private, validated, zeroed, filled, then VMPL2 RW. */
 static void boot_area_build(const struct svsm_boot_params *bp)
 {
-	const uint64_t gpa = bp->linux_boot_area_gpa;
+	const gpa_t area = gpa(bp->linux_boot_area_gpa);
 
-	if (!ghcb_psc_private(gpa, SVSM_LINUX_BOOT_PAGES, false)) {
+	if (!ghcb_psc_private(gpa_val(area), SVSM_LINUX_BOOT_PAGES, false)) {
 		panic("linux: cannot validate the boot area at %llx",
-		      (unsigned long long)gpa);
+		      (unsigned long long)gpa_val(area));
 	}
-	guest_validate(gpa, AREA_SIZE);
+	guest_validate(area, AREA_SIZE);
 	/* Built in SVSM memory, then written out once. */
 	memset(boot_area, 0, AREA_SIZE);
-	linux_boot_area_fill(boot_area, gpa, paging_cbit_mask(),
-			     bp->guest_secrets_gpa, bp->guest_cpuid_gpa);
-	if (guest_mem_write((gpa_t){gpa}, boot_area, AREA_SIZE) != SVSM_OK) {
+	linux_boot_area_fill(boot_area, area, paging_cbit_mask(),
+			     gpa(bp->guest_secrets_gpa),
+			     gpa(bp->guest_cpuid_gpa));
+	if (guest_mem_write(area, boot_area, AREA_SIZE) != SVSM_OK) {
 		panic("linux: cannot write the boot area");
 	}
-	guest_grant(gpa, AREA_SIZE);
+	guest_grant(area, AREA_SIZE);
 }
 
 /* Reserved for Linux, sorted: the pages the SVSM filled for it. */
@@ -301,8 +296,9 @@ static void zero_page_build(const struct svsm_boot_params *bp,
 			ram_bytes += e820[i].size;
 		}
 	}
-	linux_zero_page_fill(zero_page, e820, n,
-			     bp->linux_boot_area_gpa + LINUX_AREA_SETUP_DATA);
+	linux_zero_page_fill(
+		zero_page, e820, n,
+		gpa_add(gpa(bp->linux_boot_area_gpa), LINUX_AREA_SETUP_DATA));
 	if (guest_mem_write(gpa(bp->linux_zero_page_gpa), zero_page,
 			    PAGE_SIZE) != SVSM_OK) {
 		panic("linux: cannot write the zero page");
@@ -337,7 +333,7 @@ void linux_boot_prepare(const struct svsm_boot_params *bp,
 		(unsigned long long)st.pages_2m,
 		(unsigned long long)st.pages_4k);
 	for (uint32_t i = 0; i < bp->launched_count; i++) {
-		guest_grant(bp->launched[i].base, bp->launched[i].size);
+		guest_grant(gpa(bp->launched[i].base), bp->launched[i].size);
 	}
 	boot_area_build(bp);
 	zero_page_build(bp, ram, ram_count);
@@ -346,6 +342,7 @@ void linux_boot_prepare(const struct svsm_boot_params *bp,
 bool linux_boot_vmsa(struct snp_vmsa *v, const struct svsm_boot_params *bp,
 		     const struct guest_vmsa_cfg *cfg)
 {
-	return linux_vmsa_init(v, cfg, bp->linux_zero_page_gpa,
-			       bp->linux_boot_area_gpa, paging_cbit_mask());
+	return linux_vmsa_init(v, cfg, gpa(bp->linux_zero_page_gpa),
+			       gpa(bp->linux_boot_area_gpa),
+			       paging_cbit_mask());
 }

@@ -22,6 +22,8 @@
 #include "lib/serial.h"
 #include "lib/string.h"
 
+#include "svsm/platform.h"
+
 #include "svsm/abi/secrets.h"
 #include "svsm/abi/snp.h"
 
@@ -45,8 +47,14 @@
 
 void svsm_main(uint64_t boot_params_gpa);
 
-/* Copied once from the measured page; read-only afterwards. */
+/*
+ * Copied once with the guarded copy (plat_boot_read) from the pages the
+ * host and the PSP wrote; only the copies are checked and used.
+ */
 static struct svsm_boot_params boot_params;
+static struct snp_cpuid_page cpuid_page;
+/* The SVSM's only copy of the VMPCKs: the PSP's page is zeroed once read. */
+static struct snp_secrets_page svsm_secrets;
 static struct svsm_igvm_memmap_entry memmap_copy[MEMMAP_MAX];
 static struct mem_range ram[MEMMAP_MAX];
 static size_t ram_count;
@@ -79,9 +87,8 @@ static void read_memory_map(const struct svsm_boot_params *bp)
 	 * Copy once, guarded: the host owns this (unmeasured) area and may
 	 * have left it unmapped or unvalidated.
 	 */
-	if (!arch_copy_guarded(memmap_copy,
-			       (const void *)(uintptr_t)bp->memmap_gpa,
-			       n * sizeof(memmap_copy[0]))) {
+	if (!plat_boot_read(memmap_copy, gpa(bp->memmap_gpa),
+			    n * sizeof(memmap_copy[0]))) {
 		ghcb_terminate(SVSM_TERM_SET, SVSM_TERM_BOOT_PARAMS + 2);
 	}
 	st = bp_parse_memmap(memmap_copy, n, ram, MEMMAP_MAX, &ram_count);
@@ -93,18 +100,15 @@ static void read_memory_map(const struct svsm_boot_params *bp)
 	}
 }
 
-/* GHCB page: rescind validation, convert to shared, map without C-bit
- * (GHCB spec §2.3.1; Linux snp_set_memory_shared order), then register. */
+/* This CPU's GHCB: a shared pool page (mem_alloc_shared), registered. */
 void svsm_ghcb_setup(void)
 {
-	uint64_t pa = mem_alloc_page();
+	void *page = mem_alloc_shared(1);
 
-	if (pa == 0 || !mem_pvalidate_range(pa, PAGE_SIZE, false, false) ||
-	    !ghcb_msr_psc(pa, true) || !paging_set_shared(pa, true)) {
+	if (page == NULL) {
 		ghcb_terminate(SVSM_TERM_SET, SVSM_TERM_GHCB + 8);
 	}
-	memset((void *)(uintptr_t)pa, 0, PAGE_SIZE);
-	ghcb_register((void *)(uintptr_t)pa, pa);
+	ghcb_register(page, mem_pa(page));
 }
 
 static uint32_t read_vp_count(const struct svsm_boot_params *bp)
@@ -112,10 +116,8 @@ static uint32_t read_vp_count(const struct svsm_boot_params *bp)
 	uint32_t n = 0;
 
 	/* Host-written (a parameter area): a guarded copy, read once. */
-	if (!arch_copy_guarded(&n,
-			       (const void *)(uintptr_t)(bp->general_gpa +
-							 bp->vp_count_offset),
-			       sizeof(n))) {
+	if (!plat_boot_read(&n, gpa(bp->general_gpa + bp->vp_count_offset),
+			    sizeof(n))) {
 		return 0;
 	}
 	return n;
@@ -125,7 +127,6 @@ NO_SSP void svsm_main(uint64_t boot_params_gpa)
 {
 	struct percpu *pc = &svsm_bsp_percpu;
 	const struct svsm_boot_params *bp = &boot_params;
-	const struct snp_cpuid_page *cpuid = NULL;
 	struct mem_range svsm_region;
 	struct mem_range extra[2];
 	struct svsm_vcpu *vcpu = NULL;
@@ -133,17 +134,33 @@ NO_SSP void svsm_main(uint64_t boot_params_gpa)
 
 	percpu_set_fs(pc);
 	percpu_desc_init(pc);
-	memcpy(&boot_params, (const void *)(uintptr_t)boot_params_gpa,
-	       sizeof(boot_params));
-	if (bp_check(bp) != BP_OK || !below_4g(bp->pool_base, bp->pool_size) ||
+	if (!below_4g(boot_params_gpa, sizeof(boot_params)) ||
+	    !plat_boot_read(&boot_params, gpa(boot_params_gpa),
+			    sizeof(boot_params)) ||
+	    bp_check(bp) != BP_OK || !below_4g(bp->pool_base, bp->pool_size) ||
 	    !below_4g(bp->general_gpa, PAGE_SIZE)) {
 		ghcb_terminate(SVSM_TERM_SET, SVSM_TERM_BOOT_PARAMS);
 	}
-	cpuid = (const struct snp_cpuid_page *)(uintptr_t)bp->cpuid_gpa;
-	if (!snp_cpuid_page_valid(cpuid)) {
+	/* bp_check() placed both pages inside the SVSM region. */
+	if (!below_4g(bp->cpuid_gpa, sizeof(cpuid_page)) ||
+	    !plat_boot_read(&cpuid_page, gpa(bp->cpuid_gpa),
+			    sizeof(cpuid_page)) ||
+	    !snp_cpuid_page_valid(&cpuid_page)) {
 		ghcb_terminate(SVSM_TERM_SET, SVSM_TERM_CPUID_PAGE);
 	}
-	vc_init(cpuid);
+	/*
+	 * The #VC handler reads the PSP's page in place: SVSM-private memory
+	 * the PSP wrote at launch, which the host can unmap but not change
+	 * (snpemu's inject=vc-mid unmaps it to provoke a #VC inside the
+	 * handler, tests/emu/test_inject.py); the copy above was checked.
+	 */
+	vc_init((const struct snp_cpuid_page *)(uintptr_t)bp->cpuid_gpa);
+	if (!below_4g(bp->secrets_gpa, sizeof(svsm_secrets)) ||
+	    !plat_boot_read(&svsm_secrets, gpa(bp->secrets_gpa),
+			    sizeof(svsm_secrets)) ||
+	    !plat_boot_zero(gpa(bp->secrets_gpa), sizeof(svsm_secrets))) {
+		ghcb_terminate(SVSM_TERM_SET, SVSM_TERM_BOOT_PARAMS + 3);
+	}
 	panic_set_exit(ghcb_panic_exit);
 	ghcb_check_hypervisor();
 
@@ -185,15 +202,12 @@ NO_SSP void svsm_main(uint64_t boot_params_gpa)
 		con_printf("smp: %u APs started\n", smp_start_aps(vp_count));
 	}
 	svsm_vtpm_start();
-	if (!greq_init((struct snp_secrets_page *)(uintptr_t)bp->secrets_gpa)) {
+	if (!greq_init(&svsm_secrets)) {
 		con_printf(
 			"attest: no guest-request channel: attestation "
 			"answers INVALID_REQUEST\n");
 	}
-	vcpu = launch_guest(
-		bp, cpuid,
-		(const struct snp_secrets_page *)(uintptr_t)bp->secrets_gpa,
-		ram, ram_count);
+	vcpu = launch_guest(bp, &cpuid_page, &svsm_secrets, ram, ram_count);
 	/*
 	 * From here on the SVSM keeps no guest memory mapped: guest_mem and
 	 * the platform map a page for each access (src/sev/platform_snp.c).

@@ -28,7 +28,7 @@
 #include "arch/cpu.h"
 #include "arch/desc.h"
 #include "arch/fpu.h"
-#include "arch/snp_insn.h"
+#include "arch/vmsa_reset.h"
 
 #include "lib/console.h"
 #include "lib/panic.h"
@@ -39,7 +39,7 @@
 #include "svsm/abi/snp.h"
 #include "svsm/abi/vmsa.h"
 
-#include "launch.h"
+#include "mm/mem.h"
 #include "percpu.h"
 #include "request_loop.h"
 #include "sev/ghcb.h"
@@ -116,15 +116,6 @@ NO_SSP __noreturn static void ap_main(struct percpu *pc)
 	ap_serve(pc);
 }
 
-static void seg(struct vmsa_seg *s, uint16_t sel, uint16_t attr, uint32_t limit,
-		uint64_t base)
-{
-	s->selector = sel;
-	s->attrib = attr;
-	s->limit = limit;
-	s->base = base;
-}
-
 /* The VMPL0 state an AP starts in: the BSP's paging and IDT, 64-bit. */
 static void build_ap_vmsa(struct snp_vmsa *v, struct percpu *pc,
 			  uint64_t features)
@@ -135,34 +126,22 @@ static void build_ap_vmsa(struct snp_vmsa *v, struct percpu *pc,
 
 	__asm__ volatile("sgdt %0; sidt %1" : "=m"(gdtr), "=m"(idtr));
 	__asm__ volatile("xgetbv" : "=a"(xlo), "=d"(xhi) : "c"(0));
-	memset(v, 0, sizeof(*v));
-	seg(&v->cs, GDT_SEL_CODE64, 0x29b, 0xffffffff, 0);
-	seg(&v->ds, GDT_SEL_DATA, 0xc93, 0xffffffff, 0);
-	v->es = v->ds;
-	v->ss = v->ds;
-	v->gs = v->ds;
-	seg(&v->fs, GDT_SEL_DATA, 0xc93, 0xffffffff, (uint64_t)(uintptr_t)pc);
-	seg(&v->gdtr, 0, 0, gdtr.limit, gdtr.base);
-	seg(&v->idtr, 0, 0, idtr.limit, idtr.base);
-	seg(&v->ldtr, 0, 0x82, 0xffff, 0);
-	seg(&v->tr, 0, 0x8b, 0xffff, 0);
+	vmsa_reset_state(v, 0, features);
+	vmsa_long_mode(v, GDT_SEL_CODE64, GDT_SEL_DATA, read_cr3());
+	v->fs.base = (uint64_t)(uintptr_t)pc;
+	vmsa_seg_set(&v->gdtr, 0, 0, gdtr.limit, gdtr.base);
+	vmsa_seg_set(&v->idtr, 0, 0, idtr.limit, idtr.base);
+	/* The BSP's own control state (SSE/XSAVE enables, EFER as running). */
 	v->cr0 = read_cr0();
-	v->cr3 = read_cr3();
 	v->cr4 = read_cr4();
 	v->efer = rdmsr(MSR_EFER) | VMSA_EFER_SVME;
 	v->xcr0 = (uint64_t)xhi << 32 | xlo;
-	v->rflags = 0x2;
+	v->x87_fcw = VMSA_FNINIT_X87_FCW;
+	v->x87_ftw = 0;
 	v->rip = (uint64_t)(uintptr_t)ap_main;
 	/* As after a call: 16-byte aligned minus the return address. */
 	v->rsp = (uint64_t)(uintptr_t)&s->stack[RT_STACK_SIZE] - 8;
 	v->rdi = (uint64_t)(uintptr_t)pc;
-	v->dr6 = 0xffff0ff0;
-	v->dr7 = 0x400;
-	v->g_pat = UINT64_C(0x0007040600070406);
-	v->mxcsr = 0x1f80;
-	v->x87_fcw = 0x37f;
-	v->vmpl = 0;
-	v->sev_features = features;
 }
 
 uint32_t smp_start_aps(uint32_t vp_count)
@@ -178,23 +157,26 @@ uint32_t smp_start_aps(uint32_t vp_count)
 	}
 	for (uint32_t id = 1; id < vp_count; id++) {
 		struct percpu *pc = &ap_percpu[id - 1];
-		uint64_t pa = launch_vmsa_page();
+		struct snp_vmsa *v = mem_alloc_vmsa();
 		uint32_t rc = 0;
 
+		if (v == NULL) {
+			panic("smp: no page for APIC ID %u's VMSA", id);
+		}
 		memset(pc, 0, sizeof(*pc));
 		pc->self = pc;
 		pc->cpu_index = id;
 		pc->apic_id = id;
 		percpu_init_canary(pc);
 		plat_snp_init_cpu(pc);
-		build_ap_vmsa((struct snp_vmsa *)(uintptr_t)pa, pc, features);
+		build_ap_vmsa(v, pc, features);
 		/* The VMSA bit through VMPL1's entry, as for the guest's. */
-		rc = snp_rmpadjust(pa, SNP_PAGE_SIZE_4K, 1 | RMPADJ_VMSA);
+		rc = mem_make_vmsa(v);
 		if (rc != SNP_RC_SUCCESS) {
 			panic("smp: RMPADJUST VMSA %llx: rc %u",
-			      (unsigned long long)pa, rc);
+			      (unsigned long long)mem_pa(v), rc);
 		}
-		if (!ghcb_ap_create(id, 0, SVM_VMGEXIT_AP_CREATE, pa,
+		if (!ghcb_ap_create(id, 0, SVM_VMGEXIT_AP_CREATE, mem_pa(v),
 				    features)) {
 			panic("smp: the hypervisor refused APIC ID %u", id);
 		}

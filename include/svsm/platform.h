@@ -55,6 +55,19 @@ void plat_unmap_guest(void *va, uint64_t len);
  */
 bool plat_copy_guarded(void *dst, const void *src, uint64_t n);
 
+/**
+ * Boot only, on the boot identity map: copy @n bytes of boot data at @src
+ * (the measured boot-parameter page, the PSP's CPUID and secrets pages in
+ * the SVSM region, the host's parameter areas) into SVSM memory with the
+ * guarded copy, once; the copy is what gets checked and used. False if the
+ * range wraps or an access faulted (a host that left it unmapped).
+ */
+bool plat_boot_read(void *dst, gpa_t src, uint64_t n);
+
+/** Boot only: zero boot data at [@dst, @dst + @n) (guarded), e.g. the
+ * PSP's secrets page once it has been copied. */
+bool plat_boot_zero(gpa_t dst, uint64_t n);
+
 /** Flush all guest and SVSM TLB entries on every CPU (after revoking). */
 void plat_tlb_flush_all(void);
 

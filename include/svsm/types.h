@@ -30,6 +30,12 @@ static inline uint64_t gpa_val(gpa_t g)
 	return g.v;
 }
 
+/* @g + @off; callers have checked the range with range_end(). */
+static inline gpa_t gpa_add(gpa_t g, uint64_t off)
+{
+	return (gpa_t){g.v + off};
+}
+
 static inline gpa_t gpa_invalid(void)
 {
 	return (gpa_t){GPA_INVALID_VALUE};

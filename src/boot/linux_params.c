@@ -102,16 +102,17 @@ static void wr32(uint8_t *p, uint32_t v)
 }
 
 void linux_zero_page_fill(uint8_t *zp, const struct linux_e820 *map,
-			  size_t count, uint64_t setup_data_gpa)
+			  size_t count, gpa_t setup_data)
 {
 	zp[LINUX_ZP_E820_ENTRIES] = (uint8_t)count;
 	RT_SYM(memcpy)(zp + LINUX_ZP_E820_TABLE, map, count * sizeof(*map));
-	wr64(zp + LINUX_ZP_SETUP_DATA, setup_data_gpa);
+	wr64(zp + LINUX_ZP_SETUP_DATA, gpa_val(setup_data));
 }
 
-void linux_boot_area_fill(uint8_t *area, uint64_t area_gpa, uint64_t cbit_mask,
-			  uint64_t secrets_gpa, uint64_t cpuid_gpa)
+void linux_boot_area_fill(uint8_t *area, gpa_t area_at, uint64_t cbit_mask,
+			  gpa_t secrets, gpa_t cpuid)
 {
+	const uint64_t area_gpa = gpa_val(area_at);
 	uint64_t *pml4 = (uint64_t *)(void *)(area + LINUX_AREA_PML4);
 	uint64_t *pdpt = pml4 + 512;
 	uint8_t *sd = area + LINUX_AREA_SETUP_DATA;
@@ -144,15 +145,17 @@ void linux_boot_area_fill(uint8_t *area, uint64_t area_gpa, uint64_t cbit_mask,
 	/* struct cc_blob_sev_info (40 bytes, arch/x86/include/asm/sev.h). */
 	wr32(cc, LINUX_CC_BLOB_MAGIC);
 	cc[4] = 1; /* version */
-	wr64(cc + 0x08, secrets_gpa);
+	wr64(cc + 0x08, gpa_val(secrets));
 	wr32(cc + 0x10, PAGE_SIZE);
-	wr64(cc + 0x18, cpuid_gpa);
+	wr64(cc + 0x18, gpa_val(cpuid));
 	wr32(cc + 0x20, PAGE_SIZE);
 }
 
 bool linux_vmsa_init(struct snp_vmsa *v, const struct guest_vmsa_cfg *cfg,
-		     uint64_t zero_page, uint64_t area_gpa, uint64_t cbit_mask)
+		     gpa_t zero_page_at, gpa_t area_at, uint64_t cbit_mask)
 {
+	const uint64_t zero_page = gpa_val(zero_page_at);
+	const uint64_t area_gpa = gpa_val(area_at);
 	struct guest_vmsa_cfg common = *cfg;
 
 	/* The area and the zero page must be below 4 GiB: the tables only

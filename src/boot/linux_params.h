@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "svsm/types.h"
+
 #include "svsm/abi/vmsa.h"
 
 #include "boot/params.h"
@@ -66,21 +68,21 @@ size_t linux_e820_build(const struct mem_range *ram, size_t ram_count,
  * the setup header) with the e820 map and the setup_data list head.
  */
 void linux_zero_page_fill(uint8_t *zp, const struct linux_e820 *map,
-			  size_t count, uint64_t setup_data_gpa);
+			  size_t count, gpa_t setup_data);
 
 /**
  * Fill the boot area @area (zeroed, SVSM_LINUX_BOOT_PAGES pages) that will
- * live at @area_gpa: a 4 GiB identity map with 2 MiB pages and the C-bit
+ * live at @area_at: a 4 GiB identity map with 2 MiB pages and the C-bit
  * (@cbit_mask) set, the GDT, and the SETUP_CC_BLOB setup_data naming the
  * CC blob, which names the guest's secrets and CPUID pages.
  */
-void linux_boot_area_fill(uint8_t *area, uint64_t area_gpa, uint64_t cbit_mask,
-			  uint64_t secrets_gpa, uint64_t cpuid_gpa);
+void linux_boot_area_fill(uint8_t *area, gpa_t area_at, uint64_t cbit_mask,
+			  gpa_t secrets, gpa_t cpuid);
 
 /**
  * The VMPL2 VMSA for startup_64: @cfg's common state (SEV features etc.)
  * in long mode on the boot area's tables and GDT, RIP = @cfg->entry,
- * RSI = @zero_page. False if the entry or an address is unusable.
+ * RSI = @zero_page_at. False if the entry or an address is unusable.
  */
 bool linux_vmsa_init(struct snp_vmsa *v, const struct guest_vmsa_cfg *cfg,
-		     uint64_t zero_page, uint64_t area_gpa, uint64_t cbit_mask);
+		     gpa_t zero_page_at, gpa_t area_at, uint64_t cbit_mask);

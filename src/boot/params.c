@@ -251,11 +251,11 @@ enum bp_status bp_parse_memmap(const struct svsm_igvm_memmap_entry *map,
 	return BP_OK;
 }
 
-bool bp_is_ram(const struct mem_range *ram, size_t count, uint64_t base,
+bool bp_is_ram(const struct mem_range *ram, size_t count, gpa_t g,
 	       uint64_t size)
 {
 	for (size_t i = 0; i < count; i++) {
-		if (range_inside(base, size, ram[i].base, ram[i].size)) {
+		if (range_inside(gpa_val(g), size, ram[i].base, ram[i].size)) {
 			return true;
 		}
 	}
@@ -265,21 +265,21 @@ bool bp_is_ram(const struct mem_range *ram, size_t count, uint64_t base,
 enum bp_status bp_check_guest_pages(const struct svsm_boot_params *bp,
 				    const struct mem_range *ram, size_t count)
 {
-	if (!bp_is_ram(ram, count, bp->payload_base, bp->payload_size) ||
-	    !bp_is_ram(ram, count, bp->guest_secrets_gpa, PAGE_SIZE) ||
-	    !bp_is_ram(ram, count, bp->guest_cpuid_gpa, PAGE_SIZE) ||
-	    !bp_is_ram(ram, count, bp->guest_caa_gpa, PAGE_SIZE)) {
+	if (!bp_is_ram(ram, count, gpa(bp->payload_base), bp->payload_size) ||
+	    !bp_is_ram(ram, count, gpa(bp->guest_secrets_gpa), PAGE_SIZE) ||
+	    !bp_is_ram(ram, count, gpa(bp->guest_cpuid_gpa), PAGE_SIZE) ||
+	    !bp_is_ram(ram, count, gpa(bp->guest_caa_gpa), PAGE_SIZE)) {
 		return BP_E_NOT_RAM;
 	}
 	if (bp->payload_mode != SVSM_PAYLOAD_LINUX64) {
 		return BP_OK;
 	}
-	if (!bp_is_ram(ram, count, bp->linux_boot_area_gpa,
+	if (!bp_is_ram(ram, count, gpa(bp->linux_boot_area_gpa),
 		       SVSM_LINUX_BOOT_PAGES * PAGE_SIZE)) {
 		return BP_E_NOT_RAM;
 	}
 	for (uint32_t i = 0; i < bp->launched_count; i++) {
-		if (!bp_is_ram(ram, count, bp->launched[i].base,
+		if (!bp_is_ram(ram, count, gpa(bp->launched[i].base),
 			       bp->launched[i].size)) {
 			return BP_E_NOT_RAM;
 		}

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "svsm/types.h"
+
 #include "svsm/abi/boot_params.h"
 
 struct mem_range {
@@ -56,8 +58,8 @@ enum bp_status bp_parse_memmap(const struct svsm_igvm_memmap_entry *map,
 			       size_t max_entries, struct mem_range *out,
 			       size_t out_max, size_t *count);
 
-/** True if [base, base + size) is fully covered by one RAM range. */
-bool bp_is_ram(const struct mem_range *ram, size_t count, uint64_t base,
+/** True if [@g, @g + @size) is fully covered by one RAM range. */
+bool bp_is_ram(const struct mem_range *ram, size_t count, gpa_t g,
 	       uint64_t size);
 
 /** Check the guest-facing pages of @bp against the RAM map. */

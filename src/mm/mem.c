@@ -17,10 +17,14 @@
 #include "lib/spinlock.h"
 #include "lib/string.h"
 
+#include "svsm/types.h"
+
 #include "svsm/abi/snp.h"
 
 #include "mm/heap.h"
 #include "mm/page_pool.h"
+#include "mm/paging.h"
+#include "sev/ghcb.h"
 
 /* 256 MiB of pool at most: 64 Ki frames, an 8 KiB bitmap. */
 #define POOL_MAX_PAGES (UINT64_C(256) << (20 - PAGE_SHIFT))
@@ -132,6 +136,42 @@ void mem_free_pages(uint64_t pa, uint64_t n)
 	ok = page_pool_free(&pool, pa, n);
 	spin_unlock(&pool_lock);
 	CHECK(ok);
+}
+
+void *mem_alloc_shared(uint64_t n)
+{
+	uint64_t pa = mem_alloc_pages(n, 1);
+
+	if (pa == 0 || !mem_pvalidate_range(pa, n * PAGE_SIZE, false, false)) {
+		return NULL;
+	}
+	for (uint64_t i = 0; i < n; i++) {
+		if (!ghcb_msr_psc(pa + i * PAGE_SIZE, true) ||
+		    !paging_set_shared(pa + i * PAGE_SIZE, true)) {
+			return NULL;
+		}
+	}
+	/* Zeroed again: through the shared (C-bit clear) mapping now. */
+	memset((void *)(uintptr_t)pa, 0, n * PAGE_SIZE);
+	return (void *)(uintptr_t)pa;
+}
+
+struct snp_vmsa *mem_alloc_vmsa(void)
+{
+	uint64_t pa = mem_alloc_page();
+
+	if (pa != 0 && IS_ALIGNED(pa, PAGE_SIZE_2M)) {
+		uint64_t spare = pa;
+
+		pa = mem_alloc_page();
+		mem_free_pages(spare, 1);
+	}
+	return (struct snp_vmsa *)(uintptr_t)pa;
+}
+
+uint32_t mem_make_vmsa(struct snp_vmsa *v)
+{
+	return snp_rmpadjust(mem_pa(v), SNP_PAGE_SIZE_4K, 1 | RMPADJ_VMSA);
 }
 
 uint64_t mem_free_page_count(void)

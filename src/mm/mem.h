@@ -32,6 +32,31 @@ uint64_t mem_alloc_page(void) __must_check;
 uint64_t mem_alloc_pages(uint64_t n, uint64_t align_pages) __must_check;
 void mem_free_pages(uint64_t pa, uint64_t n);
 
+/**
+ * @n contiguous pool pages shared with the hypervisor (the GHCB, the
+ * guest-request pages): validation rescinded, page-state changed to shared,
+ * mapped without the C-bit, zeroed (GHCB spec §2.3.1 order; Linux
+ * snp_set_memory_shared). NULL on failure.
+ */
+void *mem_alloc_shared(uint64_t n) __must_check;
+
+struct snp_vmsa;
+/** A zeroed pool page for a VMSA, never 2 MiB aligned (SNP erratum,
+ * docs/abi.md §3.3), or NULL. */
+struct snp_vmsa *mem_alloc_vmsa(void) __must_check;
+/**
+ * Make the filled page @v a VMSA: RMPADJUST target VMPL1, no permissions,
+ * the VMSA bit (as Linux at VMPL0 does, docs/abi.md §7.2). It stays SVSM
+ * memory. Returns the RMPADJUST result (0 = success).
+ */
+uint32_t mem_make_vmsa(struct snp_vmsa *v) __must_check;
+
+/** The physical address of SVSM memory at @p (identity mapped). */
+static inline uint64_t mem_pa(const void *p)
+{
+	return (uint64_t)(uintptr_t)p;
+}
+
 void *mem_malloc(size_t size) __must_check;
 void mem_free(void *p);
 

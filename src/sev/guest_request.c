@@ -32,7 +32,6 @@
 #include "svsm/abi/snp_guest_msg.h"
 
 #include "../mm/mem.h"
-#include "../mm/paging.h"
 #include "ghcb.h"
 #include "greq_crypto.h"
 
@@ -75,34 +74,15 @@ static svsm_err_t disable(const char *why)
 	return SVSM_E_REQUEST;
 }
 
-/* Private, validated pool pages -> shared (GHCB spec §2.3.1 order: rescind
- * validation, page-state change, then map without the C-bit). */
-static uint8_t *shared_pages(uint64_t n)
-{
-	uint64_t pa = n == 1 ? mem_alloc_page() : mem_alloc_pages(n, 1);
-
-	if (pa == 0 || !mem_pvalidate_range(pa, n * PAGE, false, false)) {
-		return NULL;
-	}
-	for (uint64_t i = 0; i < n; i++) {
-		if (!ghcb_msr_psc(pa + i * PAGE, true) ||
-		    !paging_set_shared(pa + i * PAGE, true)) {
-			return NULL;
-		}
-	}
-	memset((void *)(uintptr_t)pa, 0, n * PAGE);
-	return (uint8_t *)(uintptr_t)pa;
-}
-
 bool greq_init(struct snp_secrets_page *secrets)
 {
 	static const uint8_t zero[SNP_VMPCK_SIZE];
 
 	greq.secrets_vmpck = secrets->vmpck[0];
 	memcpy(greq.vmpck, secrets->vmpck[0], sizeof(greq.vmpck));
-	greq.req = shared_pages(1);
-	greq.resp = shared_pages(1);
-	greq.certs = shared_pages(CERT_PAGES);
+	greq.req = mem_alloc_shared(1);
+	greq.resp = mem_alloc_shared(1);
+	greq.certs = mem_alloc_shared(CERT_PAGES);
 	greq.enabled = greq.req != NULL && greq.resp != NULL &&
 		       greq.certs != NULL &&
 		       memcmp(greq.vmpck, zero, sizeof(zero)) != 0;
@@ -166,9 +146,8 @@ static uint64_t send(uint64_t *pages)
 		if (pages != NULL) {
 			*pages = in_pages;
 		}
-		rc = ghcb_guest_request((uint64_t)(uintptr_t)greq.req,
-					(uint64_t)(uintptr_t)greq.resp,
-					(uint64_t)(uintptr_t)greq.certs, pages);
+		rc = ghcb_guest_request(mem_pa(greq.req), mem_pa(greq.resp),
+					mem_pa(greq.certs), pages);
 		if (rc >> 32 != SNP_GUEST_VMM_ERR_BUSY) {
 			break;
 		}

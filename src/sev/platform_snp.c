@@ -125,8 +125,7 @@ bool plat_run_vmpl(uint8_t vmpl)
 
 bool plat_is_guest_ram(gpa_t g, uint64_t len)
 {
-	return len != 0 &&
-	       bp_is_ram(plat_ram, plat_ram_count, gpa_val(g), len) &&
+	return len != 0 && bp_is_ram(plat_ram, plat_ram_count, g, len) &&
 	       !plat_is_svsm_owned(g, len);
 }
 
@@ -153,7 +152,7 @@ static bool guest_page_ok(gpa_t g, enum snp_page_size size)
 	uint64_t bytes = snp_bytes(size);
 
 	return bytes != 0 && IS_ALIGNED(gpa_val(g), bytes) &&
-	       bp_is_ram(plat_ram, plat_ram_count, gpa_val(g), bytes);
+	       bp_is_ram(plat_ram, plat_ram_count, g, bytes);
 }
 
 enum snp_rc plat_pvalidate(gpa_t g, enum snp_page_size size, bool validate,
@@ -207,6 +206,37 @@ void plat_unmap_guest(void *va, uint64_t len)
 bool plat_copy_guarded(void *dst, const void *src, uint64_t n)
 {
 	return arch_copy_guarded(dst, src, n);
+}
+
+/* Boot data sits on the boot identity map (virtual = physical), which
+ * main.c checks covers it before it asks. */
+bool plat_boot_read(void *dst, gpa_t src, uint64_t n)
+{
+	uint64_t end = 0;
+
+	if (!range_end(gpa_val(src), n, &end)) {
+		return false;
+	}
+	return arch_copy_guarded(dst, (const void *)(uintptr_t)gpa_val(src), n);
+}
+
+bool plat_boot_zero(gpa_t dst, uint64_t n)
+{
+	static const uint8_t zero[256];
+	uint64_t end = 0;
+
+	if (!range_end(gpa_val(dst), n, &end)) {
+		return false;
+	}
+	for (uint64_t off = 0; off < n; off += sizeof(zero)) {
+		uint64_t k = n - off < sizeof(zero) ? n - off : sizeof(zero);
+
+		if (!arch_copy_guarded((void *)(uintptr_t)(gpa_val(dst) + off),
+				       zero, k)) {
+			return false;
+		}
+	}
+	return true;
 }
 
 void plat_tlb_flush_all(void)

@@ -80,9 +80,9 @@ TAP_CASE(memmap_parse)
 	CHECK_EQ(n, 2);
 	CHECK_EQ(ram[1].base, 0x100000);
 	CHECK_EQ(ram[1].size, 0x7ff00000);
-	CHECK_TRUE(bp_is_ram(ram, n, 0x1000000, 0x1000));
-	CHECK_TRUE(!bp_is_ram(ram, n, 0xa0000, 0x1000));
-	CHECK_TRUE(!bp_is_ram(ram, n, 0x9f000, 0x2000)); /* straddles */
+	CHECK_TRUE(bp_is_ram(ram, n, gpa(0x1000000), 0x1000));
+	CHECK_TRUE(!bp_is_ram(ram, n, gpa(0xa0000), 0x1000));
+	CHECK_TRUE(!bp_is_ram(ram, n, gpa(0x9f000), 0x2000)); /* straddles */
 	good();
 	CHECK_EQ(bp_check_guest_pages(&bp, ram, n), BP_OK);
 	bp.guest_caa_gpa = 0xa0000;

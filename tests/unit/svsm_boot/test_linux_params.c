@@ -69,7 +69,8 @@ TAP_CASE(boot_area_tables_gdt_and_cc_blob)
 	const uint8_t *cc = area + LINUX_AREA_CC_BLOB;
 
 	memset(area, 0, sizeof(area));
-	linux_boot_area_fill(area, AREA, CBIT, 0xFFD000, 0xFFE000);
+	linux_boot_area_fill(area, gpa(AREA), CBIT, gpa(0xFFD000),
+			     gpa(0xFFE000));
 	CHECK_EQ(pml4[0], (AREA + 0x1000) | CBIT | 3);
 	CHECK_EQ(pml4[512 + 3], (AREA + 0x5000) | CBIT | 3);
 	/* 16 MiB (the kernel) maps to itself, 2 MiB page, private. */
@@ -96,7 +97,7 @@ TAP_CASE(zero_page_keeps_the_measured_header)
 	memset(zp, 0, sizeof(zp));
 	memcpy(zp + 0x202, "HdrS", 4);
 	zp[0x210] = 0xFF;
-	linux_zero_page_fill(zp, map, 2, AREA + LINUX_AREA_SETUP_DATA);
+	linux_zero_page_fill(zp, map, 2, gpa(AREA + LINUX_AREA_SETUP_DATA));
 	CHECK_EQ(zp[0x1e8], 2);
 	CHECK_EQ(rd64(zp + 0x2d0), 0);
 	CHECK_EQ(rd64(zp + 0x2d0 + 20), 0x100000);
@@ -110,7 +111,7 @@ TAP_CASE(startup_64_register_state)
 {
 	struct guest_vmsa_cfg cfg = {SVSM_PAYLOAD_LINUX64, 0x1000200, 1, 0, 0};
 
-	CHECK_TRUE(linux_vmsa_init(&v, &cfg, 0x21000, AREA, CBIT));
+	CHECK_TRUE(linux_vmsa_init(&v, &cfg, gpa(0x21000), gpa(AREA), CBIT));
 	CHECK_EQ(v.vmpl, 2);
 	CHECK_EQ(v.cs.selector, LINUX_BOOT_CS);
 	CHECK_TRUE((v.cs.attrib & 0x200) != 0); /* L: 64-bit code */
@@ -128,8 +129,8 @@ TAP_CASE(startup_64_register_state)
 	CHECK_EQ(v.rflags, 2); /* interrupts off */
 	CHECK_EQ(v.sev_features, 1);
 	/* The tables map only 4 GiB and the CC pointer is 32 bits. */
-	CHECK_TRUE(
-		!linux_vmsa_init(&v, &cfg, 0x21000, UINT64_C(1) << 32, CBIT));
+	CHECK_TRUE(!linux_vmsa_init(&v, &cfg, gpa(0x21000),
+				    gpa(UINT64_C(1) << 32), CBIT));
 }
 
 TAP_MAIN(TAP_ENTRY(e820_svsm_hole_and_reserved_pages),
