@@ -183,6 +183,7 @@ svsm_err_t core_delete_vcpu(struct svsm_req *req)
 	struct svsm_vcpu *owner = NULL;
 	enum snp_rc rc = SNP_RC_SUCCESS;
 	svsm_err_t err = SVSM_OK;
+	bool was_on = false;
 
 	if (!IS_ALIGNED(req->rcx, PAGE_SIZE)) {
 		return SVSM_E_INVAL;
@@ -201,7 +202,7 @@ svsm_err_t core_delete_vcpu(struct svsm_req *req)
 	 * converted behind the SVSM's back; then it stays registered (and so
 	 * refused to every other call) and the guest gets INVALID_ADDRESS.
 	 */
-	err = guest_mem_vmsa_stop(vmsa);
+	err = guest_mem_vmsa_svme(vmsa, false, &was_on);
 	if (err != SVSM_OK) {
 		return err;
 	}
@@ -209,7 +210,15 @@ svsm_err_t core_delete_vcpu(struct svsm_req *req)
 	rc = guest_mem_grant(vmsa, SNP_PAGE_SIZE_4K, owner->guest_vmpl);
 	plat_tlb_flush_all();
 	if (rc != SNP_RC_SUCCESS) {
-		/* Still a VMSA: keep it registered so it stays protected. */
+		/*
+		 * Still a VMSA: keep it registered so it stays protected, and
+		 * as it was, so a failed call changes nothing (found by
+		 * fuzz-svsm-dispatch's invariant I3). The page was readable a
+		 * moment ago; if it no longer is, the vCPU stays stopped.
+		 */
+		if (was_on) {
+			err = guest_mem_vmsa_svme(vmsa, true, &was_on);
+		}
 		req->proto_detail = (uint32_t)rc;
 		return SVSM_E_PROTO;
 	}

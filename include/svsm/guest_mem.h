@@ -56,12 +56,14 @@ __must_check svsm_err_t guest_mem_write(gpa_t dst, const void *src, size_t len);
 __must_check svsm_err_t guest_mem_zero(gpa_t dst, uint64_t len);
 
 /**
- * Clear EFER.SVME in the registered guest VMSA at @vmsa so no CPU can enter
- * it, through the guarded copy: a VMSA page converted behind the SVSM's
- * back is SVSM_E_FAULT, never a panic (issue 14 finding 6). SVSM_E_ADDR if
- * @vmsa is not a registered VMSA in guest RAM.
+ * Set (@on) or clear EFER.SVME in the registered guest VMSA at @vmsa, so no
+ * CPU can enter it while it is being deleted, through the guarded copy: a
+ * VMSA page converted behind the SVSM's back is SVSM_E_FAULT, never a panic
+ * (issue 14 finding 6). SVSM_E_ADDR if @vmsa is not a registered VMSA in
+ * guest RAM. *@was_on is the bit before the write (set only on SVSM_OK), so
+ * a caller whose next step fails can put the VMSA back as it was.
  */
-__must_check svsm_err_t guest_mem_vmsa_stop(gpa_t vmsa);
+__must_check svsm_err_t guest_mem_vmsa_svme(gpa_t vmsa, bool on, bool *was_on);
 
 /* Read a whole object; the size is the object's, never guest-chosen. */
 #define guest_mem_read_obj(dst_ptr, src_gpa) \

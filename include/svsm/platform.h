@@ -84,6 +84,6 @@ bool plat_is_svsm_owned(gpa_t g, uint64_t len);
 /**
  * True if the guest VMSA page at @vmsa is in use on some CPU (the one this
  * CPU serves): DELETE_VCPU answers FAIL_INUSE. Stopping a VMSA that is not
- * in use is guest_mem_vmsa_stop(), through the guarded path.
+ * in use is guest_mem_vmsa_svme(), through the guarded path.
  */
 bool plat_vmsa_in_use(gpa_t vmsa);

@@ -203,7 +203,7 @@ svsm_err_t guest_mem_zero(gpa_t dst, uint64_t len)
 	return SVSM_OK;
 }
 
-svsm_err_t guest_mem_vmsa_stop(gpa_t vmsa)
+svsm_err_t guest_mem_vmsa_svme(gpa_t vmsa, bool on, bool *was_on)
 {
 	uint64_t at = gpa_val(vmsa) + offsetof(struct snp_vmsa, efer);
 	uint64_t efer = 0;
@@ -223,7 +223,8 @@ svsm_err_t guest_mem_vmsa_stop(gpa_t vmsa)
 	 * running it could write EFER back, and that is what is refused.
 	 */
 	if (err == SVSM_OK) {
-		efer &= ~VMSA_EFER_SVME;
+		*was_on = (efer & VMSA_EFER_SVME) != 0;
+		efer = on ? efer | VMSA_EFER_SVME : efer & ~VMSA_EFER_SVME;
 		err = copy(at, NULL, (const uint8_t *)&efer, sizeof(efer),
 			   TO_GUEST);
 	}

@@ -122,28 +122,39 @@ TAP_CASE(zero_exact_range)
 }
 
 /*
- * guest_mem_vmsa_stop() only ever writes a registered VMSA (the BSP's here),
+ * guest_mem_vmsa_svme() only ever writes a registered VMSA (the BSP's here),
  * only its EFER.SVME bit, and only through the guarded copy.
  */
 TAP_CASE(vmsa_stop_only_registered_vmsas)
 {
 	uint64_t efer = BSP_VMSA + offsetof(struct snp_vmsa, efer);
+	bool was_on = false;
 
 	setup();
 	put64(efer, VMSA_EFER_SVME | 0x500);
 	put64(FREE_4K + offsetof(struct snp_vmsa, efer), VMSA_EFER_SVME);
-	CHECK_EQ(guest_mem_vmsa_stop(gpa(FREE_4K)), SVSM_E_ADDR);
+	CHECK_EQ(guest_mem_vmsa_svme(gpa(FREE_4K), false, &was_on),
+		 SVSM_E_ADDR);
 	CHECK_EQ(get64(FREE_4K + offsetof(struct snp_vmsa, efer)),
 		 VMSA_EFER_SVME);
-	CHECK_EQ(guest_mem_vmsa_stop(gpa(BSP_VMSA + 8)), SVSM_E_ADDR);
-	CHECK_EQ(guest_mem_vmsa_stop(gpa(FAKE_SVSM_BASE)), SVSM_E_ADDR);
-	CHECK_EQ(guest_mem_vmsa_stop(gpa(FAKE_RAM_SIZE)), SVSM_E_ADDR);
+	CHECK_EQ(guest_mem_vmsa_svme(gpa(BSP_VMSA + 8), false, &was_on),
+		 SVSM_E_ADDR);
+	CHECK_EQ(guest_mem_vmsa_svme(gpa(FAKE_SVSM_BASE), false, &was_on),
+		 SVSM_E_ADDR);
+	CHECK_EQ(guest_mem_vmsa_svme(gpa(FAKE_RAM_SIZE), false, &was_on),
+		 SVSM_E_ADDR);
 	fake_set_fault_page(BSP_VMSA);
-	CHECK_EQ(guest_mem_vmsa_stop(gpa(BSP_VMSA)), SVSM_E_FAULT);
+	CHECK_EQ(guest_mem_vmsa_svme(gpa(BSP_VMSA), false, &was_on),
+		 SVSM_E_FAULT);
 	CHECK_EQ(get64(efer), VMSA_EFER_SVME | 0x500);
 	fake_set_fault_page(UINT64_MAX);
-	CHECK_EQ(guest_mem_vmsa_stop(gpa(BSP_VMSA)), SVSM_OK);
+	CHECK_EQ(guest_mem_vmsa_svme(gpa(BSP_VMSA), false, &was_on), SVSM_OK);
 	CHECK_EQ(get64(efer), 0x500);
+	CHECK_TRUE(was_on);
+	/* Putting it back as it was (DELETE_VCPU after a failed RMPADJUST). */
+	CHECK_EQ(guest_mem_vmsa_svme(gpa(BSP_VMSA), true, &was_on), SVSM_OK);
+	CHECK_TRUE(!was_on);
+	CHECK_EQ(get64(efer), VMSA_EFER_SVME | 0x500);
 	CHECK_EQ(fake_stats.maps, fake_stats.unmaps);
 }
 

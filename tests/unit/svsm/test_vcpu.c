@@ -357,13 +357,19 @@ TAP_CASE(delete_in_use)
 	CHECK_TRUE(fake_rmp(BSP_VMSA)->vmsa);
 }
 
+/* A failed DELETE_VCPU changes nothing: the VMSA stays registered and
+ * runnable (EFER.SVME put back; found by fuzz-svsm-dispatch, I3). */
 TAP_CASE(delete_rmpadjust_failure_keeps_vmsa)
 {
+	uint64_t efer = BSP_VMSA + offsetof(struct snp_vmsa, efer);
+
 	setup();
+	put64(efer, VMSA_EFER_SVME | 0x500);
 	fake_fail_next_rmpadjust(SNP_RC_FAIL_INPUT);
 	CHECK_EQ(core(SVSM_CORE_DELETE_VCPU, BSP_VMSA, 0, 0),
 		 UINT64_C(0x80001001));
 	CHECK_TRUE(vcpu_vmsa_owner(gpa(BSP_VMSA)) == bsp);
+	CHECK_EQ(get64(efer), VMSA_EFER_SVME | 0x500);
 }
 
 TAP_CASE(created_vmsa_cannot_be_rescinded)
