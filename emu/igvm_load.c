@@ -30,6 +30,7 @@
 #include "igvm/measure.h"
 #include "igvm/parse.h"
 #include "igvm/qemu.h"
+#include "igvm/vmsa.h"
 #include "inject.h"
 #include "launch.h"
 #include "loader.h"
@@ -347,6 +348,30 @@ static bool finish(struct load *l, uint64_t policy)
 }
 #endif
 
+#ifdef EMU_HAVE_SHA384
+/*
+ * KVM measures one VMSA per vCPU after the BSP's (KVM: arch/x86/kvm/svm/
+ * sev.c, snp_launch_update_vmsa, kvm_for_each_vcpu): an AP's is QEMU's
+ * RESET state with the BSP's SEV features and the CPUID signature in RDX
+ * (igvm_vmsa_kvm_ap_reset, svsm-measure --vcpus; docs/igvm.md §2).
+ * snpemu models QEMU's -cpu EPYC-v4 signature, svsm-measure's default.
+ * The pages are only measured: an AP runs what AP_CREATION gives it.
+ */
+static void launch_ap_vmsas(struct load *l, uint64_t sev_features)
+{
+	static uint8_t page[PAGE_SIZE];
+	struct igvm_vmsa_regs r;
+
+	memset(page, 0, sizeof(page));
+	igvm_vmsa_kvm_ap_reset(&r, sev_features, IGVM_VCPU_SIG_EPYC_V4);
+	igvm_vmsa_write(page, &r);
+	for (unsigned i = 1; i < l->m->nr_vcpus; i++) {
+		igvm_ld_page(&l->ld, IGVM_SNP_PAGE_VMSA, IGVM_KVM_VMSA_GPA,
+			     page, NULL);
+	}
+}
+#endif
+
 /* KVM's snp_launch_update_vmsa(): the VMSA in a host page, measured at
  * INITIAL_VMSA_GPA. The file passed igvm_qemu_check_vmsa(), so every byte
  * it sets is one QEMU copies into vCPU state and KVM writes back. */
@@ -365,6 +390,8 @@ static void launch_vmsa(struct load *l)
 #ifdef EMU_HAVE_SHA384
 	igvm_ld_page(&l->ld, IGVM_SNP_PAGE_VMSA, IGVM_KVM_VMSA_GPA,
 		     emu_hva(gpa), NULL);
+	launch_ap_vmsas(l,
+			((const struct snp_vmsa *)emu_hva(gpa))->sev_features);
 #endif
 }
 

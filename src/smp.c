@@ -125,7 +125,6 @@ static void build_ap_vmsa(struct snp_vmsa *v, struct percpu *pc,
 	uint32_t xlo = 0, xhi = 0;
 
 	__asm__ volatile("sgdt %0; sidt %1" : "=m"(gdtr), "=m"(idtr));
-	__asm__ volatile("xgetbv" : "=a"(xlo), "=d"(xhi) : "c"(0));
 	vmsa_reset_state(v, 0, features);
 	vmsa_long_mode(v, GDT_SEL_CODE64, GDT_SEL_DATA, read_cr3());
 	v->fs.base = (uint64_t)(uintptr_t)pc;
@@ -135,7 +134,12 @@ static void build_ap_vmsa(struct snp_vmsa *v, struct percpu *pc,
 	v->cr0 = read_cr0();
 	v->cr4 = read_cr4();
 	v->efer = rdmsr(MSR_EFER) | VMSA_EFER_SVME;
-	v->xcr0 = (uint64_t)xhi << 32 | xlo;
+	/* XGETBV is #UD without CR4.OSXSAVE (snpemu cpu=noxsave, which the
+	 * Linux image runs with): XCR0 keeps its reset value then. */
+	if ((v->cr4 & X86_CR4_OSXSAVE) != 0) {
+		__asm__ volatile("xgetbv" : "=a"(xlo), "=d"(xhi) : "c"(0));
+		v->xcr0 = (uint64_t)xhi << 32 | xlo;
+	}
 	v->x87_fcw = VMSA_FNINIT_X87_FCW;
 	v->x87_ftw = 0;
 	v->rip = (uint64_t)(uintptr_t)ap_main;

@@ -426,3 +426,8 @@ checks_run() {
 		fi
 	done
 }
+
+# The checks of the other files (checks-smp.sh: several vCPUs).
+for f in /lib/svsm/checks-*.sh; do
+	[ -r "$f" ] && . "$f"
+done

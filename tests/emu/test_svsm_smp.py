@@ -17,8 +17,8 @@ import re
 import subprocess
 import sys
 
-run_image, qemu, snpemu, igvm = sys.argv[1:5]
-extra = sys.argv[5:]  # the PSP keys' fw_cfg
+run_image, qemu, snpemu, igvm, measure = sys.argv[1:6]
+extra = sys.argv[6:]  # the PSP keys' fw_cfg
 CPUS = 4
 
 p = subprocess.run([sys.executable, run_image, "--qemu", qemu, snpemu,
@@ -28,6 +28,13 @@ p = subprocess.run([sys.executable, run_image, "--qemu", qemu, snpemu,
                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                    text=True, timeout=300)
 out = p.stdout
+# KVM measures one VMSA per vCPU: snpemu's digest is svsm-measure's for
+# CPUS vCPUs (docs/igvm.md §2), and not the 1-vCPU one.
+predicted = {n: subprocess.run([measure, "--profile", "kvm", "--vcpus",
+                                str(n), igvm], capture_output=True,
+                               text=True, check=True).stdout.strip()
+             for n in (1, CPUS)}
+digest = re.search(r"snpemu: launch digest ([0-9a-f]{96})", out)
 up = sorted(int(m.group(1)) for m in
             re.finditer(r"smp: CPU (\d+) \(APIC ID \1\) up at VMPL0", out))
 guest_fail = re.search(r"^not ok \d+ - (?!harness)", out, re.M)
@@ -35,6 +42,9 @@ plan = re.search(r"^1\.\.(\d+)$", out, re.M)
 checks = [
     ("snpemu gives the guest %d vCPUs" % CPUS,
      "snpemu: %d vCPUs" % CPUS in out),
+    ("the launch digest is svsm-measure --vcpus %d's, not the 1-vCPU one"
+     % CPUS, digest is not None and digest.group(1) == predicted[CPUS] and
+     predicted[CPUS] != predicted[1]),
     ("the SVSM reads %d vCPUs from VP_COUNT" % CPUS,
      re.search(r"memory: .* %d vCPUs" % CPUS, out) is not None),
     ("APs 1-%d report in at VMPL0, each once" % (CPUS - 1),

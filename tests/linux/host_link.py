@@ -248,6 +248,50 @@ def host_checks(link, outdir, verify, ark, image, openssl="openssl",
             for n, ok, d in checks]
 
 
+def par_checks(link, outdir, verify, ark, image, n, vcpus):
+    """The reports of check_par's N processes (guest/initramfs/
+    checks-smp.sh): N distinct host nonces, each process's report,
+    manifest and certificates intact, each verified by svsm-verify against
+    its own nonce and the image measured on VCPUS vCPUs, and refused with
+    the next process's nonce (the binding is per process)."""
+    os.makedirs(outdir, exist_ok=True)
+    O = lambda n: os.path.join(outdir, n)  # noqa: E731
+    b = link.blobs
+    nonces = [link.given.get("par-nonce-%d" % i) for i in range(1, n + 1)]
+    distinct = None not in nonces and len(set(nonces)) == n
+    checks = [("host: %d processes asked for %d distinct nonces" % (n, n),
+               distinct, "" if distinct else "got %d" %
+               len([x for x in nonces if x]))]
+    open(O("ark.pem"), "wb").write(open(ark, "rb").read())
+    for i in range(1, n + 1):
+        names = ["par-%s-%d" % (f, i) for f in ("report", "manifest",
+                                                 "certs")]
+        ok = distinct and all(x in b for x in names)
+        out = "report, manifest or certificates missing or damaged"
+        if ok:
+            for x in names:
+                open(O(x + ".bin"), "wb").write(b[x])
+            open(O("par-nonce-%d.bin" % i), "wb").write(nonces[i - 1])
+            base = [verify, "--report", O(names[0] + ".bin"),
+                    "--manifest", O(names[1] + ".bin"), "--ark",
+                    O("ark.pem"), "--certs", O(names[2] + ".bin"),
+                    "--image", image, "--vcpus", str(vcpus)]
+            rc, out = _run(base + ["--nonce", O("par-nonce-%d.bin" % i)])
+            open(O("par-verify-%d.txt" % i), "w").write(out)
+            other = "par-nonce-%d.bin" % (i % n + 1)
+            open(O(other), "wb").write(nonces[i % n])
+            rc2, out2 = _run(base + ["--nonce", O(other)])
+            ok = rc == 0 and "VERIFIED" in out and rc2 == 1 and \
+                "FAIL REPORT_DATA" in out2
+            if rc == 0 and not ok:
+                out = "not refused with another process's nonce"
+        checks.append(("host: process %d's report verifies with its own "
+                       "nonce (svsm-verify, %d vCPUs measured) and not "
+                       "with process %d's" % (i, vcpus, i % n + 1),
+                       ok, "" if ok else _fails(out)))
+    return checks
+
+
 def bench_figures(link, n=20):
     """Figure lines from the bench checks' markers (guest/initramfs/
     checks.sh check_bench, check_bench_tpm). Times come from the

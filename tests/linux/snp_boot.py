@@ -27,10 +27,14 @@ COM2 (QEMU's stdin: the mux chardev gives input to COM2) and what it hands
 out is checked on the host (tests/linux/host_link.py): more TAP lines, and
 figures as comments. The files are left in --out.
 
+With --vcpus N (QEMU -smp N) the digest is predicted for N vCPUs, the
+SVSM's contexts on vCPUs 1..N-1 must each serve a guest AP, and the par
+check's N reports are verified on the host (host_link.par_checks).
+
 usage: snp_boot.py --measure SVSM_MEASURE IMAGE
                    (--checks a,b,c | --checks-from-image)
                    [--verify SVSM_VERIFY --ark ARK_PEM --out DIR]
-                   [--timeout S] -- QEMU...
+                   [--vcpus N] [--timeout S] -- QEMU...
 """
 import argparse
 import re
@@ -89,12 +93,18 @@ CHECKS = {
     "ima": "IMA found the TPM (boot_aggregate) and its list replays to "
            "PCR 10",
     "bench": "attestation and TPM figures taken",
+    "nproc": "all vCPUs online (nproc = svsm.cpus), each AP started "
+             "through the SVSM",
+    "par": "configfs-tsm reports and vTPM commands from one process per "
+           "vCPU at once, every TPM answer correct",
 }
 # printk's "[    1.234567] " prefix: /init's lines may come through the
 # kernel log.
 KTIME = re.compile(r"^\[\s*\d+\.\d+\] ")
 # The guest halting with interrupts off is how this run ends: snpemu stops.
 HALT_STOP = re.compile(r"HLT with RFLAGS.IF=0")
+# src/smp.c: an AP's SVSM context takes the guest VMSA Linux created for it.
+SERVED = re.compile(r"smp: CPU (\d+) serves the guest VMSA at [0-9a-f]+")
 BAD = re.compile(r"snpemu: VM stopped|terminated \(reason|Kernel panic|"
                  r"PANIC|BUG: |Oops|^not ok \d+ - ")
 
@@ -111,6 +121,9 @@ def main():
     p.add_argument("--ark")
     p.add_argument("--out", default="snp-boot-out")
     p.add_argument("--timeout", type=float, default=240)
+    p.add_argument("--vcpus", type=int, default=1,
+                   help="QEMU -smp: KVM measures one VMSA per vCPU, and "
+                   "the SVSM context of every AP must serve a guest AP")
     p.add_argument("cmd", nargs=argparse.REMAINDER)
     a = p.parse_args()
     cmd = a.cmd[1:] if a.cmd and a.cmd[0] == "--" else a.cmd
@@ -124,7 +137,8 @@ def main():
                          for c in checks] + END
     link = host_link.HostLink()
     predicted = subprocess.run([a.measure[0], "--profile", "kvm",
-                                a.measure[1]], capture_output=True,
+                                "--vcpus", str(a.vcpus), a.measure[1]],
+                               capture_output=True,
                                text=True, check=True).stdout.strip()
     start = time.monotonic()
     q = subprocess.Popen(cmd, stdin=subprocess.PIPE,
@@ -132,6 +146,7 @@ def main():
     sel = selectors.DefaultSelector()
     sel.register(q.stdout, selectors.EVENT_READ)
     got, bad, nxt, buf, when = {}, None, 0, b"", {}
+    served = set()  # vCPUs whose SVSM context took a guest VMSA
     while nxt < len(MILESTONES) and bad is None:
         left = a.timeout - (time.monotonic() - start)
         if left <= 0 or not sel.select(timeout=left):
@@ -152,6 +167,9 @@ def main():
                 except OSError:
                     pass
             line = KTIME.sub("", line)
+            m = SERVED.search(line)
+            if m:
+                served.add(int(m.group(1)))
             halted = nxt > 0 and MILESTONES[nxt - 1][0] == "kernel halts"
             if BAD.search(line) and not (halted and HALT_STOP.search(line)):
                 bad = line
@@ -166,9 +184,17 @@ def main():
     q.kill()
     q.wait()
     host = []
-    if a.verify:
-        host = host_link.host_checks(link, a.out, a.verify, a.ark,
-                                     a.measure[1])
+    if a.vcpus > 1:
+        want = set(range(1, a.vcpus))
+        host.append(("the SVSM contexts of vCPUs 1-%d each serve a guest AP"
+                     % (a.vcpus - 1), served == want,
+                     "served: %s" % sorted(served)))
+    if a.verify and "attest_svsm" in checks:
+        host += host_link.host_checks(link, a.out, a.verify, a.ark,
+                                      a.measure[1])
+    if a.verify and "par" in checks:
+        host += host_link.par_checks(link, a.out, a.verify, a.ark,
+                                     a.measure[1], a.vcpus, a.vcpus)
     print(f"1..{len(MILESTONES) + 1 + len(host)}")
     ok_all = True
     for i, (name, _) in enumerate(MILESTONES):

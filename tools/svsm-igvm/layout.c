@@ -11,6 +11,7 @@
 
 #include "igvm/defs.h"
 #include "igvm/host.h"
+#include "igvm/vmsa.h"
 
 #define PAGE UINT64_C(4096)
 #define FOUR_GIB (UINT64_C(1) << 32)
@@ -118,7 +119,7 @@ static bool parse_image(struct layout *l, struct cfg *cfg,
 		return false;
 	}
 	l->vcpus = 1;
-	l->vcpu_sig = 0x00800f12; /* -cpu EPYC-v4 (docs/abi.md §16) */
+	l->vcpu_sig = IGVM_VCPU_SIG_EPYC_V4; /* docs/abi.md §16 */
 	if (!opt_u32(cfg, s, "vcpus", &l->vcpus) ||
 	    !opt_u32(cfg, s, "vcpu_sig", &l->vcpu_sig)) {
 		return false;

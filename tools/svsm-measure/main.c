@@ -24,6 +24,7 @@
 #include "igvm/host.h"
 #include "igvm/measure.h"
 #include "igvm/qemu.h"
+#include "igvm/vmsa.h"
 
 static const char *page_type_name(uint8_t t)
 {
@@ -226,7 +227,7 @@ int main(int argc, char **argv)
 	uint8_t scratch[4096];
 	struct args a = {.o = {.profile = IGVM_PROFILE_KVM,
 			       .vcpus = 1,
-			       .vcpu_sig = 0x00800f12,
+			       .vcpu_sig = IGVM_VCPU_SIG_EPYC_V4,
 			       .scratch = scratch}};
 
 	if (!parse_args(argc, argv, &a)) {

@@ -19,7 +19,8 @@ static const char usage_text[] =
 	"usage: svsm-verify --report FILE --manifest FILE --nonce FILE\n"
 	"                   --ark FILE [--ask FILE --vcek FILE | --certs "
 	"FILE]\n"
-	"                   [--image svsm.igvm | --measurement HEX]\n"
+	"                   [--image svsm.igvm [--vcpus N] | --measurement "
+	"HEX]\n"
 	"                   [--vmpl N] [--policy HEX] [--allow-debug]\n"
 	"                   [--ek-pub FILE.pem] [--ek-out FILE.pem]\n";
 
@@ -35,7 +36,10 @@ static const char help_text[] =
 	"               REPORTED_TCB\n"
 	"  binding      REPORT_DATA = SHA-512(nonce || manifest), nonce 64 "
 	"bytes\n"
-	"  MEASUREMENT  equals svsm-measure --profile kvm of --image, or HEX\n"
+	"  MEASUREMENT  equals svsm-measure --profile kvm --vcpus N of "
+	"--image\n"
+	"               (N from --vcpus, default 1: the guest's -smp), or "
+	"HEX\n"
 	"  VMPL         the report's VMPL is --vmpl (default 0: the SVSM)\n"
 	"  policy       bit 17 set, DEBUG clear (unless --allow-debug), equal\n"
 	"               to --policy if given\n"
@@ -57,7 +61,7 @@ static const char help_text[] =
 struct args {
 	const char *report, *manifest, *nonce, *ark, *ask, *vcek, *certs;
 	const char *image, *measurement, *ek_pub, *ek_out;
-	uint32_t vmpl;
+	uint32_t vmpl, vcpus;
 	uint64_t policy;
 	bool have_policy, allow_debug, help;
 };
@@ -132,6 +136,10 @@ static bool parse_args(int argc, char **argv, struct args *a)
 		} else if (!strcmp(s, "--vmpl") && parse_u64(v, 0, &n) &&
 			   n <= 3) {
 			a->vmpl = (uint32_t)n;
+		} else if (!strcmp(s, "--vcpus") && parse_u64(v, 0, &n) &&
+			   n >= 1 && n <= UINT32_MAX) {
+			/* KVM measures one VMSA per vCPU (docs/igvm.md §2). */
+			a->vcpus = (uint32_t)n;
 		} else if (!strcmp(s, "--policy") && parse_u64(v, 16, &n)) {
 			a->policy = n;
 			a->have_policy = true;
@@ -214,7 +222,7 @@ static void check_measurement(const struct args *a,
 	uint8_t want[48];
 
 	if (a->image != NULL) {
-		if (sv_result(sv_measure_image(a->image, want),
+		if (sv_result(sv_measure_image(a->image, a->vcpus, want),
 			      "measure --image",
 			      "%s is not a measurable IGVM file (kvm profile)",
 			      a->image)) {
@@ -274,7 +282,7 @@ out:
 
 int main(int argc, char **argv)
 {
-	struct args a = {0};
+	struct args a = {.vcpus = 1};
 
 	if (!parse_args(argc, argv, &a)) {
 		fputs(usage_text, stderr);

@@ -14,6 +14,7 @@
 #include "igvm/host.h"
 #include "igvm/measure.h"
 #include "igvm/parse.h"
+#include "igvm/vmsa.h"
 #include "verify.h"
 
 /* POLICY bits (docs/abi.md §9.1): 17 must be one, 19 DEBUG. */
@@ -95,12 +96,12 @@ bool sv_check_binding(const struct snp_attestation_report *r,
 			 "REPORT_DATA does not bind this nonce and manifest");
 }
 
-bool sv_measure_image(const char *path, uint8_t out[48])
+bool sv_measure_image(const char *path, uint32_t vcpus, uint8_t out[48])
 {
 	uint8_t scratch[4096];
 	struct igvm_measure_opts o = {.profile = IGVM_PROFILE_KVM,
-				      .vcpus = 1,
-				      .vcpu_sig = 0x00800f12,
+				      .vcpus = vcpus,
+				      .vcpu_sig = IGVM_VCPU_SIG_EPYC_V4,
 				      .scratch = scratch};
 	struct igvm_file *f = calloc(1, sizeof(*f));
 	uint8_t *data = NULL;

@@ -42,8 +42,8 @@ bool sv_check_binding(const struct snp_attestation_report *r,
 		      const uint8_t *manifest, size_t manifest_len);
 bool sv_check_measurement(const struct snp_attestation_report *r,
 			  const uint8_t want[48], const char *source);
-/** svsm-measure's KVM-profile digest of an IGVM file. */
-bool sv_measure_image(const char *path, uint8_t out[48]);
+/** svsm-measure's KVM-profile digest of an IGVM file on @vcpus vCPUs. */
+bool sv_measure_image(const char *path, uint32_t vcpus, uint8_t out[48]);
 bool sv_check_vmpl(const struct snp_attestation_report *r, uint32_t want);
 bool sv_check_policy(const struct snp_attestation_report *r, bool have_want,
 		     uint64_t want, bool allow_debug);

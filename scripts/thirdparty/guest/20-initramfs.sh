@@ -6,7 +6,7 @@
 # including the TSS libraries tpm2 links and the tcti-device library it
 # dlopen()s), the rest of their library closure (libc, libcurl, gnutls,
 # ...) from the host's bookworm packages, whose versions go into the cache
-# key (`--key`) and the MANIFEST; guest/initramfs/init and checks.sh.
+# key (`--key`) and the MANIFEST; guest/initramfs/init and checks*.sh.
 # Reproducible: fixed mtimes and owners, sorted names, gzip -n.
 #
 # Output in $OUT:
@@ -116,7 +116,9 @@ ldconfig -r "$root"
 
 echo "== init"
 install -m 0755 "$SVSM_ROOT/guest/initramfs/init" "$root/init"
-install -m 0644 "$SVSM_ROOT/guest/initramfs/checks.sh" "$root/lib/svsm/checks.sh"
+for f in "$SVSM_ROOT"/guest/initramfs/checks*.sh; do
+	install -m 0644 "$f" "$root/lib/svsm/$(basename "$f")"
+done
 
 echo "== pack"
 find "$root" -exec touch -h -d @0 {} +

@@ -34,6 +34,10 @@ table = blob[136:136 + table_len]
 digest = bytes.fromhex(subprocess.run(
     [measure, "--profile", "kvm", igvm], capture_output=True, text=True,
     check=True).stdout.strip())
+# KVM measures one VMSA per vCPU: a 4-vCPU launch has another digest.
+digest4 = bytes.fromhex(subprocess.run(
+    [measure, "--profile", "kvm", "--vcpus", "4", igvm], capture_output=True,
+    text=True, check=True).stdout.strip())
 
 
 def openssl(*args, data=None):
@@ -199,6 +203,13 @@ cases += [
      "FAIL table ARK = trusted ARK"),
     ("wrong measurement", run(image=None, measurement="00" * 48), 1,
      "FAIL MEASUREMENT"),
+    ("a 4-vCPU launch verifies with --vcpus 4",
+     run(report=write("r4", report(nonce, man, meas=digest4,
+                                   key=K("vcek.key"))), vcpus="4"), 0,
+     "VERIFIED"),
+    ("a 4-vCPU launch is not the 1-vCPU measurement",
+     run(report=P("r4")), 1, "FAIL MEASUREMENT"),
+    ("--vcpus 0 is a usage error", run(vcpus="0"), 2, "usage"),
     ("wrong VMPL", run(report=write("r2", report(nonce, man, vmpl=1,
                                                  key=K("vcek.key")))), 1,
      "FAIL VMPL"),

@@ -82,3 +82,6 @@ void igvm_vmsa_reset(struct igvm_vmsa_regs *r, uint64_t sev_features);
  */
 void igvm_vmsa_kvm_ap_reset(struct igvm_vmsa_regs *r, uint64_t sev_features,
 			    uint32_t vcpu_sig);
+
+/** The CPUID signature of QEMU's -cpu EPYC-v4: the default AP RDX. */
+#define IGVM_VCPU_SIG_EPYC_V4 UINT32_C(0x00800f12)
