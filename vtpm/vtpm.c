@@ -119,6 +119,40 @@ static int send_startup(uint16_t type)
 		       : VTPM_OK;
 }
 
+/*
+ * Disables the platform hierarchy (phEnable = NO) until the next
+ * TPM2_Startup, which only the SVSM sends: TPM2_HierarchyControl(
+ * TPM_RH_PLATFORM, enable TPM_RH_PLATFORM, NO) with the empty platformAuth
+ * of a fresh TPM. The platform role belongs to the SVSM, which needs
+ * nothing from that hierarchy. Left enabled with an empty auth, the guest
+ * would act as the platform: create platform NV indices (a fake EK
+ * certificate), take over hierarchy control and, with a TPM library that
+ * has TPM2_ChangeEPS (libtpms 0.9 has none), replace the endorsement seed
+ * behind the attested EK (docs/abi.md §5.3). Firmware does the same, or
+ * sets a random platformAuth (edk2: SecurityPkg
+ * PeiDxeTpmPlatformHierarchyLib, ConfigureTpmPlatformHierarchy).
+ */
+static int lock_platform_hierarchy(void)
+{
+	uint8_t cmd[32];
+	uint8_t resp[32];
+
+	put_be16(cmd, TPM2_ST_SESSIONS);
+	put_be32(cmd + 2, sizeof(cmd));
+	put_be32(cmd + 6, TPM2_CC_HIERARCHY_CONTROL);
+	put_be32(cmd + 10, TPM2_RH_PLATFORM); /* authHandle */
+	put_be32(cmd + 14, 9);                /* authorization area size */
+	put_be32(cmd + 18, TPM2_RS_PW);       /* empty password session */
+	put_be16(cmd + 22, 0);                /* nonce */
+	cmd[24] = 0;                          /* session attributes */
+	put_be16(cmd + 25, 0);                /* hmac: the empty auth */
+	put_be32(cmd + 27, TPM2_RH_PLATFORM); /* enable: phEnable */
+	cmd[31] = 0;                          /* state: NO */
+	return vtpm_run_internal(cmd, sizeof(cmd), resp, sizeof(resp)) < 0
+		       ? VTPM_E_INIT
+		       : VTPM_OK;
+}
+
 static bool all_zero(const uint8_t *p, size_t n)
 {
 	uint8_t acc = 0;
@@ -187,6 +221,9 @@ int vtpm_init(const uint8_t *state, size_t state_len, bool resume)
 	ready = true;
 	int rc = send_startup(resume ? TPM2_SU_STATE : TPM2_SU_CLEAR);
 	if (rc == VTPM_OK) {
+		rc = lock_platform_hierarchy();
+	}
+	if (rc == VTPM_OK) {
 		rc = rng_self_test();
 	}
 	if (rc != VTPM_OK) {
@@ -223,6 +260,11 @@ uint32_t vtpm_last_rc(void)
 size_t vtpm_heap_peak(void)
 {
 	return shim_heap_peak();
+}
+
+size_t vtpm_heap_in_use(void)
+{
+	return shim_heap_in_use();
 }
 
 size_t vtpm_heap_size(void)

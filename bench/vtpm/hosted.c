@@ -3,7 +3,9 @@
  * The vTPM benchmark driver (tests/unit/vtpm/fs/bench.c, unchanged) on
  * Debian's hosted libtpms.so.0, which uses the system's OpenSSL with its
  * assembly: the same commands, timed the same way, so the figures compare
- * engine to engine. libtpms keeps its NV in files under $TPM_PATH.
+ * engine to engine. libtpms keeps its NV in files under $TPM_PATH; a state
+ * blob of the engine (vtpm/nvstore.c's format) is written there as those
+ * files, so both libraries run the same TPM (the same seeds).
  */
 #include <inttypes.h>
 #include <libtpms/tpm_error.h>
@@ -40,15 +42,57 @@ int32_t vtpm_cmd(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_cap)
 	return (int32_t)resp_len;
 }
 
+static uint32_t le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+/* "VTPMNV01" | u32 count | count * (u8 name_len | name | u32 len | data),
+ * little-endian; each file becomes $TPM_PATH/tpm2-00.NAME. */
+static bool write_state(const uint8_t *p, size_t n)
+{
+	const char *dir = getenv("TPM_PATH");
+	size_t off = 12;
+
+	if (dir == NULL || n < 12 || memcmp(p, "VTPMNV01", 8) != 0) {
+		return false;
+	}
+	for (uint32_t i = 0, count = le32(p + 8); i < count; i++) {
+		char path[4096];
+		size_t name_len = off < n ? p[off] : 0;
+
+		if (name_len == 0 || name_len > 20 ||
+		    n - off < 1 + name_len + 4) {
+			return false;
+		}
+		uint32_t len = le32(p + off + 1 + name_len);
+		const uint8_t *data = p + off + 1 + name_len + 4;
+		if (len > n - off - 1 - name_len - 4) {
+			return false;
+		}
+		snprintf(path, sizeof(path), "%s/tpm2-00.%.*s", dir,
+			 (int)name_len, (const char *)p + off + 1);
+		FILE *f = fopen(path, "wb");
+		bool ok = f != NULL && fwrite(data, 1, len, f) == len;
+		if (f == NULL || fclose(f) != 0 || !ok) {
+			return false;
+		}
+		off += 1 + name_len + 4 + len;
+	}
+	return true;
+}
+
 int vtpm_init(const uint8_t *state, size_t state_len, bool resume)
 {
 	static const uint8_t startup[12] = {0x80, 0x01, 0, 0,    0, 12,
 					    0,    0,    1, 0x44, 0, 0};
 	uint8_t resp[64];
 
-	(void)state;
-	(void)state_len;
 	(void)resume;
+	if (state != NULL && !write_state(state, state_len)) {
+		return VTPM_E_STATE;
+	}
 	if (TPMLIB_ChooseTPMVersion(TPMLIB_TPM_VERSION_2) != TPM_SUCCESS ||
 	    TPMLIB_MainInit() != TPM_SUCCESS) {
 		return VTPM_E_INIT;
@@ -79,6 +123,31 @@ size_t vtpm_heap_peak(void)
 	return 0; /* not measured for the hosted library */
 }
 
+int32_t vtpm_state_export(uint8_t *out, size_t out_cap)
+{
+	(void)out;
+	(void)out_cap;
+	return VTPM_E_NOSPACE; /* states come from the engine (mkstates) */
+}
+
+uint64_t sys_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+bool in_read_all(void *buf, size_t len)
+{
+	return fread(buf, 1, len, stdin) == len;
+}
+
+bool out_write_all(const void *buf, size_t len)
+{
+	return fwrite(buf, 1, len, stdout) == len;
+}
+
 uint64_t sys_monotonic_ns(void)
 {
 	struct timespec ts;
@@ -99,7 +168,8 @@ void out_u64(uint64_t v)
 
 int main(int argc, char **argv)
 {
-	int rc = bench_main(argc > 1 ? atoi(argv[1]) : 20);
+	int rc = bench_main(argc > 1 ? atoi(argv[1]) : 20,
+			    argc > 2 && strcmp(argv[2], "states") == 0);
 	fflush(stdout);
 	return rc;
 }

@@ -63,6 +63,17 @@ void guest_expect_rax(struct test_ctx *t, const char *file, int line,
  */
 bool guest_vtpm_create_ek(bool ecc, uint8_t *pub, uint32_t cap, uint32_t *len);
 
+/* One TPM command through VTPM_CMD (GHCB transport): false unless the call
+ * succeeded with a well-formed response, whose TPM response code is *@rc;
+ * *@resp (if not NULL) points at the response until the next vTPM call. */
+bool guest_vtpm_send(const uint8_t *cmd, uint32_t n, uint32_t *rc,
+		     const uint8_t **resp);
+
+/* True if the EK of the vTPM's attestation manifest @version (0: RSA-2048,
+ * 1: ECC P-256; ATTEST_SINGLE_SERVICE) is the key TPM2_CreatePrimary with
+ * the matching template (L-1, L-2) gives through VTPM_CMD now. */
+bool guest_attested_ek_is_tpm_ek(uint32_t version);
+
 /* Page-state change of one page through the GHCB MSR protocol. */
 bool guest_psc(uint64_t gpa, bool shared);
 

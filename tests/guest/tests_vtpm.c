@@ -69,6 +69,22 @@ static uint64_t send(enum gtransport t)
 	return gcall(t, &c) ? c.rax : UINT64_MAX;
 }
 
+bool guest_vtpm_send(const uint8_t *cmd, uint32_t n, uint32_t *rc,
+		     const uint8_t **resp)
+{
+	*rc = UINT32_MAX;
+	request(SVSM_VTPM_PLAT_SEND_COMMAND, 0, n, cmd, n);
+	if (send(GT_GHCB) != SVSM_SUCCESS || rsp_size() < 10 ||
+	    rsp_size() > SVSM_VTPM_RSP_MAX || be32(rsp() + 2) != rsp_size()) {
+		return false;
+	}
+	*rc = be32(rsp() + 6);
+	if (resp != NULL) {
+		*resp = rsp();
+	}
+	return true;
+}
+
 static bool untouched_from(size_t off)
 {
 	for (size_t i = off; i < sizeof(tpm_page); i++) {

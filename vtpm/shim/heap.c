@@ -10,6 +10,7 @@
  * when it makes the EKs.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -53,4 +54,11 @@ size_t shim_heap_peak(void)
 	/* sbrk never shrinks in practice (nano-malloc keeps its free list),
 	 * so the break is the peak. */
 	return heap_used;
+}
+
+size_t shim_heap_in_use(void)
+{
+	/* picolibc's nano-malloc walks its free list: the break minus the
+	 * free chunks. */
+	return mallinfo().uordblks;
 }

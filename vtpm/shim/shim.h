@@ -19,3 +19,5 @@ void shim_log_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /** Peak bytes handed out by sbrk. */
 size_t shim_heap_peak(void);
 size_t shim_heap_size(void);
+/** Bytes allocated by malloc and not yet freed. */
+size_t shim_heap_in_use(void);

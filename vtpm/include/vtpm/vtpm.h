@@ -39,8 +39,11 @@ enum vtpm_ek_kind {
  * (new seeds) and sends TPM2_Startup(CLEAR). With a blob from
  * vtpm_state_export, restores that TPM and sends TPM2_Startup(STATE) if
  * resume is true (after a TPM2_Shutdown(STATE): PCRs and sessions survive)
- * or TPM2_Startup(CLEAR) otherwise. Then runs the RNG self-test (OpenSSL's
- * DRBG and TPM2_GetRandom). Returns VTPM_OK or a VTPM_E_ code.
+ * or TPM2_Startup(CLEAR) otherwise. Then disables the platform hierarchy
+ * (TPM2_HierarchyControl: every command that needs platform authorization
+ * fails with TPM_RC_HIERARCHY until the next vtpm_init) and runs the RNG
+ * self-test (OpenSSL's DRBG and TPM2_GetRandom). Returns VTPM_OK or a
+ * VTPM_E_ code.
  */
 int vtpm_init(const uint8_t *state, size_t state_len, bool resume);
 
@@ -75,6 +78,9 @@ uint32_t vtpm_last_rc(void);
 
 /** Peak bytes of the vTPM heap so far (for sizing the firmware's heap). */
 size_t vtpm_heap_peak(void);
+
+/** Bytes of the vTPM heap allocated now (malloc'd, not yet freed). */
+size_t vtpm_heap_in_use(void);
 
 /** Size of the vTPM's fixed heap arena (the bound on vtpm_heap_peak). */
 size_t vtpm_heap_size(void);

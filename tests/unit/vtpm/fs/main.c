@@ -2,8 +2,12 @@
 /*
  * The freestanding vTPM test program. Modes (argv[1]):
  *   session      TAP session test of the engine (default)
- *   bench N      median latencies of vtpm_cmd, N runs per command
+ *   bench N [states]
+ *                median latencies of vtpm_cmd, N runs per command; with
+ *                "states", the primaries run on the TPMs read from stdin
+ *   mkstates K   K freshly manufactured TPMs' state blobs on stdout
  *   serve        TPM commands framed on stdin/stdout (for the mssim bridge)
+ *   soak N       heap in use over N cycles of a long session (TAP)
  */
 #include <stdint.h>
 
@@ -66,11 +70,17 @@ _Noreturn void fs_start(uint64_t *sp)
 		out_u64(stack_used(top));
 		out_str(" bytes (session, including the test's own frames)\n");
 	} else if (fs_strcmp(argv[1], "bench") == 0) {
-		rc = bench_main(argc > 2 ? parse_int(argv[2]) : 20);
+		rc = bench_main(argc > 2 ? parse_int(argv[2]) : 20,
+				argc > 3 && fs_strcmp(argv[3], "states") == 0);
+	} else if (fs_strcmp(argv[1], "mkstates") == 0) {
+		rc = mkstates_main(argc > 2 ? parse_int(argv[2]) : 1);
 	} else if (fs_strcmp(argv[1], "serve") == 0) {
 		rc = serve_main();
+	} else if (fs_strcmp(argv[1], "soak") == 0) {
+		rc = soak_main(argc > 2 ? parse_int(argv[2]) : 1000);
 	} else {
-		out_str("usage: vtpm-fs [session | bench N | serve]\n");
+		out_str("usage: vtpm-fs [session | bench N [states] | "
+			"mkstates K | serve | soak N]\n");
 	}
 	sys_exit(rc);
 }

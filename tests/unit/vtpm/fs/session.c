@@ -349,6 +349,86 @@ static void test_shutdown_restart(void)
 	out_str(" bytes\n");
 }
 
+/* An ECC EK through TPM2_CreatePrimary, flushed; true if it equals ek_ecc
+ * (the key vtpm_ek_public gave at the start of the session). */
+static bool ek_ecc_unchanged(void)
+{
+	size_t n = 0;
+
+	cmd_create_primary_ek(&cmd, false);
+	bool ok = exec_ok();
+	uint32_t handle = tr_u32(&rsp);
+	tr_u32(&rsp); /* parameterSize */
+	const uint8_t *pub = tr_b2b(&rsp, &n);
+	ok = ok && pub != NULL && ek_ecc_len > 0 && n == (size_t)ek_ecc_len &&
+	     same(pub, ek_ecc, n);
+	cmd_flush(&cmd, handle);
+	return exec_ok() && ok;
+}
+
+/* A command whose only handle is @auth, with an empty password session,
+ * then @param_len bytes of @params. */
+static void auth_cmd(uint32_t cc, uint32_t auth, const uint8_t *params,
+		     size_t param_len)
+{
+	tc_begin(&cmd, TPM2_ST_SESSIONS, cc);
+	tc_u32(&cmd, auth);
+	tc_pw_auth(&cmd);
+	tc_bytes(&cmd, params, param_len);
+}
+
+/*
+ * The platform hierarchy is disabled by vtpm_init (after the restore of
+ * test_shutdown_restart too): every command that needs platform
+ * authorization fails with TPM_RC_HIERARCHY, so the guest cannot change
+ * the endorsement seed; TPM2_Clear with lockout authorization works and
+ * leaves the EK as it was.
+ */
+static void test_platform_locked(void)
+{
+	static const uint8_t enable_ph[5] = {0x40, 0, 0, 0x0c, 1};
+	static const uint8_t empty_auth[2] = {0, 0};
+	static const uint8_t four_zero[4] = {0, 0, 0, 0};
+
+	tc_begin(&cmd, TPM2_ST_NO_SESSIONS, TPM2_CC_GET_CAPABILITY);
+	tc_u32(&cmd, 6);     /* TPM_CAP_TPM_PROPERTIES */
+	tc_u32(&cmd, 0x201); /* TPM_PT_STARTUP_CLEAR */
+	tc_u32(&cmd, 1);
+	bool ok = exec_ok();
+	tr_u8(&rsp); /* moreData */
+	ok = ok && tr_u32(&rsp) == 6 && tr_u32(&rsp) == 1 &&
+	     tr_u32(&rsp) == 0x201;
+	uint32_t flags = tr_u32(&rsp);
+	check(ok && !rsp.bad && (flags & 7u) == 6u,
+	      "TPMA_STARTUP_CLEAR: phEnable clear, shEnable and ehEnable set");
+	auth_cmd(TPM2_CC_CHANGE_EPS, TPM2_RH_PLATFORM, NULL, 0);
+	check(tpm2_exec(&cmd, &rsp) && rsp.rc == TPM2_RC_COMMAND_CODE,
+	      "TPM2_ChangeEPS: TPM_RC_COMMAND_CODE (libtpms 0.9 has none)");
+	auth_cmd(TPM2_CC_HIERARCHY_CONTROL, TPM2_RH_PLATFORM, enable_ph,
+		 sizeof(enable_ph));
+	check(tpm2_exec(&cmd, &rsp) && rsp.rc == TPM2_RC_HIERARCHY_H1,
+	      "TPM2_HierarchyControl(platform, YES): TPM_RC_HIERARCHY");
+	auth_cmd(TPM2_CC_HIERARCHY_CHANGE_AUTH, TPM2_RH_PLATFORM, empty_auth,
+		 sizeof(empty_auth));
+	check(tpm2_exec(&cmd, &rsp) && rsp.rc == TPM2_RC_HIERARCHY_H1,
+	      "TPM2_HierarchyChangeAuth(platform): TPM_RC_HIERARCHY");
+	auth_cmd(TPM2_CC_CLEAR, TPM2_RH_PLATFORM, NULL, 0);
+	check(tpm2_exec(&cmd, &rsp) && rsp.rc == TPM2_RC_HIERARCHY_H1,
+	      "TPM2_Clear(platform): TPM_RC_HIERARCHY");
+	/* NV_DefineSpace(platform): auth, an empty auth value, a public
+	 * area (the remaining bytes do not matter: the handle check comes
+	 * first). */
+	auth_cmd(TPM2_CC_NV_DEFINE_SPACE, TPM2_RH_PLATFORM, four_zero,
+		 sizeof(four_zero));
+	check(tpm2_exec(&cmd, &rsp) && rsp.rc == TPM2_RC_HIERARCHY_H1,
+	      "TPM2_NV_DefineSpace(platform): TPM_RC_HIERARCHY");
+	auth_cmd(TPM2_CC_CLEAR, TPM2_RH_LOCKOUT, NULL, 0);
+	check(exec_ok(), "TPM2_Clear(lockout) succeeds");
+	check(ek_ecc_unchanged(),
+	      "the EK after the platform commands and TPM2_Clear is the "
+	      "same key");
+}
+
 /*
  * Malformed and random commands (real command codes, random bodies, sizes
  * that match and sizes that lie) must each get a well-formed error
@@ -405,6 +485,7 @@ int session_test_main(void)
 	test_quote();
 	test_nv();
 	test_shutdown_restart();
+	test_platform_locked();
 	test_garbage();
 	out_str("1..");
 	out_u64((uint64_t)test_count);

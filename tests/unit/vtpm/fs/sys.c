@@ -16,6 +16,7 @@
 #define SYS_GETRANDOM 318
 #define ARCH_SET_FS 0x1002
 #define LINUX_CLOCK_MONOTONIC 1
+#define LINUX_CLOCK_THREAD_CPUTIME_ID 3
 
 static int64_t syscall3(int64_t nr, int64_t a, int64_t b, int64_t c)
 {
@@ -52,6 +53,15 @@ uint64_t sys_monotonic_ns(void)
 	int64_t ts[2] = {0, 0};
 
 	syscall3(SYS_CLOCK_GETTIME, LINUX_CLOCK_MONOTONIC,
+		 (int64_t)(uintptr_t)ts, 0);
+	return (uint64_t)ts[0] * 1000000000u + (uint64_t)ts[1];
+}
+
+uint64_t sys_cpu_ns(void)
+{
+	int64_t ts[2] = {0, 0};
+
+	syscall3(SYS_CLOCK_GETTIME, LINUX_CLOCK_THREAD_CPUTIME_ID,
 		 (int64_t)(uintptr_t)ts, 0);
 	return (uint64_t)ts[0] * 1000000000u + (uint64_t)ts[1];
 }

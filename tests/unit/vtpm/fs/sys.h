@@ -14,6 +14,8 @@ int64_t sys_write(int fd, const void *buf, size_t len);
 int64_t sys_read(int fd, void *buf, size_t len);
 _Noreturn void sys_exit(int code);
 uint64_t sys_monotonic_ns(void);
+/** CPU time of the calling thread: what a command costs, load aside. */
+uint64_t sys_cpu_ns(void);
 void sys_getrandom(void *buf, size_t len);
 /** Points FS_BASE at a block with a random stack-protector canary at 0x28. */
 void sys_setup_fs_canary(void);
@@ -33,5 +35,7 @@ int fs_strcmp(const char *a, const char *b);
 
 /* Modes of the program (main.c dispatches on argv[1]). */
 int session_test_main(void);
-int bench_main(int iterations);
+int bench_main(int iterations, bool shared_states);
+int mkstates_main(int count);
 int serve_main(void);
+int soak_main(int cycles);
