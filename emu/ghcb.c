@@ -121,6 +121,7 @@ static __noreturn void terminate(struct machine *m, uint32_t set, uint32_t code)
 {
 	uint64_t total = rdtsc() - m->tsc_start;
 
+	stats_milestone(m, "the guest terminated");
 	con_printf(
 		"snpemu: VMPL%u terminated (reason set %u, code %u) after "
 		"%llu exits, %llu VMPL switches; exit handling %llu%% of "
@@ -786,6 +787,11 @@ static void nae(struct machine *m, struct vmpl_ctx *c, uint64_t gpa)
 		set_error(&n, GHCB_ERR_INVALID_USAGE);
 		return;
 	}
+	/* Port I/O is counted per group of 8 ports (stats.h). */
+	stats_vmgexit(&m->stats,
+		      n.exit_code == SVM_EXIT_IOIO
+			      ? n.exit_code | (((n.info1 >> 16) & 0xfff8) << 32)
+			      : n.exit_code);
 	switch (n.exit_code) {
 	case SVM_EXIT_CPUID:
 		nae_cpuid(c, &n);
@@ -843,6 +849,7 @@ static void msr_protocol(struct machine *m, struct vmpl_ctx *c,
 	struct rmp_change chg = {0};
 	int rc = 0;
 
+	stats_vmgexit(&m->stats, STATS_MSR_PROTOCOL | q->kind);
 	switch (q->kind) {
 	case GHCB_MSR_K_SEV_INFO:
 		c->ghcb_msr = GHCB_MSR_SEV_INFO(

@@ -24,9 +24,12 @@
  *
  * A refused launch stops snpemu with one line naming the cause.
  */
+#include "arch/cpu.h"
+
 #include "lib/console.h"
 #include "lib/string.h"
 
+#include "clock.h"
 #include "igvm/measure.h"
 #include "igvm/parse.h"
 #include "igvm/qemu.h"
@@ -74,6 +77,7 @@ struct load {
 	bool have_policy;
 	uint64_t file_policy; /* GUEST_POLICY, for the ID block */
 	bool bad;             /* a launch update left guest RAM */
+	uint32_t launched;    /* pages measured */
 	uint64_t bad_gpa;
 #ifdef EMU_HAVE_SHA384
 	struct igvm_ld ld;
@@ -81,6 +85,11 @@ struct load {
 };
 
 static struct igvm_file igvm;
+
+static unsigned long long ms(uint64_t tsc)
+{
+	return (unsigned long long)(clock_tsc_to_ns(tsc) / 1000000u);
+}
 static struct load load;
 
 /* Guest RAM as the memory map describes it (below the hypervisor's). */
@@ -264,6 +273,7 @@ static void launch_page(void *ctx, const struct igvm_launch_page *p)
 				&l->m->cpu->ctx[0]);
 	}
 	(void)rmp_launch_page(&l->m->rmp, p->gpa);
+	l->launched++;
 #ifdef EMU_HAVE_SHA384
 	/* The PSP hashes the page as it is in memory now. */
 	igvm_ld_page(&l->ld, p->page_type, p->gpa, page, NULL);
@@ -424,6 +434,7 @@ int loader_igvm(struct machine *m, const void *image, uint64_t size,
 	struct igvm_iter it;
 	struct igvm_header h;
 	uint32_t mask = 0;
+	uint64_t t[4] = {rdtsc(), 0, 0, 0};
 
 	if (err != IGVM_OK) {
 		con_printf("snpemu: bad IGVM file: %s at offset 0x%llx\n",
@@ -451,6 +462,7 @@ int loader_igvm(struct machine *m, const void *image, uint64_t size,
 	emu_psp.guest.policy = policy;
 	/* The CPUID page needs a VMPL0 context's view of CPUID. */
 	m->cpu->ctx[0].sev_features = SEV_FEAT_SNP_ACTIVE;
+	t[1] = rdtsc();
 	igvm_iter_init(&it, &igvm, mask);
 	while (igvm_iter_next(&it, &h)) {
 		if (!apply(l, &h)) {
@@ -476,6 +488,7 @@ int loader_igvm(struct machine *m, const void *image, uint64_t size,
 #ifdef EMU_HAVE_SHA384
 	igvm_ld_init(&l->ld, sha384);
 #endif
+	t[2] = rdtsc();
 	igvm_qemu_launch_pages(&igvm, mask, launch_page, l);
 	if (l->bad) {
 		con_printf(
@@ -486,6 +499,11 @@ int loader_igvm(struct machine *m, const void *image, uint64_t size,
 		return -1;
 	}
 	launch_vmsa(l);
+	t[3] = rdtsc();
+	con_printf(
+		"snpemu: launch timing: file checked %llu ms, pages "
+		"copied %llu ms, %u pages measured %llu ms\n",
+		ms(t[1] - t[0]), ms(t[2] - t[1]), l->launched, ms(t[3] - t[2]));
 	if (!finish(l, policy)) {
 		return -1;
 	}

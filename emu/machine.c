@@ -63,6 +63,7 @@ void emu_stop(struct machine *m, const char *fmt, ...)
 	fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	con_printf("snpemu: VM stopped: %s\n", buf);
+	stats_milestone(m, "VM stopped");
 	inject_report();
 	hostile_report();
 	con_printf("snpemu: after %llu exits, %llu VMPL switches\n",
@@ -429,7 +430,8 @@ void emu_run(struct machine *m)
 			       : m->tsc_start + clock_ns_to_tsc(SLICE_NS);
 	for (;;) {
 		struct vmpl_ctx *c = NULL;
-		uint64_t t0 = 0;
+		uint64_t t0 = 0, code = 0;
+		unsigned vmpl = 0;
 
 		schedule(m);
 		c = emu_cur(m);
@@ -455,7 +457,16 @@ void emu_run(struct machine *m)
 		irq_after_vmrun(m);
 		m->exits++;
 		m->cpu->exits++;
+		code = c->vmcb->c.exit_code;
+		vmpl = m->cpu->cur;
 		handle_exit(m, &stale);
-		m->tsc_l1 += rdtsc() - t0;
+		t0 = rdtsc() - t0;
+		m->tsc_l1 += t0;
+		stats_count(&m->stats.exits, code, vmpl, t0);
+		if (m->stats.vmgexit) {
+			stats_count(&m->stats.nae, m->stats.vmgexit_code, vmpl,
+				    t0);
+			m->stats.vmgexit = false;
+		}
 	}
 }

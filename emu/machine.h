@@ -20,6 +20,7 @@
 #include "pic.h"
 #include "pit.h"
 #include "rmp.h"
+#include "stats.h"
 #include "vmcb.h"
 
 /*
@@ -131,6 +132,8 @@ struct machine {
 	uint64_t vcpu_switches;
 	uint64_t vmpl_switches;
 	uint64_t tsc_start, tsc_l1; /* TSC total, and spent handling exits */
+	uint64_t tsc_boot;          /* snpemu's first instruction */
+	struct emu_stats stats;     /* exits by kind, milestones (stats.h) */
 	uint64_t host_save_pa;      /* VMSAVE area for snpemu's own state */
 	uint32_t verdict_set; /* GHCB termination set that carries a verdict */
 	/* SEV features fixed by the first AP creation at each VMPL. */

@@ -384,6 +384,7 @@ static void run_machine(const struct pvh_start_info *si, bool igvm)
 				  mod->size, parse_u64(arg))) {
 		emu_exit(EMU_EXIT_USAGE);
 	}
+	stats_milestone(m, "launched");
 	emu_run(m);
 }
 
@@ -397,6 +398,7 @@ void emu_main(uint32_t start_info_pa)
 	char arg[128];
 	int failed = 0;
 
+	emu_machine.tsc_boot = rdtsc();
 	serial_init(&emu_com1, SERIAL_COM1, &serial_io_pio, 115200, true);
 	con_set_sink(emu_con_write, &emu_com1);
 	panic_set_exit(emu_panic_exit);

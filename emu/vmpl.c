@@ -506,6 +506,12 @@ bool vmpl_switch(struct machine *m, unsigned target)
 	load_from_vmsa(m, target);
 	m->cpu->cur = target;
 	m->vmpl_switches++;
+	if (target != 0 && !m->stats.guest_started) {
+		m->stats.guest_started = true;
+		stats_milestone(m,
+				"first entry into a lower VMPL (the SVSM "
+				"has booted and started its guest)");
+	}
 	/* The VMSA in use changes (S6: npt.c). */
 	npt_update(m, m->cpu->ctx[old].vmsa_gpa >> PAGE_SHIFT, 1);
 	npt_update(m, m->cpu->ctx[target].vmsa_gpa >> PAGE_SHIFT, 1);

@@ -12,6 +12,7 @@
  */
 #include "linux_boot.h"
 
+#include "arch/cpu.h"
 #include "arch/snp_insn.h"
 
 #include "lib/console.h"
@@ -31,12 +32,37 @@
 #define PROGRESS_STEP (UINT64_C(32) << 20)
 #define AREA_SIZE (SVSM_LINUX_BOOT_PAGES * PAGE_SIZE)
 
+/* TSC cycles spent in each step of the bulk pass (printed at the end). */
+enum validate_step {
+	STEP_PSC,
+	STEP_PVALIDATE,
+	STEP_ZERO,
+	STEP_RMPADJUST,
+	STEP_COUNT
+};
+
 struct validate_state {
 	const struct svsm_boot_params *bp;
 	bool use_2m;
 	uint64_t total, done, next_report;
 	uint64_t pages_2m, pages_4k;
+	uint64_t cycles[STEP_COUNT];
+	uint64_t mark;
 };
+
+/* Charge the cycles since the last mark to @step. */
+static void step_done(struct validate_state *st, enum validate_step step)
+{
+	uint64_t now = rdtsc();
+
+	st->cycles[step] += now - st->mark;
+	st->mark = now;
+}
+
+static unsigned long long mcycles(uint64_t c)
+{
+	return (unsigned long long)(c / 1000000u);
+}
 
 /* Copied once; the zero page goes back to guest memory when complete. */
 static uint8_t zero_page[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
@@ -121,13 +147,18 @@ static void validate_4k(struct validate_state *st, gpa_t g, uint32_t n)
 {
 	const uint64_t size = (uint64_t)n * PAGE_SIZE;
 
+	st->mark = rdtsc();
 	if (!ghcb_psc_private(gpa_val(g), n, false)) {
 		panic("linux: page-state change of [%llx, +%llx) failed",
 		      (unsigned long long)gpa_val(g), (unsigned long long)size);
 	}
+	step_done(st, STEP_PSC);
 	guest_validate(g, size);
+	step_done(st, STEP_PVALIDATE);
 	guest_zero(g, size);
+	step_done(st, STEP_ZERO);
 	guest_grant(g, size);
+	step_done(st, STEP_RMPADJUST);
 	st->pages_4k += n;
 	progress(st, size);
 }
@@ -138,11 +169,14 @@ static void validate_2m(struct validate_state *st, gpa_t g)
 	enum snp_rc rc = SNP_RC_FAIL_INPUT;
 	bool cf = false;
 
+	st->mark = rdtsc();
 	if (!ghcb_psc_private(gpa_val(g), 1, true)) {
 		panic("linux: 2 MiB page-state change at %llx failed",
 		      (unsigned long long)gpa_val(g));
 	}
+	step_done(st, STEP_PSC);
 	rc = plat_pvalidate(g, SNP_PAGE_SIZE_2M, true, &cf);
+	step_done(st, STEP_PVALIDATE);
 	if (rc == SNP_RC_FAIL_SIZEMISMATCH) {
 		for (uint64_t off = 0; off < PAGE_SIZE_2M;
 		     off += GHCB_PSC_BATCH * PAGE_SIZE) {
@@ -160,7 +194,9 @@ static void validate_2m(struct validate_state *st, gpa_t g)
 		      (unsigned long long)gpa_val(g), rc);
 	}
 	guest_zero(g, PAGE_SIZE_2M);
+	step_done(st, STEP_ZERO);
 	rc = guest_mem_grant(g, SNP_PAGE_SIZE_2M, SVSM_GUEST_VMPL);
+	step_done(st, STEP_RMPADJUST);
 	if (rc != SNP_RC_SUCCESS) {
 		panic("linux: 2 MiB RMPADJUST at %llx: rc %d",
 		      (unsigned long long)gpa_val(g), rc);
@@ -319,6 +355,7 @@ void linux_boot_prepare(const struct svsm_boot_params *bp,
 		.use_2m = (bp->linux_flags & SVSM_LINUX_VALIDATE_4K) == 0,
 		.next_report = PROGRESS_STEP,
 	};
+	uint64_t t0 = 0, t1 = 0;
 
 	for_each_piece(bp, ram, ram_count, count_piece, &st);
 	con_printf(
@@ -326,17 +363,28 @@ void linux_boot_prepare(const struct svsm_boot_params *bp,
 		"pages)\n",
 		(unsigned long long)(st.total >> 20),
 		st.use_2m ? "2 MiB" : "4 KiB");
+	t0 = rdtsc();
 	for_each_piece(bp, ram, ram_count, validate_piece, &st);
+	t1 = rdtsc();
 	con_printf(
 		"linux: %llu 2 MiB + %llu 4 KiB pages validated and "
-		"zeroed\n",
+		"zeroed in %llu Mcycles (page-state changes %llu, PVALIDATE "
+		"%llu, zeroing %llu, RMPADJUST %llu)\n",
 		(unsigned long long)st.pages_2m,
-		(unsigned long long)st.pages_4k);
+		(unsigned long long)st.pages_4k, mcycles(t1 - t0),
+		mcycles(st.cycles[STEP_PSC]),
+		mcycles(st.cycles[STEP_PVALIDATE]),
+		mcycles(st.cycles[STEP_ZERO]),
+		mcycles(st.cycles[STEP_RMPADJUST]));
 	for (uint32_t i = 0; i < bp->launched_count; i++) {
 		guest_grant(gpa(bp->launched[i].base), bp->launched[i].size);
 	}
 	boot_area_build(bp);
 	zero_page_build(bp, ram, ram_count);
+	con_printf(
+		"linux: launched ranges granted, boot area and zero page "
+		"built in %llu Mcycles\n",
+		mcycles(rdtsc() - t1));
 }
 
 bool linux_boot_vmsa(struct snp_vmsa *v, const struct svsm_boot_params *bp,

@@ -55,6 +55,9 @@ void plat_unmap_guest(void *va, uint64_t len);
  */
 bool plat_copy_guarded(void *dst, const void *src, uint64_t n);
 
+/** Fault-tolerant zeroing of @n bytes at @dst, like plat_copy_guarded(). */
+bool plat_zero_guarded(void *dst, uint64_t n);
+
 /**
  * Boot only, on the boot identity map: copy @n bytes of boot data at @src
  * (the measured boot-parameter page, the PSP's CPUID and secrets pages in

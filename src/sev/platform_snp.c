@@ -208,6 +208,11 @@ bool plat_copy_guarded(void *dst, const void *src, uint64_t n)
 	return arch_copy_guarded(dst, src, n);
 }
 
+bool plat_zero_guarded(void *dst, uint64_t n)
+{
+	return arch_zero_guarded(dst, n);
+}
+
 /* Boot data sits on the boot identity map (virtual = physical), which
  * main.c checks covers it before it asks. */
 bool plat_boot_read(void *dst, gpa_t src, uint64_t n)

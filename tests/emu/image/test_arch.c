@@ -59,6 +59,23 @@ TEST(arch, guarded_copy_survives_bad_addresses)
 	EXPECT(!arch_copy_guarded((void *)UINT64_C(0x100000000), src, 8));
 }
 
+TEST(arch, guarded_zero_survives_bad_addresses)
+{
+	uint8_t buf[29];
+
+	memset(buf, 0xa5, sizeof(buf));
+	/* Quadwords then the byte tail; the byte after stays. */
+	EXPECT(arch_zero_guarded(buf + 1, 27));
+	EXPECT_EQ(buf[0], 0xa5);
+	EXPECT_EQ(buf[1], 0);
+	EXPECT_EQ(buf[27], 0);
+	EXPECT_EQ(buf[28], 0xa5);
+	EXPECT(!arch_zero_guarded((void *)UINT64_C(0x8000000000000000), 8));
+	EXPECT(!arch_zero_guarded((void *)UINT64_C(0x100000000), 16));
+	/* A fault in the byte tail is fixed up too. */
+	EXPECT(!arch_zero_guarded((void *)UINT64_C(0x100000000), 5));
+}
+
 /* A bump allocator over an identity-mapped static pool. */
 static uint8_t pt_pool[8][4096] __attribute__((aligned(4096)));
 static unsigned pt_pool_used;

@@ -101,5 +101,8 @@ void arch_exception_dispatch(struct cpu_regs *regs);
 /** The guarded copy: true on success, false if an access faulted. */
 bool arch_copy_guarded(void *dst, const void *src, uint64_t n);
 
+/** The guarded zeroing: true on success, false if a store faulted. */
+bool arch_zero_guarded(void *dst, uint64_t n);
+
 /** Human-readable exception mnemonic ("#PF"). */
 const char *arch_exception_name(uint64_t vector);

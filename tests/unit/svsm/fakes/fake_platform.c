@@ -298,6 +298,21 @@ static bool guest_writable(uint64_t gpa)
 	return false;
 }
 
+/* Zeroing is a copy from a zero page here: the same fault injection. */
+bool plat_zero_guarded(void *dst, uint64_t n)
+{
+	static const uint8_t zero[4096];
+
+	for (uint64_t off = 0; off < n; off += sizeof(zero)) {
+		uint64_t k = n - off < sizeof(zero) ? n - off : sizeof(zero);
+
+		if (!plat_copy_guarded((uint8_t *)dst + off, zero, k)) {
+			return false;
+		}
+	}
+	return true;
+}
+
 bool plat_copy_guarded(void *dst, const void *src, uint64_t n)
 {
 	uint64_t sg = 0;
