@@ -63,7 +63,6 @@ void emu_stop(struct machine *m, const char *fmt, ...)
 	fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	con_printf("snpemu: VM stopped: %s\n", buf);
-	stats_milestone(m, "VM stopped");
 	inject_report();
 	hostile_report();
 	con_printf("snpemu: after %llu exits, %llu VMPL switches\n",
@@ -76,6 +75,8 @@ void emu_stop(struct machine *m, const char *fmt, ...)
 			m->cpu->id, m->nr_vcpus,
 			(unsigned long long)m->vcpu_switches);
 	}
+	/* Last: tests read the lines above as one block. */
+	stats_milestone(m, "VM stopped");
 	emu_exit(EMU_EXIT_FAIL);
 }
 
