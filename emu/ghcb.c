@@ -54,8 +54,8 @@ uint64_t emu_sev_status(const struct vmpl_ctx *c)
 	return SEV_STATUS_SEV | SEV_STATUS_SEV_ES | (c->sev_features << 2);
 }
 
-void emu_cpuid(const struct vmpl_ctx *c, uint32_t fn, uint32_t sub,
-	       uint32_t out[4])
+void emu_cpuid(const struct vmpl_ctx *c, uint32_t apic_id, uint32_t fn,
+	       uint32_t sub, uint32_t out[4])
 {
 	struct cpuid_regs r = cpuid_count(fn, sub);
 
@@ -70,10 +70,24 @@ void emu_cpuid(const struct vmpl_ctx *c, uint32_t fn, uint32_t sub,
 			r.ecx |= 1u << 27;
 		}
 		/* The local APIC snpemu models (apic.c): present, x2APIC,
-		 * TSC-deadline timer; initial APIC ID 0. */
+		 * TSC-deadline timer; the asking vCPU's initial APIC ID. */
 		r.edx |= 1u << 9;
 		r.ecx |= (1u << 21) | (1u << 24);
-		r.ebx &= 0x00ffffffu;
+		r.ebx = (r.ebx & 0x00ffffffu) | (apic_id << 24);
+		break;
+	case 0xb:
+	case 0x1f:
+		/* x2APIC ID of the asking vCPU, whichever L1 CPU runs it: an
+		 * SNP guest takes it from the hypervisor, not the CPUID page
+		 * (Linux: arch/x86/boot/startup/sev-shared.c,
+		 * snp_cpuid_postprocess; QEMU: target/i386/cpu.c,
+		 * cpu_x86_cpuid, per vCPU). */
+		r.edx = apic_id;
+		break;
+	case 0x8000001e:
+		/* Extended APIC ID; one thread per core: core ID = APIC ID. */
+		r.eax = apic_id;
+		r.ebx = (r.ebx & ~0xffu) | (apic_id & 0xffu);
 		break;
 	case 6:
 		/* ARAT: the emulated APIC timer never stops. */
@@ -238,13 +252,13 @@ static void *scratch(struct nae *n, uint64_t len)
 		}                                                   \
 	} while (0)
 
-static void nae_cpuid(struct vmpl_ctx *c, struct nae *n)
+static void nae_cpuid(struct machine *m, struct vmpl_ctx *c, struct nae *n)
 {
 	uint32_t r[4];
 
 	REQUIRE(n, rax);
 	REQUIRE(n, rcx);
-	emu_cpuid(c, (uint32_t)n->g->rax, (uint32_t)n->g->rcx, r);
+	emu_cpuid(c, m->cpu->id, (uint32_t)n->g->rax, (uint32_t)n->g->rcx, r);
 	n->g->rax = r[0];
 	n->g->rbx = r[1];
 	n->g->rcx = r[2];
@@ -794,7 +808,7 @@ static void nae(struct machine *m, struct vmpl_ctx *c, uint64_t gpa)
 			      : n.exit_code);
 	switch (n.exit_code) {
 	case SVM_EXIT_CPUID:
-		nae_cpuid(c, &n);
+		nae_cpuid(m, c, &n);
 		break;
 	case SVM_EXIT_IOIO:
 		nae_ioio(m, &n);
@@ -856,7 +870,7 @@ static void msr_protocol(struct machine *m, struct vmpl_ctx *c,
 			GHCB_PROTOCOL_MAX, GHCB_PROTOCOL_MIN, EMU_CBIT_POS);
 		break;
 	case GHCB_MSR_K_CPUID:
-		emu_cpuid(c, q->fn, 0, r);
+		emu_cpuid(c, m->cpu->id, q->fn, 0, r);
 		c->ghcb_msr = ghcb_msr_cpuid_resp(q->reg, r[q->reg]);
 		break;
 	case GHCB_MSR_K_REG_GPA:

@@ -16,6 +16,7 @@
 #include "lib/string.h"
 
 #include "svsm/abi/snp.h"
+#include "svsm/abi/vmsa.h"
 
 #include "machine.h"
 
@@ -24,9 +25,21 @@
 #define X86_VEC_GP 13
 #define X86_VEC_PF 14
 
+/*
+ * The instruction at CS:RIP. Outside 64-bit mode that is CS.base + EIP:
+ * Linux starts an AP in real mode with CS.base at its trampoline page and
+ * RIP the offset in it (arch/x86/coco/sev/core.c, wakeup_cpu_via_vmgexit),
+ * and its first MOV to CR0 is decoded here.
+ */
 bool insn_fetch(struct machine *m, uint8_t *buf, uint32_t len)
 {
-	return gmem_read(m, emu_save(m)->rip, buf, len, GACC_EXEC);
+	const struct snp_vmsa *s = emu_save(m);
+	uint64_t at = s->rip;
+
+	if (!(s->efer & EFER_LMA) || !(s->cs.attrib & VMSA_SEG_L)) {
+		at = (uint32_t)(s->cs.base + s->rip);
+	}
+	return gmem_read(m, at, buf, len, GACC_EXEC);
 }
 
 /* RAX's GVA -> private GPA without the C-bit; false after a fault. */

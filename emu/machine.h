@@ -237,8 +237,9 @@ bool insn_fetch(struct machine *m, uint8_t *buf, uint32_t len);
 /* ---- ghcb.c ---- */
 void ghcb_vmgexit(struct machine *m);
 uint64_t emu_sev_status(const struct vmpl_ctx *c);
-void emu_cpuid(const struct vmpl_ctx *c, uint32_t fn, uint32_t sub,
-	       uint32_t out[4]);
+/* CPUID as snpemu answers the guest on the vCPU with @apic_id. */
+void emu_cpuid(const struct vmpl_ctx *c, uint32_t apic_id, uint32_t fn,
+	       uint32_t sub, uint32_t out[4]);
 
 /* ---- vmpl.c ---- */
 void vmpl_init(struct machine *m);

@@ -101,7 +101,8 @@ static void add(struct snp_cpuid_page *p, const struct vmpl_ctx *c,
 			SNP_CPUID_MAX_ENTRIES, leaf, sub);
 		return;
 	}
-	emu_cpuid(c, leaf, sub, r);
+	/* vCPU 0's values: the guest asks the hypervisor for APIC IDs. */
+	emu_cpuid(c, 0, leaf, sub, r);
 	e = &p->entries[p->count++];
 	e->eax_in = leaf;
 	e->ecx_in = sub;
@@ -150,7 +151,7 @@ void psp_build_cpuid(struct snp_cpuid_page *p, const struct vmpl_ctx *c)
 			add(p, c, leaf, s);
 		}
 	}
-	emu_cpuid(c, 0x80000000, 0, r);
+	emu_cpuid(c, 0, 0x80000000, 0, r);
 	xmax = r[0];
 	for (uint32_t leaf = 0x80000000; leaf <= xmax && leaf <= 0x8000001f;
 	     leaf++) {

@@ -15,7 +15,9 @@ smp_cpus() {
 # AP through the SVSM (SVSM_CORE_CREATE_VCPU, then the AP_CREATION
 # VMGEXIT: wakeup_cpu_via_vmgexit in arch/x86/coco/sev/core.c, which
 # prints "SNP AP CREATE error" or "set VMSA page failed" when either is
-# refused); kernel/smp.c prints "smp: Brought up 1 node, N CPUs".
+# refused); kernel/smp.c prints "smp: Brought up 1 node, N CPUs", and
+# arch/x86/kernel/cpu/topology.c "APIC ID mismatch" when the hypervisor's
+# CPUID gives an AP another vCPU's APIC ID.
 check_nproc() {
 	n="$(smp_cpus)"
 	got="$(nproc)"
@@ -29,7 +31,8 @@ check_nproc() {
 	klog | grep -q "smp: Brought up 1 node, $n CPU$s\$" ||
 		{ echo "no 'smp: Brought up 1 node, $n CPU$s' in dmesg"; return 1; }
 	bad="$(klog | grep -m1 -e 'SNP AP CREATE error' -e 'set VMSA page failed' \
-		-e 'failed to come online' -e 'Unsupported SNP start_ip')"
+		-e 'failed to come online' -e 'Unsupported SNP start_ip' \
+		-e 'APIC ID mismatch')"
 	[ -z "$bad" ] || { echo "dmesg: $bad"; return 1; }
 	echo "svsm-smp: nproc $got, online $on" >&3
 }
@@ -134,9 +137,12 @@ par_worker() {
 # sev-guest's mutex, the TPM chip's lock), so the SVSM sees the calls
 # interleaved from N vCPUs, not simultaneous. The nonces are fetched
 # first, one at a time: the answers come on one tty, and a line read by
-# the wrong process would be a harness error. Each process's report,
-# manifest and certificates go to the host as par-report-I etc., which
-# verifies every one against its own nonce (tests/linux/host_link.py).
+# the wrong process would be a harness error. Every process must get the
+# same manifest and certificate table (one vTPM, one VCEK chain): compared
+# here, they go to the host once (par-manifest, par-certs), each process's
+# report as par-report-I; the host verifies every report against its own
+# nonce (tests/linux/host_link.py par_checks). The console is slow under
+# emulation: 4 copies of the certificates would cost minutes.
 check_par() {
 	n="$(smp_cpus)" k=8
 	[ "$n" -le 5 ] || { echo "PCRs 11-15 serve at most 5 processes"; return 1; }
@@ -164,9 +170,13 @@ check_par() {
 	[ "$fail" -eq 0 ] || { echo "a process failed (svsm-par lines above)"; return 1; }
 	i=1
 	while [ "$i" -le "$n" ]; do
-		for f in report manifest certs; do
-			host_put "par-$f-$i" "/tmp/par/$i/$f"
+		for f in manifest certs; do
+			cmp -s "/tmp/par/1/$f" "/tmp/par/$i/$f" ||
+				{ echo "process $i got another $f than process 1"; return 1; }
 		done
+		host_put "par-report-$i" "/tmp/par/$i/report"
 		i=$((i + 1))
 	done
+	host_put par-manifest /tmp/par/1/manifest
+	host_put par-certs /tmp/par/1/certs
 }

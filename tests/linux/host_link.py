@@ -250,10 +250,11 @@ def host_checks(link, outdir, verify, ark, image, openssl="openssl",
 
 def par_checks(link, outdir, verify, ark, image, n, vcpus):
     """The reports of check_par's N processes (guest/initramfs/
-    checks-smp.sh): N distinct host nonces, each process's report,
-    manifest and certificates intact, each verified by svsm-verify against
-    its own nonce and the image measured on VCPUS vCPUs, and refused with
-    the next process's nonce (the binding is per process)."""
+    checks-smp.sh): N distinct host nonces, each process's report intact
+    (the manifest and certificates, equal in every process as the guest
+    checked, once), each verified by svsm-verify against its own nonce and
+    the image measured on VCPUS vCPUs, and refused with the next process's
+    nonce (the binding is per process)."""
     os.makedirs(outdir, exist_ok=True)
     O = lambda n: os.path.join(outdir, n)  # noqa: E731
     b = link.blobs
@@ -264,8 +265,7 @@ def par_checks(link, outdir, verify, ark, image, n, vcpus):
                len([x for x in nonces if x]))]
     open(O("ark.pem"), "wb").write(open(ark, "rb").read())
     for i in range(1, n + 1):
-        names = ["par-%s-%d" % (f, i) for f in ("report", "manifest",
-                                                 "certs")]
+        names = ["par-report-%d" % i, "par-manifest", "par-certs"]
         ok = distinct and all(x in b for x in names)
         out = "report, manifest or certificates missing or damaged"
         if ok:
