@@ -207,13 +207,12 @@ static void handle_npf(struct machine *m, unsigned *stale)
 		   ((err & NPF_WALK) || acc == GACC_EXEC)) {
 		/*
 		 * A walk or a fetch through a C-bit-less GPA: private on SNP.
-		 * If the private page allows it, alias it (fidelity cost: data
-		 * accesses to that GPA without the C-bit then work as well).
+		 * If the private page allows it, alias it until the next exit
+		 * that is not an #NPF (npt.c, npt_alias_private).
 		 */
 		if (gmem_gpa(m, m->cpu->cur, gpa | EMU_CBIT, acc, &hva) ==
 			    GMEM_OK &&
-		    ++*stale <= 4) {
-			npt_alias_private(m, gpa >> PAGE_SHIFT);
+		    npt_alias_private(m, gpa >> PAGE_SHIFT)) {
 			return;
 		}
 		gpa |= EMU_CBIT;
@@ -226,8 +225,13 @@ static void handle_npf(struct machine *m, unsigned *stale)
 	case GMEM_OK:
 		/* Allowed now: a stale translation. Refresh, flush, retry. */
 		if (++*stale > 4) {
-			emu_stop(m, "VMPL%u: repeated #NPF at GPA 0x%llx",
-				 m->cpu->cur, (unsigned long long)gpa);
+			emu_stop(m,
+				 "VMPL%u: repeated #NPF at GPA 0x%llx (error "
+				 "code 0x%llx, RIP 0x%llx, exit GPA 0x%llx)",
+				 m->cpu->cur, (unsigned long long)gpa,
+				 (unsigned long long)err,
+				 (unsigned long long)emu_save(m)->rip,
+				 (unsigned long long)v->c.exit_info_2);
 		}
 		npt_update(m, (gpa & ~EMU_CBIT) >> PAGE_SHIFT, 1);
 		return;
@@ -268,6 +272,7 @@ static void handle_exit(struct machine *m, unsigned *stale)
 
 	if (code != VMEXIT_NPF) {
 		*stale = 0;
+		npt_alias_drop(m);
 	}
 	switch (code) {
 	case VMEXIT_UD:

@@ -82,6 +82,8 @@ struct vmpl_ctx {
  * reaches all of them (INVLPGB + TLBSYNC, tlb.c): a flush that reached
  * only some CPUs can never hide a missing one (S2, docs/snpemu.md).
  */
+#define NPT_ALIAS_MAX 8
+
 struct npt_view {
 	uint64_t root;
 	/* CR0.PG=0: every access is private (APM vol. 2 §15.34.5), so the
@@ -90,6 +92,10 @@ struct npt_view {
 	uint64_t *private_pte; /* flat PTE arrays over guest RAM */
 	uint64_t *shared_pte;
 	uint64_t *stale; /* bitmap: private PTE kept after a revocation (S2) */
+	/* C-bit-less aliases of private pages, until the next exit that is
+	 * not an #NPF (npt_alias_private, npt_alias_drop). */
+	uint64_t alias[NPT_ALIAS_MAX];
+	unsigned alias_n;
 };
 
 /*
@@ -169,7 +175,11 @@ uint64_t npt_private_pte(const struct machine *m, unsigned vmpl, uint64_t gfn);
  * page-table walks and fetches are private on SNP whatever the C-bit says,
  * but TCG walks the literal GPA. Dropped at the page's next RMP change.
  */
-void npt_alias_private(struct machine *m, uint64_t gfn);
+/** Alias a private page at its C-bit-less GPA for a walk or fetch; false
+ * if it already is (no progress) or cannot be. */
+bool npt_alias_private(struct machine *m, uint64_t gfn);
+/** Remove every C-bit-less alias (at each exit that is not an #NPF). */
+void npt_alias_drop(struct machine *m);
 
 enum gacc {
 	GACC_READ,

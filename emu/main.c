@@ -58,9 +58,18 @@ static uint8_t emu_ist[IST_COUNT][RT_STACK_SIZE]
 	__attribute__((aligned(RT_STACK_SIZE)));
 static char emu_cmdline[CMDLINE_MAX];
 
+/*
+ * COM1 is snpemu's console and the guest's (ioport.c passes it through), so
+ * the guest may have left it with the divisor latch selected (between the
+ * writes of its UART setup, when a host act or a stop comes) or in
+ * loopback: snpemu's lines, above all a stop report, went into the divisor
+ * latch and the VM ended without a word (hostile seed 505251574348,
+ * docs/snpemu.md §6). snpemu writes with both off and gives the guest its
+ * settings back.
+ */
 static void emu_con_write(void *ctx, const char *buf, uint32_t len)
 {
-	serial_write(ctx, buf, len);
+	serial_write_shared(ctx, buf, len);
 }
 
 void emu_exit(uint32_t status)

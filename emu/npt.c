@@ -155,13 +155,53 @@ void npt_update(struct machine *m, uint64_t gfn, uint64_t count)
 	m->tlb_flush = true;
 }
 
-void npt_alias_private(struct machine *m, uint64_t gfn)
+/*
+ * A walk or fetch through a C-bit-less GPA is private on SNP (APM vol. 2
+ * §15.34.5), but TCG's nested walk uses the literal GPA: the private page
+ * is mapped at its C-bit-less GPA too, for as long as the faulting
+ * instruction's walk needs it. The NPT cannot tell a walk from a data
+ * access, so a data access through that GPA would reach the private page
+ * while the alias exists (hardware: an RMP violation). The alias lives
+ * only until the next exit that is not an #NPF (npt_alias_drop, which
+ * flushes the TLB): the next walk faults and aliases again, and a data
+ * access after any exit is caught (fidelity row L5, docs/snpemu.md §3).
+ */
+static void alias_drop_view(struct machine *m, struct npt_view *n)
+{
+	for (unsigned i = 0; i < n->alias_n; i++) {
+		n->shared_pte[n->alias[i]] = shared_pte(&m->rmp, n->alias[i]);
+		m->tlb_flush = true;
+	}
+	n->alias_n = 0;
+}
+
+bool npt_alias_private(struct machine *m, uint64_t gfn)
 {
 	struct npt_view *n = &m->npt[m->cpu->cur];
 
-	if (gfn < EMU_GUEST_PAGES && n->root != 0) {
-		n->shared_pte[gfn] = npt_private_pte(m, m->cpu->cur, gfn);
-		m->tlb_flush = true;
+	if (gfn >= EMU_GUEST_PAGES || n->root == 0) {
+		return false;
+	}
+	for (unsigned i = 0; i < n->alias_n; i++) {
+		if (n->alias[i] == gfn) {
+			return false; /* aliased and still faulting */
+		}
+	}
+	/* A long run without other exits walks many tables: start over
+	 * (one walk needs at most four). */
+	if (n->alias_n == NPT_ALIAS_MAX) {
+		alias_drop_view(m, n);
+	}
+	n->shared_pte[gfn] = npt_private_pte(m, m->cpu->cur, gfn);
+	n->alias[n->alias_n++] = gfn;
+	m->tlb_flush = true;
+	return true;
+}
+
+void npt_alias_drop(struct machine *m)
+{
+	for (unsigned v = 0; v < SNP_VMPL_COUNT; v++) {
+		alias_drop_view(m, &m->npt[v]);
 	}
 }
 

@@ -63,6 +63,26 @@ void serial_write(struct serial *s, const char *buf, uint32_t len)
 	}
 }
 
+void serial_write_shared(struct serial *s, const char *buf, uint32_t len)
+{
+	uint8_t lcr = uart_in(s, UART_LCR);
+	uint8_t mcr = uart_in(s, UART_MCR);
+
+	if (lcr & UART_LCR_DLAB) {
+		uart_out(s, UART_LCR, (uint8_t)(lcr & ~UART_LCR_DLAB));
+	}
+	if (mcr & UART_MCR_LOOP) {
+		uart_out(s, UART_MCR, (uint8_t)(mcr & ~UART_MCR_LOOP));
+	}
+	serial_write(s, buf, len);
+	if (mcr & UART_MCR_LOOP) {
+		uart_out(s, UART_MCR, mcr);
+	}
+	if (lcr & UART_LCR_DLAB) {
+		uart_out(s, UART_LCR, lcr);
+	}
+}
+
 int serial_getc(struct serial *s)
 {
 	if (!(uart_in(s, UART_LSR) & UART_LSR_DR)) {

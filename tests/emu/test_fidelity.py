@@ -31,6 +31,8 @@ ROWS = {
     "s8_vc_sources": (8, None),
     "s12_psc_private_twice": (12, None),
     "l4_implicit_psmash": (14, None),
+    "l5_cbitless_alias": (16, r"RMP violation: VMPL0 RIP 0x[0-9a-f]+: read "
+                              r"of GPA 0x[0-9a-f]+ \(shared"),
     # S2 with two vCPUs: the stop comes from vCPU 1's read.
     "s2_tlb_flush_smp": (15, r"RMP violation: VMPL2 RIP 0x[0-9a-f]+: read of "
                              r"GPA 0x8000[0-9a-f]+ \(private.*\n.*\n"

@@ -26,6 +26,7 @@
 
 #define UART_LCR_8N1 0x03
 #define UART_LCR_DLAB 0x80
+#define UART_MCR_LOOP 0x10 /* loopback: THR goes to RBR, not the line */
 #define UART_LSR_DR 0x01   /* data ready */
 #define UART_LSR_THRE 0x20 /* transmit holding register empty */
 
@@ -51,6 +52,12 @@ void serial_init(struct serial *s, uint16_t base, const struct serial_io *io,
 		 uint32_t baud, bool poll_lsr);
 void serial_putc(struct serial *s, char c);
 void serial_write(struct serial *s, const char *buf, uint32_t len);
+/**
+ * serial_write() on a UART another party programs too: the divisor latch
+ * and loopback are switched off for these bytes and the other party's line
+ * and modem control put back afterwards.
+ */
+void serial_write_shared(struct serial *s, const char *buf, uint32_t len);
 /** Returns the next received byte, or -1 if none is waiting. */
 int serial_getc(struct serial *s);
 

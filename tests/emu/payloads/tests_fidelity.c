@@ -430,6 +430,32 @@ static void s6_vmsa_in_use(uint64_t vmsa0_gpa)
 	out("# read 0x%llx\n", (unsigned long long)*v0);
 }
 
+/*
+ * L5: a page-table walk through a C-bit-less GPA is private (APM vol. 2
+ * §15.34.5) and works; a data read of that page through its C-bit-less GPA
+ * is an RMP violation, also after such a walk (snpemu aliases the page for
+ * the walk only until the next exit, docs/snpemu.md §3).
+ */
+static void l5_cbitless_alias(void)
+{
+	volatile uint64_t *pml4_shared =
+		(volatile uint64_t *)((uintptr_t)pml4 + SHARED_ALIAS);
+	uint64_t cr3 = 0, v = 0;
+	bool ok = true;
+
+	__asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
+	__asm__ volatile("mov %1, %%cr3; mov (%2), %0; mov %3, %%cr3"
+			 : "=&r"(v)
+			 : "r"(cr3 & ~CBIT), "r"(&vmpl0_secret), "r"(cr3)
+			 : "memory");
+	EXPECT_EQ(v, 0x5ec2e7);
+	report(ok,
+	       "fidelity/l5_cbitless_alias: a walk through a C-bit-less "
+	       "CR3 reads the private PML4");
+	expect_stop("VMPL0 reads its PML4 page through the C-bit-less GPA");
+	out("# read 0x%llx\n", (unsigned long long)*pml4_shared);
+}
+
 /* S7: a private access to a shared page converts it (KVM), #VC 0x404. */
 static void s7_private_access_shared(void)
 {
@@ -486,6 +512,9 @@ void t_fidelity(unsigned row, uint64_t vmsa0_gpa)
 		break;
 	case 14:
 		l4_implicit_psmash();
+		break;
+	case 16:
+		l5_cbitless_alias();
 		break;
 	case 15:
 		s2_tlb_flush_smp();
