@@ -43,7 +43,7 @@ runs = 0
 while runs < a.runs and time.time() - t0 < a.budget:
     seed = random.randrange(1, 1 << 40)
     words = "%shostile=%d,%d" % ("ri=1 " if a.ri else "", seed, a.period)
-    out = hostile_run.boot(a.run_image, a.qemu, a.snpemu, a.igvm, a.keys,
+    out = hostile_run.boot((a.run_image, a.qemu, a.snpemu, a.igvm, a.keys),
                            words)
     outcome, detail = hostile_run.classify(out)
     n, kinds = hostile_run.acts(out)

@@ -203,6 +203,14 @@ const char *gacc_name(enum gacc a);
  */
 bool npt_fault_fixup(struct machine *m, uint64_t gpa, enum gacc acc);
 
+/**
+ * The RMP's verdict on an access by VMPL @vmpl to @gpa (C-bit included),
+ * without the host pointer (gmem_rule.c): the one rule gmem_gpa() and the
+ * fuzzers' fake machine apply. @exec_perm: the RMP bit a fetch needs (XU
+ * at CPL3, else XS); @vmsa_in_use: the page is a running VMSA (S6).
+ */
+enum gmem_rc gmem_rule(const struct rmp *r, unsigned vmpl, uint64_t gpa,
+		       enum gacc acc, uint32_t exec_perm, bool vmsa_in_use);
 /** Host pointer for @gpa (C-bit included) as VMPL @vmpl may access it. */
 enum gmem_rc gmem_gpa(struct machine *m, unsigned vmpl, uint64_t gpa,
 		      enum gacc acc, void **hva);

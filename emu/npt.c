@@ -302,43 +302,14 @@ static uint32_t exec_perm(struct machine *m, unsigned vmpl)
 enum gmem_rc gmem_gpa(struct machine *m, unsigned vmpl, uint64_t gpa,
 		      enum gacc acc, void **hva)
 {
-	bool priv = (gpa & EMU_CBIT) != 0;
 	uint64_t addr = gpa & ~EMU_CBIT;
-	uint64_t gfn = addr >> PAGE_SHIFT;
-	uint32_t perm = 0;
+	enum gmem_rc rc = gmem_rule(&m->rmp, vmpl, gpa, acc, exec_perm(m, vmpl),
+				    vmsa_in_use(m, addr >> PAGE_SHIFT));
 
-	/* Bits above the C-bit are beyond phys-bits: never RAM. */
-	if (addr >> EMU_CBIT_POS) {
-		return GMEM_FORBIDDEN;
-	}
-	if (gfn >= EMU_GUEST_PAGES) {
-		return priv ? GMEM_FORBIDDEN : GMEM_MMIO;
-	}
-	if (!priv) {
-		if ((m->rmp.e[gfn].flags & RMP_F_ASSIGNED) ||
-		    acc == GACC_EXEC) {
-			return GMEM_FORBIDDEN;
-		}
+	if (rc == GMEM_OK) {
 		*hva = emu_hva(addr);
-		return GMEM_OK;
 	}
-	if (!(m->rmp.e[gfn].flags & RMP_F_ASSIGNED)) {
-		return GMEM_FORBIDDEN;
-	}
-	if (!(m->rmp.e[gfn].flags & RMP_F_VALIDATED)) {
-		return GMEM_NOT_VALIDATED;
-	}
-	if (vmsa_in_use(m, gfn)) {
-		return GMEM_VMSA_IN_USE;
-	}
-	perm = rmp_perms(&m->rmp, gfn, vmpl);
-	if (!(perm & RMP_PERM_R) ||
-	    (acc == GACC_WRITE && !(perm & RMP_PERM_W)) ||
-	    (acc == GACC_EXEC && !(perm & exec_perm(m, vmpl)))) {
-		return GMEM_FORBIDDEN;
-	}
-	*hva = emu_hva(addr);
-	return GMEM_OK;
+	return rc;
 }
 
 /* #PF error code bits (APM vol. 2 §8.4.2). */

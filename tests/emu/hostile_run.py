@@ -15,31 +15,22 @@ Outcomes:
               snpemu panic, a triple fault, "pass" with failed cases
 """
 
+import os
 import re
-import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import emu_run  # noqa: E402
+
 TERM_RE = re.compile(r"VMPL(\d) terminated \(reason set (\d+), code (\d+)\)")
-CLEAN_RE = re.compile(r"^ok \d+ - harness: clean exit, (\d+)/(\d+) tests",
-                      re.M)
 ACTS_RE = re.compile(r"hostile host: (\d+) acts:(.*)\(remaps refused by the "
                      r"RMP: (\d+)\)")
-GUEST_SET = 4
+GUEST_SET = emu_run.GUEST_SET
 
 
-def boot(run_image, qemu, snpemu, igvm, keys_bin, words, timeout=150):
-    try:
-        p = subprocess.run([sys.executable, run_image, "--qemu", qemu,
-                            snpemu, "--timeout", str(timeout), "--append",
-                            "run=igvm verdict=%d %s" % (GUEST_SET, words),
-                            "--qemu-arg=-initrd " + igvm,
-                            "--qemu-arg=-fw_cfg name=opt/snpemu/psp-keys,"
-                            "file=" + keys_bin],
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                           text=True, timeout=timeout + 90)
-        return p.stdout
-    except subprocess.TimeoutExpired as e:
-        return (e.stdout or b"").decode(errors="replace") + "\n# HANG\n"
+def boot(paths, words, timeout=150):
+    """The output of one boot with @words (emu_run.boot)."""
+    return emu_run.boot(paths, words, timeout)[1]
 
 
 def acts(out):
@@ -56,7 +47,7 @@ def classify(out):
     """(outcome, detail) for one boot's output."""
     if "# HANG" in out or "timed out" in out:
         return "bad", "hang"
-    c = CLEAN_RE.search(out)
+    c = emu_run.CLEAN_RE.search(out)
     t = TERM_RE.search(out)
     if c is not None:
         if c.group(1) == c.group(2):

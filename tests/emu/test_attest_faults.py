@@ -22,27 +22,23 @@ case, tests/guest/tests_attest.c), the diagnostics of its failed checks
 Prints TAP.
 """
 
+import os
 import re
-import subprocess
 import sys
 
-run_image, qemu, snpemu, igvm, keys_bin = sys.argv[1:6]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import emu_run  # noqa: E402
+
+PATHS = emu_run.args()
 TEST_RE = re.compile(r"^(not ok|ok) \d+ - (.*)$", re.M)
 SUMMARY_RE = re.compile(r"(\d+) checks in (\d+) cases")
 WIPED = "VMPCK0 wiped, attestation disabled"
 
 
 def boot(fault):
-    p = subprocess.run([sys.executable, run_image, "--qemu", qemu, snpemu,
-                        "--timeout", "120", "--append",
-                        "run=igvm verdict=4 psp_fault=" + fault,
-                        "--qemu-arg=-initrd " + igvm,
-                        "--qemu-arg=-fw_cfg name=opt/snpemu/psp-keys,file=" +
-                        keys_bin],
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                       text=True, timeout=200)
-    lines = {name: st == "ok" for st, name in TEST_RE.findall(p.stdout)}
-    return p.returncode, p.stdout, lines
+    rc, out = emu_run.boot(PATHS, "psp_fault=" + fault)
+    lines = {name: st == "ok" for st, name in TEST_RE.findall(out)}
+    return rc, out, lines
 
 
 def only_attest_failed(lines):
@@ -76,19 +72,19 @@ NOCERTS = ("attest/services_ghcb_no_certs",
 checks = []
 rc, out, lines = boot("busy:1")
 checks.append(("busy: resent, every test passes",
-               rc == 0 and out.count("hostile host: BUSY") == 3))
+               rc == 0 and out.count("hostile host: BUSY") == 3, out))
 
 rc, out, lines = boot("garbage:1")
 checks.append(("garbage: VMPCK0 wiped, attestation refused after it",
                WIPED in out and "does not authenticate" in out and
                lines.get(CERTS[0]) is False and failed(out, CERTS[1]) and
                lines.get(NOCERTS[0]) is False and failed(out, NOCERTS[1]) and
-               out.count("RAX 0x80000006, expected 0x0") >= 2))
+               out.count("RAX 0x80000006, expected 0x0") >= 2, out))
 checks.append(("garbage: only attestation affected, no panic",
                only_attest_failed(lines) and "PANIC" not in out and
                passed(out, lines, "attest/hostile_requests",
                       "attest: nonce size 32") and
-               checks_run(out) > 150))
+               checks_run(out) > 150, out))
 
 rc, out, lines = boot("replay:2")
 checks.append(("replay: the first exchange works, the replayed response "
@@ -96,18 +92,13 @@ checks.append(("replay: the first exchange works, the replayed response "
                lines.get(CERTS[0]) is True and
                lines.get(NOCERTS[0]) is False and failed(out, NOCERTS[1]) and
                "replaying a response" in out and WIPED in out and
-               only_attest_failed(lines) and "PANIC" not in out))
+               only_attest_failed(lines) and "PANIC" not in out, out))
 
 rc, out, lines = boot("bigcerts:1")
 checks.append(("bigcerts: INVALID_PARAMETER, the next exchange works",
                "INVALID_LEN, 100 pages" in out and
                "RAX 0x80000005, expected 0x0" in out and
                lines.get(NOCERTS[0]) is True and
-               WIPED not in out and only_attest_failed(lines)))
+               WIPED not in out and only_attest_failed(lines), out))
 
-print("1..%d" % len(checks))
-failed = 0
-for i, (name, ok) in enumerate(checks, 1):
-    failed += 0 if ok else 1
-    print("%s %d - %s" % ("ok" if ok else "not ok", i, name))
-sys.exit(1 if failed else 0)
+sys.exit(emu_run.tap(checks))

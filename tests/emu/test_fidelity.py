@@ -31,6 +31,7 @@ ROWS = {
     "s8_vc_sources": (8, None),
     "s12_psc_private_twice": (12, None),
     "l4_implicit_psmash": (14, None),
+    "f6_psc_vmsa_shared": (17, None),
     "l5_cbitless_alias": (16, r"RMP violation: VMPL0 RIP 0x[0-9a-f]+: read "
                               r"of GPA 0x[0-9a-f]+ \(shared"),
     # S2 with two vCPUs: the stop comes from vCPU 1's read.

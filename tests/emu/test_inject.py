@@ -21,31 +21,23 @@ injection (src/sev/vc.c; docs/threat-model.md, "Injected events"):
 Prints TAP.
 """
 
+import os
 import re
-import subprocess
 import sys
 
-run_image, qemu, snpemu, igvm, keys_bin = sys.argv[1:6]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import emu_run  # noqa: E402
+
+PATHS = emu_run.args()
 TERM_RE = re.compile(r"VMPL0 terminated \(reason set (\d+), code (\d+)\)")
-CLEAN_RE = re.compile(r"^ok \d+ - harness: clean exit, (\d+)/(\d+) tests",
-                      re.M)
 VC_REFUSED = 48
 
 
 def boot(words):
-    p = subprocess.run([sys.executable, run_image, "--qemu", qemu, snpemu,
-                        "--timeout", "150", "--append",
-                        "run=igvm verdict=4 " + words,
-                        "--qemu-arg=-initrd " + igvm,
-                        "--qemu-arg=-fw_cfg name=opt/snpemu/psp-keys,file=" +
-                        keys_bin],
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                       text=True, timeout=240)
-    m = TERM_RE.search(p.stdout)
+    _, out = emu_run.boot(PATHS, words)
+    m = TERM_RE.search(out)
     term = (int(m.group(1)), int(m.group(2))) if m else None
-    c = CLEAN_RE.search(p.stdout)
-    clean = c is not None and c.group(1) == c.group(2)
-    return p.stdout, term, clean
+    return out, term, emu_run.clean(out)
 
 
 def delivered(out, n):
@@ -56,42 +48,37 @@ checks = []
 out, term, clean = boot("inject=vc-cpuid@50")
 checks.append(("#VC(CPUID) at a non-CPUID instruction: VM ended, code 48",
                term == (3, VC_REFUSED) and not clean and
-               delivered(out, 1)))
+               delivered(out, 1), out))
 
 out, term, clean = boot("inject=vc-nested@1")
 checks.append(("nested #VC at the handler's entry: refused, code 48",
                term == (3, VC_REFUSED) and
-               "exit code CPUID, but no CPUID at RIP" in out))
+               "exit code CPUID, but no CPUID at RIP" in out, out))
 
 out, term, clean = boot("inject=vc-mid@1")
 checks.append(("#VC inside the #VC handler: refused as nested, code 48",
                term == (3, VC_REFUSED) and
-               "nested #VC while another is handled" in out))
+               "nested #VC while another is handled" in out, out))
 
 out, term, clean = boot("inject=irq@50")
 checks.append(("interrupt without restricted injection: the SVSM ends "
                "the VM",
                term is not None and term[0] == 3 and not clean and
-               delivered(out, 1)))
+               delivered(out, 1), out))
 
 out, term, clean = boot("inject=hv@50")
 checks.append(("#HV: ignored, every guest case passes",
-               clean and delivered(out, 1)))
+               clean and delivered(out, 1), out))
 
 out, term, clean = boot("ri=1 inject=irq@50")
 checks.append(("restricted injection: the interrupt is refused by the "
                "machine, every guest case passes",
                clean and "restricted injection: on" in out and
-               "0 delivered, 1 refused" in out))
+               "0 delivered, 1 refused" in out, out))
 
 out, term, clean = boot("ri=1 inject=vc-cpuid@50")
 checks.append(("restricted injection: an injected #VC is refused, every "
                "guest case passes",
-               clean and "0 delivered, 1 refused" in out))
+               clean and "0 delivered, 1 refused" in out, out))
 
-print("1..%d" % len(checks))
-failed = 0
-for i, (name, ok) in enumerate(checks, 1):
-    failed += 0 if ok else 1
-    print("%s %d - %s" % ("ok" if ok else "not ok", i, name))
-sys.exit(1 if failed else 0)
+sys.exit(emu_run.tap(checks))

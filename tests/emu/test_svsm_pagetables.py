@@ -12,21 +12,14 @@ how many mappings it checked. This test fails unless that line is there
 with a plausible count, and unless the run ended cleanly. Prints TAP.
 """
 
+import os
 import re
-import subprocess
 import sys
 
-run_image, qemu, snpemu, igvm = sys.argv[1:5]
-# Further arguments go to run-image (the PSP keys' fw_cfg, which the test
-# guest's attestation cases need).
-extra = sys.argv[5:]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import emu_run  # noqa: E402
 
-p = subprocess.run([sys.executable, run_image, "--qemu", qemu, snpemu,
-                    "--timeout", "60", "--append", "run=igvm verdict=4",
-                    "--qemu-arg=-initrd " + igvm] + extra,
-                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                   text=True, timeout=120)
-out = p.stdout
+rc, out = emu_run.boot(emu_run.args())
 wx = re.search(r"W\^X: (\d+) mappings checked, none writable and "
                r"executable", out)
 checks = [
@@ -38,12 +31,6 @@ checks = [
     # and looks up page 0 and the guest's calling area there.
     ("page 0 and guest RAM are unmapped while the SVSM serves calls",
      "guest memory unmapped (page 0 unmapped, guest RAM unmapped)" in out),
-    ("the run ended cleanly", p.returncode == 0),
+    ("the run ended cleanly", rc == 0),
 ]
-print("1..%d" % len(checks))
-for i, (name, ok) in enumerate(checks, 1):
-    print("%s %d - %s" % ("ok" if ok else "not ok", i, name))
-if not all(ok for _, ok in checks):
-    for line in out.splitlines()[-40:]:
-        print("# " + line)
-sys.exit(0 if all(ok for _, ok in checks) else 1)
+sys.exit(emu_run.tap(checks, out))

@@ -13,21 +13,19 @@ case checks that; here it must have taken the served path, not the
 one-vCPU refusal). Prints TAP.
 """
 
+import os
 import re
 import subprocess
 import sys
 
-run_image, qemu, snpemu, igvm, measure = sys.argv[1:6]
-extra = sys.argv[6:]  # the PSP keys' fw_cfg
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import emu_run  # noqa: E402
+
 CPUS = 4
 
-p = subprocess.run([sys.executable, run_image, "--qemu", qemu, snpemu,
-                    "--timeout", "200", "--append", "run=igvm verdict=4",
-                    "--qemu-arg=-initrd " + igvm,
-                    "--qemu-arg=-smp %d" % CPUS] + extra,
-                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                   text=True, timeout=300)
-out = p.stdout
+paths, (measure,) = emu_run.args(["SVSM_MEASURE"])
+igvm = paths[3]
+rc, out = emu_run.boot(paths, timeout=300, qemu_args=["-smp %d" % CPUS])
 # KVM measures one VMSA per vCPU: snpemu's digest is svsm-measure's for
 # CPUS vCPUs (docs/igvm.md §2), and not the 1-vCPU one.
 predicted = {n: subprocess.run([measure, "--profile", "kvm", "--vcpus",
@@ -61,12 +59,6 @@ checks = [
     ("the test guest on vCPU 0 planned its cases",
      plan is not None and int(plan.group(1)) > 10),
     ("none of its cases failed", guest_fail is None),
-    ("the run ended cleanly (run-image passed)", p.returncode == 0),
+    ("the run ended cleanly (run-image passed)", rc == 0),
 ]
-print("1..%d" % len(checks))
-for i, (name, ok) in enumerate(checks, 1):
-    print("%s %d - %s" % ("ok" if ok else "not ok", i, name))
-if not all(ok for _, ok in checks):
-    for line in out.splitlines()[-40:]:
-        print("# " + line)
-sys.exit(0 if all(ok for _, ok in checks) else 1)
+sys.exit(emu_run.tap(checks, out))

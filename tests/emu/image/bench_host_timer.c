@@ -15,6 +15,7 @@
 #include "lib/string.h"
 #include "lib/test.h"
 
+#include "../payloads/latency.h"
 #include "clock.h"
 
 #define BENCH_VEC 0xe0
@@ -67,10 +68,11 @@ TEST_HIDDEN(bench, host_timer_latency)
 	APIC(0x3e0) = 0xb;         /* divide by 1: 1 ns per count */
 	APIC(0x320) = BENCH_VEC;   /* one-shot */
 	for (unsigned spin = 0; spin < 2; spin++) {
-		uint64_t sum = 0, lo = UINT64_MAX, hi = 0, n = 200;
+		struct latency s;
 
-		for (uint64_t i = 0; i < n; i++) {
-			uint64_t c = bench_timer_count, d = 0, l = 0;
+		latency_start(&s);
+		for (uint64_t i = 0; i < 200; i++) {
+			uint64_t c = bench_timer_count, d = 0;
 
 			d = rdtsc() + tsc_ms;
 			APIC(0x380) = 1000000; /* 1 ms at QEMU's 1 GHz bus */
@@ -84,20 +86,14 @@ TEST_HIDDEN(bench, host_timer_latency)
 					__asm__ volatile("sti; hlt; cli");
 				}
 			}
-			l = bench_timer_tsc > d ? bench_timer_tsc - d : 0;
-			sum += l;
-			lo = MIN(lo, l);
-			hi = MAX(hi, l);
+			latency_add(&s, bench_timer_tsc > d
+						? bench_timer_tsc - d
+						: 0);
 		}
 		con_printf(
 			"# bench: timer -> handler latency (plain TCG, no "
-			"snpemu, CPU %s): avg %llu us, min %llu us, max "
-			"%llu us over %llu\n",
-			spin ? "spinning" : "in HLT",
-			(unsigned long long)(sum * 1000 / n / tsc_ms),
-			(unsigned long long)(lo * 1000 / tsc_ms),
-			(unsigned long long)(hi * 1000 / tsc_ms),
-			(unsigned long long)n);
+			"snpemu, CPU %s): " LATENCY_FMT "\n",
+			spin ? "spinning" : "in HLT", LATENCY_ARGS(&s, tsc_ms));
 	}
 	APIC(0x380) = 0;
 	__asm__ volatile("lidt %0" : : "m"(old) : "memory");

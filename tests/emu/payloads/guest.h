@@ -186,3 +186,19 @@ static inline uint32_t rmpquery(uint64_t va, uint64_t *rdx, uint64_t *rcx)
 			 : "memory", "cc");
 	return (uint32_t)rc;
 }
+
+/*
+ * Read vmpl0_secret with CR3 briefly loaded without the C-bit: the page-
+ * table walk is private whatever the C-bit says (APM vol. 2 §15.34.5).
+ */
+static inline uint64_t read_secret_cbitless_cr3(void)
+{
+	uint64_t cr3 = 0, v = 0;
+
+	__asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
+	__asm__ volatile("mov %1, %%cr3; mov (%2), %0; mov %3, %%cr3"
+			 : "=&r"(v)
+			 : "r"(cr3 & ~CBIT), "r"(&vmpl0_secret), "r"(cr3)
+			 : "memory");
+	return v;
+}

@@ -16,6 +16,7 @@
 #include "svsm/abi/snp.h"
 
 #include "irq_guest.h"
+#include "latency.h"
 #include "payload.h"
 
 #define APIC_BASE_MSR 0x1b
@@ -637,15 +638,13 @@ static void t_cpl3(void)
 
 static void bench_latency(void)
 {
-	uint64_t sum = 0, lo = UINT64_MAX, hi = 0, n = 200;
+	struct latency s;
 
 	(void)msr_wr(X2(LVT_TIMER), 0x61 | (2u << 17));
 	for (unsigned spin = 0; spin < 2; spin++) {
-		sum = 0;
-		lo = UINT64_MAX;
-		hi = 0;
-		for (uint64_t i = 0; i < n; i++) {
-			uint64_t c = cnt[0x61], d = rdtsc() + tsc_ms, l = 0;
+		latency_start(&s);
+		for (uint64_t i = 0; i < 200; i++) {
+			uint64_t c = cnt[0x61], d = rdtsc() + tsc_ms;
 
 			(void)msr_wr(TSC_DEADLINE, d);
 			if (spin) {
@@ -656,18 +655,11 @@ static void bench_latency(void)
 			} else {
 				(void)wait_for(&cnt[0x61], c + 1, 1000);
 			}
-			l = when[0x61] - d;
-			sum += l;
-			lo = MIN(lo, l);
-			hi = MAX(hi, l);
+			latency_add(&s, when[0x61] - d);
 		}
-		out("# bench: timer -> handler latency (%s): avg %llu us, "
-		    "min %llu us, max %llu us over %llu\n",
+		out("# bench: timer -> handler latency (%s): " LATENCY_FMT "\n",
 		    spin ? "guest spinning" : "guest in HLT",
-		    (unsigned long long)(sum * 1000 / n / tsc_ms),
-		    (unsigned long long)(lo * 1000 / tsc_ms),
-		    (unsigned long long)(hi * 1000 / tsc_ms),
-		    (unsigned long long)n);
+		    LATENCY_ARGS(&s, tsc_ms));
 	}
 	report(true, "benchmark: interrupt delivery latency");
 }

@@ -271,16 +271,10 @@ static __attribute__((noinline)) uint64_t forty_two(void)
 void t_private_walks_fetches(void)
 {
 	bool ok = true;
-	uint64_t cr3 = 0, v = 0;
 	uint64_t (*alias)(void) =
 		(uint64_t(*)(void))((uintptr_t)forty_two + SHARED_ALIAS);
 
-	__asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
-	__asm__ volatile("mov %1, %%cr3; mov (%2), %0; mov %3, %%cr3"
-			 : "=&r"(v)
-			 : "r"(cr3 & ~CBIT), "r"(&vmpl0_secret), "r"(cr3)
-			 : "memory");
-	EXPECT_EQ(v, 0x5ec2e7);
+	EXPECT_EQ(read_secret_cbitless_cr3(), 0x5ec2e7);
 	EXPECT_EQ(alias(), 42);
 	report(ok, "page-table walks and fetches are private without C-bit");
 }

@@ -161,6 +161,42 @@ static void s5_vmsa_2m_aligned(void)
 	       "is accepted");
 }
 
+/*
+ * F6 (issue 14 finding 6): a page-state change to shared of a VMSA page is
+ * refused, by the MSR protocol and by the PSC event, and the page stays
+ * private, validated and a VMSA, its contents kept (docs/snpemu.md §3).
+ */
+static void f6_psc_vmsa_shared(void)
+{
+	uint64_t va = 0x1000000, rdx = 0, rcx = 0;
+	struct ghcb_psc_hdr *h = (void *)ghcb->shared_buffer;
+	uint64_t *ent = (uint64_t *)(h + 1);
+	const struct snp_vmsa *v = (const void *)(uintptr_t)va;
+	bool ok = true, cf = false;
+
+	EXPECT_EQ(make_vmsa_page(va), 1);
+	EXPECT_EQ(msr_proto(GHCB_MSR_PSC(va >> 12, GHCB_MSR_PSC_OP_SHARED)) ==
+			  GHCB_MSR_PSC_RESP,
+		  0);
+	h->cur_entry = 0;
+	h->end_entry = 0;
+	ent[0] = va | ((uint64_t)GHCB_MSR_PSC_OP_SHARED << 52);
+	ghcb_prepare(SVM_VMGEXIT_PSC, 0, 0);
+	set_scratch();
+	vmgexit();
+	EXPECT_EQ(ghcb->sw_exit_info_2 == 0, 0);
+	EXPECT_EQ(h->cur_entry, 0);
+	/* Still assigned, validated (CF=1: no change) and a VMSA. */
+	EXPECT_EQ(rmpquery(va, &rdx, &rcx), 0);
+	EXPECT_EQ(rdx & RMPADJ_VMSA, RMPADJ_VMSA);
+	EXPECT_EQ(pvalidate(va, 0, 1, &cf), 0);
+	EXPECT_EQ(cf, 1);
+	EXPECT_EQ(v->efer & VMSA_EFER_SVME, VMSA_EFER_SVME);
+	report(ok,
+	       "fidelity/f6_psc_vmsa_shared: refused (MSR protocol and PSC "
+	       "event); the page stays a private, validated VMSA");
+}
+
 /* S8: #VC for DR7, RDPMC, INVD, WBINVD, MONITOR, MWAIT. */
 static void s8_vc_sources(void)
 {
@@ -440,15 +476,9 @@ static void l5_cbitless_alias(void)
 {
 	volatile uint64_t *pml4_shared =
 		(volatile uint64_t *)((uintptr_t)pml4 + SHARED_ALIAS);
-	uint64_t cr3 = 0, v = 0;
 	bool ok = true;
 
-	__asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
-	__asm__ volatile("mov %1, %%cr3; mov (%2), %0; mov %3, %%cr3"
-			 : "=&r"(v)
-			 : "r"(cr3 & ~CBIT), "r"(&vmpl0_secret), "r"(cr3)
-			 : "memory");
-	EXPECT_EQ(v, 0x5ec2e7);
+	EXPECT_EQ(read_secret_cbitless_cr3(), 0x5ec2e7);
 	report(ok,
 	       "fidelity/l5_cbitless_alias: a walk through a C-bit-less "
 	       "CR3 reads the private PML4");
@@ -515,6 +545,9 @@ void t_fidelity(unsigned row, uint64_t vmsa0_gpa)
 		break;
 	case 16:
 		l5_cbitless_alias();
+		break;
+	case 17:
+		f6_psc_vmsa_shared();
 		break;
 	case 15:
 		s2_tlb_flush_smp();

@@ -102,42 +102,20 @@ __noreturn void gmem_violation(struct machine *m, enum gmem_rc rc, uint64_t gpa,
 	longjmp(fake_emu_stop, 1);
 }
 
-/* npt.c's rules (gmem_gpa): shared view only for pages not assigned;
- * private view only for validated pages with the VMPL's permission. */
+/* npt.c's gmem_gpa on the fake's RAM: snpemu's own rule (gmem_rule.c);
+ * the fake runs at CPL0 with no VMSA in use. */
 enum gmem_rc gmem_gpa(struct machine *m, unsigned vmpl, uint64_t gpa,
 		      enum gacc acc, void **hva)
 {
-	bool priv = (gpa & EMU_CBIT) != 0;
 	uint64_t addr = gpa & ~EMU_CBIT;
-	uint64_t gfn = addr >> PAGE_SHIFT;
-	uint32_t perm = 0;
+	enum gmem_rc rc =
+		gmem_rule(&m->rmp, vmpl, gpa, acc, RMP_PERM_XS, false);
 
-	if (addr >> EMU_CBIT_POS) {
-		return GMEM_FORBIDDEN;
-	}
-	if (gfn >= FAKE_EMU_PAGES) {
-		return priv ? GMEM_FORBIDDEN : GMEM_MMIO;
-	}
-	if (!priv) {
-		if ((m->rmp.e[gfn].flags & RMP_F_ASSIGNED) ||
-		    acc == GACC_EXEC) {
-			return GMEM_FORBIDDEN;
-		}
-	} else {
-		if (!(m->rmp.e[gfn].flags & RMP_F_ASSIGNED)) {
-			return GMEM_FORBIDDEN;
-		}
-		if (!(m->rmp.e[gfn].flags & RMP_F_VALIDATED)) {
-			return GMEM_NOT_VALIDATED;
-		}
-		perm = rmp_perms(&m->rmp, gfn, vmpl);
-		if (!(perm & RMP_PERM_R) ||
-		    (acc == GACC_WRITE && !(perm & RMP_PERM_W))) {
-			return GMEM_FORBIDDEN;
-		}
+	if (rc != GMEM_OK) {
+		return rc;
 	}
 	if (acc == GACC_WRITE) {
-		fake_emu_written[gfn]++;
+		fake_emu_written[addr >> PAGE_SHIFT]++;
 	}
 	*hva = fake_emu_ram(addr);
 	return GMEM_OK;
