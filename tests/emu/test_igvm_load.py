@@ -21,12 +21,12 @@ want = subprocess.run([measure, "--profile", "kvm", igvm],
                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                       text=True).stdout.strip()
 p = subprocess.run([sys.executable, run_image, "--qemu", qemu, snpemu,
-                    "--timeout", "60", "--append", "run=igvm",
+                    "--timeout", "150", "--append", "run=igvm",
                     "--qemu-arg=-initrd " + igvm,
                     "--qemu-arg=-fw_cfg name=opt/snpemu/psp-keys,file=" +
                     keys],
                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                   text=True, timeout=120)
+                   text=True, timeout=240)
 out = p.stdout
 m = re.search(r"snpemu: launch digest ([0-9a-f]{96})", out)
 exits = re.search(r"after (\d+) exits", out)
