@@ -38,15 +38,24 @@
 #   no-rfc3779 no-legacy no-padlockeng no-srtp no-ssl-trace no-uplink
 #   no-filenames
 #                         algorithms and formats libtpms never calls
-# Montgomery multiplication in assembly (x86_64-mont.pl, x86_64-mont5.pl):
-# general registers (MULX/ADCX/ADOX when OPENSSL_ia32cap_P says BMI1+BMI2+
-# ADX) and SSE2 for the constant-time table gathers; no AVX. Built with
-# -DOPENSSL_BN_ASM_MONT5 (only bn_exp.c reads it: the constant-time modexp
-# uses bn_mul_mont, bn_power5, bn_*gather5); OPENSSL_BN_ASM_MONT stays off,
-# so RSAZ (AVX2/AVX-512) is never compiled in. The no-asm bn_asm.c defines
-# a bn_mul_mont stub returning 0; it is removed from our copy of that object
-# so the assembly one is the only definition. OPENSSL_ia32cap_P is left
-# zero by the no-asm build; the vTPM sets its BMI/ADX bits (vtpm/vtpm.c).
+# Bignum assembly, no AVX (docs/architecture.md §6 has the figures):
+# - Montgomery multiplication (x86_64-mont.pl, x86_64-mont5.pl): general
+#   registers (MULX/ADCX/ADOX when OPENSSL_ia32cap_P says BMI1+BMI2+ADX)
+#   and SSE2 for the constant-time table gathers. Built with
+#   -DOPENSSL_BN_ASM_MONT5 (only bn_exp.c reads it: the constant-time
+#   modexp, which libtpms' Miller-Rabin tests take, uses bn_mul_mont,
+#   bn_power5, bn_*gather5); OPENSSL_BN_ASM_MONT stays off, so RSAZ is never
+#   compiled in: OpenSSL 3.5 takes rsaz_1024_mod_exp_avx2 for 1024-bit
+#   operands only with AVX2, RSAZ_512 only for 512-bit ones (RSA-1024), and
+#   the AVX-512 IFMA code only for RSA private-key CRT.
+# - The word routines (bn_mul_add_words, bn_div_words, comba) from
+#   x86_64-gcc.c, GCC inline assembly in C that OpenSSL's own x86_64
+#   builds use instead of bn_asm.c, whose no-asm fallbacks split every
+#   64x64-bit product into four 32x32-bit ones. Compiled with the command
+#   make uses for bn_asm.c, it replaces that object (and with it bn_asm.c's
+#   bn_mul_mont stub, so the assembly bn_mul_mont is the only definition).
+# OPENSSL_ia32cap_P is left zero by the no-asm build; the vTPM sets its
+# BMI/ADX bits (vtpm/vtpm.c).
 # Kept on purpose: deprecated low-level APIs (libtpms calls AES_*, SHA*_Init,
 # RSA_*, EC_KEY_*, DES_*), DES (TDES), Camellia, RSA, EC on prime curves,
 # HMAC, CMAC, BIO (libtpms base64-decodes through a memory BIO).
@@ -104,14 +113,18 @@ echo "== openssl: build libcrypto.a (C only, about 80 s on 2 cores)"
 make -j"$(nproc)" build_generated >/dev/null
 make -j"$(nproc)" libcrypto.a
 
-echo "== openssl: Montgomery multiplication in assembly"
+echo "== openssl: bignum assembly (Montgomery, word routines)"
 for m in x86_64-mont x86_64-mont5; do
 	# CC tells perlasm which assembler syntax the toolchain accepts.
 	CC=gcc perl "crypto/bn/asm/$m.pl" elf "$work/$m.s"
 	gcc -c -Wa,--noexecstack "$work/$m.s" -o "$work/libcrypto-lib-$m.o"
 done
-objcopy --remove-section=.text.bn_mul_mont --strip-symbol=bn_mul_mont \
-	crypto/bn/libcrypto-lib-bn_asm.o "$work/libcrypto-lib-bn_asm.o"
+# x86_64-gcc.c in place of bn_asm.c (see the top of this file).
+cc_line="$(make -n -W crypto/bn/bn_asm.c crypto/bn/libcrypto-lib-bn_asm.o |
+	grep -E -- '-c -o crypto/bn/libcrypto-lib-bn_asm.o crypto/bn/bn_asm.c$')"
+test -n "$cc_line" || { echo "no compile line for bn_asm.c"; exit 1; }
+eval "${cc_line% -c -o *} -c -o $work/libcrypto-lib-bn_asm.o crypto/bn/asm/x86_64-gcc.c"
+ar d libcrypto.a libcrypto-lib-bn_asm.o
 ar rs libcrypto.a "$work/libcrypto-lib-bn_asm.o" \
 	"$work/libcrypto-lib-x86_64-mont.o" "$work/libcrypto-lib-x86_64-mont5.o"
 defs="$(nm -A --defined-only libcrypto.a 2>/dev/null | grep -c ' T bn_mul_mont$')"
