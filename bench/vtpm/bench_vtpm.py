@@ -210,8 +210,8 @@ def main():
     with open("/proc/loadavg") as f:
         load = f.read().split()[0]
     print("vTPM latency, median microseconds (lower is better); CreatePrimary: one "
-          "fresh TPM (new seed) per sample; load average %s on %d CPUs"
-          % (load, os.cpu_count()))
+          "TPM (seed) per sample, the same TPMs for vtpm_cmd and hosted "
+          "libtpms; load average %s on %d CPUs" % (load, os.cpu_count()))
     print("| command (median us)      | vtpm_cmd | hosted libtpms | "
           "swtpm raw socket | swtpm+tpm2-tools | raw/vtpm | tools/vtpm | "
           "vtpm/hosted |")
