@@ -34,6 +34,13 @@ uint32_t deposit_pool_free_count(void);
  * Returns gpa_invalid() if there is no such page.
  */
 gpa_t deposit_pool_peek_free(uint32_t index);
+/**
+ * The @index'th page of the pool, free or borrowed (@borrowed says which),
+ * in constant time: for checks that walk the whole pool (the fuzzers'
+ * invariants), which peek_free() would make quadratic. gpa_invalid() if
+ * @index >= deposit_pool_count().
+ */
+gpa_t deposit_pool_page(uint32_t index, bool *borrowed);
 void deposit_pool_remove(gpa_t page);
 
 /** SVSM-internal use of a pool page; gpa_invalid() if none is free. */

@@ -82,6 +82,16 @@ gpa_t deposit_pool_peek_free(uint32_t index)
 	return gpa_invalid();
 }
 
+gpa_t deposit_pool_page(uint32_t index, bool *borrowed)
+{
+	if (index >= pool_count) {
+		*borrowed = false;
+		return gpa_invalid();
+	}
+	*borrowed = pool[index].borrowed;
+	return gpa(pool[index].gpa);
+}
+
 void deposit_pool_remove(gpa_t page)
 {
 	int32_t i = find(gpa_val(page));

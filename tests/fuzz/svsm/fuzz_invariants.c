@@ -49,8 +49,15 @@
 struct fuzz_world fz;
 
 static struct fake_rmp pre_rmp[PAGES];
+/* The RMP as the last check saw it, and whether to check every page. */
+static struct fake_rmp checked_rmp[PAGES];
+static bool check_all;
 static uint64_t pre_pool[DEPOSIT_POOL_MAX_PAGES];
 static uint32_t pre_pool_count;
+/* The free pool pages now, as a list and as a per-page flag (pool_scan). */
+static uint64_t now_pool[DEPOSIT_POOL_MAX_PAGES];
+static uint32_t now_pool_count;
+static bool now_in_pool[PAGES];
 static uint8_t pre_vmsa[FUZZ_MAX_CAND][PAGE_SIZE];
 static bool pre_vmsa_reg[FUZZ_MAX_CAND];
 static uint8_t svsm_image[FAKE_SVSM_SIZE];
@@ -69,15 +76,17 @@ void fuzz_guest_write(uint64_t g, const void *src, uint64_t len)
 {
 	const uint8_t *s = src;
 
-	for (uint64_t i = 0; i < len; i++) {
-		uint64_t a = g + i;
+	/* Page by page: the RMP decides per page, as on the machine. */
+	while (len != 0 && g < FAKE_RAM_SIZE) {
+		uint64_t n = PAGE_SIZE - (g & ~PAGE_MASK);
 
-		if (a < g || a >= FAKE_RAM_SIZE) {
-			return;
+		n = n < len ? n : len;
+		if (fuzz_guest_can_write(g)) {
+			memcpy(fake_mem(g), s, n);
 		}
-		if (fuzz_guest_can_write(a)) {
-			*fake_mem(a) = s[i];
-		}
+		g += n;
+		s += n;
+		len -= n;
 	}
 }
 
@@ -101,6 +110,7 @@ void fuzz_setup(uint8_t cfg, uint8_t backing)
 	deposit_pool_reset();
 	memset(&fz, 0, sizeof(fz));
 	fz.mutation = UINT64_MAX;
+	check_all = true;
 	fake_set_valid(0, FUZZ_UNVAL, FUZZ_VMPL);
 	fake_set_valid(FAKE_SVSM_BASE, FAKE_SVSM_SIZE, 0);
 	memcpy(svsm_image, fake_mem(FAKE_SVSM_BASE), FAKE_SVSM_SIZE);
@@ -149,16 +159,39 @@ void fuzz_setup(uint8_t cfg, uint8_t backing)
 	}
 }
 
-NO_COV static bool in_pool(uint64_t page)
+/*
+ * Read the pool's free pages (what deposit_pool_peek_free() enumerates) in
+ * one linear walk; asking peek_free() for each index, then searching that
+ * list for each page, cost O(n^3) in the pool's size per call.
+ */
+static void pool_scan(void)
 {
 	uint32_t n = deposit_pool_count();
 
-	for (uint32_t i = 0; i < n; i++) {
-		if (gpa_val(deposit_pool_peek_free(i)) == page) {
-			return true;
-		}
+	for (uint32_t i = 0; i < now_pool_count; i++) {
+		now_in_pool[now_pool[i] >> 12] = false;
 	}
-	return false;
+	now_pool_count = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		bool borrowed = false;
+		uint64_t g = gpa_val(deposit_pool_page(i, &borrowed));
+
+		if (borrowed) {
+			continue;
+		}
+		if (g >= FAKE_RAM_SIZE || (g & ~PAGE_MASK) != 0) {
+			FAIL("I2: pool page %#llx outside guest RAM",
+			     (unsigned long long)g);
+		}
+		now_pool[now_pool_count++] = g;
+		now_in_pool[g >> 12] = true;
+	}
+}
+
+static bool in_pool(uint64_t page)
+{
+	return page < FAKE_RAM_SIZE && (page & ~PAGE_MASK) == 0 &&
+	       now_in_pool[page >> 12];
 }
 
 NO_COV static bool is_svsm(uint64_t page)
@@ -246,10 +279,11 @@ static bool rax_allowed(const struct fuzz_call *c, uint64_t rax)
 NO_COV static void snapshot(void)
 {
 	memcpy(pre_rmp, fake_rmp(0), sizeof(pre_rmp));
-	pre_pool_count = deposit_pool_count();
-	for (uint32_t i = 0; i < pre_pool_count; i++) {
-		pre_pool[i] = gpa_val(deposit_pool_peek_free(i));
-	}
+	/* Changed since the last check (by the harness, not a call)? */
+	check_all |= memcmp(pre_rmp, checked_rmp, sizeof(pre_rmp)) != 0;
+	pool_scan();
+	pre_pool_count = now_pool_count;
+	memcpy(pre_pool, now_pool, sizeof(pre_pool[0]) * now_pool_count);
 	for (uint32_t i = 0; i < fz.cand_count; i++) {
 		pre_vmsa_reg[i] = vcpu_vmsa_owner(gpa(fz.cand[i])) != NULL;
 		if (pre_vmsa_reg[i]) {
@@ -258,37 +292,57 @@ NO_COV static void snapshot(void)
 	}
 }
 
+/*
+ * I2 (RMP part), I3, I5 for one page. A page whose RMP entry is as it was
+ * at the last check passed these then, and none of them can change
+ * without its entry changing, so check_pages() looks only at pages whose
+ * entry the call changed (all of them when the harness changed the RMP).
+ */
+static void check_page(uint64_t p, const struct fake_rmp *e, uint64_t list_page)
+{
+	uint64_t g = p * PAGE_SIZE;
+
+	if (e->vmsa && (GUEST_PERMS(e) & W_BIT)) {
+		FAIL("I3: VMSA page %#llx guest-writable",
+		     (unsigned long long)g);
+	}
+	if (is_svsm(g) && (!e->validated || e->vmsa || GUEST_PERMS(e))) {
+		FAIL("I2: SVSM page %#llx given to the guest",
+		     (unsigned long long)g);
+	}
+	/* I5: validated for the guest by this call => zeroed. */
+	if (!pre_rmp[p].validated && e->validated && GUEST_PERMS(e) &&
+	    (g < 0xa0000 || g >= 0x100000) && g != list_page &&
+	    memcmp(fake_mem(g), zero_page, PAGE_SIZE) != 0) {
+		FAIL("I5: page %#llx validated but not zeroed",
+		     (unsigned long long)g);
+	}
+}
+
+#define BLOCK 64 /* pages compared at once */
+
 NO_COV static void check_pages(const struct fuzz_call *c)
 {
 	uint64_t list_page = c->rcx & PAGE_MASK;
 	struct fake_rmp *rmp = fake_rmp(0); /* the fake's array, in order */
 
-	for (uint64_t p = 0; p < PAGES; p++) {
-		uint64_t g = p * PAGE_SIZE;
-		struct fake_rmp *e = &rmp[p];
-
-		if (e->vmsa && (GUEST_PERMS(e) & W_BIT)) {
-			FAIL("I3: VMSA page %#llx guest-writable",
-			     (unsigned long long)g);
+	for (uint64_t b = 0; b < PAGES; b += BLOCK) {
+		if (!check_all &&
+		    memcmp(&rmp[b], &pre_rmp[b], BLOCK * sizeof(*rmp)) == 0) {
+			continue;
 		}
-		if (is_svsm(g) &&
-		    (!e->validated || e->vmsa || GUEST_PERMS(e))) {
-			FAIL("I2: SVSM page %#llx given to the guest",
-			     (unsigned long long)g);
-		}
-		/* I5: validated for the guest by this call => zeroed. */
-		if (!pre_rmp[p].validated && e->validated && GUEST_PERMS(e) &&
-		    (g < 0xa0000 || g >= 0x100000) && g != list_page &&
-		    memcmp(fake_mem(g), zero_page, PAGE_SIZE) != 0) {
-			FAIL("I5: page %#llx validated but not zeroed",
-			     (unsigned long long)g);
+		for (uint64_t p = b; p < b + BLOCK; p++) {
+			check_page(p, &rmp[p], list_page);
 		}
 	}
+	memcpy(checked_rmp, rmp, sizeof(checked_rmp));
+	check_all = false;
 	if (memcmp(svsm_image, fake_mem(FAKE_SVSM_BASE), FAKE_SVSM_SIZE)) {
 		FAIL("I2: SVSM image memory changed");
 	}
-	for (uint32_t i = 0; i < deposit_pool_count(); i++) {
-		uint64_t g = gpa_val(deposit_pool_peek_free(i));
+	pool_scan();
+	for (uint32_t i = 0; i < now_pool_count; i++) {
+		uint64_t g = now_pool[i];
 		struct fake_rmp *e = fake_rmp(g);
 
 		if (!e->validated || e->vmsa || GUEST_PERMS(e) ||
@@ -320,12 +374,10 @@ NO_COV static void check_vcpus(void)
 			FAIL("I3: registered VMSA %#llx unprotected",
 			     (unsigned long long)g);
 		}
-		for (uint32_t b = 0; pre_vmsa_reg[i] && b < PAGE_SIZE; b++) {
-			if (pre_vmsa[i][b] != *fake_mem(g + b)) {
-				FAIL("I3: VMSA %#llx byte %#x changed by a "
-				     "call",
-				     (unsigned long long)g, b);
-			}
+		if (pre_vmsa_reg[i] &&
+		    memcmp(pre_vmsa[i], fake_mem(g), PAGE_SIZE) != 0) {
+			FAIL("I3: VMSA %#llx changed by a call",
+			     (unsigned long long)g);
 		}
 	}
 	for (uint32_t i = 0; i < fz.vcpu_count; i++) {
@@ -481,15 +533,23 @@ NO_COV static void check_regs(const struct fuzz_call *c,
 uint64_t fuzz_call(const struct fuzz_call *c)
 {
 	static struct snp_vmsa pre, v;
+	static uint8_t pattern[sizeof(struct snp_vmsa) + 256];
 	static uint32_t serial;
 	struct svsm_pvalidate_hdr hdr;
 	bool had_hdr = false;
 	bool is_call = true;
 
-	/* Everything else in the VMSA is an arbitrary, known pattern. */
-	for (size_t i = 0; i < sizeof(v); i++) {
-		((uint8_t *)&v)[i] = (uint8_t)(i * 7 + serial);
+	/*
+	 * Everything else in the VMSA is an arbitrary, known pattern: byte i
+	 * is i * 7 + serial (mod 256), which is pattern[i + k] with
+	 * 7 * k = serial (mod 256), k = serial * 183 (7 * 183 = 1 mod 256).
+	 */
+	if (pattern[1] == 0) {
+		for (size_t i = 0; i < sizeof(pattern); i++) {
+			pattern[i] = (uint8_t)(i * 7);
+		}
 	}
+	memcpy(&v, pattern + ((serial * 183u) & 255u), sizeof(v));
 	serial++;
 	v.rax = SVSM_CALL(c->protocol, c->call_id);
 	v.rcx = c->rcx;

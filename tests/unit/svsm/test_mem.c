@@ -97,6 +97,28 @@ TAP_CASE(round_trip_repeated)
 	}
 }
 
+/* deposit_pool_page(): every page by index, borrowed ones marked. */
+TAP_CASE(pool_page_by_index)
+{
+	uint64_t p[3] = {PG(0), PG(1), PG(2)};
+	bool borrowed = true;
+	uint32_t seen = 0;
+
+	setup();
+	CHECK_EQ(deposit(p, 3), SVSM_SUCCESS);
+	CHECK_EQ(gpa_val(deposit_pool_alloc()), PG(0));
+	for (uint32_t i = 0; i < 3; i++) {
+		uint64_t g = gpa_val(deposit_pool_page(i, &borrowed));
+
+		CHECK_TRUE(g >= PG(0) && g <= PG(2));
+		CHECK_EQ(borrowed, g == PG(0));
+		seen |= 1u << ((g - PG(0)) >> 12);
+	}
+	CHECK_EQ(seen, 7);
+	CHECK_TRUE(gpa_is_invalid(deposit_pool_page(3, &borrowed)));
+	CHECK_TRUE(!borrowed);
+}
+
 TAP_CASE(deposit_same_page_twice)
 {
 	uint64_t p[2] = {PG(0), PG(0)};
@@ -326,8 +348,8 @@ TAP_CASE(deposit_list_page_refused)
 TAP_MAIN(TAP_ENTRY(deposit_two_pages), TAP_ENTRY(deposit_list_page_refused),
 	 TAP_ENTRY(deposited_page_is_svsm_memory),
 	 TAP_ENTRY(withdraw_returns_pages), TAP_ENTRY(round_trip_repeated),
-	 TAP_ENTRY(deposit_same_page_twice), TAP_ENTRY(deposit_format_errors),
-	 TAP_ENTRY(deposit_forbidden_pages),
+	 TAP_ENTRY(pool_page_by_index), TAP_ENTRY(deposit_same_page_twice),
+	 TAP_ENTRY(deposit_format_errors), TAP_ENTRY(deposit_forbidden_pages),
 	 TAP_ENTRY(deposit_unvalidated_page), TAP_ENTRY(withdraw_empty_pool),
 	 TAP_ENTRY(withdraw_partial), TAP_ENTRY(withdraw_bad_header),
 	 TAP_ENTRY(borrowed_pages_stay), TAP_ENTRY(withdraw_list_fault),
