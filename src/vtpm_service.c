@@ -215,19 +215,31 @@ struct vtpm_exec {
 	uint8_t *rsp;
 	size_t rsp_cap;
 	int32_t n;
+	size_t heap_in_use; /* set every HEAP_REPORT_EVERY commands */
 };
+
+/* Guest commands run so far (under engine_lock). Every HEAP_REPORT_EVERY
+ * of them the heap in use is printed, so a long session shows whether it
+ * grows (emu test svsm-vtpm-soak: equal figures, README vTPM row). */
+#define HEAP_REPORT_EVERY 1024u
+static uint32_t cmd_count;
 
 static void do_cmd(void *arg)
 {
 	struct vtpm_exec *e = arg;
 
 	e->n = vtpm_cmd(e->cmd, e->cmd_len, e->rsp, e->rsp_cap);
+	if (++cmd_count % HEAP_REPORT_EVERY == 0) {
+		e->heap_in_use = vtpm_heap_in_use();
+	}
 }
 
 svsm_err_t plat_vtpm_execute(const uint8_t *cmd, size_t cmd_len, uint8_t *rsp,
 			     size_t rsp_cap, size_t *rsp_len)
 {
-	struct vtpm_exec e = {cmd, cmd_len, rsp, rsp_cap, VTPM_E_NOTREADY};
+	struct vtpm_exec e = {cmd, cmd_len, rsp, rsp_cap, VTPM_E_NOTREADY, 0};
+	uint32_t count = 0;
+	size_t peak = 0;
 
 	*rsp_len = 0;
 	if (!vtpm_running) {
@@ -236,7 +248,15 @@ svsm_err_t plat_vtpm_execute(const uint8_t *cmd, size_t cmd_len, uint8_t *rsp,
 	spin_lock(&engine_lock);
 	eks_create();
 	vtpm_on_stack(do_cmd, &e, stack_top());
+	count = cmd_count;
+	peak = vtpm_heap_peak();
 	spin_unlock(&engine_lock);
+	if (e.heap_in_use != 0) {
+		con_printf(
+			"vtpm: %u commands; heap in use %zu B, peak %zu "
+			"KiB\n",
+			count, e.heap_in_use, peak / 1024u);
+	}
 	if (e.n > 0) {
 		*rsp_len = (size_t)e.n;
 		return SVSM_OK;
