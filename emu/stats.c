@@ -147,6 +147,12 @@ void stats_milestone(struct machine *m, const char *what)
 		   span);
 	print_table(&s->exits, &s->mark_exit_tab, false);
 	print_table(&s->nae, &s->mark_nae_tab, true);
+	fmt_time(span, s->timer_tsc - s->mark_timer_tsc);
+	con_printf("snpemu:   snpemu's timer reprogrammed %llu times, in %s\n",
+		   (unsigned long long)(s->timer_writes - s->mark_timer_writes),
+		   span);
+	s->mark_timer_writes = s->timer_writes;
+	s->mark_timer_tsc = s->timer_tsc;
 	s->mark_tsc = now;
 	s->mark_exits = m->exits;
 	s->mark_switches = m->vmpl_switches;

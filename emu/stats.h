@@ -32,7 +32,11 @@ struct emu_stats {
 	 * with the exit's time: the GHCB code stays free of clocks. */
 	uint64_t vmgexit_code;
 	bool vmgexit;
+	/* snpemu's own LAPIC timer (irq.c): how often it was reprogrammed
+	 * and what the writes cost. */
+	uint64_t timer_writes, timer_tsc;
 	/* The previous milestone (stats.c). */
+	uint64_t mark_timer_writes, mark_timer_tsc;
 	uint64_t mark_tsc, mark_exits, mark_switches;
 	struct stats_table mark_exit_tab, mark_nae_tab;
 	bool guest_started;

@@ -53,8 +53,34 @@ void serial_putc(struct serial *s, char c)
 	uart_out(s, UART_THR, (uint8_t)c);
 }
 
+/* Runs of up to SERIAL_STR_MAX bytes, "\n" as "\r\n", through out_str. */
+static void write_str(struct serial *s, const char *buf, uint32_t len)
+{
+	uint8_t out[SERIAL_STR_MAX];
+	uint32_t n = 0;
+	uint16_t port = (uint16_t)(s->base + UART_THR);
+
+	for (uint32_t i = 0; i < len; i++) {
+		if (n + 2 > sizeof(out)) {
+			s->io->out_str(s->io->ctx, port, out, n);
+			n = 0;
+		}
+		if (buf[i] == '\n') {
+			out[n++] = '\r';
+		}
+		out[n++] = (uint8_t)buf[i];
+	}
+	if (n != 0) {
+		s->io->out_str(s->io->ctx, port, out, n);
+	}
+}
+
 void serial_write(struct serial *s, const char *buf, uint32_t len)
 {
+	if (!s->poll_lsr && s->io->out_str != NULL) {
+		write_str(s, buf, len);
+		return;
+	}
 	for (uint32_t i = 0; i < len; i++) {
 		if (buf[i] == '\n') {
 			serial_putc(s, '\r');

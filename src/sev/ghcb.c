@@ -341,8 +341,29 @@ static uint8_t ghcb_in8(void *ctx, uint16_t port)
 	return (uint8_t)ghcb_io_in(port, 1);
 }
 
+/* OUTSB with a repeat count: the bytes in the GHCB's shared buffer,
+ * SW_EXITINFO2 the count (GHCB spec §4.1.2, IOIO string form). */
+static void ghcb_out_str(void *ctx, uint16_t port, const uint8_t *buf,
+			 uint32_t len)
+{
+	struct ghcb *g = NULL;
+
+	(void)ctx;
+	if (len == 0 || len > sizeof(g->shared_buffer)) {
+		return;
+	}
+	g = ghcb_begin();
+	memcpy(g->shared_buffer, buf, len);
+	GHCB_SET(g, sw_scratch,
+		 this_cpu()->ghcb_gpa + offsetof(struct ghcb, shared_buffer));
+	ghcb_exit(g, SVM_EXIT_IOIO,
+		  ioio_info(port, 1, false) | IOIO_STR | IOIO_REP, len);
+	ghcb_end();
+}
+
 const struct serial_io ghcb_serial_io = {
 	.out8 = ghcb_out8,
 	.in8 = ghcb_in8,
 	.ctx = NULL,
+	.out_str = ghcb_out_str,
 };

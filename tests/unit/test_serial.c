@@ -53,7 +53,7 @@ static uint8_t fake_in8(void *ctx, uint16_t port)
 }
 
 static struct fake_uart uart;
-static const struct serial_io fake_io = {fake_out8, fake_in8, &uart};
+static const struct serial_io fake_io = {fake_out8, fake_in8, &uart, NULL};
 
 TAP_CASE(init_programs_divisor_and_8n1)
 {
@@ -109,6 +109,54 @@ TAP_CASE(no_polling_when_disabled)
 	CHECK_EQ(uart.tx_len, 3);
 }
 
+/* String I/O: whole runs through out_str, newlines translated, runs cut
+ * at SERIAL_STR_MAX. */
+static char str_tx[600];
+static unsigned str_len, str_calls, str_max;
+
+static void fake_out_str(void *ctx, uint16_t port, const uint8_t *buf,
+			 uint32_t len)
+{
+	(void)ctx;
+	CHECK_EQ(port, 0x3f8 + UART_THR);
+	str_calls++;
+	str_max = len > str_max ? len : str_max;
+	for (uint32_t i = 0; i < len && str_len < sizeof(str_tx); i++) {
+		str_tx[str_len++] = (char)buf[i];
+	}
+}
+
+static const struct serial_io fake_str_io = {fake_out8, fake_in8, &uart,
+					     fake_out_str};
+
+TAP_CASE(string_output_in_runs)
+{
+	struct serial s;
+	char line[300];
+
+	memset(&uart, 0, sizeof(uart));
+	uart.rx = -1;
+	str_len = str_calls = str_max = 0;
+	serial_init(&s, 0x3f8, &fake_str_io, 115200, false);
+	serial_write(&s, "a\nb", 3);
+	CHECK_EQ(str_calls, 1);
+	CHECK_EQ(str_len, 4);
+	CHECK_TRUE(memcmp(str_tx, "a\r\nb", 4) == 0);
+	CHECK_EQ(uart.tx_len, 0); /* nothing byte by byte */
+	memset(line, '\n', sizeof(line));
+	str_len = str_calls = 0;
+	serial_write(&s, line, sizeof(line));
+	CHECK_EQ(str_len, 600);
+	CHECK_TRUE(str_max <= SERIAL_STR_MAX);
+	CHECK_EQ(str_calls, 3);
+	/* With LSR polling the bytes go one by one, as before. */
+	serial_init(&s, 0x3f8, &fake_str_io, 115200, true);
+	str_calls = 0;
+	serial_write(&s, "xy", 2);
+	CHECK_EQ(str_calls, 0);
+	CHECK_EQ(uart.tx_len, 2);
+}
+
 TAP_CASE(getc_reads_when_ready)
 {
 	struct serial s;
@@ -125,4 +173,5 @@ TAP_CASE(getc_reads_when_ready)
 TAP_MAIN(TAP_ENTRY(init_programs_divisor_and_8n1),
 	 TAP_ENTRY(write_translates_newlines_and_waits_for_thre),
 	 TAP_ENTRY(stuck_uart_does_not_hang),
-	 TAP_ENTRY(no_polling_when_disabled), TAP_ENTRY(getc_reads_when_ready))
+	 TAP_ENTRY(no_polling_when_disabled), TAP_ENTRY(string_output_in_runs),
+	 TAP_ENTRY(getc_reads_when_ready))

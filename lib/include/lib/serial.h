@@ -34,7 +34,16 @@ struct serial_io {
 	void (*out8)(void *ctx, uint16_t port, uint8_t val);
 	uint8_t (*in8)(void *ctx, uint16_t port);
 	void *ctx;
+	/*
+	 * Optional: @len bytes to one port in one transfer (string I/O). Under
+	 * SNP that is one VMGEXIT for a whole line instead of one per byte.
+	 * Used only without LSR polling, at most SERIAL_STR_MAX bytes a call.
+	 */
+	void (*out_str)(void *ctx, uint16_t port, const uint8_t *buf,
+			uint32_t len);
 };
+
+#define SERIAL_STR_MAX 256u
 
 struct serial {
 	uint16_t base;
