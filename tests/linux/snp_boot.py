@@ -53,8 +53,10 @@ BOOT = [
     ("SVSM entered startup_64 at VMPL2", r"guest: linux64 entry"),
     ("kernel proper runs at VMPL2 (SNP early boot served)",
      r"Linux version \S+"),
+    # igvm-linux.cfg: the boot area at 1 MiB, then the secrets, CPUID and
+    # calling-area pages, one reserved range.
     ("e820 shows the SVSM's boot area reserved",
-     r"BIOS-e820: \[mem 0x0000000000f00000-0x0000000000f07fff\]\s+"
+     r"BIOS-e820: \[mem 0x0000000000100000-0x000000000010afff\]\s+"
      r"device reserved"),
     ("e820 leaves the SVSM region out",
      r"BIOS-e820: \[gap 0x0000000008000000-0x00000000087fffff\]"),

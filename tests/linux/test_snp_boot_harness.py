@@ -17,9 +17,9 @@ DIGEST = "ab" * 48
 GOOD = [
     f"snpemu: launch digest {DIGEST}",
     "linux: 0 2 MiB + 57940 4 KiB pages validated and zeroed",
-    "guest: linux64 entry 1000200, VMSA 8510000, CAA fff000, features 1",
+    "guest: linux64 entry 1000200, VMSA 8510000, CAA 10a000, features 1",
     "[    0.000000] Linux version 7.2.13-svsm (svsm@svsm)",
-    "[    0.000000] BIOS-e820: [mem 0x0000000000f00000-0x0000000000f07fff]  "
+    "[    0.000000] BIOS-e820: [mem 0x0000000000100000-0x000000000010afff]  "
     "device reserved",
     "[    0.000000] BIOS-e820: [gap 0x0000000008000000-0x00000000087fffff]",
     "[    0.000000] RAMDISK: [mem 0x05000000-0x05ffffff]",
