@@ -12,7 +12,11 @@ void fw_cfg_port_select(uint16_t sel)
 	__asm__ volatile("outw %0, %1" : : "a"(sel), "Nd"(FW_CFG_PORT_SEL));
 }
 
-uint8_t fw_cfg_port_read8(void)
+void fw_cfg_port_read(void *buf, uint32_t len)
 {
-	return inb(FW_CFG_PORT_DATA);
+	uint8_t *p = buf;
+
+	for (uint32_t i = 0; i < len; i++) {
+		p[i] = inb(FW_CFG_PORT_DATA);
+	}
 }

@@ -4,16 +4,20 @@
  *
  * - Emulated: the 8259 pair and its ELCR (pic.c), the 8254 and port 0x61
  *   (pit.c). snpemu owns the real ones (its TSC calibration, the forwarded
- *   IRQ lines).
+ *   IRQ lines). The ICH9 PM1 event and control registers 0x600-0x605,
+ *   the GPE0 block 0x620-0x62f and writes to the APM control port 0xb2
+ *   (acpi_pm.c): ACPI mode, quiet event registers and the S5 power-off a
+ *   guest reaches through QEMU's ACPI tables, which ends snpemu with its
+ *   report instead of powering off QEMU.
  * - Denied at every VMPL (reads float high, writes vanish, as for a port
  *   nothing decodes): isa-debug-exit 0xf4-0xf7 (snpemu's verdict); what
  *   resets or powers off the whole machine and so ends snpemu without a
  *   report (0x92 fast reset, 0xcf9 reset control, the i8042 at 0x60/0x64,
- *   APM/SMI 0xb2-0xb3, ICH9 ACPI PM 0x600-0x67f except the PM timer
- *   0x608-0x60b); PCI configuration 0xcf8-0xcff (a device made a bus
- *   master, or a BAR moved, would DMA or decode over snpemu's and private
- *   memory: snpemu has no IOMMU/RMP check for devices); fw_cfg's DMA
- *   interface 0x514-0x51b.
+ *   APM/SMI 0xb2-0xb3 (except the 0xb2 writes above), ICH9 ACPI PM
+ *   0x600-0x67f except the PM timer 0x608-0x60b and the registers above); PCI
+ * configuration 0xcf8-0xcff (a device made a bus master, or a BAR moved, would
+ * DMA or decode over snpemu's and private memory: snpemu has no IOMMU/RMP check
+ * for devices); fw_cfg's DMA interface 0x514-0x51b.
  * - Everything else is performed on QEMU's device (e.g. COM2, the RTC,
  *   port 0x80); COM2 and COM1 interrupts (IRQ3, IRQ4) are forwarded by
  *   irq.c. COM1 is
@@ -35,7 +39,7 @@ enum port_kind {
 
 static enum port_kind kind(uint16_t p, bool in)
 {
-	if (pic_port(p) || pit_port(p)) {
+	if (pic_port(p) || pit_port(p) || acpi_pm_port(p, in)) {
 		return PORT_EMUL;
 	}
 	if ((p >= 0xf4 && p <= 0xf7) || p == 0x92 || p == 0xcf9 || p == 0x60 ||
@@ -51,6 +55,9 @@ static enum port_kind kind(uint16_t p, bool in)
 
 static uint8_t emul_in(struct machine *m, uint16_t p)
 {
+	if (acpi_pm_port(p, true)) {
+		return acpi_pm_in(&m->acpi_pm, p);
+	}
 	return pic_port(p) ? pic_in(&m->pic, p) : pit_in(&m->pit, p, rdtsc());
 }
 
@@ -58,8 +65,23 @@ static void emul_out(struct machine *m, uint16_t p, uint8_t v)
 {
 	if (pic_port(p)) {
 		pic_out(&m->pic, p, v);
-	} else {
+	} else if (pit_port(p)) {
 		pit_out(&m->pit, p, v, rdtsc());
+	} else {
+		switch (acpi_pm_out(&m->acpi_pm, p, v)) {
+		case ACPI_PM_NONE:
+			break;
+		case ACPI_PM_POWEROFF:
+			emu_poweroff(m);
+		case ACPI_PM_UNMODELLED:
+			emu_stop(m,
+				 "VMPL%u: ACPI sleep state %u (PM1a_CNT 0x%x) "
+				 "is not modelled",
+				 m->cpu->cur,
+				 (m->acpi_pm.pm1_cnt & ACPI_PM1_SLP_TYP_MASK) >>
+					 ACPI_PM1_SLP_TYP_SHIFT,
+				 m->acpi_pm.pm1_cnt);
+		}
 	}
 }
 

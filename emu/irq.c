@@ -52,6 +52,9 @@
  * IRQ3 = COM2, IRQ4 = COM1 (Linux's ttyS0; snpemu's own console driver
  * polls with IER = 0, so the line moves only when the guest asks). */
 #define FORWARD_IRQS ((1u << 3) | (1u << 4))
+_Static_assert(
+	(FORWARD_IRQS & ~PIC_RAISED_LINES) == 0,
+	"pic.h: the ELCR refuses level mode on every line snpemu drives");
 
 #define INT_CTL_V_TPR 0xfu
 #define INT_CTL_V_IRQ (1u << 8)
@@ -110,6 +113,7 @@ void irq_init(struct machine *m)
 	outb(0x20, 0x0a);
 	pic_reset(&m->pic);
 	pit_reset(&m->pit);
+	acpi_pm_reset(&m->acpi_pm);
 	for (unsigned i = 0; i < EMU_MAX_VCPUS; i++) {
 		for (unsigned v = 0; v < SNP_VMPL_COUNT; v++) {
 			apic_reset(&m->vcpu[i].apic[v], i, v);

@@ -54,6 +54,20 @@ uint64_t emu_alloc_pages(uint64_t n)
 	return first;
 }
 
+void emu_poweroff(struct machine *m)
+{
+	con_printf(
+		"snpemu: VMPL%u powered off through ACPI (S5: PM1a_CNT "
+		"SLP_TYP 0 + SLP_EN)\n",
+		m->cpu->cur);
+	inject_report();
+	hostile_report();
+	con_printf("snpemu: after %llu exits, %llu VMPL switches\n",
+		   (unsigned long long)m->exits,
+		   (unsigned long long)m->vmpl_switches);
+	emu_exit(EMU_EXIT_OK);
+}
+
 void emu_stop(struct machine *m, const char *fmt, ...)
 {
 	char buf[320];

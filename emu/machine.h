@@ -15,6 +15,7 @@
 #include "svsm/abi/snp.h"
 #include "svsm/abi/vmsa.h"
 
+#include "acpi_pm.h"
 #include "apic.h"
 #include "mtrr.h"
 #include "pic.h"
@@ -148,6 +149,7 @@ struct machine {
 	 * least privileged VMPL, the 8254. */
 	struct pic pic;
 	struct pit pit;
+	struct acpi_pm acpi_pm; /* PM1a_CNT, APM control (acpi_pm.h) */
 	uint64_t host_deadline; /* snpemu's own LAPIC timer, TSC */
 	uint64_t hlt_exits, idle_wakeups, irq_injected, irq_windows;
 };
@@ -159,6 +161,8 @@ extern struct machine emu_machine;
 __noreturn void emu_stop(struct machine *m, const char *fmt, ...)
 	__printf(2, 3);
 __noreturn void emu_run(struct machine *m);
+/** The guest's ACPI S5 power-off: report it and end with the clean status. */
+__noreturn void emu_poweroff(struct machine *m);
 uint64_t emu_alloc_page(void);
 /** @n zeroed, physically contiguous pages from the pool. */
 uint64_t emu_alloc_pages(uint64_t n);

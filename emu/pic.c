@@ -3,9 +3,9 @@
  * 8259A model (Intel 8259A data sheet; the PC/AT wiring): edge-triggered,
  * fully nested fixed priority (IRQ0 highest), normal or automatic EOI,
  * IRR/ISR reads through OCW3. Rotation, special mask mode, poll mode,
- * level-triggered inputs and the 8080 mode are not modelled: a guest that
- * asks for one stops the VM with a report rather than getting silently
- * different behaviour.
+ * level-triggered inputs snpemu raises and the 8080 mode are not modelled: a
+ * guest that asks for one stops the VM with a report rather than getting
+ * silently different behaviour.
  */
 #include "pic.h"
 
@@ -206,7 +206,14 @@ void pic_out(struct pic *p, uint16_t port, uint8_t v)
 	struct pic_chip *c = &p->chip[port >= 0xa0 && port != 0x4d0 ? 1 : 0];
 
 	if (port == 0x4d0 || port == 0x4d1) {
-		if (v != 0) {
+		/*
+		 * Level mode is accepted, stored and read back for lines
+		 * snpemu never raises (e.g. IRQ9, the SCI QEMU's FADT names,
+		 * which Linux sets level through the ELCR): for a line that
+		 * never rises, edge and level behave alike. A line snpemu
+		 * drives (PIC_RAISED_LINES) in level mode is not modelled.
+		 */
+		if (v & (uint8_t)(PIC_RAISED_LINES >> (8 * (port & 1)))) {
 			unmodelled("level-triggered line (ELCR)", port, v);
 		}
 		p->chip[port & 1].elcr = v;

@@ -11,6 +11,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* ISA lines snpemu drives: IRQ0 (the 8254, pit.c), IRQ3 and IRQ4 (the
+ * forwarded UARTs, irq.c), IRQ2 (the cascade). Kept in step with irq.c's
+ * FORWARD_IRQS by a static_assert there. */
+#define PIC_RAISED_LINES ((1u << 0) | (1u << 2) | (1u << 3) | (1u << 4))
+
 struct pic_chip {
 	uint8_t irr, isr, imr, level; /* level: the input pins now */
 	uint8_t base;                 /* ICW2 vector base */

@@ -12,15 +12,6 @@
 #define FW_CFG_FILE_DIR 0x0019
 #define FW_CFG_NAME_LEN 56
 
-static void read_bytes(void *buf, uint32_t len)
-{
-	uint8_t *p = buf;
-
-	for (uint32_t i = 0; i < len; i++) {
-		p[i] = fw_cfg_port_read8();
-	}
-}
-
 static uint32_t be32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
@@ -30,7 +21,7 @@ static uint32_t be32(const uint8_t *p)
 void fw_cfg_read(uint16_t sel, void *buf, uint32_t len)
 {
 	fw_cfg_port_select(sel);
-	read_bytes(buf, len);
+	fw_cfg_port_read(buf, len);
 }
 
 static bool present(void)
@@ -61,10 +52,10 @@ bool fw_cfg_find(const char *name, uint16_t *sel, uint32_t *size)
 		return false;
 	}
 	fw_cfg_port_select(FW_CFG_FILE_DIR);
-	read_bytes(cnt, sizeof(cnt));
+	fw_cfg_port_read(cnt, sizeof(cnt));
 	n = be32(cnt);
 	for (uint32_t i = 0; i < n && i < 4096; i++) {
-		read_bytes(ent, sizeof(ent));
+		fw_cfg_port_read(ent, sizeof(ent));
 		ent[8 + FW_CFG_NAME_LEN - 1] = '\0';
 		if (strcmp((const char *)&ent[8], name) == 0) {
 			*size = be32(ent);

@@ -24,6 +24,7 @@
 
 #include "svsm/abi/snp.h"
 
+#include "acpi_tables.h"
 #include "boot/linux_params.h"
 #include "mm/mem.h"
 #include "mm/paging.h"
@@ -31,6 +32,7 @@
 
 #define PROGRESS_STEP (UINT64_C(32) << 20)
 #define AREA_SIZE (SVSM_LINUX_BOOT_PAGES * PAGE_SIZE)
+#define ACPI_SIZE (SVSM_LINUX_ACPI_PAGES * PAGE_SIZE)
 
 /* TSC cycles spent in each step of the bulk pass (printed at the end). */
 enum validate_step {
@@ -67,7 +69,11 @@ static unsigned long long mcycles(uint64_t c)
 /* Copied once; the zero page goes back to guest memory when complete. */
 static uint8_t zero_page[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 static struct linux_e820 e820[LINUX_E820_MAX];
-static uint8_t boot_area[AREA_SIZE] __attribute__((aligned(PAGE_SIZE)));
+/* The boot area's first part; the ACPI part is built in pool pages (only
+ * needed until it is written out). */
+static uint8_t boot_area[LINUX_AREA_ACPI] __attribute__((aligned(PAGE_SIZE)));
+/* Where the host's RSDP landed in the boot area; invalid: no ACPI. */
+static gpa_t acpi_rsdp;
 
 /* True if [g, g + size) touches a page the bulk pass must not touch:
  * measured launch pages and the guest pages prepared elsewhere. */
@@ -267,6 +273,27 @@ static void count_piece(struct validate_state *st, uint64_t s, uint64_t e)
 	st->total += e - s;
 }
 
+/* The host's ACPI tables into the ACPI part of the boot area (validated,
+ * zero if there are none). */
+static void acpi_area_build(gpa_t at)
+{
+	uint8_t *arena = mem_alloc_buf(SVSM_LINUX_ACPI_PAGES);
+
+	if (arena == NULL) {
+		con_printf(
+			"acpi: no SVSM memory for the tables: Linux boots "
+			"without ACPI tables\n");
+		acpi_rsdp = gpa_invalid();
+		guest_zero(at, ACPI_SIZE);
+		return;
+	}
+	acpi_rsdp = acpi_tables_load(arena, ACPI_SIZE, at);
+	if (guest_mem_write(at, arena, ACPI_SIZE) != SVSM_OK) {
+		panic("linux: cannot write the ACPI tables");
+	}
+	mem_free_buf(arena, SVSM_LINUX_ACPI_PAGES);
+}
+
 /* The boot area: private, validated, zeroed, filled, then VMPL2 RW. */
 static void boot_area_build(const struct svsm_boot_params *bp)
 {
@@ -278,25 +305,30 @@ static void boot_area_build(const struct svsm_boot_params *bp)
 	}
 	guest_validate(area, AREA_SIZE);
 	/* Built in SVSM memory, then written out once. */
-	memset(boot_area, 0, AREA_SIZE);
+	memset(boot_area, 0, sizeof(boot_area));
 	linux_boot_area_fill(boot_area, area, paging_cbit_mask(),
 			     gpa(bp->guest_secrets_gpa),
 			     gpa(bp->guest_cpuid_gpa));
-	if (guest_mem_write(area, boot_area, AREA_SIZE) != SVSM_OK) {
+	if (guest_mem_write(area, boot_area, sizeof(boot_area)) != SVSM_OK) {
 		panic("linux: cannot write the boot area");
 	}
+	acpi_area_build(gpa_add(area, LINUX_AREA_ACPI));
 	guest_grant(area, AREA_SIZE);
 }
 
-/* Reserved for Linux, sorted: the pages the SVSM filled for it. */
+/* Reserved for Linux, sorted: the pages the SVSM filled for it; the ACPI
+ * part of the boot area is its own range (made ACPI data when loaded). */
 static size_t reserved_ranges(const struct svsm_boot_params *bp,
-			      struct mem_range res[4])
+			      struct mem_range res[5])
 {
 	res[0] = (struct mem_range){bp->guest_secrets_gpa, PAGE_SIZE};
 	res[1] = (struct mem_range){bp->guest_cpuid_gpa, PAGE_SIZE};
 	res[2] = (struct mem_range){bp->guest_caa_gpa, PAGE_SIZE};
-	res[3] = (struct mem_range){bp->linux_boot_area_gpa, AREA_SIZE};
-	for (size_t i = 1; i < 4; i++) {
+	res[3] = (struct mem_range){bp->linux_boot_area_gpa,
+				    AREA_SIZE - ACPI_SIZE};
+	res[4] = (struct mem_range){bp->linux_boot_area_gpa + LINUX_AREA_ACPI,
+				    ACPI_SIZE};
+	for (size_t i = 1; i < 5; i++) {
 		for (size_t j = i; j > 0 && res[j].base < res[j - 1].base;
 		     j--) {
 			struct mem_range t = res[j];
@@ -305,14 +337,16 @@ static size_t reserved_ranges(const struct svsm_boot_params *bp,
 			res[j - 1] = t;
 		}
 	}
-	return 4;
+	return 5;
 }
 
 static void zero_page_build(const struct svsm_boot_params *bp,
 			    const struct mem_range *ram, size_t ram_count)
 {
 	const struct mem_range svsm = {bp->svsm_base, bp->svsm_size};
-	struct mem_range res[4];
+	const struct mem_range acpi = {
+		bp->linux_boot_area_gpa + LINUX_AREA_ACPI, ACPI_SIZE};
+	struct mem_range res[5];
 	size_t res_count = reserved_ranges(bp, res);
 	size_t n = 0;
 	uint64_t ram_bytes = 0;
@@ -327,6 +361,10 @@ static void zero_page_build(const struct svsm_boot_params *bp,
 	if (n == 0) {
 		panic("linux: the e820 map does not fit the zero page");
 	}
+	if (!gpa_is_invalid(acpi_rsdp) &&
+	    !linux_e820_retype(e820, n, &acpi, LINUX_E820_ACPI)) {
+		panic("linux: the ACPI area is not one e820 entry");
+	}
 	for (size_t i = 0; i < n; i++) {
 		if (e820[i].type == LINUX_E820_RAM) {
 			ram_bytes += e820[i].size;
@@ -334,7 +372,8 @@ static void zero_page_build(const struct svsm_boot_params *bp,
 	}
 	linux_zero_page_fill(
 		zero_page, e820, n,
-		gpa_add(gpa(bp->linux_boot_area_gpa), LINUX_AREA_SETUP_DATA));
+		gpa_add(gpa(bp->linux_boot_area_gpa), LINUX_AREA_SETUP_DATA),
+		acpi_rsdp);
 	if (guest_mem_write(gpa(bp->linux_zero_page_gpa), zero_page,
 			    PAGE_SIZE) != SVSM_OK) {
 		panic("linux: cannot write the zero page");

@@ -406,6 +406,37 @@ check_modules() {
 	done </lib/modules/order
 }
 
+# The host's ACPI tables, which the SVSM loaded from fw_cfg and named in
+# boot_params.acpi_rsdp_addr (docs/linux-boot.md §10): Linux found the MADT,
+# FADT and DSDT (drivers/acpi/sysfs.c exports each table it knows), and the
+# MADT's enabled local APICs (ACPI 6.5 §5.2.12: entries after the 44-byte
+# header, type 0 with flags bit 0, or type 9 for x2APIC) are the CPUs Linux
+# counts as possible (arch/x86/kernel/acpi/boot.c registers one per entry).
+# No ACPICA error or warning in dmesg (drivers/acpi/acpica/utxferror.c
+# prefixes: "ACPI Error", "ACPI BIOS Error", "ACPI Warning").
+check_acpi() {
+	bad="$(klog | grep -m1 -e 'ACPI Error' -e 'ACPI BIOS Error' -e 'ACPI Warning')"
+	[ -z "$bad" ] || { echo "dmesg: $bad"; return 1; }
+	for t in APIC FACP DSDT; do
+		[ -r "/sys/firmware/acpi/tables/$t" ] || { echo "no ACPI table $t in sysfs"; return 1; }
+	done
+	set -- $(od -An -v -tu1 /sys/firmware/acpi/tables/APIC)
+	shift 44
+	n=0
+	while [ $# -ge 2 ]; do
+		len=$2
+		[ "$len" -ge 2 ] || { echo "MADT entry of length $len"; return 1; }
+		if [ "$1" = 0 ] && [ $(($5 & 1)) = 1 ]; then n=$((n + 1)); fi
+		if [ "$1" = 9 ] && [ $(($9 & 1)) = 1 ]; then n=$((n + 1)); fi
+		[ $# -ge "$len" ] || break
+		shift "$len"
+	done
+	p="$(cat /sys/devices/system/cpu/possible)"
+	p=$(( ${p#*-} + 1 ))
+	echo "svsm-acpi: the MADT lists $n CPUs, Linux has $p possible" >&3
+	[ "$n" -ge 1 ] && [ "$n" = "$p" ] || { echo "MADT: $n CPUs, Linux: $p possible"; return 1; }
+}
+
 # checks_run NAME...: the plan, then one TAP line per check.
 checks_run() {
 	exec 4>&1

@@ -101,12 +101,25 @@ static void wr32(uint8_t *p, uint32_t v)
 	RT_SYM(memcpy)(p, &v, sizeof(v));
 }
 
+bool linux_e820_retype(struct linux_e820 *map, size_t count,
+		       const struct mem_range *r, uint32_t type)
+{
+	for (size_t i = 0; i < count; i++) {
+		if (map[i].addr == r->base && map[i].size == r->size) {
+			map[i].type = type;
+			return true;
+		}
+	}
+	return false;
+}
+
 void linux_zero_page_fill(uint8_t *zp, const struct linux_e820 *map,
-			  size_t count, gpa_t setup_data)
+			  size_t count, gpa_t setup_data, gpa_t rsdp)
 {
 	zp[LINUX_ZP_E820_ENTRIES] = (uint8_t)count;
 	RT_SYM(memcpy)(zp + LINUX_ZP_E820_TABLE, map, count * sizeof(*map));
 	wr64(zp + LINUX_ZP_SETUP_DATA, gpa_val(setup_data));
+	wr64(zp + LINUX_ZP_ACPI_RSDP, gpa_is_invalid(rsdp) ? 0 : gpa_val(rsdp));
 }
 
 void linux_boot_area_fill(uint8_t *area, gpa_t area_at, uint64_t cbit_mask,

@@ -29,9 +29,11 @@ _Static_assert(sizeof(struct linux_e820) == 20, "boot_e820_entry");
 
 #define LINUX_E820_RAM 1
 #define LINUX_E820_RESERVED 2
+#define LINUX_E820_ACPI 3  /* ACPI data: Linux maps it encrypted under SEV */
 #define LINUX_E820_MAX 128 /* E820_MAX_ENTRIES_ZEROPAGE */
 
 /* Zero page (struct boot_params) offsets, bootparam.h / zero-page.rst. */
+#define LINUX_ZP_ACPI_RSDP 0x070 /* acpi_rsdp_addr, boot protocol 2.14 */
 #define LINUX_ZP_E820_ENTRIES 0x1e8
 #define LINUX_ZP_SETUP_DATA 0x250
 #define LINUX_ZP_E820_TABLE 0x2d0
@@ -47,6 +49,7 @@ _Static_assert(sizeof(struct linux_e820) == 20, "boot_e820_entry");
 #define LINUX_AREA_SETUP_DATA 0x6100 /* setup_data: SETUP_CC_BLOB */
 #define LINUX_AREA_CC_BLOB 0x6200    /* struct cc_blob_sev_info */
 #define LINUX_AREA_STACK_TOP 0x8000  /* page 7: a stack for the entry */
+#define LINUX_AREA_ACPI 0x8000       /* SVSM_LINUX_ACPI_PAGES: ACPI tables */
 
 /* Selectors boot.rst requires for the 64-bit entry. */
 #define LINUX_BOOT_CS 0x10
@@ -64,11 +67,20 @@ size_t linux_e820_build(const struct mem_range *ram, size_t ram_count,
 			struct linux_e820 *out, size_t out_max);
 
 /**
+ * Give the e820 entry that is exactly @r the @type (the ACPI tables are
+ * reserved like the rest of the boot area, then made LINUX_E820_ACPI).
+ * False if no entry is exactly @r.
+ */
+bool linux_e820_retype(struct linux_e820 *map, size_t count,
+		       const struct mem_range *r, uint32_t type);
+
+/**
  * Complete the zero page copy @zp (4096 bytes: the measured template with
- * the setup header) with the e820 map and the setup_data list head.
+ * the setup header) with the e820 map, the setup_data list head and the
+ * RSDP's address (@rsdp invalid: none, the field stays 0).
  */
 void linux_zero_page_fill(uint8_t *zp, const struct linux_e820 *map,
-			  size_t count, gpa_t setup_data);
+			  size_t count, gpa_t setup_data, gpa_t rsdp);
 
 /**
  * Fill the boot area @area (zeroed, SVSM_LINUX_BOOT_PAGES pages) that will

@@ -156,6 +156,18 @@ void *mem_alloc_shared(uint64_t n)
 	return (void *)(uintptr_t)pa;
 }
 
+void *mem_alloc_buf(uint64_t n)
+{
+	uint64_t pa = mem_alloc_pages(n, 1);
+
+	return (void *)(uintptr_t)pa;
+}
+
+void mem_free_buf(void *p, uint64_t n)
+{
+	mem_free_pages(mem_pa(p), n);
+}
+
 struct snp_vmsa *mem_alloc_vmsa(void)
 {
 	uint64_t pa = mem_alloc_page();

@@ -40,6 +40,14 @@ void mem_free_pages(uint64_t pa, uint64_t n);
  */
 void *mem_alloc_shared(uint64_t n) __must_check;
 
+/**
+ * @n contiguous zeroed private pool pages as a buffer, for SVSM data that
+ * is needed only for a while (the ACPI tables at boot), or NULL;
+ * mem_free_buf gives them back.
+ */
+void *mem_alloc_buf(uint64_t n) __must_check;
+void mem_free_buf(void *p, uint64_t n);
+
 struct snp_vmsa;
 /** A zeroed pool page for a VMSA, never 2 MiB aligned (SNP erratum,
  * docs/abi.md §3.3), or NULL. */

@@ -8,6 +8,7 @@
 #include "arch/cpu.h"
 #include "arch/snp_insn.h"
 
+#include "lib/panic.h"
 #include "lib/string.h"
 
 #include "svsm/abi/ghcb_nae.h"
@@ -211,6 +212,28 @@ uint32_t ghcb_io_in(uint16_t port, uint32_t size)
 	rax = READ_ONCE(g->rax);
 	ghcb_end();
 	return (uint32_t)rax & size_mask(size);
+}
+
+/*
+ * String IN through the scratch area (GHCB spec 56421 §4.1.2: SW_EXITINFO2
+ * = repetitions, data in the shared buffer; KVM: arch/x86/kvm/svm/sev.c,
+ * sev_es_string_io): one exit for up to a whole buffer of bytes instead of
+ * one per byte. The host's bytes are copied out once.
+ */
+void ghcb_io_in_str8(uint16_t port, void *buf, uint32_t count)
+{
+	struct ghcb *g = NULL;
+
+	if (count == 0 || count > sizeof(g->shared_buffer)) {
+		panic("ghcb: string IN of %u bytes", count);
+	}
+	g = ghcb_begin();
+	GHCB_SET(g, sw_scratch,
+		 this_cpu()->ghcb_gpa + offsetof(struct ghcb, shared_buffer));
+	ghcb_exit(g, SVM_EXIT_IOIO,
+		  ioio_info(port, 1, true) | IOIO_STR | IOIO_REP, count);
+	memcpy(buf, g->shared_buffer, count);
+	ghcb_end();
 }
 
 uint64_t ghcb_rdmsr(uint32_t msr)

@@ -84,6 +84,9 @@ bool ghcb_run_vmpl(uint8_t vmpl) __must_check;
 /** NAE IOIO (non-string IN/OUT), @size 1, 2 or 4. */
 void ghcb_io_out(uint16_t port, uint32_t size, uint32_t val);
 uint32_t ghcb_io_in(uint16_t port, uint32_t size);
+/** NAE IOIO, string form: @count bytes IN from @port (at most a shared
+ * buffer's worth, 2032). */
+void ghcb_io_in_str8(uint16_t port, void *buf, uint32_t count);
 
 /** NAE MSR read/write. */
 uint64_t ghcb_rdmsr(uint32_t msr);

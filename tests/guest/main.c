@@ -105,9 +105,13 @@ void fw_cfg_port_select(uint16_t sel)
 	(void)ghcb_io(FW_CFG_PORT_SEL, IOIO_SZ16, false, sel);
 }
 
-uint8_t fw_cfg_port_read8(void)
+void fw_cfg_port_read(void *buf, uint32_t len)
 {
-	return (uint8_t)ghcb_io(FW_CFG_PORT_DATA, IOIO_SZ8, true, 0);
+	uint8_t *p = buf;
+
+	for (uint32_t i = 0; i < len; i++) {
+		p[i] = (uint8_t)ghcb_io(FW_CFG_PORT_DATA, IOIO_SZ8, true, 0);
+	}
 }
 
 /* The case filter from fw_cfg (see the top of this file); "" = all. */

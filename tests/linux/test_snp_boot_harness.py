@@ -21,6 +21,8 @@ GOOD = [
     "[    0.000000] Linux version 7.2.13-svsm (svsm@svsm)",
     "[    0.000000] BIOS-e820: [mem 0x0000000000100000-0x000000000010afff]  "
     "device reserved",
+    "[    0.000000] BIOS-e820: [mem 0x0000000000f08000-0x0000000000f47fff]  "
+    "ACPI data",
     "[    0.000000] BIOS-e820: [gap 0x0000000008000000-0x00000000087fffff]",
     "[    0.000000] RAMDISK: [mem 0x05000000-0x05ffffff]",
     "[    0.000000] Dentry cache hash table entries: 32768",
@@ -33,9 +35,9 @@ GOOD = [
     "[    4.2] ok 8 - tpm",
     "[    4.3] ok 9 - tpm2tools",
     "svsm-init: powering off",
-    "[    4.4] reboot: Power off not available: System halted instead",
-    "snpemu: VM stopped: VMPL2 RIP 0xffffffff81227d3b: HLT with "
-    "RFLAGS.IF=0: the vCPU would sleep forever",
+    "[    4.4] reboot: Power down",
+    "snpemu: VMPL2 powered off through ACPI (S5: PM1a_CNT SLP_TYP 0 + "
+    "SLP_EN)",
     "snpemu: after 248888 exits, 1255 VMPL switches",
 ]
 
@@ -67,8 +69,8 @@ def without(pattern):
 cases = []
 with tempfile.TemporaryDirectory() as d:
     cases.append(("complete boot passes", run(d, GOOD) == 0))
-    cases.append(("kernel panic fails", run(d, GOOD[:9] + [
-        "[    1.0] Kernel panic - not syncing: VFS"] + GOOD[9:]) != 0))
+    cases.append(("kernel panic fails", run(d, GOOD[:10] + [
+        "[    1.0] Kernel panic - not syncing: VFS"] + GOOD[10:]) != 0))
     cases.append(("GHCB termination fails", run(d, GOOD[:5] + [
         "snpemu: VMPL2 terminated (reason set 0, code 0) after 1 exits"])
         != 0))
@@ -77,9 +79,18 @@ with tempfile.TemporaryDirectory() as d:
     cases.append(("digest other than predicted fails",
                   run(d, GOOD, digest="cd" * 48) != 0))
     cases.append(("missing milestone fails", run(d, without("RAMDISK")) != 0))
-    cases.append(("machine stop before the halt fails", run(d, GOOD[:9] + [
+    cases.append(("machine stop before the power-off fails", run(d, GOOD[:10] + [
         "snpemu: VM stopped: VMPL2 RIP 0x1: HLT with RFLAGS.IF=0"]) != 0))
-    cases.append(("hang fails (timeout)", run(d, GOOD[:9], hang=True) != 0))
+    # The end before ACPI: a halt instead of the S5 power-off no longer
+    # counts as clean.
+    cases.append(("halt instead of ACPI power-off fails", run(d, GOOD[:-3] + [
+        "[    4.4] reboot: Power off not available: System halted instead",
+        "snpemu: VM stopped: VMPL2 RIP 0xffffffff81227d3b: HLT with "
+        "RFLAGS.IF=0: the vCPU would sleep forever",
+        "snpemu: after 248888 exits, 1255 VMPL switches"]) != 0))
+    cases.append(("ACPI tables refused fails", run(d, without("ACPI data"))
+                  != 0))
+    cases.append(("hang fails (timeout)", run(d, GOOD[:10], hang=True) != 0))
 
 print(f"1..{len(cases)}")
 for i, (name, ok) in enumerate(cases, 1):

@@ -61,8 +61,11 @@ _Static_assert(sizeof(struct svsm_boot_range) == 16, "layout");
  * docs/linux-boot.md) needs 4 KiB pages from the start.
  */
 #define SVSM_LINUX_VALIDATE_4K UINT32_C(0x1)
-/* Pages of the Linux boot area (page tables, GDT, setup_data). */
-#define SVSM_LINUX_BOOT_PAGES 8
+/* Pages of the Linux boot area: 8 for the page tables, GDT, setup_data and
+ * stack, then SVSM_LINUX_ACPI_PAGES for the host's ACPI tables
+ * (docs/linux-boot.md §10): QEMU pads its table blob to 128 KiB. */
+#define SVSM_LINUX_ACPI_PAGES 64
+#define SVSM_LINUX_BOOT_PAGES (8 + SVSM_LINUX_ACPI_PAGES)
 
 struct svsm_boot_params {
 	uint32_t magic;   /* 0x00: SVSM_BOOT_PARAMS_MAGIC */
@@ -107,7 +110,8 @@ struct svsm_boot_params {
 	 * boot_params with the setup header, command line and initrd
 	 * fields set by the builder); the SVSM adds the e820 map and the
 	 * setup_data chain. The boot area is SVSM_LINUX_BOOT_PAGES guest
-	 * pages the SVSM fills: identity page tables, the GDT, SETUP_CC_BLOB.
+	 * pages the SVSM fills: identity page tables, the GDT, SETUP_CC_BLOB,
+	 * the host's ACPI tables.
 	 */
 	uint64_t linux_zero_page_gpa; /* 0x88 */
 	uint64_t linux_boot_area_gpa; /* 0x90 */

@@ -27,7 +27,9 @@ void fw_cfg_read(uint16_t sel, void *buf, uint32_t len);
 /*
  * The two port accesses, provided by each image that links lib/fw_cfg.c:
  * snpemu does them itself (emu/fw_cfg_ports.c), the VMPL2 test guest asks
- * the hypervisor through the GHCB (tests/guest/main.c).
+ * the hypervisor through the GHCB (tests/guest/main.c), the SVSM with
+ * GHCB string I/O (src/acpi_tables.c). fw_cfg_port_read reads the next
+ * @len bytes of the selected item from the data port.
  */
 void fw_cfg_port_select(uint16_t sel);
-uint8_t fw_cfg_port_read8(void);
+void fw_cfg_port_read(void *buf, uint32_t len);

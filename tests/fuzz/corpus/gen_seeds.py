@@ -142,3 +142,55 @@ put("ghcb", "nae-ext-request", [0] + list(nae(16, info1=0x30, info2=0x31,
                                           vsel=0xc0)))
 put("ghcb", "nae-ext-request-small", [0] + list(nae(
     16, info1=0x30, info2=0x31, rax=0x32000, rbx=1, vsel=0xc0)))
+
+
+# acpi-loader: u16 script length, u16 RSDP length, script, RSDP, tables
+# (fuzz_acpi_loader.c). A q35-like set as the unit test builds it: RSDP
+# revision 0 -> RSDT -> FACP (FACS, DSDT) and APIC; then an XSDT variant.
+def acpi_cmd(c, *fields):
+    b = struct.pack("<I", c)
+    for f in fields:
+        b += f.encode().ljust(56, b"\0") if isinstance(f, str) else f
+    return b.ljust(128, b"\0")
+
+
+def acpi_set(xsdt=False):
+    R, T = "etc/acpi/rsdp", "etc/acpi/tables"
+    facs, dsdt, facp, apic, sdt = 0, 64, 128, 384, 448
+    w = 8 if xsdt else 4
+    t = bytearray(sdt + 36 + 2 * w)
+    t[facs:facs + 8] = b"FACS" + struct.pack("<I", 64)
+    t[dsdt:dsdt + 8] = b"DSDT" + struct.pack("<I", 40)
+    t[facp:facp + 8] = b"FACP" + struct.pack("<I", 244)
+    t[facp + 36:facp + 44] = struct.pack("<II", facs, dsdt)
+    t[apic:apic + 8] = b"APIC" + struct.pack("<I", 44)
+    t[sdt:sdt + 8] = (b"XSDT" if xsdt else b"RSDT") + struct.pack(
+        "<I", 36 + 2 * w)
+    t[sdt + 36:sdt + 36 + 2 * w] = struct.pack("<QQ" if xsdt else "<II",
+                                               facp, apic)
+    if xsdt:
+        r = b"RSD PTR " + bytes(7) + b"\2" + struct.pack("<IIQ", 0, 36,
+                                                        sdt) + bytes(4)
+    else:
+        r = b"RSD PTR " + bytes(8) + struct.pack("<I", sdt)
+
+    def ptr(dst, src, off, size):
+        return acpi_cmd(2, dst, src, struct.pack("<IB", off, size))
+
+    def csum(f, off, start, n):
+        return acpi_cmd(3, f, struct.pack("<III", off, start, n))
+
+    s = (acpi_cmd(1, R, struct.pack("<IB", 16, 2)) +
+         acpi_cmd(1, T, struct.pack("<IB", 64, 1)) +
+         csum(T, dsdt + 9, dsdt, 40) + ptr(T, T, facp + 36, 4) +
+         ptr(T, T, facp + 40, 4) + csum(T, facp + 9, facp, 244) +
+         csum(T, apic + 9, apic, 44) + ptr(T, T, sdt + 36, w) +
+         ptr(T, T, sdt + 36 + w, w) + csum(T, sdt + 9, sdt, 36 + 2 * w) +
+         ptr(R, T, 24 if xsdt else 16, w) + csum(R, 8, 0, 20))
+    if xsdt:
+        s += csum(R, 32, 0, 36)
+    return struct.pack("<HH", len(s), len(r)) + s + r + bytes(t)
+
+
+put("acpi-loader", "q35-rsdt", acpi_set())
+put("acpi-loader", "xsdt", acpi_set(xsdt=True))

@@ -97,7 +97,8 @@ TAP_CASE(zero_page_keeps_the_measured_header)
 	memset(zp, 0, sizeof(zp));
 	memcpy(zp + 0x202, "HdrS", 4);
 	zp[0x210] = 0xFF;
-	linux_zero_page_fill(zp, map, 2, gpa(AREA + LINUX_AREA_SETUP_DATA));
+	linux_zero_page_fill(zp, map, 2, gpa(AREA + LINUX_AREA_SETUP_DATA),
+			     gpa(0xF08000));
 	CHECK_EQ(zp[0x1e8], 2);
 	CHECK_EQ(rd64(zp + 0x2d0), 0);
 	CHECK_EQ(rd64(zp + 0x2d0 + 20), 0x100000);
@@ -105,6 +106,30 @@ TAP_CASE(zero_page_keeps_the_measured_header)
 	CHECK_EQ(rd32(zp + 0x2d0 + 36), LINUX_E820_RAM);
 	CHECK_EQ(rd64(zp + 0x250), AREA + LINUX_AREA_SETUP_DATA);
 	CHECK_TRUE(memcmp(zp + 0x202, "HdrS", 4) == 0 && zp[0x210] == 0xFF);
+	/* boot_params.acpi_rsdp_addr; 0 when there are no tables. */
+	CHECK_EQ(rd64(zp + 0x070), 0xF08000);
+	linux_zero_page_fill(zp, map, 2, gpa(AREA + LINUX_AREA_SETUP_DATA),
+			     gpa_invalid());
+	CHECK_EQ(rd64(zp + 0x070), 0);
+}
+
+TAP_CASE(e820_acpi_tables_retyped)
+{
+	const struct mem_range ram[] = {{0, MIB(256)}};
+	const struct mem_range svsm = {MIB(128), MIB(16)};
+	const struct mem_range res[] = {{AREA, 0x8000},
+					{AREA + 0x8000, 0x20000}};
+	const struct mem_range acpi = {AREA + 0x8000, 0x20000};
+	const struct mem_range part = {AREA + 0x8000, 0x1000};
+	size_t n = linux_e820_build(ram, 1, &svsm, res, 2, map, 128);
+
+	CHECK_EQ(n, 5);
+	CHECK_TRUE(linux_e820_retype(map, n, &acpi, LINUX_E820_ACPI));
+	CHECK_TRUE(map[1].type == LINUX_E820_RESERVED && map[1].size == 0x8000);
+	CHECK_TRUE(map[2].addr == AREA + 0x8000 && map[2].size == 0x20000 &&
+		   map[2].type == LINUX_E820_ACPI);
+	/* Only an exact entry is retyped. */
+	CHECK_TRUE(!linux_e820_retype(map, n, &part, LINUX_E820_ACPI));
 }
 
 TAP_CASE(startup_64_register_state)
@@ -136,4 +161,5 @@ TAP_CASE(startup_64_register_state)
 TAP_MAIN(TAP_ENTRY(e820_svsm_hole_and_reserved_pages),
 	 TAP_ENTRY(boot_area_tables_gdt_and_cc_blob),
 	 TAP_ENTRY(zero_page_keeps_the_measured_header),
+	 TAP_ENTRY(e820_acpi_tables_retyped),
 	 TAP_ENTRY(startup_64_register_state))
