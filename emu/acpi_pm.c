@@ -7,7 +7,6 @@
  */
 #include "acpi_pm.h"
 
-
 void acpi_pm_reset(struct acpi_pm *p)
 {
 	/* QEMU's reset value: legacy mode, SCI_EN clear until the guest

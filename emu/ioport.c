@@ -95,10 +95,26 @@ static bool all_pass(uint16_t p, uint8_t size, bool in)
 	return true;
 }
 
+/*
+ * PCI configuration mechanism #1 (PCI Local Bus spec 3.0 §3.2.2.3.2): only
+ * a 32-bit access to 0xCF8 is CONFIG_ADDRESS, the rest of 0xCF8-0xCFF
+ * stays denied. Linux's pci_check_type1 reads the latch back, then (with
+ * pci=conf1: no SMBIOS year here) uses the mechanism and finds nothing;
+ * ACPI's PCI_Config regions (the DSDT's interrupt links) then read
+ * all-ones instead of failing (docs/linux-boot.md §9).
+ */
+static bool pci_addr_port(uint16_t port, uint8_t size)
+{
+	return port == 0xcf8 && size == 4;
+}
+
 uint32_t ioport_in(struct machine *m, uint16_t port, uint8_t size)
 {
 	uint32_t v = 0;
 
+	if (pci_addr_port(port, size)) {
+		return m->pci_addr;
+	}
 	if (all_pass(port, size, true)) {
 		if (size == 1) {
 			v = inb(port);
@@ -132,6 +148,10 @@ uint32_t ioport_in(struct machine *m, uint16_t port, uint8_t size)
 
 void ioport_out(struct machine *m, uint16_t port, uint8_t size, uint32_t v)
 {
+	if (pci_addr_port(port, size)) {
+		m->pci_addr = v;
+		return;
+	}
 	if (all_pass(port, size, false)) {
 		if (size == 1) {
 			outb(port, (uint8_t)v);

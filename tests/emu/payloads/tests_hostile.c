@@ -18,6 +18,19 @@
 #include "payload.h"
 #include "psp_crypto.h"
 
+/* One IOIO event: the value read (IN) or 0. */
+static uint32_t pio(uint16_t port, uint32_t sz, bool in, uint32_t v)
+{
+	ghcb_prepare(SVM_EXIT_IOIO,
+		     (uint64_t)port << IOIO_PORT_SHIFT | sz |
+			     (in ? IOIO_TYPE_IN : 0),
+		     0);
+	ghcb->rax = v;
+	ghcb_set_valid(offsetof(struct ghcb, rax));
+	vmgexit();
+	return in ? (uint32_t)ghcb->rax : 0;
+}
+
 void t_hostile(void)
 {
 	bool ok = true;
@@ -32,6 +45,21 @@ void t_hostile(void)
 	ghcb_set_valid(offsetof(struct ghcb, rax));
 	vmgexit();
 	EXPECT_EQ(ghcb->sw_exit_info_1, 0);
+	/* PCI configuration: an empty bus. The 32-bit CONFIG_ADDRESS latch
+	 * reads back, a byte of it and the data port read all-ones, and a
+	 * data write reaches no device (emu/ioport.c). */
+	EXPECT_EQ(pio(0xcf8, IOIO_SZ32, false, 0x80000000u), 0);
+	EXPECT_EQ(pio(0xcf8, IOIO_SZ32, true, 0), 0x80000000u);
+	EXPECT_EQ(pio(0xcf8, IOIO_SZ8, true, 0), 0xffu);
+	(void)pio(0xcfc, IOIO_SZ32, false, 0x12345678u);
+	EXPECT_EQ(pio(0xcfc, IOIO_SZ32, true, 0), UINT32_MAX);
+	/* ICH9 PM: GPE0 status reads 0, its enable reads back; SCI_EN set
+	 * by the FADT's ACPI_ENABLE through 0xB2 (emu/acpi_pm.c). */
+	EXPECT_EQ(pio(0x620, IOIO_SZ8, true, 0), 0);
+	(void)pio(0x628, IOIO_SZ8, false, 0x5a);
+	EXPECT_EQ(pio(0x628, IOIO_SZ8, true, 0), 0x5au);
+	(void)pio(0xb2, IOIO_SZ8, false, 2);
+	EXPECT_EQ(pio(0x604, IOIO_SZ16, true, 0) & 1, 1u);
 	/* MMIO at a guest-RAM GPA (host: snpemu's own image) reads ones and
 	 * a write there is dropped. */
 	ghcb_prepare(SVM_VMGEXIT_MMIO_READ, 0x100000, 8);
