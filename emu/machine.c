@@ -65,6 +65,7 @@ void emu_poweroff(struct machine *m)
 	con_printf("snpemu: after %llu exits, %llu VMPL switches\n",
 		   (unsigned long long)m->exits,
 		   (unsigned long long)m->vmpl_switches);
+	stats_milestone(m, "powered off");
 	emu_exit(EMU_EXIT_OK);
 }
 
