@@ -53,14 +53,17 @@ BOOT = [
     ("SVSM entered startup_64 at VMPL2", r"guest: linux64 entry"),
     ("kernel proper runs at VMPL2 (SNP early boot served)",
      r"Linux version \S+"),
-    # igvm-linux.cfg: the boot area at 1 MiB, then the secrets, CPUID and
-    # calling-area pages, one reserved range.
+    # igvm-linux.cfg: the boot area at 1 MiB (its entry part, then the
+    # host's ACPI tables), then the secrets, CPUID and calling-area pages.
     ("e820 shows the SVSM's boot area reserved",
-     r"BIOS-e820: \[mem 0x0000000000100000-0x000000000010afff\]\s+"
+     r"BIOS-e820: \[mem 0x0000000000100000-0x0000000000107fff\]\s+"
      r"device reserved"),
     ("e820 shows the host's ACPI tables (SVSM loaded them from fw_cfg)",
-     r"BIOS-e820: \[mem 0x0000000000f08000-0x0000000000f47fff\]\s+"
+     r"BIOS-e820: \[mem 0x0000000000108000-0x0000000000147fff\]\s+"
      r"ACPI data"),
+    ("e820 shows the secrets, CPUID and calling-area pages reserved",
+     r"BIOS-e820: \[mem 0x0000000000148000-0x000000000014afff\]\s+"
+     r"device reserved"),
     ("e820 leaves the SVSM region out",
      r"BIOS-e820: \[gap 0x0000000008000000-0x00000000087fffff\]"),
     ("initrd where the image put it", r"RAMDISK: \[mem 0x05000000-"),

@@ -19,10 +19,12 @@ GOOD = [
     "linux: 0 2 MiB + 57940 4 KiB pages validated and zeroed",
     "guest: linux64 entry 1000200, VMSA 8510000, CAA 10a000, features 1",
     "[    0.000000] Linux version 7.2.13-svsm (svsm@svsm)",
-    "[    0.000000] BIOS-e820: [mem 0x0000000000100000-0x000000000010afff]  "
+    "[    0.000000] BIOS-e820: [mem 0x0000000000100000-0x0000000000107fff]  "
     "device reserved",
-    "[    0.000000] BIOS-e820: [mem 0x0000000000f08000-0x0000000000f47fff]  "
+    "[    0.000000] BIOS-e820: [mem 0x0000000000108000-0x0000000000147fff]  "
     "ACPI data",
+    "[    0.000000] BIOS-e820: [mem 0x0000000000148000-0x000000000014afff]  "
+    "device reserved",
     "[    0.000000] BIOS-e820: [gap 0x0000000008000000-0x00000000087fffff]",
     "[    0.000000] RAMDISK: [mem 0x05000000-0x05ffffff]",
     "[    0.000000] Dentry cache hash table entries: 32768",
@@ -69,8 +71,8 @@ def without(pattern):
 cases = []
 with tempfile.TemporaryDirectory() as d:
     cases.append(("complete boot passes", run(d, GOOD) == 0))
-    cases.append(("kernel panic fails", run(d, GOOD[:10] + [
-        "[    1.0] Kernel panic - not syncing: VFS"] + GOOD[10:]) != 0))
+    cases.append(("kernel panic fails", run(d, GOOD[:11] + [
+        "[    1.0] Kernel panic - not syncing: VFS"] + GOOD[11:]) != 0))
     cases.append(("GHCB termination fails", run(d, GOOD[:5] + [
         "snpemu: VMPL2 terminated (reason set 0, code 0) after 1 exits"])
         != 0))
@@ -79,7 +81,7 @@ with tempfile.TemporaryDirectory() as d:
     cases.append(("digest other than predicted fails",
                   run(d, GOOD, digest="cd" * 48) != 0))
     cases.append(("missing milestone fails", run(d, without("RAMDISK")) != 0))
-    cases.append(("machine stop before the power-off fails", run(d, GOOD[:10] + [
+    cases.append(("machine stop before the power-off fails", run(d, GOOD[:11] + [
         "snpemu: VM stopped: VMPL2 RIP 0x1: HLT with RFLAGS.IF=0"]) != 0))
     # The end before ACPI: a halt instead of the S5 power-off no longer
     # counts as clean.
@@ -90,7 +92,7 @@ with tempfile.TemporaryDirectory() as d:
         "snpemu: after 248888 exits, 1255 VMPL switches"]) != 0))
     cases.append(("ACPI tables refused fails", run(d, without("ACPI data"))
                   != 0))
-    cases.append(("hang fails (timeout)", run(d, GOOD[:10], hang=True) != 0))
+    cases.append(("hang fails (timeout)", run(d, GOOD[:11], hang=True) != 0))
 
 print(f"1..{len(cases)}")
 for i, (name, ok) in enumerate(cases, 1):
