@@ -221,8 +221,11 @@ def main():
         ok_all &= ok
         print(f"{'ok' if ok else 'not ok'} {j} - {name}"
               + (f" # {why}" if why and not ok else ""))
-    for i, what in ((3, "the kernel banner"), (8, "/init"),
-                    (len(MILESTONES) - 3, "/init's power-off")):
+    names = [n for n, _ in MILESTONES]
+    for name, what in (("kernel proper runs", "the kernel banner"),
+                       ("/init reached", "/init"),
+                       ("/init powers off", "/init's power-off")):
+        i = next(k for k, n in enumerate(names) if n.startswith(name))
         if i in when:
             print(f"# figure: QEMU start to {what} {when[i]:.1f} s")
     if len(MILESTONES) - 1 in got:
