@@ -38,10 +38,18 @@ uint64_t paging_cbit_mask(void)
 	return UINT64_C(1) << boot_cbit_pos;
 }
 
+/*
+ * Table pointers carry the C-bit like the leaves. SNP walks the guest's
+ * tables as private memory either way, but on snpemu a walk through a
+ * C-bit-less GPA traps (#NPF) after every exit (its alias is dropped,
+ * docs/snpemu.md §3): ~60,000 exits per Linux boot (docs/linux-boot.md §9).
+ */
 static uint64_t pt_alloc(void *ctx)
 {
+	uint64_t pa = mem_alloc_page();
+
 	(void)ctx;
-	return mem_alloc_page();
+	return pa != 0 ? pa | paging_cbit_mask() : 0;
 }
 
 static void *pt_p2v(void *ctx, uint64_t pa)
