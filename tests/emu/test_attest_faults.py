@@ -41,10 +41,16 @@ def boot(fault):
     return rc, out, lines
 
 
+# Cases outside attest/ that fetch a report themselves: once VMPCK0 is
+# wiped their attestation step fails as it must (vtpm/ek_still_attested
+# compares the TPM's EKs with the manifest of a fresh report).
+NEEDS_ATTESTATION = ("vtpm/ek_still_attested",)
+
+
 def only_attest_failed(lines):
     bad = [n for n, ok in lines.items() if not ok]
-    return all(n.startswith("attest/") or n.startswith("harness")
-               for n in bad)
+    return all(n.startswith("attest/") or n.startswith("harness") or
+               n in NEEDS_ATTESTATION for n in bad)
 
 
 def failed(out, check):
