@@ -15,7 +15,7 @@
 #include "clock.h"
 #include "machine.h"
 
-#define TOP 6 /* kinds printed per table */
+#define TOP 10 /* kinds printed per table */
 
 /* Milliseconds as "s.cc s" (hundredths). */
 static void fmt_time(char out[24], uint64_t tsc)

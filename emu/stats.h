@@ -12,7 +12,7 @@
 
 #include "svsm/abi/snp.h"
 
-#define STATS_CODES 24 /* distinct exit codes kept per table */
+#define STATS_CODES 256 /* distinct codes kept per table (ACPI adds many) */
 
 struct stats_table {
 	uint64_t code[STATS_CODES];
