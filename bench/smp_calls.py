@@ -31,7 +31,7 @@ for n in (1, 2, 4):
                         "--qemu-arg=-initrd " + igvm,
                         "--qemu-arg=-smp %d" % n,
                         "--qemu-arg=-fw_cfg name=opt/test-guest/filter,"
-                        "string=smp"] + extra,
+                        "string=smp/ap_calls"] + extra,
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                        text=True, timeout=400)
     out = p.stdout

@@ -19,6 +19,7 @@
 #include "lib/spinlock.h"
 
 #include "svsm/guest_mem.h"
+#include "svsm/lock_stat.h"
 #include "svsm/request.h"
 #include "svsm/vtpm.h"
 
@@ -202,6 +203,7 @@ static svsm_err_t attest(struct svsm_req *req, bool single)
 /* attest() keeps its report and manifest in static buffers (too large for
  * the stack): one call at a time, whichever vCPU makes it. */
 static struct spinlock attest_lock = SPINLOCK_INIT;
+static struct lock_stat attest_stat = LOCK_STAT_INIT("attest_lock", 4);
 
 svsm_err_t attest_call(struct svsm_req *req)
 {
@@ -211,8 +213,8 @@ svsm_err_t attest_call(struct svsm_req *req)
 	    req->call_id != SVSM_ATTEST_SINGLE_SERVICE) {
 		return SVSM_E_NOCALL;
 	}
-	spin_lock(&attest_lock);
+	stat_lock(&attest_lock, &attest_stat);
 	err = attest(req, req->call_id == SVSM_ATTEST_SINGLE_SERVICE);
-	spin_unlock(&attest_lock);
+	stat_unlock(&attest_lock, &attest_stat);
 	return err;
 }

@@ -79,6 +79,6 @@ svsm_err_t core_remap_ca(struct svsm_req *req)
 	if (err != SVSM_OK) {
 		return err;
 	}
-	self->caa = new_caa;
+	vcpu_set_caa(self, new_caa);
 	return SVSM_OK;
 }

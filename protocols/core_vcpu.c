@@ -101,6 +101,7 @@ svsm_err_t core_create_vcpu(struct svsm_req *req)
 	uint8_t vmpl = req->caller->guest_vmpl;
 	svsm_err_t err = SVSM_OK;
 	enum snp_rc rc = SNP_RC_SUCCESS;
+	uint64_t old_code = 0;
 
 	/* Step 1: addresses (docs/abi.md §3.3; [C] answers INVALID_ADDRESS). */
 	if (!IS_ALIGNED(req->rcx, PAGE_SIZE) ||
@@ -167,6 +168,19 @@ svsm_err_t core_create_vcpu(struct svsm_req *req)
 		create_rollback(vmsa, vmpl);
 		req->proto_detail = (uint32_t)rc;
 		return SVSM_E_PROTO;
+	}
+	/*
+	 * GUEST_EXIT_CODE to 0 now that the guest can only read the page:
+	 * from here on only the CPU writes it, so a vCPU's SVSM context sees
+	 * a non-zero code there as proof that the hypervisor ran this VMSA
+	 * after the guest's AP_CREATION, and switches to it if it was
+	 * pending (svsm_vcpu_follow; docs/abi.md §3.3). Written last, so a
+	 * call failing before leaves the page as it was.
+	 */
+	err = guest_mem_vmsa_exit_code(vmsa, true, &old_code);
+	if (err != SVSM_OK) {
+		create_rollback(vmsa, vmpl);
+		return err;
 	}
 	/*
 	 * Step 6: the vCPU's new state. A vCPU that runs keeps its current

@@ -16,6 +16,7 @@
 #include "lib/spinlock.h"
 
 #include "svsm/guest_mem.h"
+#include "svsm/lock_stat.h"
 #include "svsm/request.h"
 
 #include "svsm/abi/svsm_call.h"
@@ -103,6 +104,7 @@ static svsm_err_t vtpm_send_command(const struct svsm_req *req)
  * §3).
  */
 static struct spinlock vtpm_lock = SPINLOCK_INIT;
+static struct lock_stat vtpm_stat = LOCK_STAT_INIT("vtpm_lock", 16);
 
 svsm_err_t vtpm_call(struct svsm_req *req)
 {
@@ -120,9 +122,9 @@ svsm_err_t vtpm_call(struct svsm_req *req)
 		svsm_req_set_out(req, SVSM_OUT_RDX, 0);
 		return SVSM_OK;
 	case SVSM_VTPM_CMD:
-		spin_lock(&vtpm_lock);
+		stat_lock(&vtpm_lock, &vtpm_stat);
 		err = vtpm_send_command(req);
-		spin_unlock(&vtpm_lock);
+		stat_unlock(&vtpm_lock, &vtpm_stat);
 		return err;
 	default:
 		return SVSM_E_NOCALL;

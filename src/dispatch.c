@@ -14,6 +14,8 @@
 #include "lib/spinlock.h"
 
 #include "svsm/guest_mem.h"
+#include "svsm/lock_stat.h"
+#include "svsm/platform.h"
 #include "svsm/request.h"
 #include "svsm/vcpu.h"
 
@@ -72,12 +74,13 @@ uint64_t svsm_err_to_rax(svsm_err_t err, uint64_t proto_detail)
  * take it.
  */
 static struct spinlock core_lock = SPINLOCK_INIT;
+static struct lock_stat core_stat = LOCK_STAT_INIT("core_lock", 1024);
 
 struct svsm_vcpu *svsm_vcpu_claim(uint32_t apic_id, uint64_t *served_gpa)
 {
 	struct svsm_vcpu *v = NULL;
 
-	spin_lock(&core_lock);
+	stat_lock(&core_lock, &core_stat);
 	v = vcpu_by_apic_id(apic_id);
 	if (v != NULL && !gpa_is_invalid(v->guest_vmsa)) {
 		__atomic_store_n(served_gpa, gpa_val(v->guest_vmsa),
@@ -85,16 +88,16 @@ struct svsm_vcpu *svsm_vcpu_claim(uint32_t apic_id, uint64_t *served_gpa)
 	} else {
 		v = NULL;
 	}
-	spin_unlock(&core_lock);
+	stat_unlock(&core_lock, &core_stat);
 	return v;
 }
 
 void svsm_vcpu_add_ap(uint32_t apic_id, uint8_t guest_vmpl,
 		      uint64_t sev_features)
 {
-	spin_lock(&core_lock);
+	stat_lock(&core_lock, &core_stat);
 	(void)vcpu_add(apic_id, guest_vmpl, sev_features);
-	spin_unlock(&core_lock);
+	stat_unlock(&core_lock, &core_stat);
 }
 
 static svsm_err_t core_locked(struct svsm_req *req)
@@ -139,9 +142,9 @@ static svsm_err_t core_dispatch(struct svsm_req *req)
 	if (req->caller == NULL) {
 		return SVSM_E_REQUEST;
 	}
-	spin_lock(&core_lock);
+	stat_lock(&core_lock, &core_stat);
 	err = core_locked(req);
-	spin_unlock(&core_lock);
+	stat_unlock(&core_lock, &core_stat);
 	return err;
 }
 
@@ -223,15 +226,21 @@ void svsm_request_to_vmsa(const struct svsm_req *req, uint64_t rax,
 	}
 }
 
-svsm_err_t svsm_request_take(struct svsm_vcpu *caller,
-			     const struct snp_vmsa *vmsa, bool *is_call)
+/*
+ * The CAA of @caller is read and its call_pending cleared under @caller's
+ * lock: CREATE_VCPU, DELETE_VCPU (on any vCPU) and REMAP_CA change the
+ * vCPU's CA under it (after the core lock, docs/architecture.md §3), so
+ * the page read is the vCPU's CA for the whole read-and-clear, and the
+ * registry keeps it from being rescinded meanwhile. The vCPU lock, not
+ * the core lock: a call must not wait for another vCPU's PVALIDATE.
+ */
+static svsm_err_t take_locked(struct svsm_vcpu *caller,
+			      const struct snp_vmsa *vmsa, bool *is_call)
 {
 	uint8_t pending = 0;
 	svsm_err_t err = SVSM_OK;
 
-	*is_call = false;
-	if (vmsa->guest_exit_code != SVM_EXIT_VMGEXIT ||
-	    gpa_is_invalid(caller->caa)) {
+	if (gpa_is_invalid(caller->caa)) {
 		return SVSM_OK;
 	}
 	err = guest_mem_read_obj(&pending, caller->caa);
@@ -252,6 +261,55 @@ svsm_err_t svsm_request_take(struct svsm_vcpu *caller,
 	}
 	*is_call = true;
 	return SVSM_OK;
+}
+
+svsm_err_t svsm_request_take(struct svsm_vcpu *caller,
+			     const struct snp_vmsa *vmsa, bool *is_call)
+{
+	svsm_err_t err = SVSM_OK;
+
+	*is_call = false;
+	if (vmsa->guest_exit_code != SVM_EXIT_VMGEXIT) {
+		return SVSM_OK;
+	}
+	spin_lock(&caller->lock);
+	err = take_locked(caller, vmsa, is_call);
+	spin_unlock(&caller->lock);
+	return err;
+}
+
+struct snp_vmsa *svsm_vcpu_follow(struct svsm_vcpu *caller)
+{
+	struct snp_vmsa *mapped = NULL;
+	uint64_t code = 0;
+	gpa_t next = gpa_invalid();
+
+	/*
+	 * Nothing pending, the common case: no lock. A CREATE_VCPU racing
+	 * this read is seen at the next exit; its VMSA cannot have run yet
+	 * anyway (the guest sends AP_CREATION after CREATE_VCPU returned).
+	 */
+	if (__atomic_load_n(&caller->next_vmsa.v, __ATOMIC_ACQUIRE) ==
+	    GPA_INVALID_VALUE) {
+		return NULL;
+	}
+	stat_lock(&core_lock, &core_stat);
+	next = caller->next_vmsa;
+	/*
+	 * CREATE_VCPU set GUEST_EXIT_CODE to 0 in the pending VMSA and the
+	 * guest cannot write it: non-zero means the hypervisor entered it
+	 * (the guest sent AP_CREATION) and it exited, so this exit is its
+	 * and the old VMSA will not run again (docs/abi.md §3.3). Switched
+	 * under the core lock: DELETE_VCPU sees one VMSA in use, never none.
+	 */
+	if (!gpa_is_invalid(next) &&
+	    guest_mem_vmsa_exit_code(next, false, &code) == SVSM_OK &&
+	    code != 0) {
+		mapped = plat_serve_vmsa(next);
+		vcpu_vmsa_switched(caller);
+	}
+	stat_unlock(&core_lock, &core_stat);
+	return mapped;
 }
 
 bool svsm_request_process(struct svsm_vcpu *caller, struct snp_vmsa *vmsa)

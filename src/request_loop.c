@@ -20,10 +20,12 @@
  * the new page would answer the wrong registers and leave call_pending set
  * (§11.1). The registry keeps that VMSA as pending (vcpu->next_vmsa);
  * DELETE_VCPU refuses the one served here (plat_vmsa_in_use), so it cannot
- * vanish under the loop. Not done: switching to a pending VMSA of this vCPU
- * (that needs proof the hypervisor now runs it).
+ * vanish under the loop. The loop switches to the pending VMSA once it has
+ * proof the hypervisor ran it: CREATE_VCPU zeroed its GUEST_EXIT_CODE and
+ * only the CPU writes that field afterwards (svsm_vcpu_follow).
  *
- * Locking: one vCPU per CPU; the core lock is taken inside the dispatcher.
+ * Locking: one vCPU per CPU; the vCPU lock while the call is taken from
+ * the CAA, the core lock inside the dispatcher and for a switch.
  */
 #include "request_loop.h"
 
@@ -32,8 +34,11 @@
 
 #include "svsm/abi/vmsa.h"
 
-bool request_loop_once(struct svsm_vcpu *vcpu, struct snp_vmsa *v)
+bool request_loop_once(struct svsm_vcpu *vcpu, struct snp_vmsa **vp)
 {
+	struct snp_vmsa *v = *vp;
+	struct snp_vmsa *next = NULL;
+
 	/* Runnable only while the hypervisor may enter it (§1.4 step 6). */
 	__atomic_fetch_or(&v->efer, VMSA_EFER_SVME, __ATOMIC_SEQ_CST);
 	if (!plat_run_vmpl(vcpu->guest_vmpl)) {
@@ -43,6 +48,12 @@ bool request_loop_once(struct svsm_vcpu *vcpu, struct snp_vmsa *v)
 	}
 	/* Not runnable while we look at it (§1.4 step 2). */
 	__atomic_fetch_and(&v->efer, ~VMSA_EFER_SVME, __ATOMIC_SEQ_CST);
+	/* The guest switched this vCPU to its pending VMSA: serve that one. */
+	next = svsm_vcpu_follow(vcpu);
+	if (next != NULL) {
+		*vp = v = next;
+		__atomic_fetch_and(&v->efer, ~VMSA_EFER_SVME, __ATOMIC_SEQ_CST);
+	}
 	(void)svsm_request_process(vcpu, v);
 	return true;
 }
@@ -62,7 +73,7 @@ __noreturn void request_loop(struct svsm_vcpu *vcpu)
 	    !gpa_eq(vcpu->guest_vmsa, gpa(pc->guest_vmsa_gpa))) {
 		panic("request loop: no guest VMSA registered for this CPU");
 	}
-	while (request_loop_once(vcpu, v)) {
+	while (request_loop_once(vcpu, &v)) {
 	}
 	/* The hypervisor will not run the guest: nothing else to do here. */
 	panic("RUN_VMPL(%u) refused by the hypervisor", vcpu->guest_vmpl);

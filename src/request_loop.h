@@ -16,9 +16,11 @@
 __noreturn void request_loop(struct svsm_vcpu *vcpu);
 
 /**
- * One turn of the loop: make @v (the guest VMSA this CPU serves) runnable,
- * ask the hypervisor to run the guest VMPL, and when it switches back make
- * @v non-runnable and serve the call it holds, if any. False, with @v left
+ * One turn of the loop: make *@vp (the guest VMSA this CPU serves)
+ * runnable, ask the hypervisor to run the guest VMPL, and when it switches
+ * back make it non-runnable and serve the call it holds, if any. If the
+ * guest switched the vCPU to the VMSA CREATE_VCPU left pending, *@vp
+ * becomes that one first (svsm_vcpu_follow). False, with *@vp left
  * non-runnable, if the hypervisor refused.
  */
-bool request_loop_once(struct svsm_vcpu *vcpu, struct snp_vmsa *v);
+bool request_loop_once(struct svsm_vcpu *vcpu, struct snp_vmsa **vp);

@@ -15,13 +15,15 @@
  * (from then on DELETE_VCPU refuses it as in use), maps it in its own VMSA
  * window and runs the request loop on it; RUN_VMPL is refused until the
  * guest has sent AP_CREATION for that VMSA, and the AP then keeps waiting.
- * Not done: switching an AP to a newer VMSA CREATE_VCPU left pending, and
+ * The loop follows the vCPU to a VMSA CREATE_VCPU left pending once the
+ * hypervisor ran it (request_loop_once, svsm_vcpu_follow). Not done:
  * starting the APs' guest vCPUs when the guest is not Linux-like (the
  * guest creates them itself, through CREATE_VCPU and AP_CREATION).
  *
- * Lock order (docs/architecture.md §3): core_lock (dispatch.c) → attest /
- * greq locks → pool_lock / heap_lock (mm/mem.c) → con_lock (console); the
- * online counter here is a plain atomic.
+ * Lock order (docs/architecture.md §3): core_lock (dispatch.c) → a vCPU's
+ * lock (request/vcpu.c) → con_lock; core_lock → attest / greq locks →
+ * pool_lock / heap_lock (mm/mem.c) → con_lock (console); the online
+ * counter here is a plain atomic.
  */
 #include "smp.h"
 
@@ -84,7 +86,7 @@ __noreturn static void ap_serve(struct percpu *pc)
 	con_printf("smp: CPU %u serves the guest VMSA at %llx\n", pc->cpu_index,
 		   (unsigned long long)pc->guest_vmsa_gpa);
 	for (;;) {
-		if (!request_loop_once(vcpu, v)) {
+		if (!request_loop_once(vcpu, &v)) {
 			cpu_relax(); /* no AP_CREATION for it yet */
 		}
 	}

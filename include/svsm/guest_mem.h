@@ -65,6 +65,17 @@ __must_check svsm_err_t guest_mem_zero(gpa_t dst, uint64_t len);
  */
 __must_check svsm_err_t guest_mem_vmsa_svme(gpa_t vmsa, bool on, bool *was_on);
 
+/**
+ * Read GUEST_EXIT_CODE of the registered guest VMSA at @vmsa into *@code,
+ * and with @clear set it to 0 afterwards, through the guarded copy (errors
+ * as guest_mem_vmsa_svme). Only the CPU writes that field once the page is
+ * a VMSA (the guest keeps read access only), so a non-zero code after
+ * CREATE_VCPU cleared it proves the hypervisor ran the VMSA (docs/abi.md
+ * §3.3: the switch to a pending VMSA).
+ */
+__must_check svsm_err_t guest_mem_vmsa_exit_code(gpa_t vmsa, bool clear,
+						 uint64_t *code);
+
 /* Read a whole object; the size is the object's, never guest-chosen. */
 #define guest_mem_read_obj(dst_ptr, src_gpa) \
 	guest_mem_read((dst_ptr), (src_gpa), sizeof(*(dst_ptr)))

@@ -18,6 +18,8 @@
 
 #include "svsm/abi/snp.h"
 
+struct snp_vmsa;
+
 /**
  * Ask the hypervisor to run @vmpl on this vCPU (GHCB RUN_VMPL) and return
  * when it switches back to the SVSM. False if it refused.
@@ -90,3 +92,10 @@ bool plat_is_svsm_owned(gpa_t g, uint64_t len);
  * in use is guest_mem_vmsa_svme(), through the guarded path.
  */
 bool plat_vmsa_in_use(gpa_t vmsa);
+
+/**
+ * This CPU serves the guest VMSA at @vmsa from now on instead of the one
+ * before (plat_vmsa_in_use() answers accordingly); returns it mapped for
+ * the request loop. Called under the core lock (svsm_vcpu_follow).
+ */
+struct snp_vmsa *plat_serve_vmsa(gpa_t vmsa);

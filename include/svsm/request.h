@@ -99,6 +99,15 @@ bool svsm_request_process(struct svsm_vcpu *caller, struct snp_vmsa *vmsa);
  */
 struct svsm_vcpu *svsm_vcpu_claim(uint32_t apic_id, uint64_t *served_gpa);
 
+/**
+ * After an exit of @caller's guest VMPL, before its call is taken: if
+ * CREATE_VCPU left a pending VMSA for @caller and the hypervisor has since
+ * run it (the guest sent AP_CREATION), this CPU serves that VMSA from now
+ * on (plat_serve_vmsa) and the registry makes it current
+ * (vcpu_vmsa_switched). Returns it mapped, or NULL if nothing changed.
+ */
+struct snp_vmsa *svsm_vcpu_follow(struct svsm_vcpu *caller);
+
 /** Register the vCPU @apic_id (an AP, no guest VMSA yet) under the lock. */
 void svsm_vcpu_add_ap(uint32_t apic_id, uint8_t guest_vmpl,
 		      uint64_t sev_features);

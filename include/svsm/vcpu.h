@@ -5,13 +5,19 @@
  * (from the MADT / IGVM parameters) and registers the BSP's first guest
  * VMSA and CAA; CREATE_VCPU, DELETE_VCPU and REMAP_CA change them.
  *
- * Locking: callers hold the core lock (protocols/core.c) or run before
- * any guest vCPU does (boot).
+ * Locking: callers hold the core lock (src/dispatch.c) or run before
+ * any guest vCPU does (boot). A vCPU's CA and VMSA fields are written only
+ * with its own lock held as well (taken inside the functions below, after
+ * the core lock: docs/architecture.md §3), so the request loop of the CPU
+ * serving that vCPU reads them with the vCPU lock alone and never waits
+ * for a long core call (a PVALIDATE's flush) of another vCPU.
  */
 #pragma once
 
 #include <stdbool.h>
 #include <stdint.h>
+
+#include "lib/spinlock.h"
 
 #include "svsm/err.h"
 #include "svsm/types.h"
@@ -29,6 +35,7 @@
  * (Linux deletes the old VMSA after AP_CREATION succeeded).
  */
 struct svsm_vcpu {
+	struct spinlock lock; /* CA/VMSA fields: see "Locking" above */
 	uint32_t apic_id;
 	uint8_t guest_vmpl;    /* VMPL the guest runs at on this vCPU (2) */
 	bool in_use;           /* slot holds a vCPU */
@@ -72,6 +79,17 @@ void vcpu_vmsa_created(struct svsm_vcpu *v, gpa_t vmsa, gpa_t caa,
  * guest VMSA and no CA any more. Other (older) VMSAs change nothing.
  */
 void vcpu_vmsa_deleted(struct svsm_vcpu *v, gpa_t vmsa);
+
+/**
+ * The pending VMSA of @v ran (the guest sent AP_CREATION for it and the
+ * hypervisor entered it): it becomes current with its CA and SEV features;
+ * the VMSA that was current stays registered to @v (DELETE_VCPU of it now
+ * succeeds, as Linux sends after AP_CREATION). Nothing if none is pending.
+ */
+void vcpu_vmsa_switched(struct svsm_vcpu *v);
+
+/** REMAP_CA: @caa is @v's calling area from now on. */
+void vcpu_set_caa(struct svsm_vcpu *v, gpa_t caa);
 
 /** The owner of guest VMSA page @vmsa, or NULL. */
 struct svsm_vcpu *vcpu_vmsa_owner(gpa_t vmsa);

@@ -189,10 +189,9 @@ svsm_err_t guest_mem_zero(gpa_t dst, uint64_t len)
 	return copy(g, NULL, NULL, len, ZERO_GUEST);
 }
 
-svsm_err_t guest_mem_vmsa_svme(gpa_t vmsa, bool on, bool *was_on)
+/* The guest-memory address of field @off of the registered VMSA @vmsa. */
+static svsm_err_t vmsa_field(gpa_t vmsa, size_t off, uint64_t *at)
 {
-	uint64_t at = gpa_val(vmsa) + offsetof(struct snp_vmsa, efer);
-	uint64_t efer = 0;
 	svsm_err_t err = guest_mem_check(vmsa, PAGE_SIZE);
 
 	/* Only a VMSA the SVSM registered: never a page the guest chose. */
@@ -200,6 +199,16 @@ svsm_err_t guest_mem_vmsa_svme(gpa_t vmsa, bool on, bool *was_on)
 			       !vcpu_range_is_vmsa(vmsa, PAGE_SIZE))) {
 		err = SVSM_E_ADDR;
 	}
+	*at = gpa_val(vmsa) + off;
+	return err;
+}
+
+svsm_err_t guest_mem_vmsa_svme(gpa_t vmsa, bool on, bool *was_on)
+{
+	uint64_t at = 0;
+	uint64_t efer = 0;
+	svsm_err_t err = vmsa_field(vmsa, offsetof(struct snp_vmsa, efer), &at);
+
 	if (err == SVSM_OK) {
 		err = copy(at, (uint8_t *)&efer, NULL, sizeof(efer), TO_SVSM);
 	}
@@ -212,6 +221,23 @@ svsm_err_t guest_mem_vmsa_svme(gpa_t vmsa, bool on, bool *was_on)
 		*was_on = (efer & VMSA_EFER_SVME) != 0;
 		efer = on ? efer | VMSA_EFER_SVME : efer & ~VMSA_EFER_SVME;
 		err = copy(at, NULL, (const uint8_t *)&efer, sizeof(efer),
+			   TO_GUEST);
+	}
+	return err;
+}
+
+svsm_err_t guest_mem_vmsa_exit_code(gpa_t vmsa, bool clear, uint64_t *code)
+{
+	uint64_t at = 0;
+	uint64_t zero = 0;
+	svsm_err_t err = vmsa_field(
+		vmsa, offsetof(struct snp_vmsa, guest_exit_code), &at);
+
+	if (err == SVSM_OK) {
+		err = copy(at, (uint8_t *)code, NULL, sizeof(*code), TO_SVSM);
+	}
+	if (err == SVSM_OK && clear) {
+		err = copy(at, NULL, (const uint8_t *)&zero, sizeof(zero),
 			   TO_GUEST);
 	}
 	return err;

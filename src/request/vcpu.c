@@ -23,6 +23,7 @@ static uint32_t vmsa_hwm;
 void vcpu_reset(void)
 {
 	for (uint32_t i = 0; i < SVSM_MAX_VCPUS; i++) {
+		spin_init(&vcpus[i].lock);
 		vcpus[i].in_use = false;
 		vcpus[i].caa = gpa_invalid();
 		vcpus[i].guest_vmsa = gpa_invalid();
@@ -57,6 +58,7 @@ struct svsm_vcpu *vcpu_add(uint32_t apic_id, uint8_t guest_vmpl,
 		struct svsm_vcpu *v = &vcpus[i];
 
 		if (!v->in_use) {
+			spin_lock(&v->lock);
 			v->in_use = true;
 			v->apic_id = apic_id;
 			v->guest_vmpl = guest_vmpl;
@@ -66,6 +68,7 @@ struct svsm_vcpu *vcpu_add(uint32_t apic_id, uint8_t guest_vmpl,
 			v->next_vmsa = gpa_invalid();
 			v->next_caa = gpa_invalid();
 			v->next_sev_features = 0;
+			spin_unlock(&v->lock);
 			vcpu_hwm = MAX(vcpu_hwm, i + 1);
 			return v;
 		}
@@ -132,10 +135,12 @@ struct svsm_vcpu *vcpu_vmsa_unregister(gpa_t vmsa)
 void vcpu_vmsa_created(struct svsm_vcpu *v, gpa_t vmsa, gpa_t caa,
 		       uint64_t sev_features)
 {
+	spin_lock(&v->lock);
 	if (gpa_is_invalid(v->guest_vmsa)) {
 		v->guest_vmsa = vmsa;
 		v->caa = caa;
 		v->sev_features = sev_features;
+		spin_unlock(&v->lock);
 		return;
 	}
 	/*
@@ -147,15 +152,22 @@ void vcpu_vmsa_created(struct svsm_vcpu *v, gpa_t vmsa, gpa_t caa,
 	v->next_vmsa = vmsa;
 	v->next_caa = caa;
 	v->next_sev_features = sev_features;
+	spin_unlock(&v->lock);
+}
+
+static void forget_next(struct svsm_vcpu *v)
+{
+	v->next_vmsa = gpa_invalid();
+	v->next_caa = gpa_invalid();
+	v->next_sev_features = 0;
 }
 
 void vcpu_vmsa_deleted(struct svsm_vcpu *v, gpa_t vmsa)
 {
+	spin_lock(&v->lock);
 	if (gpa_eq(v->next_vmsa, vmsa)) {
 		/* Linux: AP_CREATION failed, the new VMSA is dropped. */
-		v->next_vmsa = gpa_invalid();
-		v->next_caa = gpa_invalid();
-		v->next_sev_features = 0;
+		forget_next(v);
 	} else if (gpa_eq(v->guest_vmsa, vmsa)) {
 		/* The old VMSA is gone: the guest switched (or has none). */
 		v->guest_vmsa = v->next_vmsa;
@@ -163,10 +175,28 @@ void vcpu_vmsa_deleted(struct svsm_vcpu *v, gpa_t vmsa)
 		if (!gpa_is_invalid(v->next_vmsa)) {
 			v->sev_features = v->next_sev_features;
 		}
-		v->next_vmsa = gpa_invalid();
-		v->next_caa = gpa_invalid();
-		v->next_sev_features = 0;
+		forget_next(v);
 	}
+	spin_unlock(&v->lock);
+}
+
+void vcpu_vmsa_switched(struct svsm_vcpu *v)
+{
+	spin_lock(&v->lock);
+	if (!gpa_is_invalid(v->next_vmsa)) {
+		v->guest_vmsa = v->next_vmsa;
+		v->caa = v->next_caa;
+		v->sev_features = v->next_sev_features;
+		forget_next(v);
+	}
+	spin_unlock(&v->lock);
+}
+
+void vcpu_set_caa(struct svsm_vcpu *v, gpa_t caa)
+{
+	spin_lock(&v->lock);
+	v->caa = caa;
+	spin_unlock(&v->lock);
 }
 
 struct svsm_vcpu *vcpu_vmsa_owner(gpa_t vmsa)

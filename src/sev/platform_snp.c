@@ -19,10 +19,12 @@
 #include "arch/desc.h"
 #include "arch/snp_insn.h"
 
+#include "lib/console.h"
 #include "lib/panic.h"
 #include "lib/pt.h"
 #include "lib/string.h"
 
+#include "svsm/lock_stat.h"
 #include "svsm/platform.h"
 
 #include "svsm/abi/snp.h"
@@ -253,6 +255,25 @@ void plat_tlb_flush_all(void)
 	 * §7.2; snpemu holds revoked permissions until this flush, S2).
 	 */
 	x86_flush_tlb_global_sync();
+}
+
+void plat_lock_stat_report(const struct lock_stat *s)
+{
+	con_printf(
+		"lock-stat: %s %llu holds, mean %llu, max %llu TSC "
+		"cycles\n",
+		s->name, (unsigned long long)s->count,
+		(unsigned long long)(s->total / s->count),
+		(unsigned long long)s->max);
+}
+
+struct snp_vmsa *plat_serve_vmsa(gpa_t vmsa)
+{
+	struct percpu *pc = this_cpu();
+
+	__atomic_store_n(&pc->guest_vmsa_gpa, gpa_val(vmsa), __ATOMIC_RELEASE);
+	pc->guest_vmsa = plat_map_vmsa(pc, gpa_val(vmsa));
+	return pc->guest_vmsa;
 }
 
 bool plat_vmsa_in_use(gpa_t vmsa)

@@ -10,7 +10,11 @@ starts a VMPL2 vCPU on APIC IDs 1-3 the way Linux does (CREATE_VCPU, then
 AP_CREATION): the SVSM context of each vCPU must serve it, and the APs'
 calls, made while vCPU 0 calls too, must all succeed and add up (the
 case checks that; here it must have taken the served path, not the
-one-vCPU refusal). Prints TAP.
+one-vCPU refusal). The other smp cases (tests/guest/tests_smp.c,
+tests_smp_load.c) must take the served path too: DELETE_VCPU racing the
+APs' calls, simultaneous PVALIDATEs of one page, an AP switched to a
+second VMSA, and the concurrent load from all four vCPUs (its small
+suite count; bench/smp_load.py runs 10^5 calls per vCPU). Prints TAP.
 """
 
 import os
@@ -25,7 +29,7 @@ CPUS = 4
 
 paths, (measure,) = emu_run.args(["SVSM_MEASURE"])
 igvm = paths[3]
-rc, out = emu_run.boot(paths, timeout=300, qemu_args=["-smp %d" % CPUS])
+rc, out = emu_run.boot(paths, timeout=420, qemu_args=["-smp %d" % CPUS])
 # KVM measures one VMSA per vCPU: snpemu's digest is svsm-measure's for
 # CPUS vCPUs (docs/igvm.md §2), and not the 1-vCPU one.
 predicted = {n: subprocess.run([measure, "--profile", "kvm", "--vcpus",
@@ -56,6 +60,22 @@ checks = [
     ("smp/ap_calls passed on the served path",
      re.search(r"^ok \d+ - smp/ap_calls", out, re.M) is not None and
      "smp: %d APs, 100 iterations each ok" % (CPUS - 1) in out),
+    ("smp/delete_races_calls: every DELETE_VCPU of a running VMSA "
+     "refused while the APs called",
+     re.search(r"^ok \d+ - smp/delete_races_calls", out, re.M) is not None
+     and re.search(r"smp: (\d+) DELETE_VCPUs of running VMSAs during "
+                   r"\d+ calls per AP, \1 refused INUSE", out) is not None),
+    ("smp/pvalidate_one_page: %d APs at once, one SUCCESS per round"
+     % (CPUS - 1),
+     re.search(r"^ok \d+ - smp/pvalidate_one_page", out, re.M) is not None
+     and "simultaneous PVALIDATEs of one page: one SUCCESS each, 0 bad "
+     "rounds" in out),
+    ("smp/ap_switch_vmsa: the SVSM follows an AP to its second VMSA",
+     re.search(r"^ok \d+ - smp/ap_switch_vmsa", out, re.M) is not None
+     and "AP 0 switched to its second VMSA" in out),
+    ("smp/load: %d vCPUs at once, everything answered and distinct" % CPUS,
+     re.search(r"^ok \d+ - smp/load", out, re.M) is not None
+     and "load: %d vCPUs at once" % CPUS in out),
     ("the test guest on vCPU 0 planned its cases",
      plan is not None and int(plan.group(1)) > 10),
     ("none of its cases failed", guest_fail is None),

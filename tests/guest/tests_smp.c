@@ -1,19 +1,29 @@
 // SPDX-License-Identifier: MIT
 /*
- * A second vCPU through the SVSM (issue 13), as Linux's SNP AP boot under
- * an SVSM does it (Linux: arch/x86/coco/sev/core.c, wakeup_cpu_via_vmgexit
- * -> snp_set_vmsa -> SVSM_CORE_CREATE_VCPU, then AP_CREATION at its own
- * VMPL with SW_EXITINFO1 = APIC ID << 32 | VMPL << 16 | AP_CREATE): a VMSA
- * for each other APIC ID at VMPL2 that starts in 64-bit mode on this
- * guest's page tables, with a calling area of its own. Each AP then loops:
- * QUERY_PROTOCOL, rescind and validate its own page, rescind and validate
- * one page shared by all APs; the SVSM context of its vCPU (src/smp.c)
- * serves the calls while vCPU 0's calls continue here. Every result is
- * checked; on the shared page the successful transitions must pair up
- * (nothing lost, nothing doubled).
+ * Guest vCPUs through the SVSM (issue 13): the APs of smp_aps.c, started as
+ * Linux starts them, call the SVSM of their own vCPU while vCPU 0 calls
+ * too. Each case has a defined result for every call:
  *
- * With one vCPU CREATE_VCPU for APIC ID 1 is refused and the case only
- * checks that (emu test svsm-smp runs it with QEMU -smp 4 and requires
+ *  ap_calls            QUERY_PROTOCOL, rescind and validate of the AP's own
+ *                      page and of one page all APs share; the shared
+ *                      page's successful transitions pair up (nothing lost,
+ *                      nothing doubled); DELETE_VCPU of a running AP's VMSA
+ *                      is refused INUSE.
+ *  delete_races_calls  DELETE_VCPU of each AP's running VMSA from vCPU 0
+ *                      while the APs call: always INUSE, every AP call
+ *                      answered; CREATE_VCPU of a pending VMSA for an AP
+ *                      and its DELETE_VCPU while that AP calls: both
+ *                      succeed, the AP's calls go on through its CA.
+ *  pvalidate_one_page  all APs PVALIDATE the same page at the same moment:
+ *                      exactly one SUCCESS per round, the others
+ *                      FAIL_UNCHANGED, and the page is zeroed once.
+ *  ap_switch_vmsa      CREATE_VCPU of a second VMSA for a running AP, then
+ *                      AP_CREATION: the SVSM serves the new VMSA and CA
+ *                      from its first call on; DELETE_VCPU of the old VMSA
+ *                      then succeeds, of the new one INUSE.
+ *
+ * With one vCPU CREATE_VCPU for APIC ID 1 is refused and the cases only
+ * check that (emu test svsm-smp runs them with QEMU -smp 4 and requires
  * the served path).
  */
 #include "arch/cpu.h"
@@ -21,117 +31,67 @@
 #include "lib/console.h"
 #include "lib/string.h"
 
-#include "svsm/abi/ghcb.h"
 #include "svsm/abi/snp.h"
-#include "svsm/abi/vmsa.h"
 
 #include "guest.h"
+#include "smp_aps.h"
 
 #define CORE(id) SVSM_CALL(SVSM_PROTO_CORE, (id))
 #define AP_CALLS 2000u /* vCPU 0's baseline */
 #define AP_ITERS 100u  /* per AP: a QUERY and four PVALIDATEs each */
-#define PV_VALIDATE (UINT64_C(1) << 2)
-#define AP_STACK 16384
-#define MAX_APS 7u
-#define MSR_EFER_NR 0xc0000080u
-
-extern struct ghcb *guest_ghcb_shared; /* main.c */
-extern uint64_t guest_ghcb_gpa;
-
-/* Two pages per AP: one of them is not 2 MiB aligned (SNP erratum). */
-static uint8_t ap_vmsa_pages[MAX_APS][2][4096] __attribute__((aligned(4096)));
-static struct svsm_caa ap_caa[MAX_APS] __attribute__((aligned(4096)));
-static uint8_t ap_stack[MAX_APS][AP_STACK] __attribute__((aligned(16)));
+#define RACE_CALLS 200u
+#define PV_ROUNDS 40u
+#define SWITCH_CALLS 50u
+#define SPINS UINT64_C(50000000)
+#define INUSE (SVSM_ERR_PROTOCOL_BASE + SNP_RC_FAIL_INUSE)
 
 /* Each AP's own page, and one page all APs toggle at once. */
-static uint8_t ap_pv_page[MAX_APS][4096] __attribute__((aligned(4096)));
+static uint8_t ap_pv_page[GUEST_MAX_APS][4096] __attribute__((aligned(4096)));
 static uint8_t shared_pv_page[4096] __attribute__((aligned(4096)));
 
-/* What each AP counts (its own cache line). */
-struct ap_stat {
-	uint64_t ok, bad, pending_left, done, tsc_start, tsc_end;
-	uint64_t shared_rescinds, shared_validates, shared_unchanged;
-} __attribute__((aligned(64)));
-static volatile struct ap_stat ap_stat[MAX_APS];
+static volatile struct ap_stat ap_stat[GUEST_MAX_APS];
 
-static inline uint64_t tsc(void)
+/* The APs, or 0 with one vCPU (then checks that APIC ID 1 is refused). */
+static unsigned aps(struct test_ctx *_t)
 {
-	uint32_t lo = 0, hi = 0;
+	bool failed = false;
+	unsigned n = guest_aps_start(&failed);
 
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return (uint64_t)hi << 32 | lo;
-}
-
-/* One call through @caa (MSR transport); RAX, RCX in and out. */
-static void call_through(struct svsm_caa *caa, volatile uint64_t *left,
-			 uint64_t *rax_io, uint64_t *rcx_io)
-{
-	uint64_t rax = *rax_io, rcx = *rcx_io;
-
-	wrmsr(MSR_GHCB, GHCB_MSR_RUN_VMPL(0));
-	__atomic_store_n(&caa->call_pending, 1, __ATOMIC_SEQ_CST);
-	__asm__ volatile(".byte 0xf3, 0x0f, 0x01, 0xd9"
-			 : "+a"(rax), "+c"(rcx)
-			 :
-			 : "rdx", "r8", "r9", "memory");
-	if (__atomic_exchange_n(&caa->call_pending, 0, __ATOMIC_SEQ_CST)) {
-		(*left)++;
+	EXPECT_MSG(!failed, "smp: CREATE_VCPU and AP_CREATION for the APs");
+	if (n == 0) {
+		con_printf("# smp: one vCPU, APIC ID 1 refused\n");
 	}
-	*rax_io = rax;
-	*rcx_io = rcx;
+	return n;
 }
 
-/* QUERY_PROTOCOL(core, v1): true if it answered version 1 only. */
-static bool query_through(struct svsm_caa *caa, volatile uint64_t *left)
+static void clear_stats(void)
 {
-	uint64_t rax = CORE(SVSM_CORE_QUERY_PROTOCOL);
-	uint64_t rcx = SVSM_QUERY_PROTOCOL_ARG(0, 1);
-
-	call_through(caa, left, &rax, &rcx);
-	return rax == SVSM_SUCCESS && rcx == ((UINT64_C(1) << 32) | 1);
+	memset((void *)ap_stat, 0, sizeof(ap_stat));
 }
 
-/* PVALIDATE of one 4K page through a one-entry list in @caa; RAX. */
-static uint64_t pvalidate_through(struct svsm_caa *caa, volatile uint64_t *left,
-				  const void *page, bool validate)
-{
-	struct svsm_pvalidate_hdr *h = (void *)caa->svsm_buffer;
-	uint64_t *e = (uint64_t *)(void *)(h + 1);
-	uint64_t rax = CORE(SVSM_CORE_PVALIDATE);
-	uint64_t rcx = (uint64_t)(uintptr_t)h;
-
-	h->entries = 1;
-	h->next = 0;
-	h->reserved = 0;
-	e[0] = (uint64_t)(uintptr_t)page | (validate ? PV_VALIDATE : 0);
-	call_through(caa, left, &rax, &rcx);
-	return rax;
-}
-
-/* AP @i (vCPU i + 1, VMPL2): no IDT of its own, nothing that could #VC. */
-__attribute__((noreturn, used)) static void ap_main(uint64_t i)
+static void ap_calls_work(unsigned i)
 {
 	volatile struct ap_stat *st = &ap_stat[i];
+	struct svsm_caa *caa = guest_ap_caa(i);
+	volatile uint64_t *left = &st->pending_left;
 
-	st->tsc_start = tsc();
+	st->tsc_start = guest_tsc();
 	for (uint32_t n = 0; n < AP_ITERS; n++) {
-		struct svsm_caa *caa = &ap_caa[i];
-		volatile uint64_t *left = &st->pending_left;
-		bool ok = query_through(caa, left);
+		bool ok = guest_query_caa(caa, left);
 		uint64_t r = 0;
 
 		/* Its own page: both transitions must succeed. */
-		ok &= pvalidate_through(caa, left, ap_pv_page[i], false) ==
+		ok &= guest_pvalidate_caa(caa, left, ap_pv_page[i], false) ==
 		      SVSM_SUCCESS;
-		ok &= pvalidate_through(caa, left, ap_pv_page[i], true) ==
+		ok &= guest_pvalidate_caa(caa, left, ap_pv_page[i], true) ==
 		      SVSM_SUCCESS;
 		/* The shared page: another AP may have got there first, then
 		 * the SVSM answers FAIL_UNCHANGED (defined), nothing else. */
-		r = pvalidate_through(caa, left, shared_pv_page, false);
+		r = guest_pvalidate_caa(caa, left, shared_pv_page, false);
 		st->shared_rescinds += r == SVSM_SUCCESS;
 		st->shared_unchanged += r == SVSM_PVALIDATE_FAIL_UNCHANGED;
 		ok &= r == SVSM_SUCCESS || r == SVSM_PVALIDATE_FAIL_UNCHANGED;
-		r = pvalidate_through(caa, left, shared_pv_page, true);
+		r = guest_pvalidate_caa(caa, left, shared_pv_page, true);
 		st->shared_validates += r == SVSM_SUCCESS;
 		st->shared_unchanged += r == SVSM_PVALIDATE_FAIL_UNCHANGED;
 		ok &= r == SVSM_SUCCESS || r == SVSM_PVALIDATE_FAIL_UNCHANGED;
@@ -141,146 +101,38 @@ __attribute__((noreturn, used)) static void ap_main(uint64_t i)
 			st->bad++;
 		}
 	}
-	st->tsc_end = tsc();
-	__atomic_store_n(&st->done, 1, __ATOMIC_RELEASE);
-	for (;;) {
-		__asm__ volatile("pause"); /* snpemu gives the slice away */
-	}
-}
-
-static void set_valid(struct ghcb *gh, size_t off)
-{
-	gh->valid_bitmap[off / 8 / 8] |= (uint8_t)(1u << (off / 8 % 8));
-}
-
-/* NAE AP_CREATION for @apic_id at VMPL2; 0 = accepted. */
-static uint64_t ap_create(uint32_t apic_id, uint64_t vmsa, uint64_t features)
-{
-	struct ghcb *gh = guest_ghcb_shared;
-
-	memset(gh, 0, sizeof(*gh));
-	gh->sw_exit_code = SVM_VMGEXIT_AP_CREATION;
-	gh->sw_exit_info_1 = ((uint64_t)apic_id << 32) | (UINT64_C(2) << 16) |
-			     SVM_VMGEXIT_AP_CREATE;
-	gh->sw_exit_info_2 = vmsa;
-	gh->rax = features;
-	set_valid(gh, offsetof(struct ghcb, sw_exit_code));
-	set_valid(gh, offsetof(struct ghcb, sw_exit_info_1));
-	set_valid(gh, offsetof(struct ghcb, sw_exit_info_2));
-	set_valid(gh, offsetof(struct ghcb, rax));
-	gh->protocol_version = 2;
-	wrmsr(MSR_GHCB, guest_ghcb_gpa);
-	__asm__ volatile(".byte 0xf3, 0x0f, 0x01, 0xd9" ::: "memory");
-	return gh->sw_exit_info_1;
-}
-
-static void seg(struct vmsa_seg *s, uint16_t sel, uint16_t attr)
-{
-	s->selector = sel;
-	s->attrib = attr;
-	s->limit = 0xffffffff;
-	s->base = 0;
-}
-
-static void build_ap_vmsa(struct snp_vmsa *v, unsigned i)
-{
-	struct {
-		uint16_t limit;
-		uint64_t base;
-	} __attribute__((packed)) gdtr = {0};
-
-	__asm__ volatile("sgdt %0" : "=m"(gdtr));
-	memset(v, 0, sizeof(*v));
-	seg(&v->cs, 0x08, 0x29b);
-	seg(&v->ds, 0x10, 0xc93);
-	v->es = v->ds;
-	v->ss = v->ds;
-	v->fs = v->ds;
-	v->gs = v->ds;
-	v->gdtr.limit = gdtr.limit;
-	v->gdtr.base = gdtr.base;
-	v->ldtr.attrib = 0x82;
-	v->ldtr.limit = 0xffff;
-	v->tr.attrib = 0x8b;
-	v->tr.limit = 0xffff;
-	v->cr0 = read_cr0();
-	v->cr3 = read_cr3();
-	v->cr4 = read_cr4();
-	v->efer = rdmsr(MSR_EFER_NR) | VMSA_EFER_SVME;
-	v->rflags = 2;
-	v->rip = (uint64_t)(uintptr_t)ap_main;
-	v->rsp = (uint64_t)(uintptr_t)&ap_stack[i][AP_STACK] - 8;
-	v->rdi = i;
-	v->dr6 = 0xffff0ff0;
-	v->dr7 = 0x400;
-	v->g_pat = UINT64_C(0x0007040600070406);
-	v->xcr0 = 1;
-	v->vmpl = 2;
-	v->sev_features = SEV_FEAT_SNP_ACTIVE;
-}
-
-static uint64_t ap_vmsa_gpa(unsigned i)
-{
-	uint64_t v = (uint64_t)(uintptr_t)ap_vmsa_pages[i][0];
-
-	return (v & ((UINT64_C(2) << 20) - 1)) == 0 ? v + 4096 : v;
-}
-
-static bool all_done(unsigned n)
-{
-	for (unsigned i = 0; i < n; i++) {
-		if (!__atomic_load_n(&ap_stat[i].done, __ATOMIC_ACQUIRE)) {
-			return false;
-		}
-	}
-	return true;
+	st->tsc_end = guest_tsc();
 }
 
 TEST(smp, ap_calls)
 {
 	volatile uint64_t left0 = 0;
-	uint64_t rax = 0, mine = 0, t0 = 0, t1 = 0, first = UINT64_MAX,
-		 last = 0, ghcb_msr = rdmsr(MSR_GHCB), rescinds = 0,
-		 validates = 0, unchanged = 0;
+	uint64_t mine = 0, t0 = 0, t1 = 0, first = UINT64_MAX, last = 0,
+		 ghcb_msr = rdmsr(MSR_GHCB), rescinds = 0, validates = 0,
+		 unchanged = 0;
 	unsigned n = 0;
 
 	/* Baseline: the same calls from vCPU 0 alone (the benchmark's 1). */
-	t0 = tsc();
+	t0 = guest_tsc();
 	for (uint32_t k = 0; k < AP_CALLS; k++) {
-		mine += query_through(g.caa, &left0);
+		mine += guest_query_caa(g.caa, &left0);
 	}
-	t1 = tsc();
+	t1 = guest_tsc();
 	wrmsr(MSR_GHCB, ghcb_msr);
 	EXPECT_EQ(mine, AP_CALLS);
 	EXPECT_EQ(left0, 0);
 	con_printf("# smp-bench: 1 vCPU, %u calls in %llu TSC cycles\n",
 		   AP_CALLS, (unsigned long long)(t1 - t0));
-	/* Start a VMPL2 vCPU on every APIC ID the SVSM runs (1, 2, ...). */
-	for (n = 0; n < MAX_APS; n++) {
-		uint64_t v = ap_vmsa_gpa(n);
-
-		build_ap_vmsa((struct snp_vmsa *)(uintptr_t)v, n);
-		memset(&ap_caa[n], 0, sizeof(ap_caa[n]));
-		rax = gcall3(CORE(SVSM_CORE_CREATE_VCPU), v,
-			     (uint64_t)(uintptr_t)&ap_caa[n], n + 1);
-		if (rax == SVSM_ERR_INVALID_PARAMETER) {
-			break; /* no vCPU with that APIC ID */
-		}
-		EXPECT_RAX(rax, SVSM_SUCCESS, "create_vcpu: an AP");
-		ASSERT(rax == SVSM_SUCCESS);
-	}
+	n = aps(_t);
 	if (n == 0) {
-		con_printf("# smp: one vCPU, APIC ID 1 refused\n");
 		return;
 	}
-	for (unsigned i = 0; i < n; i++) {
-		EXPECT_EQ(ap_create(i + 1, ap_vmsa_gpa(i), SEV_FEAT_SNP_ACTIVE),
-			  0);
-	}
+	clear_stats();
+	guest_aps_post(ap_calls_work);
 	/* Calls from this vCPU go on meanwhile. */
 	mine = 0;
-	t0 = tsc();
-	while (!all_done(n) && mine < 1000000) {
+	t0 = guest_tsc();
+	while (!guest_aps_done() && mine < 1000000) {
 		if (gcall3(CORE(SVSM_CORE_QUERY_PROTOCOL),
 			   SVSM_QUERY_PROTOCOL_ARG(0, 1), 0,
 			   0) == SVSM_SUCCESS) {
@@ -289,8 +141,8 @@ TEST(smp, ap_calls)
 		/* Give the APs the CPU (snpemu ends the slice at PAUSE). */
 		__asm__ volatile("pause");
 	}
-	t1 = tsc();
-	EXPECT(all_done(n));
+	t1 = guest_tsc();
+	EXPECT(guest_aps_done());
 	EXPECT(mine > 0);
 	for (unsigned i = 0; i < n; i++) {
 		rescinds += ap_stat[i].shared_rescinds;
@@ -303,10 +155,9 @@ TEST(smp, ap_calls)
 						     : first;
 		last = ap_stat[i].tsc_end > last ? ap_stat[i].tsc_end : last;
 		/* DELETE_VCPU of a VMSA another vCPU runs: in use. */
-		EXPECT_RAX(gcall3(CORE(SVSM_CORE_DELETE_VCPU), ap_vmsa_gpa(i),
-				  0, 0),
-			   SVSM_ERR_PROTOCOL_BASE + SNP_RC_FAIL_INUSE,
-			   "delete_vcpu: the VMSA another vCPU runs");
+		EXPECT_RAX(gcall3(CORE(SVSM_CORE_DELETE_VCPU),
+				  guest_ap_vmsa_gpa(i), 0, 0),
+			   INUSE, "delete_vcpu: the VMSA another vCPU runs");
 	}
 	/*
 	 * The shared page started validated and every AP's last word on it
@@ -332,4 +183,178 @@ TEST(smp, ap_calls)
 		n + 1, (unsigned long long)n * AP_ITERS * 5,
 		(unsigned long long)(last - first), (unsigned long long)mine,
 		(unsigned long long)(t1 - t0));
+}
+
+static void race_work(unsigned i)
+{
+	volatile struct ap_stat *st = &ap_stat[i];
+	struct svsm_caa *caa = guest_ap_caa(i);
+
+	for (uint32_t n = 0; n < RACE_CALLS; n++) {
+		if (guest_query_caa(caa, &st->pending_left)) {
+			st->ok++;
+		} else {
+			st->bad++;
+		}
+	}
+}
+
+TEST(smp, delete_races_calls)
+{
+	uint64_t deletes = 0, refused = 0, other = 0, rax = 0;
+	unsigned n = aps(_t);
+	bool pending_done = false;
+
+	if (n == 0) {
+		return;
+	}
+	clear_stats();
+	guest_aps_post(race_work);
+	while (!guest_aps_done() && deletes < 1000000) {
+		for (unsigned i = 0; i < n; i++) {
+			rax = gcall3(CORE(SVSM_CORE_DELETE_VCPU),
+				     guest_ap_vmsa_gpa(i), 0, 0);
+			deletes++;
+			refused += rax == INUSE;
+			other += rax != INUSE;
+		}
+		/* A pending VMSA for AP 1 comes and goes meanwhile. */
+		if (!pending_done && n > 1) {
+			EXPECT_RAX(guest_ap_create_pending(1), SVSM_SUCCESS,
+				   "create_vcpu: a pending VMSA for a "
+				   "calling AP");
+			EXPECT_RAX(gcall3(CORE(SVSM_CORE_DELETE_VCPU),
+					  guest_ap_vmsa2_gpa(1), 0, 0),
+				   SVSM_SUCCESS,
+				   "delete_vcpu: the pending VMSA while the "
+				   "AP calls");
+			pending_done = true;
+		}
+		__asm__ volatile("pause");
+	}
+	EXPECT(guest_aps_done());
+	EXPECT(deletes > 0);
+	EXPECT_EQ(other, 0);
+	for (unsigned i = 0; i < n; i++) {
+		EXPECT_EQ(ap_stat[i].ok, RACE_CALLS);
+		EXPECT_EQ(ap_stat[i].bad, 0);
+		EXPECT_EQ(ap_stat[i].pending_left, 0);
+	}
+	con_printf(
+		"# smp: %llu DELETE_VCPUs of running VMSAs during %u "
+		"calls per AP, %llu refused INUSE\n",
+		(unsigned long long)deletes, RACE_CALLS,
+		(unsigned long long)refused);
+}
+
+/* One page all APs validate or rescind in the same round. */
+static uint8_t one_page[4096] __attribute__((aligned(4096)));
+static volatile bool pv_validate;
+static volatile uint64_t pv_rax[GUEST_MAX_APS];
+
+static void pv_work(unsigned i)
+{
+	pv_rax[i] =
+		guest_pvalidate_caa(guest_ap_caa(i), &ap_stat[i].pending_left,
+				    one_page, pv_validate);
+}
+
+TEST(smp, pvalidate_one_page)
+{
+	unsigned n = aps(_t);
+	uint64_t bad_rounds = 0, zeroed = 0;
+
+	if (n == 0) {
+		return;
+	}
+	clear_stats();
+	for (uint32_t r = 0; r < PV_ROUNDS; r++) {
+		unsigned success = 0, unchanged = 0;
+
+		/* Rescind rounds first: the page starts validated. */
+		pv_validate = (r % 2) == 1;
+		if (!pv_validate) {
+			one_page[0] = 0xa5; /* a validate must zero it */
+		}
+		EXPECT(guest_aps_run(pv_work, SPINS));
+		for (unsigned i = 0; i < n; i++) {
+			success += pv_rax[i] == SVSM_SUCCESS;
+			unchanged += pv_rax[i] == SVSM_PVALIDATE_FAIL_UNCHANGED;
+		}
+		bad_rounds += success != 1 || unchanged != n - 1;
+		if (pv_validate) {
+			zeroed += one_page[0] == 0;
+		}
+	}
+	EXPECT_EQ(bad_rounds, 0);
+	EXPECT_EQ(zeroed, PV_ROUNDS / 2);
+	for (unsigned i = 0; i < n; i++) {
+		EXPECT_EQ(ap_stat[i].pending_left, 0);
+	}
+	con_printf(
+		"# smp: %u rounds of %u simultaneous PVALIDATEs of one "
+		"page: one SUCCESS each, %llu bad rounds\n",
+		PV_ROUNDS, n, (unsigned long long)bad_rounds);
+}
+
+static void switch_work(unsigned i)
+{
+	volatile struct ap_stat *st = &ap_stat[i];
+
+	for (uint32_t k = 0; k < SWITCH_CALLS; k++) {
+		if (guest_query_caa(guest_ap_caa(i), &st->pending_left)) {
+			st->ok++;
+		} else {
+			st->bad++;
+		}
+	}
+}
+
+/* Last of the SMP cases here: AP 0 runs its second VMSA afterwards. */
+TEST(smp, ap_switch_vmsa)
+{
+	unsigned n = aps(_t);
+	uint64_t rax = 0;
+	bool created = false;
+
+	if (n == 0) {
+		return;
+	}
+	clear_stats();
+	created = guest_ap_restart(0, &rax);
+	EXPECT_RAX(rax, SVSM_SUCCESS,
+		   "create_vcpu: a second VMSA for a running AP");
+	EXPECT_MSG(created, "smp: AP_CREATION switches the AP to it");
+	if (!created) {
+		return;
+	}
+	for (uint64_t s = 0; guest_ap_starts(0) < 2 && s < SPINS; s++) {
+		__asm__ volatile("pause");
+	}
+	EXPECT_EQ(guest_ap_starts(0), 2);
+	/* Until its first call the SVSM cannot know: still in use. */
+	EXPECT_RAX(
+		gcall3(CORE(SVSM_CORE_DELETE_VCPU), guest_ap_vmsa_gpa(0), 0, 0),
+		INUSE, "delete_vcpu: the old VMSA before a call from the new");
+	EXPECT(guest_aps_run(switch_work, SPINS));
+	for (unsigned i = 0; i < n; i++) {
+		EXPECT_EQ(ap_stat[i].ok, SWITCH_CALLS);
+		EXPECT_EQ(ap_stat[i].bad, 0);
+		EXPECT_EQ(ap_stat[i].pending_left, 0);
+	}
+	EXPECT_RAX(
+		gcall3(CORE(SVSM_CORE_DELETE_VCPU), guest_ap_vmsa_gpa(0), 0, 0),
+		SVSM_SUCCESS, "delete_vcpu: the old VMSA after the switch");
+	EXPECT_RAX(gcall3(CORE(SVSM_CORE_DELETE_VCPU), guest_ap_vmsa2_gpa(0), 0,
+			  0),
+		   INUSE, "delete_vcpu: the new VMSA the AP runs");
+	/* And it keeps calling through the new CA. */
+	clear_stats();
+	EXPECT(guest_aps_run(switch_work, SPINS));
+	EXPECT_EQ(ap_stat[0].ok, SWITCH_CALLS);
+	EXPECT_EQ(ap_stat[0].pending_left, 0);
+	con_printf(
+		"# smp: AP 0 switched to its second VMSA, %u calls served "
+		"through its new CA\n",
+		SWITCH_CALLS);
 }

@@ -51,8 +51,10 @@ static void one_call(struct svsm_vcpu *v, uint64_t rax, uint64_t rcx)
 	guest_vmsa.guest_exit_code = SVM_EXIT_VMGEXIT;
 	guest_vmsa.rax = rax;
 	guest_vmsa.rcx = rcx;
-	if (!request_loop_once(v, &guest_vmsa) ||
-	    guest_vmsa.rax != SVSM_SUCCESS || *fake_mem(CAA) != 0) {
+	struct snp_vmsa *gp = &guest_vmsa;
+
+	if (!request_loop_once(v, &gp) || guest_vmsa.rax != SVSM_SUCCESS ||
+	    *fake_mem(CAA) != 0) {
 		fprintf(stderr, "call %llx failed: %llx\n",
 			(unsigned long long)rax,
 			(unsigned long long)guest_vmsa.rax);

@@ -94,6 +94,16 @@ static inline uint16_t get16(uint64_t g)
 	return v;
 }
 
+/* A guest VMSA page at @at as CREATE_VCPU reads it. */
+static inline void make_vmsa(uint64_t at, uint8_t vmpl, uint64_t efer,
+			     uint64_t features)
+{
+	memset(fake_mem(at), 0, 4096);
+	*fake_mem(at + offsetof(struct snp_vmsa, vmpl)) = vmpl;
+	put64(at + offsetof(struct snp_vmsa, efer), efer);
+	put64(at + offsetof(struct snp_vmsa, sev_features), features);
+}
+
 /* A page list (PVALIDATE/DEPOSIT/WITHDRAW format) at @at. */
 static inline void put_list(uint64_t at, const uint64_t *e, uint16_t n,
 			    uint16_t entries, uint16_t next)

@@ -10,15 +10,6 @@
 #define NEW_CAA UINT64_C(0x21000)
 
 /* A VMSA page the guest prepared for the AP (APIC 1). */
-static void make_vmsa(uint64_t at, uint8_t vmpl, uint64_t efer,
-		      uint64_t features)
-{
-	memset(fake_mem(at), 0, 4096);
-	*fake_mem(at + offsetof(struct snp_vmsa, vmpl)) = vmpl;
-	put64(at + offsetof(struct snp_vmsa, efer), efer);
-	put64(at + offsetof(struct snp_vmsa, sev_features), features);
-}
-
 static uint64_t create(uint64_t vmsa, uint64_t caa, uint64_t apic)
 {
 	return core(SVSM_CORE_CREATE_VCPU, vmsa, caa, apic);

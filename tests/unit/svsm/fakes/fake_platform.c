@@ -12,6 +12,7 @@
 
 #include "lib/panic.h"
 
+#include "svsm/lock_stat.h"
 #include "svsm/platform.h"
 
 #include "svsm/abi/snp.h"
@@ -384,6 +385,22 @@ bool plat_vmsa_in_use(gpa_t vmsa)
 {
 	(void)vmsa;
 	return vmsa_in_use;
+}
+
+uint64_t fake_lock_reports;
+
+void plat_lock_stat_report(const struct lock_stat *s)
+{
+	(void)s;
+	fake_lock_reports++;
+}
+
+uint64_t fake_served_vmsa = UINT64_MAX;
+
+struct snp_vmsa *plat_serve_vmsa(gpa_t vmsa)
+{
+	fake_served_vmsa = gpa_val(vmsa);
+	return (struct snp_vmsa *)(void *)fake_mem(gpa_val(vmsa));
 }
 
 __noreturn void panic(const char *fmt, ...)

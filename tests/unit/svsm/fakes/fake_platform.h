@@ -69,6 +69,12 @@ void fake_set_watch(uint64_t gpa);
 extern unsigned int fake_run_vmpl_count;
 extern uint8_t fake_run_vmpl_last;
 extern bool fake_run_vmpl_refuse;
+/* How often a lock's statistics were reported (svsm/lock_stat.h). */
+extern uint64_t fake_lock_reports;
+
+/* The last VMSA plat_serve_vmsa() was asked to serve (UINT64_MAX: none). */
+extern uint64_t fake_served_vmsa;
+
 /* What plat_vmsa_in_use() answers. */
 void fake_set_vmsa_in_use(bool in_use);
 
