@@ -81,4 +81,9 @@ checks = [
     ("none of its cases failed", guest_fail is None),
     ("the run ended cleanly (run-image passed)", rc == 0),
 ]
+# The failed cases and their diagnostics, which the tail may not reach.
+for line in out.splitlines():
+    if re.match(r"^not ok \d+ - (?!harness)", line) or \
+            re.search(r"\.c:\d+: ", line):
+        print("# failed: " + line)
 sys.exit(emu_run.tap(checks, out))
