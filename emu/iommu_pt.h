@@ -3,7 +3,7 @@
  * The VT-d structures snpemu writes for QEMU's emulated Intel IOMMU: root
  * and context entries (legacy mode) and the second-level page tables that
  * map, at each GPA, exactly the guest pages the RMP says are shared
- * (docs/snpemu.md §4.1). Pure logic, shared by snpemu (iommu.c) and the
+ * (docs/snpemu.md §4). Pure logic, shared by snpemu (iommu.c) and the
  * hosted unit tests: table addresses are used as pointers (snpemu's memory
  * is identity mapped; the tests use their own buffers).
  *
