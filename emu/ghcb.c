@@ -532,8 +532,8 @@ static void nae_psc(struct machine *m, struct nae *n)
 		int rc = RMP_PSC_E_INPUT;
 
 		if (!e.reserved_set) {
-			rc = rmp_psc(&m->rmp, e.gfn << PAGE_SHIFT, e.op,
-				     e.size_2m, &chg);
+			rc = gmem_psc(m, e.gfn << PAGE_SHIFT, e.op, e.size_2m,
+				      &chg);
 		}
 		npt_apply(m, &chg);
 		if (rc != RMP_PSC_OK) {
@@ -885,7 +885,7 @@ static void msr_protocol(struct machine *m, struct vmpl_ctx *c,
 		}
 		break;
 	case GHCB_MSR_K_PSC:
-		rc = rmp_psc(&m->rmp, q->gfn << PAGE_SHIFT, q->op, false, &chg);
+		rc = gmem_psc(m, q->gfn << PAGE_SHIFT, q->op, false, &chg);
 		npt_apply(m, &chg);
 		c->ghcb_msr = ghcb_msr_psc_resp((uint32_t)rc);
 		break;

@@ -216,6 +216,12 @@ bool npt_fault_fixup(struct machine *m, uint64_t gpa, enum gacc acc);
  */
 enum gmem_rc gmem_rule(const struct rmp *r, unsigned vmpl, uint64_t gpa,
 		       enum gacc acc, uint32_t exec_perm, bool vmsa_in_use);
+/** The vCPU whose current VMSA is the page @gfn (S6: in use), or -1. */
+int gmem_vmsa_vcpu(const struct machine *m, uint64_t gfn);
+/** A page-state change the host makes for the guest: rmp_psc, except for a
+ * VMSA page a vCPU runs (F6, gmem_rule.c). */
+int gmem_psc(struct machine *m, uint64_t gpa, unsigned op, bool size_2m,
+	     struct rmp_change *chg);
 /** Host pointer for @gpa (C-bit included) as VMPL @vmpl may access it. */
 enum gmem_rc gmem_gpa(struct machine *m, unsigned vmpl, uint64_t gpa,
 		      enum gacc acc, void **hva);

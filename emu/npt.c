@@ -40,22 +40,10 @@ static uint64_t *table(uint64_t pa)
 	return (uint64_t *)(uintptr_t)pa;
 }
 
-/*
- * The VMSA a vCPU is running: in use, so no VMPL may touch it (S6). Every
- * vCPU's current VMSA counts, also while that vCPU waits for its turn on
- * snpemu's one L1 CPU: on hardware the vCPUs run at the same time.
- */
+/* The VMSA a vCPU is running: in use, so no VMPL may touch it (S6). */
 static bool vmsa_in_use(const struct machine *m, uint64_t gfn)
 {
-	for (unsigned i = 0; i < m->nr_vcpus; i++) {
-		const struct vcpu *v = &m->vcpu[i];
-		const struct vmpl_ctx *c = &v->ctx[v->cur];
-
-		if (c->present && (c->vmsa_gpa >> PAGE_SHIFT) == gfn) {
-			return true;
-		}
-	}
-	return false;
+	return gmem_vmsa_vcpu(m, gfn) >= 0;
 }
 
 uint64_t npt_private_pte(const struct machine *m, unsigned vmpl, uint64_t gfn)

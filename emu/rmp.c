@@ -225,6 +225,19 @@ int rmp_query(const struct rmp *r, unsigned vmpl, uint64_t gpa,
 	return SNP_RC_SUCCESS;
 }
 
+bool rmp_psc_range(const struct rmp *r, uint64_t gpa, bool size_2m,
+		   uint64_t *first, uint64_t *count)
+{
+	return check_range(r, gpa,
+			   size_2m ? SNP_PAGE_SIZE_2M : SNP_PAGE_SIZE_4K, first,
+			   count) == 0;
+}
+
+bool rmp_is_vmsa(const struct rmp *r, uint64_t gfn)
+{
+	return gfn < r->npages && (r->e[gfn].flags & RMP_F_VMSA);
+}
+
 int rmp_psmash(struct rmp *r, uint64_t gpa, struct rmp_change *chg)
 {
 	uint64_t base = GFN(gpa) & ~(uint64_t)(RMP_PAGES_2M - 1);
@@ -260,7 +273,12 @@ int rmp_psc(struct rmp *r, uint64_t gpa, unsigned op, bool size_2m,
 		bool noop = op == RMP_PSC_OP_PRIVATE &&
 			    (r->e[i].flags & RMP_F_ASSIGNED);
 
-		if (!noop && (r->e[i].flags & (RMP_F_VMSA | RMP_F_IMMUTABLE))) {
+		/*
+		 * F6: a VMSA page is converted like any other; only one a
+		 * vCPU is running is refused, which the caller checks
+		 * (ghcb.c, psc_change: the RMP does not know who runs what).
+		 */
+		if (!noop && (r->e[i].flags & RMP_F_IMMUTABLE)) {
 			return RMP_PSC_E_INUSE;
 		}
 		/* Partly private already: the rest becomes 4 KiB pages. */

@@ -84,17 +84,26 @@ int rmp_query(const struct rmp *r, unsigned vmpl, uint64_t gpa,
 /* Page-state change results (model: GHCB spec 56421 §4.1.6 error codes). */
 #define RMP_PSC_OK 0
 #define RMP_PSC_E_INPUT 1    /* outside guest RAM, misaligned, bad op */
-#define RMP_PSC_E_INUSE 2    /* a VMSA or immutable page */
+#define RMP_PSC_E_INUSE 2    /* an immutable page or a running VMSA */
 #define RMP_PSC_OP_PRIVATE 1 /* GHCB_MSR_PSC_OP_PRIVATE */
 #define RMP_PSC_OP_SHARED 2
 
 /**
  * Make [gpa, gpa + 4K or 2M) private (assigned, not validated, no VMPL1-3
  * permissions) or shared (unassigned). Like RMPUPDATE, a page made shared
- * loses its validation; a page that is already private is left alone.
+ * loses its validation and its VMSA bit; a page that is already private
+ * is left alone. Immutable pages are refused; whether a VMSA page is
+ * running is the caller's to check (F6, docs/snpemu.md).
  */
 int rmp_psc(struct rmp *r, uint64_t gpa, unsigned op, bool size_2m,
 	    struct rmp_change *chg);
+
+/** The pages of a page-state change of @gpa (4K or 2M): false if rmp_psc
+ * refuses the range itself (outside guest RAM, misaligned). */
+bool rmp_psc_range(const struct rmp *r, uint64_t gpa, bool size_2m,
+		   uint64_t *first, uint64_t *count);
+/** True if @gfn is guest RAM whose RMP entry has the VMSA bit. */
+bool rmp_is_vmsa(const struct rmp *r, uint64_t gfn);
 
 /** PSMASH: split the 2 MiB RMP entry holding @gpa into 512 4 KiB ones
  * with the same state. RMP_PSC_E_INPUT if it is not a 2 MiB entry. */

@@ -31,7 +31,11 @@ ROWS = {
     "s8_vc_sources": (8, None),
     "s12_psc_private_twice": (12, None),
     "l4_implicit_psmash": (14, None),
-    "f6_psc_vmsa_shared": (17, None),
+    # A VMSA no vCPU runs converts, a running one is refused; the stop
+    # comes when vCPU 1 converts its own VMSA (its next VMRUN fails).
+    "f6_psc_vmsa_shared": (17, r"VMPL2 made its own VMSA at GPA "
+                               r"0x[0-9a-f]+ shared: the VMRUN that "
+                               r"resumes it fails"),
     "l5_cbitless_alias": (16, r"RMP violation: VMPL0 RIP 0x[0-9a-f]+: read "
                               r"of GPA 0x[0-9a-f]+ \(shared"),
     # S2 with two vCPUs: the stop comes from vCPU 1's read.
@@ -40,7 +44,7 @@ ROWS = {
                              r".*on vCPU 1 of 2"),
 }
 # Rows that need more than one vCPU (QEMU -smp).
-SMP = {"s2_tlb_flush_smp": 2}
+SMP = {"s2_tlb_flush_smp": 2, "f6_psc_vmsa_shared": 2}
 
 run_image, qemu, snpemu, payload, name = sys.argv[1:6]
 row, stop = ROWS[name]

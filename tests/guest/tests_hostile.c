@@ -40,6 +40,8 @@ static uint8_t dep_page[4096] __attribute__((aligned(4096)));
 static uint8_t list_page[4096] __attribute__((aligned(4096)));
 static uint8_t ca_page[4096] __attribute__((aligned(4096)));
 static struct snp_vmsa vmsa_page __attribute__((aligned(4096)));
+/* Two pages: one of them is not 2 MiB aligned (a VMSA must not be). */
+static struct snp_vmsa lost_vmsa[2] __attribute__((aligned(4096)));
 
 void guest_hostile_report(void)
 {
@@ -690,4 +692,69 @@ TEST(hostile, remap_and_delete)
 		    "delete_vcpu: an ordinary guest page");
 	HOSTILE_RAX(HP_CORE, call1(SVSM_CORE_DELETE_VCPU, UINT64_C(1) << 46),
 		    SVSM_ERR_INVALID_PARAMETER, "delete_vcpu: outside RAM");
+}
+
+/* ---- finding 6: a VMSA converted behind the SVSM's back ---- */
+
+/*
+ * A VMSA the SVSM registered (CREATE_VCPU for this vCPU, with its CA; never
+ * started, so no vCPU runs it) that the host converts to shared: on SNP
+ * hardware RMPUPDATE converts a VMSA page outside VMRUN like any page, and
+ * snpemu does the same (docs/snpemu.md row F6). DELETE_VCPU must refuse it
+ * through its guarded copy (INVALID_ADDRESS; docs/abi.md §3.4): the VMSA
+ * stays registered, so every call that names it is refused, and every
+ * other call is still served. Last in this file: the page stays lost.
+ */
+TEST(hostile, delete_vcpu_vmsa_made_shared)
+{
+	struct snp_vmsa *vm =
+		&lost_vmsa[(gpa_of(&lost_vmsa[0]) & (MB2 - 1)) == 0];
+	uint64_t v = gpa_of(vm);
+	uint64_t ca = gpa_of(g.caa);
+	struct gcall c;
+
+	memset(vm, 0, sizeof(*vm));
+	vm->vmpl = 2;
+	vm->efer = VMSA_EFER_SVME;
+	vm->sev_features = rdmsr(MSR_SEV_STATUS) >> 2;
+	vm->cr0 = 0x31;
+	EXPECT_RAX(create(v, ca, 0), SVSM_SUCCESS,
+		   "create_vcpu: a VMSA for this vCPU, never started");
+	EXPECT_MSG(guest_psc(v, true),
+		   "the host converts that VMSA page to shared (no vCPU runs "
+		   "it: RMPUPDATE succeeds)");
+	HOSTILE_RAX(HP_CORE, call1(SVSM_CORE_DELETE_VCPU, v),
+		    SVSM_ERR_INVALID_ADDRESS,
+		    "delete_vcpu: VMSA made shared behind the SVSM's back");
+	HOSTILE_RAX(
+		HP_CORE, call1(SVSM_CORE_DELETE_VCPU, v),
+		SVSM_ERR_INVALID_ADDRESS,
+		"delete_vcpu: that VMSA again (private, not validated now)");
+	EXPECT_MSG(guest_psc(v, true), "the host makes it shared again");
+	HOSTILE_RAX(HP_CORE, call1(SVSM_CORE_DELETE_VCPU, v),
+		    SVSM_ERR_INVALID_ADDRESS,
+		    "delete_vcpu: that VMSA shared again");
+	HOSTILE_RAX(HP_CORE, pv1(v | PV_VALIDATE), SVSM_ERR_INVALID_ADDRESS,
+		    "pvalidate: the lost VMSA is still a registered VMSA");
+	HOSTILE_RAX(HP_CORE, call1(SVSM_CORE_REMAP_CA, v),
+		    SVSM_ERR_INVALID_ADDRESS, "remap_ca: to the lost VMSA");
+	HOSTILE_RAX(HP_CORE, create(v, ca, 0), SVSM_ERR_INVALID_ADDRESS,
+		    "create_vcpu: the lost VMSA again");
+	HOSTILE_RAX(HP_CORE, create(gpa_of(&vmsa_page), v, 0),
+		    SVSM_ERR_INVALID_ADDRESS,
+		    "create_vcpu: the lost VMSA as a calling area");
+	for (unsigned t = 0; t < 2; t++) {
+		memset(&c, 0, sizeof(c));
+		c.rax = CORE(SVSM_CORE_QUERY_PROTOCOL);
+		c.rcx = SVSM_QUERY_PROTOCOL_ARG(0, 1);
+		EXPECT_MSG(gcall(t == 0 ? GT_MSR : GT_GHCB, &c) &&
+				   c.rax == SVSM_SUCCESS &&
+				   c.rcx == ((UINT64_C(1) << 32) | 1) &&
+				   gcall_preserved(&c),
+			   "the SVSM still serves calls (both transports)");
+	}
+	EXPECT_RAX(pv1(gpa_of(sh_page) | PV_IGNCF), SVSM_SUCCESS,
+		   "pvalidate: an ordinary page still works (rescind)");
+	EXPECT_RAX(pv1(gpa_of(sh_page) | PV_VALIDATE | PV_IGNCF), SVSM_SUCCESS,
+		   "pvalidate: an ordinary page still works (validate)");
 }

@@ -161,42 +161,6 @@ static void s5_vmsa_2m_aligned(void)
 	       "is accepted");
 }
 
-/*
- * F6 (issue 14 finding 6): a page-state change to shared of a VMSA page is
- * refused, by the MSR protocol and by the PSC event, and the page stays
- * private, validated and a VMSA, its contents kept (docs/snpemu.md §3).
- */
-static void f6_psc_vmsa_shared(void)
-{
-	uint64_t va = 0x1000000, rdx = 0, rcx = 0;
-	struct ghcb_psc_hdr *h = (void *)ghcb->shared_buffer;
-	uint64_t *ent = (uint64_t *)(h + 1);
-	const struct snp_vmsa *v = (const void *)(uintptr_t)va;
-	bool ok = true, cf = false;
-
-	EXPECT_EQ(make_vmsa_page(va), 1);
-	EXPECT_EQ(msr_proto(GHCB_MSR_PSC(va >> 12, GHCB_MSR_PSC_OP_SHARED)) ==
-			  GHCB_MSR_PSC_RESP,
-		  0);
-	h->cur_entry = 0;
-	h->end_entry = 0;
-	ent[0] = va | ((uint64_t)GHCB_MSR_PSC_OP_SHARED << 52);
-	ghcb_prepare(SVM_VMGEXIT_PSC, 0, 0);
-	set_scratch();
-	vmgexit();
-	EXPECT_EQ(ghcb->sw_exit_info_2 == 0, 0);
-	EXPECT_EQ(h->cur_entry, 0);
-	/* Still assigned, validated (CF=1: no change) and a VMSA. */
-	EXPECT_EQ(rmpquery(va, &rdx, &rcx), 0);
-	EXPECT_EQ(rdx & RMPADJ_VMSA, RMPADJ_VMSA);
-	EXPECT_EQ(pvalidate(va, 0, 1, &cf), 0);
-	EXPECT_EQ(cf, 1);
-	EXPECT_EQ(v->efer & VMSA_EFER_SVME, VMSA_EFER_SVME);
-	report(ok,
-	       "fidelity/f6_psc_vmsa_shared: refused (MSR protocol and PSC "
-	       "event); the page stays a private, validated VMSA");
-}
-
 /* S8: #VC for DR7, RDPMC, INVD, WBINVD, MONITOR, MWAIT. */
 static void s8_vc_sources(void)
 {
@@ -430,6 +394,113 @@ static void s2_tlb_flush_smp(void)
 	tlbsync();
 	(void)ap_reads_again();
 	out("# fidelity: vCPU 1 still reads after the flush\n");
+}
+
+/*
+ * F6 (issue 14 finding 6), with two vCPUs. A page-state change to shared
+ * is RMPUPDATE, which converts a VMSA page no vCPU runs like any page and
+ * fails (FAIL_INUSE) only for a VMSA inside VMRUN (emu/gmem_rule.c,
+ * gmem_psc, with the references). vCPU 0 converts two VMSA pages no vCPU
+ * runs (MSR protocol and PSC event); the VMSA vCPU 1 runs is refused and
+ * stays a VMSA; then vCPU 1 converts its own VMSA, which it is not
+ * running while the host handles that exit, so the VMRUN that would
+ * resume it fails: the VM stops.
+ */
+struct f6_ap {
+	uint64_t spins, psc_req, psc_resp;
+};
+static volatile struct f6_ap f6_ap
+	__attribute__((section(".vmpl2_data"), aligned(64)));
+
+/* vCPU 1 at VMPL2: counts until psc_req is set, then sends it (GHCB MSR
+ * protocol: WRMSR to the GHCB MSR, VMGEXIT). */
+__asm__(".pushsection .vmpl2_text, \"ax\"\n"
+	"f6_ap_loop:\n"
+	"1:	lock incq f6_ap(%rip)\n"
+	"	movq f6_ap + 8(%rip), %rax\n"
+	"	testq %rax, %rax\n"
+	"	jz 1b\n"
+	"	movq %rax, %rdx\n"
+	"	shrq $32, %rdx\n"
+	"	movl $0xc0010130, %ecx\n"
+	"	wrmsr\n"
+	"	.byte 0xf3, 0x0f, 0x01, 0xd9\n"
+	"	movl $0xc0010130, %ecx\n"
+	"	rdmsr\n"
+	"	shlq $32, %rdx\n"
+	"	orq %rdx, %rax\n"
+	"	movq %rax, f6_ap + 16(%rip)\n"
+	"2:	jmp 2b\n"
+	".popsection\n");
+extern uint8_t f6_ap_loop[];
+
+static bool f6_ap_spins(void)
+{
+	uint64_t start = f6_ap.spins;
+
+	for (uint64_t i = 0; i < UINT64_C(200000000); i++) {
+		if (f6_ap.spins - start >= 2) {
+			return true;
+		}
+		__asm__ volatile("pause" ::: "memory");
+	}
+	return false;
+}
+
+static void f6_psc_vmsa_shared(void)
+{
+	uint64_t va = 0x1000000 + 0x1000, rdx = 0, rcx = 0;
+	uint64_t ap = gpa_of(ap_vmsa_page);
+	struct ghcb_psc_hdr *h = (void *)ghcb->shared_buffer;
+	uint64_t *ent = (uint64_t *)(h + 1);
+	bool ok = vmpl2_grant(), cf = false;
+
+	/* A VMSA page no vCPU runs: converted, the VMSA bit gone with it. */
+	EXPECT_EQ(make_vmsa_page(va), 1);
+	EXPECT_EQ(msr_proto(GHCB_MSR_PSC(va >> 12, GHCB_MSR_PSC_OP_SHARED)),
+		  GHCB_MSR_PSC_RESP);
+	EXPECT_EQ(pvalidate(va, 0, 0, &cf), SNP_RC_FAIL_INPUT);
+	EXPECT_EQ(make_vmsa_page(va + 0x1000), 1);
+	h->cur_entry = 0;
+	h->end_entry = 0;
+	ent[0] = (va + 0x1000) | ((uint64_t)GHCB_MSR_PSC_OP_SHARED << 52);
+	ghcb_prepare(SVM_VMGEXIT_PSC, 0, 0);
+	set_scratch();
+	vmgexit();
+	EXPECT_EQ(ghcb->sw_exit_info_2, 0);
+	EXPECT_EQ(h->cur_entry, 1);
+	EXPECT_EQ(pvalidate(va + 0x1000, 0, 0, &cf), SNP_RC_FAIL_INPUT);
+	/* The VMSA vCPU 1 runs: refused, still a private validated VMSA. */
+	f6_ap.psc_req = 0;
+	vmpl2_build_vmsa(ap_vmsa_page, VA(f6_ap_loop));
+	EXPECT_EQ(rmpadjust(VA(ap_vmsa_page), 0, 1 | RMPADJ_VMSA), 0);
+	EXPECT_EQ(ap_create_on(1, 2, SVM_VMGEXIT_AP_CREATE, ap,
+			       SEV_FEAT_SNP_ACTIVE),
+		  0);
+	EXPECT_EQ(f6_ap_spins(), true);
+	EXPECT_EQ(msr_proto(GHCB_MSR_PSC(ap >> 12, GHCB_MSR_PSC_OP_SHARED)) ==
+			  GHCB_MSR_PSC_RESP,
+		  0);
+	h->cur_entry = 0;
+	h->end_entry = 0;
+	ent[0] = ap | ((uint64_t)GHCB_MSR_PSC_OP_SHARED << 52);
+	ghcb_prepare(SVM_VMGEXIT_PSC, 0, 0);
+	set_scratch();
+	vmgexit();
+	EXPECT_EQ(ghcb->sw_exit_info_2 == 0, 0);
+	EXPECT_EQ(h->cur_entry, 0);
+	EXPECT_EQ(rmpquery(VA(ap_vmsa_page), &rdx, &rcx), 0);
+	EXPECT_EQ(rdx & RMPADJ_VMSA, RMPADJ_VMSA);
+	EXPECT_EQ(f6_ap_spins(), true);
+	report(ok,
+	       "fidelity/f6_psc_vmsa_shared: a VMSA no vCPU runs is "
+	       "converted (MSR protocol and PSC event); another vCPU's "
+	       "running VMSA is refused");
+	expect_stop("vCPU 1 makes its own VMSA shared");
+	f6_ap.psc_req = GHCB_MSR_PSC(ap >> 12, GHCB_MSR_PSC_OP_SHARED);
+	(void)f6_ap_spins();
+	out("# fidelity: vCPU 1 still runs, PSC answer 0x%llx\n",
+	    (unsigned long long)f6_ap.psc_resp);
 }
 
 /* S3: supervisor fetches need XS; XU alone does not do. */

@@ -172,9 +172,6 @@ TAP_CASE(rmpadjust_vmsa_only_from_vmpl0)
 	/* A lower VMPL may not touch a VMSA page's rights. */
 	CHECK_EQ(rmp_adjust(&r, 1, 0x7000, 0, 2 | RMPADJ_VMSA, &chg),
 		 SNP_RC_FAIL_PERMISSION);
-	/* VMSA pages cannot be converted by the hypervisor. */
-	CHECK_EQ(rmp_psc(&r, 0x7000, RMP_PSC_OP_SHARED, false, &chg),
-		 RMP_PSC_E_INUSE);
 	/* VMPL0 clears it again. */
 	CHECK_EQ(rmp_adjust(&r, 0, 0x7000, 0, 1, &chg), 0);
 	CHECK_TRUE(!(entries[7].flags & RMP_F_VMSA));
@@ -185,6 +182,29 @@ TAP_CASE(rmpadjust_vmsa_only_from_vmpl0)
 			    &chg),
 		 0);
 	CHECK_TRUE(!(entries[8].flags & RMP_F_VMSA));
+}
+
+/*
+ * F6: RMPUPDATE converts a VMSA page no vCPU runs like any page, and the
+ * VMSA bit goes with the rest of the entry (whether a vCPU runs it is
+ * gmem_psc's check, tested by fidelity/f6_psc_vmsa_shared).
+ */
+TAP_CASE(psc_shared_of_vmsa_page_clears_it)
+{
+	uint64_t first = 0, count = 0;
+
+	fresh();
+	make_valid(0x7000);
+	CHECK_EQ(rmp_adjust(&r, 0, 0x7000, 0, 1 | RMPADJ_VMSA, &chg), 0);
+	CHECK_TRUE(rmp_is_vmsa(&r, 7));
+	CHECK_TRUE(rmp_psc_range(&r, 0x7000, false, &first, &count));
+	CHECK_EQ(first, 7);
+	CHECK_EQ(count, 1);
+	CHECK_TRUE(!rmp_psc_range(&r, 0x7000, true, &first, &count));
+	CHECK_EQ(rmp_psc(&r, 0x7000, RMP_PSC_OP_SHARED, false, &chg), 0);
+	CHECK_EQ(entries[7].flags, 0);
+	CHECK_TRUE(!rmp_is_vmsa(&r, 7));
+	CHECK_EQ(rmp_perms(&r, 7, 1), 0);
 }
 
 TAP_CASE(rmpquery_reports_state)
@@ -273,6 +293,7 @@ TAP_MAIN(TAP_ENTRY(pvalidate_validates_and_reports_no_update),
 	 TAP_ENTRY(rmpadjust_never_grants_more_than_held),
 	 TAP_ENTRY(rmpadjust_needs_validated_assigned_page),
 	 TAP_ENTRY(rmpadjust_vmsa_only_from_vmpl0),
+	 TAP_ENTRY(psc_shared_of_vmsa_page_clears_it),
 	 TAP_ENTRY(rmpquery_reports_state),
 	 TAP_ENTRY(psc_resets_validation_and_permissions),
 	 TAP_ENTRY(psc_4k_inside_2m_smashes), TAP_ENTRY(psmash_keeps_state),
