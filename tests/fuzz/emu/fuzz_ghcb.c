@@ -25,9 +25,10 @@
  *  G3 no page that was private (assigned in the RMP) changed contents:
  *     the hypervisor side can only touch shared memory;
  *  G4 the RMP changes only for pages the event named (an MSR PSC's GFN,
- *     an NAE PSC's entries from cur_entry, 2 MiB ones whole), VMSA pages
- *     never, and an NAE PSC's cur_entry never goes backwards or past
- *     end_entry + 1.
+ *     an NAE PSC's entries from cur_entry, 2 MiB ones whole), a VMSA a
+ *     vCPU runs never (one no vCPU runs may be converted, as RMPUPDATE
+ *     does: docs/snpemu.md row F6), and an NAE PSC's cur_entry never goes
+ *     backwards or past end_entry + 1.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -51,6 +52,7 @@ static struct machine *const m = &emu_machine;
 static struct rmp_entry pre_rmp[FAKE_EMU_PAGES];
 static uint8_t shadow[FAKE_EMU_PAGES][PAGE_SIZE];
 static bool may_change[FAKE_EMU_PAGES];
+static bool pre_running[FAKE_EMU_PAGES]; /* a vCPU's current VMSA (G4) */
 static struct ghcb pre_ghcb;
 
 static const uint64_t nae_codes[] = {
@@ -256,6 +258,8 @@ NO_COV static void snapshot(void)
 {
 	memcpy(pre_rmp, m->rmp.e, sizeof(pre_rmp));
 	for (unsigned p = 0; p < FAKE_EMU_PAGES; p++) {
+		pre_running[p] = (pre_rmp[p].flags & RMP_F_VMSA) &&
+				 gmem_vmsa_vcpu(m, p) >= 0;
 		if (pre_rmp[p].flags & RMP_F_ASSIGNED) {
 			memcpy(shadow[p],
 			       fake_emu_ram((uint64_t)p << PAGE_SHIFT),
@@ -275,7 +279,7 @@ NO_COV static void check_memory(void)
 			FAIL("G3: private page %#x written", p);
 		}
 		if (memcmp(now, &pre_rmp[p], sizeof(*now)) != 0 &&
-		    (!may_change[p] || (pre_rmp[p].flags & RMP_F_VMSA))) {
+		    (!may_change[p] || pre_running[p])) {
 			FAIL("G4: RMP entry of %#x changed (flags %#x -> %#x)",
 			     p, pre_rmp[p].flags, now->flags);
 		}
