@@ -220,7 +220,12 @@ void guest_main(uint64_t secrets_gpa, uint64_t cpuid_gpa, uint32_t cbit)
 		   (unsigned long long)g.secrets->svsm_caa);
 	read_filter(filter, sizeof(filter));
 	rc = test_run(filter);
-	guest_hostile_report();
+	/* A run of every visible case must make issue 14's count
+	 * (svsm-test-guest fails otherwise). */
+	if (!guest_hostile_report(filter[0] == '\0' ||
+				  strcmp(filter, "*") == 0)) {
+		rc = 1;
+	}
 	guest_terminate(rc == 0 ? 0 : 1);
 }
 

@@ -43,15 +43,27 @@ static struct snp_vmsa vmsa_page __attribute__((aligned(4096)));
 /* Two pages: one of them is not 2 MiB aligned (a VMSA must not be). */
 static struct snp_vmsa lost_vmsa[2] __attribute__((aligned(4096)));
 
-void guest_hostile_report(void)
+/* Issue 14: at least this many hostile-guest checks in the emu suite. */
+#define HOSTILE_MIN 250u
+
+bool guest_hostile_report(bool full)
 {
+	uint32_t total = hostile_checks[HP_CORE] + hostile_checks[HP_ATTEST] +
+			 hostile_checks[HP_VTPM];
+
 	con_printf(
 		"# hostile-guest checks: core %u, attestation %u, vtpm %u, "
 		"total %u\n",
 		hostile_checks[HP_CORE], hostile_checks[HP_ATTEST],
-		hostile_checks[HP_VTPM],
-		hostile_checks[HP_CORE] + hostile_checks[HP_ATTEST] +
-			hostile_checks[HP_VTPM]);
+		hostile_checks[HP_VTPM], total);
+	if (full && total < HOSTILE_MIN) {
+		con_printf(
+			"# hostile-guest checks: %u, fewer than the %u "
+			"issue 14 asks for\n",
+			total, HOSTILE_MIN);
+		return false;
+	}
+	return true;
 }
 
 static void set_valid(struct ghcb *gh, size_t off)
