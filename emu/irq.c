@@ -39,6 +39,7 @@
 #include "clock.h"
 #include "hostile.h"
 #include "inject.h"
+#include "iommu.h"
 #include "machine.h"
 
 #define HOST_TIMER_VEC 0xf0
@@ -171,6 +172,7 @@ static void poll(struct machine *m, uint64_t now)
 		}
 	}
 	pit_poll(&m->pit, &m->pic, now);
+	iommu_tick(now);
 	for (unsigned irq = 0; irq < 8; irq++) {
 		if (FORWARD_IRQS & (1u << irq)) {
 			pic_set_irq(&m->pic, irq, (lines >> irq) & 1);

@@ -168,6 +168,10 @@ uint64_t emu_alloc_page(void);
 /** @n zeroed, physically contiguous pages from the pool. */
 uint64_t emu_alloc_pages(uint64_t n);
 
+/* ---- main.c ---- */
+/** An RMP over guest RAM (every page shared), from the pool. */
+void emu_rmp_alloc(struct machine *m);
+
 /* ---- npt.c ---- */
 void npt_init_vmpl(struct machine *m, unsigned vmpl);
 /** Recompute the nested PTEs of [gfn, gfn+count) for every VMPL. */

@@ -38,6 +38,7 @@
 #include "emu.h"
 #include "hostile.h"
 #include "inject.h"
+#include "iommu.h"
 #include "irq.h"
 #include "launch.h"
 #include "loader.h"
@@ -292,6 +293,16 @@ static void parse_mem(void)
 	emu_ram_size = v;
 }
 
+void emu_rmp_alloc(struct machine *m)
+{
+	rmp_init(&m->rmp,
+		 (struct rmp_entry *)(uintptr_t)emu_alloc_pages(
+			 (EMU_GUEST_PAGES * sizeof(struct rmp_entry) +
+			  PAGE_SIZE - 1) >>
+			 PAGE_SHIFT),
+		 EMU_GUEST_PAGES);
+}
+
 /* run=payload|igvm: the SNP machine with a test payload or an IGVM file. */
 static void run_machine(const struct pvh_start_info *si, bool igvm)
 {
@@ -369,12 +380,7 @@ static void run_machine(const struct pvh_start_info *si, bool igvm)
 		con_printf("snpemu: %u vCPUs\n", m->nr_vcpus);
 	}
 	vmpl_init(m);
-	rmp_init(&m->rmp,
-		 (struct rmp_entry *)(uintptr_t)emu_alloc_pages(
-			 (EMU_GUEST_PAGES * sizeof(struct rmp_entry) +
-			  PAGE_SIZE - 1) >>
-			 PAGE_SHIFT),
-		 EMU_GUEST_PAGES);
+	emu_rmp_alloc(m);
 	/*
 	 * Guest RAM is not cleared here: QEMU's RAM starts zeroed, the range
 	 * was checked above to be plain RAM that neither the firmware
@@ -393,6 +399,8 @@ static void run_machine(const struct pvh_start_info *si, bool igvm)
 				  mod->size, parse_u64(arg))) {
 		emu_exit(EMU_EXIT_USAGE);
 	}
+	/* Device DMA follows the RMP from here on (no IOMMU: none). */
+	(void)iommu_setup_domain(m);
 	stats_milestone(m, "launched");
 	emu_run(m);
 }
@@ -423,6 +431,11 @@ void emu_main(uint32_t start_info_pa)
 	}
 	copy_cmdline(si);
 	print_banner(si);
+	/* Before anything else: with an IOMMU, no device DMA from now on
+	 * until a device is attached to the guest's DMA domain. */
+	if (si != NULL) {
+		(void)iommu_probe(si->rsdp_paddr);
+	}
 
 	if (cmdline_get("selftest", arg, sizeof(arg))) {
 		run_selftest(arg);

@@ -28,6 +28,7 @@
 #include "lib/pt.h"
 #include "lib/string.h"
 
+#include "iommu.h"
 #include "machine.h"
 
 #define PT_ENTRIES 512
@@ -127,6 +128,9 @@ void npt_update(struct machine *m, uint64_t gfn, uint64_t count)
 	if (gfn >= EMU_GUEST_PAGES || count > EMU_GUEST_PAGES - gfn) {
 		return;
 	}
+	/* Device DMA first: a page turning private is out of the IOMMU's
+	 * tables before the guest can use it as private (iommu.h). */
+	iommu_rmp_changed(m, gfn, count);
 	for (unsigned v = 0; v < SNP_VMPL_COUNT; v++) {
 		struct npt_view *n = &m->npt[v];
 
