@@ -122,13 +122,61 @@ static void act_inject(struct machine *m)
 	}
 }
 
-/* An SVSM-only page: assigned, validated, no VMPL1-3 access, no VMSA. */
+/*
+ * A VMSA page no vCPU runs, at random (UINT64_MAX if none): RMPUPDATE
+ * converts it like any page, only a VMSA inside VMRUN is refused
+ * (docs/snpemu.md row F6). At a VMPL0 entry that is, e.g., the guest's
+ * VMPL2 VMSA of this very vCPU.
+ */
+static uint64_t idle_vmsa(const struct machine *m)
+{
+	uint64_t pick = UINT64_MAX, seen = 0;
+
+	for (uint64_t gfn = 0; gfn < m->rmp.npages; gfn++) {
+		if (rmp_is_vmsa(&m->rmp, gfn) && gmem_vmsa_vcpu(m, gfn) < 0 &&
+		    below(++seen) == 0) {
+			pick = gfn;
+		}
+	}
+	return pick;
+}
+
+/* Make @gfn shared as RMPUPDATE would; false if the RMP refuses it. */
+static bool remap_page(struct machine *m, uint64_t gfn)
+{
+	struct rmp_change chg = {0};
+
+	if (rmp_psc(&m->rmp, gfn << PAGE_SHIFT, RMP_PSC_OP_SHARED, false,
+		    &chg) != RMP_PSC_OK) {
+		remaps_refused++;
+		return false;
+	}
+	npt_apply(m, &chg);
+	m->tlb_flush = true;
+	return true;
+}
+
+/*
+ * One remap in four takes a VMSA no vCPU runs; the others an SVSM-only
+ * page: assigned, validated, no VMPL1-3 access, no VMSA.
+ */
 static void act_remap(struct machine *m)
 {
+	if (below(4) == 0) {
+		uint64_t gfn = idle_vmsa(m);
+
+		if (gfn != UINT64_MAX) {
+			con_printf(
+				"snpemu: hostile host: remap of the VMSA at "
+				"GPA 0x%llx (no vCPU runs it)\n",
+				(unsigned long long)(gfn << PAGE_SHIFT));
+			(void)remap_page(m, gfn);
+			return;
+		}
+	}
 	for (unsigned tries = 0; tries < 64; tries++) {
 		uint64_t gfn = below(EMU_GUEST_PAGES);
 		const struct rmp_entry *e = &m->rmp.e[gfn];
-		struct rmp_change chg = {0};
 
 		if ((e->flags & (RMP_F_ASSIGNED | RMP_F_VALIDATED)) !=
 			    (RMP_F_ASSIGNED | RMP_F_VALIDATED) ||
@@ -136,13 +184,7 @@ static void act_remap(struct machine *m)
 		    e->perm[2]) {
 			continue;
 		}
-		if (rmp_psc(&m->rmp, gfn << PAGE_SHIFT, RMP_PSC_OP_SHARED,
-			    false, &chg) != RMP_PSC_OK) {
-			remaps_refused++;
-			return;
-		}
-		npt_apply(m, &chg);
-		m->tlb_flush = true;
+		(void)remap_page(m, gfn);
 		return;
 	}
 }

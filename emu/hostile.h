@@ -12,9 +12,10 @@
  *   garble   one byte of the GHCB page's response fields changed
  *   replay   the previous GHCB response fields again
  *   scribble random bytes in the GHCB shared buffer
- *   remap    an SVSM-only private page made shared behind its back
- *            (RMPUPDATE; the RMP turns the SVSM's next access into #VC
- *            0x404 or an #NPF)
+ *   remap    an SVSM-only private page, or (one in four) a VMSA page no
+ *            vCPU runs, made shared behind the SVSM's back (RMPUPDATE;
+ *            the RMP turns the SVSM's next access into #VC 0x404 or an
+ *            #NPF, and a VMRUN of that VMSA fails)
  *   delay    a VMPL0 VMGEXIT (not a termination) resumed unanswered
  *
  * The SVSM may end the VM with a reason; it must never hang, corrupt its
