@@ -7,7 +7,8 @@
  * every input is copied out once and checked; results go back through the
  * valid bitmap. Port I/O and MMIO are performed on QEMU's devices, but only
  * on an allow-list: COM1 (VMPL0's console, shared with snpemu), COM2 (by
- * convention the lower VMPLs' console), the HPET and IOAPIC windows. Other
+ * convention the lower VMPLs' console), the HPET window, the BARs of the
+ * PCI functions snpemu shows (pci.c). Other
  * ports read as all-ones and ignore writes (nothing decodes them); in
  * particular isa-debug-exit at 0xf4 is unreachable, so a guest cannot fake
  * snpemu's verdict.
@@ -30,6 +31,7 @@
 #include "machine.h"
 #include "mtrr.h"
 #include "payload.h"
+#include "pci.h"
 #include "psp.h"
 #include "psp_certs.h"
 #include "psp_faults.h"
@@ -168,10 +170,11 @@ static __noreturn void terminate(struct machine *m, uint32_t set, uint32_t code)
 /* ---- devices ---- */
 
 /*
- * MMIO windows of QEMU q35 devices a guest may reach: the HPET (a clock).
- * Not the IOAPIC: it would route QEMU's interrupts to snpemu's own LAPIC
- * (the guest's interrupt controllers are emulated, irq.c). PCI BARs are
- * not reachable either: PCI configuration is denied (ioport.c).
+ * MMIO windows of QEMU q35 devices a guest may reach: the HPET (a clock)
+ * and the live memory BARs of the PCI functions snpemu shows (pci.c: only
+ * wholly inside one, at the address the L1 firmware gave it). Not the
+ * IOAPIC: it would route QEMU's interrupts to snpemu's own LAPIC (the
+ * guest's interrupt controllers are emulated, irq.c).
  */
 static bool mmio_allowed(uint64_t gpa, uint64_t len)
 {
@@ -187,7 +190,7 @@ static bool mmio_allowed(uint64_t gpa, uint64_t len)
 			return true;
 		}
 	}
-	return false;
+	return pci_mmio_allowed(gpa, len);
 }
 
 /* ---- GHCB page access ---- */

@@ -14,10 +14,13 @@
  *   resets or powers off the whole machine and so ends snpemu without a
  *   report (0x92 fast reset, 0xcf9 reset control, the i8042 at 0x60/0x64,
  *   APM/SMI 0xb2-0xb3 (except the 0xb2 writes above), ICH9 ACPI PM
- *   0x600-0x67f except the PM timer 0x608-0x60b and the registers above); PCI
- * configuration 0xcf8-0xcff (a device made a bus master, or a BAR moved, would
- * DMA or decode over snpemu's and private memory: snpemu has no IOMMU/RMP check
- * for devices); fw_cfg's DMA interface 0x514-0x51b.
+ *   0x600-0x67f except the PM timer 0x608-0x60b and the registers above);
+ *   fw_cfg's DMA interface 0x514-0x51b; the I/O BARs of PCI functions the
+ *   guest does not see (pci.c).
+ * - PCI configuration mechanism #1: the CONFIG_ADDRESS latch at 0xcf8 and
+ *   CONFIG_DATA 0xcfc-0xcff go to pci.c's filtered view (the functions on
+ *   snpemu's `pci=` allow-list; with none, an empty bus); the I/O BARs of
+ *   the functions it shows pass to the device.
  * - Everything else is performed on QEMU's device (e.g. COM2, the RTC,
  *   port 0x80); COM2 and COM1 interrupts (IRQ3, IRQ4) are forwarded by
  *   irq.c. COM1 is
@@ -30,6 +33,7 @@
 #include "arch/cpu.h"
 
 #include "machine.h"
+#include "pci.h"
 
 enum port_kind {
 	PORT_PASS,
@@ -97,15 +101,49 @@ static bool all_pass(uint16_t p, uint8_t size, bool in)
 
 /*
  * PCI configuration mechanism #1 (PCI Local Bus spec 3.0 §3.2.2.3.2): only
- * a 32-bit access to 0xCF8 is CONFIG_ADDRESS, the rest of 0xCF8-0xCFF
- * stays denied. Linux's pci_check_type1 reads the latch back, then (with
- * pci=conf1: no SMBIOS year here) uses the mechanism and finds nothing;
- * ACPI's PCI_Config regions (the DSDT's interrupt links) then read
- * all-ones instead of failing (docs/linux-boot.md §9).
+ * a 32-bit access to 0xCF8 is CONFIG_ADDRESS (0xCF9-0xCFB stay denied),
+ * 0xCFC-0xCFF is CONFIG_DATA (pci.c). Linux's pci_check_type1 reads the
+ * latch back, then (with pci=conf1: no SMBIOS year here) uses the
+ * mechanism and, with no `pci=` allow-list, finds nothing; ACPI's
+ * PCI_Config regions (the DSDT's interrupt links) then read all-ones
+ * instead of failing (docs/linux-boot.md §9).
  */
 static bool pci_addr_port(uint16_t port, uint8_t size)
 {
 	return port == 0xcf8 && size == 4;
+}
+
+uint32_t ioport_host_in(uint16_t port, uint8_t size)
+{
+	uint32_t v = 0;
+
+	if (size == 1) {
+		v = inb(port);
+	} else if (size == 2) {
+		__asm__ volatile("inw %1, %w0" : "=a"(v) : "Nd"(port));
+		v &= 0xffff;
+	} else {
+		__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+	}
+	return v;
+}
+
+void ioport_host_out(uint16_t port, uint8_t size, uint32_t v)
+{
+	if (size == 1) {
+		outb(port, (uint8_t)v);
+	} else if (size == 2) {
+		__asm__ volatile("outw %w0, %1" : : "a"(v), "Nd"(port));
+	} else {
+		outl(port, v);
+	}
+}
+
+/* CONFIG_DATA: the dword CONFIG_ADDRESS selects, through pci.c's view.
+ * An access that only reaches into it from below stays denied (kind()). */
+static bool pci_data_port(uint16_t port)
+{
+	return port >= 0xcfc && port <= 0xcff;
 }
 
 uint32_t ioport_in(struct machine *m, uint16_t port, uint8_t size)
@@ -115,16 +153,19 @@ uint32_t ioport_in(struct machine *m, uint16_t port, uint8_t size)
 	if (pci_addr_port(port, size)) {
 		return m->pci_addr;
 	}
+	if (pci_data_port(port)) {
+		return pci_guest_cfg_in(m->pci_addr, port, size);
+	}
+	switch (pci_io_claim(port, size)) {
+	case PCI_IO_PASS:
+		return ioport_host_in(port, size);
+	case PCI_IO_DENY:
+		return size == 4 ? UINT32_MAX : (1u << (8 * size)) - 1;
+	case PCI_IO_NONE:
+		break;
+	}
 	if (all_pass(port, size, true)) {
-		if (size == 1) {
-			v = inb(port);
-		} else if (size == 2) {
-			__asm__ volatile("inw %1, %w0" : "=a"(v) : "Nd"(port));
-			v &= 0xffff;
-		} else {
-			__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
-		}
-		return v;
+		return ioport_host_in(port, size);
 	}
 	/* Mixed or not passed through: byte by byte. */
 	for (unsigned i = 0; i < size; i++) {
@@ -152,14 +193,21 @@ void ioport_out(struct machine *m, uint16_t port, uint8_t size, uint32_t v)
 		m->pci_addr = v;
 		return;
 	}
+	if (pci_data_port(port)) {
+		pci_guest_cfg_out(m->pci_addr, port, size, v);
+		return;
+	}
+	switch (pci_io_claim(port, size)) {
+	case PCI_IO_PASS:
+		ioport_host_out(port, size, v);
+		return;
+	case PCI_IO_DENY:
+		return;
+	case PCI_IO_NONE:
+		break;
+	}
 	if (all_pass(port, size, false)) {
-		if (size == 1) {
-			outb(port, (uint8_t)v);
-		} else if (size == 2) {
-			__asm__ volatile("outw %w0, %1" : : "a"(v), "Nd"(port));
-		} else {
-			outl(port, v);
-		}
+		ioport_host_out(port, size, v);
 		return;
 	}
 	for (unsigned i = 0; i < size; i++) {

@@ -41,6 +41,7 @@
 #include "inject.h"
 #include "iommu.h"
 #include "machine.h"
+#include "pci.h"
 
 #define HOST_TIMER_VEC 0xf0
 #define HOST_SPURIOUS_VEC 0xff
@@ -51,7 +52,11 @@
 
 /* ISA lines of passed-through devices forwarded from the real 8259:
  * IRQ3 = COM2, IRQ4 = COM1 (Linux's ttyS0; snpemu's own console driver
- * polls with IER = 0, so the line moves only when the guest asks). */
+ * polls with IER = 0, so the line moves only when the guest asks); and the
+ * INTx lines of the PCI functions snpemu shows (pci.c: the ISA IRQ the
+ * firmware routed their pin to, level-triggered: the real IRR follows the
+ * line, the guest's 8259 takes it in level mode if the guest sets its
+ * ELCR as for any PCI line, pic.c). */
 #define FORWARD_IRQS ((1u << 3) | (1u << 4))
 _Static_assert(
 	(FORWARD_IRQS & ~PIC_RAISED_LINES) == 0,
@@ -110,8 +115,11 @@ void irq_init(struct machine *m)
 	clock_init();
 	/* The real 8259 stays masked; its IRR in level mode mirrors the
 	 * input lines, read through OCW3 "read IRR" without side effects. */
-	outb(0x4d0, (uint8_t)(inb(0x4d0) | (FORWARD_IRQS & 0xff)));
+	m->forward_irqs = FORWARD_IRQS | pci_intx_lines();
+	outb(0x4d0, (uint8_t)(inb(0x4d0) | (m->forward_irqs & 0xff)));
+	outb(0x4d1, (uint8_t)(inb(0x4d1) | (m->forward_irqs >> 8)));
 	outb(0x20, 0x0a);
+	outb(0xa0, 0x0a);
 	pic_reset(&m->pic);
 	pit_reset(&m->pit);
 	acpi_pm_reset(&m->acpi_pm);
@@ -164,7 +172,7 @@ static unsigned pic_vmpl(const struct machine *m)
 /* Every vCPU's timers advance, also those of vCPUs waiting their turn. */
 static void poll(struct machine *m, uint64_t now)
 {
-	uint8_t lines = inb(0x20);
+	uint16_t lines = inb(0x20);
 
 	for (unsigned i = 0; i < m->nr_vcpus; i++) {
 		for (unsigned v = 1; v < SNP_VMPL_COUNT; v++) {
@@ -173,8 +181,11 @@ static void poll(struct machine *m, uint64_t now)
 	}
 	pit_poll(&m->pit, &m->pic, now);
 	iommu_tick(now);
-	for (unsigned irq = 0; irq < 8; irq++) {
-		if (FORWARD_IRQS & (1u << irq)) {
+	if (m->forward_irqs >> 8) {
+		lines |= (uint16_t)(inb(0xa0) << 8);
+	}
+	for (unsigned irq = 0; irq < 16; irq++) {
+		if (m->forward_irqs & (1u << irq)) {
 			pic_set_irq(&m->pic, irq, (lines >> irq) & 1);
 		}
 	}

@@ -151,6 +151,7 @@ struct machine {
 	struct pit pit;
 	struct acpi_pm acpi_pm; /* PM1a_CNT, APM control (acpi_pm.h) */
 	uint32_t pci_addr;      /* CONFIG_ADDRESS latch at 0xCF8 (ioport.c) */
+	uint16_t forward_irqs;  /* real 8259 lines forwarded (irq.c) */
 	uint64_t host_deadline; /* snpemu's own LAPIC timer, TSC */
 	uint64_t hlt_exits, idle_wakeups, irq_injected, irq_windows;
 };

@@ -24,6 +24,10 @@
  *   verdict=<n>       GHCB termination reason set whose code 0 means "pass"
  *                     (default 15, payload.h; tests/guest uses 4); any
  *                     other termination ends snpemu with a failure
+ *   pci=<v:d>[,<v:d>] QEMU's PCI functions (vendor:device, 4 hex digits
+ *                     each, at most 8) the guest sees on bus 0 through
+ *                     configuration mechanism #1 (pci.c; default: none, an
+ *                     empty bus)
  */
 #include "arch/cpu.h"
 #include "arch/desc.h"
@@ -44,6 +48,7 @@
 #include "loader.h"
 #include "machine.h"
 #include "payload.h"
+#include "pci.h"
 #include "psp.h"
 #include "psp_certs.h"
 #include "psp_faults.h"
@@ -258,6 +263,22 @@ static bool range_is_ram(const struct pvh_start_info *si, uint64_t pa,
 	return false;
 }
 
+/* The end of the RAM below 4 GiB in the PVH memory map (pci.c: memory
+ * BARs lie above it). */
+static uint64_t low_ram_top(const struct pvh_start_info *si)
+{
+	const struct pvh_memmap_entry *mm =
+		(const void *)(uintptr_t)si->memmap_paddr;
+	uint64_t top = 0;
+
+	for (uint32_t i = 0; i < si->memmap_entries && i < 128; i++) {
+		if (mm[i].type == 1 && mm[i].addr < (UINT64_C(1) << 32)) {
+			top = MAX(top, mm[i].addr + mm[i].size);
+		}
+	}
+	return top;
+}
+
 /*
  * mem=<n>[M|G]: guest RAM (MiB without a suffix), a multiple of 2 MiB in
  * [EMU_GUEST_RAM_MIN, EMU_GUEST_RAM_MAX]. It lives at host physical
@@ -309,6 +330,7 @@ static void run_machine(const struct pvh_start_info *si, bool igvm)
 	struct machine *m = &emu_machine;
 	const struct pvh_module *mod = NULL;
 	char arg[32];
+	char pci_arg[PCI_ALLOW_MAX * 10];
 	uint64_t lo = EMU_POOL_HPA, hi = 0;
 	uint64_t policy = LAUNCH_POLICY_QEMU_DEFAULT;
 
@@ -368,6 +390,12 @@ static void run_machine(const struct pvh_start_info *si, bool igvm)
 		con_printf("snpemu: bad psp_fault=%s\n", arg);
 		emu_exit(EMU_EXIT_USAGE);
 	}
+	if (cmdline_get("pci", pci_arg, sizeof(pci_arg)) &&
+	    !pci_config(pci_arg)) {
+		con_printf("snpemu: bad pci=%s (vendor:device[,...], hex)\n",
+			   pci_arg);
+		emu_exit(EMU_EXIT_USAGE);
+	}
 	/* One guest vCPU per CPU QEMU was given (-smp N); they take turns
 	 * on the L1 CPU snpemu runs on (machine.c). */
 	m->nr_vcpus = fw_cfg_nb_cpus();
@@ -392,6 +420,7 @@ static void run_machine(const struct pvh_start_info *si, bool igvm)
 	if (!svm_init(m)) {
 		emu_exit(EMU_EXIT_USAGE);
 	}
+	pci_init(low_ram_top(si));
 	irq_init(m);
 	if (igvm ? loader_igvm(m, (const void *)(uintptr_t)mod->paddr,
 			       mod->size, policy)

@@ -2,10 +2,15 @@
 /*
  * 8259A model (Intel 8259A data sheet; the PC/AT wiring): edge-triggered,
  * fully nested fixed priority (IRQ0 highest), normal or automatic EOI,
- * IRR/ISR reads through OCW3. Rotation, special mask mode, poll mode,
- * level-triggered inputs snpemu raises and the 8080 mode are not modelled: a
- * guest that asks for one stops the VM with a report rather than getting
- * silently different behaviour.
+ * IRR/ISR reads through OCW3. Level mode through the ELCR on the forwarded
+ * PCI INTx lines: the IRR bit follows the input and an INTA leaves it set,
+ * so a line still asserted after the EOI interrupts again and one the
+ * device dropped before the INTA gives no interrupt (the data sheet's level
+ * mode; QEMU hw/intc/i8259.c pic_set_irq, pic_intack do the same). Rotation,
+ * special mask mode, poll mode, level mode on the lines snpemu raises
+ * itself (IRQ0, 2, 3, 4), level mode for all lines through ICW1 and the 8080
+ * mode are not modelled: a guest that asks for one stops the VM with a
+ * report rather than getting silently different behaviour.
  */
 #include "pic.h"
 
@@ -55,7 +60,9 @@ static void chip_line(struct pic_chip *c, unsigned irq, bool level)
 {
 	uint8_t m = (uint8_t)(1u << irq);
 
-	if (level && !(c->level & m)) {
+	if (c->elcr & m) {
+		c->irr = (uint8_t)(level ? c->irr | m : c->irr & ~m);
+	} else if (level && !(c->level & m)) {
 		c->irr |= m;
 	}
 	c->level = (uint8_t)(level ? c->level | m : c->level & ~m);
@@ -87,7 +94,9 @@ static uint8_t chip_ack(struct pic_chip *c, int irq)
 	if (irq < 0) {
 		return (uint8_t)(c->base | 7); /* spurious */
 	}
-	c->irr &= (uint8_t) ~(1u << irq);
+	if (!(c->elcr & (1u << irq))) {
+		c->irr &= (uint8_t) ~(1u << irq);
+	}
 	if (!c->auto_eoi) {
 		c->isr |= (uint8_t)(1u << irq);
 	}
@@ -207,11 +216,14 @@ void pic_out(struct pic *p, uint16_t port, uint8_t v)
 
 	if (port == 0x4d0 || port == 0x4d1) {
 		/*
-		 * Level mode is accepted, stored and read back for lines
+		 * Level mode is modelled on the forwarded PCI INTx lines
+		 * (pci.c), and accepted, stored and read back for lines
 		 * snpemu never raises (e.g. IRQ9, the SCI QEMU's FADT names,
 		 * which Linux sets level through the ELCR): for a line that
 		 * never rises, edge and level behave alike. A line snpemu
-		 * drives (PIC_RAISED_LINES) in level mode is not modelled.
+		 * drives itself (PIC_RAISED_LINES) in level mode is not
+		 * modelled. The IRR of a line leaving level mode keeps its
+		 * bit, as a latched edge.
 		 */
 		if (v & (uint8_t)(PIC_RAISED_LINES >> (8 * (port & 1)))) {
 			unmodelled("level-triggered line (ELCR)", port, v);

@@ -11,9 +11,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* ISA lines snpemu drives: IRQ0 (the 8254, pit.c), IRQ3 and IRQ4 (the
- * forwarded UARTs, irq.c), IRQ2 (the cascade). Kept in step with irq.c's
- * FORWARD_IRQS by a static_assert there. */
+/* ISA lines snpemu drives edge-triggered: IRQ0 (the 8254, pit.c), IRQ3 and
+ * IRQ4 (the forwarded UARTs, irq.c), IRQ2 (the cascade). Kept in step with
+ * irq.c's FORWARD_IRQS by a static_assert there. The forwarded PCI INTx
+ * lines (pci.c) are never among them: those may be level mode. */
 #define PIC_RAISED_LINES ((1u << 0) | (1u << 2) | (1u << 3) | (1u << 4))
 
 struct pic_chip {

@@ -54,6 +54,9 @@ extern uint8_t v2_kstack_top[], v2_stack_top[], user_stack_top[];
 extern uint8_t trap_13[], trap_14[], trap_29[], trap_0x20[], trap_0x23[],
 	trap_0x24[], trap_0x40[], trap_0x41[], trap_0x45[], trap_0x51[],
 	trap_0x60[], trap_0x61[], trap_0x70[], trap_0xef[], user_back[];
+/* Vectors 0x25-0x2F: IRQ 5-15 through the 8259 (ICW2 0x20/0x28), for a
+ * PCI INTx line wherever the firmware routed it. */
+extern uint8_t *const pci_traps[11];
 extern uint8_t user_probe[], user_probe_cpuid[], user_probe_pf[],
 	user_probe_gp[], user_probe_end[];
 extern uint8_t v3_entry[], v3_cpuid[], v3_vc[], v3_idt[], v3_stack_top[];
@@ -62,6 +65,21 @@ extern uint8_t sti_nop_after[];
 uint64_t user_run(uint64_t rip, uint64_t rsp);
 void v2_sti_hlt(void);
 uint64_t sti_nop_window(void);
+
+/* irq_tests.c, for irq_pci.c */
+extern uint64_t tsc_ms;
+extern volatile uint64_t cnt[256];
+bool wait_for(volatile uint64_t *c, uint64_t n, uint64_t timeout_ms);
+/** The APIC timer (vector 0xEF) fires in @ms: a HLT always wakes. */
+void guard_timer(uint64_t ms);
+
+/* irq_pci.c: QEMU's PCI devices behind snpemu (payload arg mode 5; bit 4:
+ * pci-testdev is on snpemu's allow-list too; bits 31:16: its I/O BAR,
+ * when it is not). */
+#define IRQ_MODE_PCI 5
+#define PCI_TEST_COUNT 6
+void pci_tests(uint64_t mode);
+void pci_trap(unsigned vec);
 
 void irq_vmpl0_main(uint64_t arg, uint64_t secrets_gpa);
 void irq_vmpl2_main(void);

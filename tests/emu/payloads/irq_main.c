@@ -324,6 +324,9 @@ static void create_vmpl2(void)
 	set_gate(idt2, 0x20, trap_0x20, 0);
 	set_gate(idt2, 0x23, trap_0x23, 0);
 	set_gate(idt2, 0x24, trap_0x24, 0);
+	for (unsigned i = 0; i < ARRAY_SIZE(pci_traps); i++) {
+		set_gate(idt2, 0x25 + i, pci_traps[i], 0);
+	}
 	set_gate(idt2, 0x40, trap_0x40, 0);
 	set_gate(idt2, 0x41, trap_0x41, 0);
 	set_gate(idt2, 0x45, trap_0x45, 0);
@@ -386,7 +389,9 @@ void irq_vmpl0_main(uint64_t arg, uint64_t secrets_gpa)
 			     4);
 		}
 	}
-	out("1..%u\n", (arg & 0xf) == 0 ? 20u : 6u);
+	out("1..%u\n", (arg & 0xf) == 0              ? 20u
+		       : (arg & 0xf) == IRQ_MODE_PCI ? 5u + PCI_TEST_COUNT
+						     : 6u);
 	run_vmpl3();
 	create_vmpl2();
 	for (;;) {

@@ -31,8 +31,9 @@
 
 uint64_t irq_mode; /* VMPL0's arg (RDI): 0 tests, 1-2 benchmarks */
 
-static uint64_t tsc_ms; /* TSC ticks per ms, from the HPET */
-static volatile uint64_t cnt[256], when[256], rip_at[256];
+uint64_t tsc_ms; /* TSC ticks per ms, from the HPET */
+volatile uint64_t cnt[256];
+static volatile uint64_t when[256], rip_at[256];
 static volatile uint64_t isr_seen, order[8], order_n;
 static volatile uint64_t vc_err, vc_cs, vc_ss, vc_rsp, vc_frame, vc_rip;
 static volatile uint64_t pf_err, pf_cr2, pf_cs, gp_err, gp_cs, com_char;
@@ -113,6 +114,10 @@ void irq_trap(struct trap_frame *f)
 	case 0x51:
 		order[order_n++ & 7] = 0x51;
 		break;
+	case 0x25 ... 0x27: /* PCI INTx through the 8259 (irq_pci.c) */
+	case 0x28 ... 0x2f:
+		pci_trap(v);
+		return;
 	case 0x45:
 	case 0x60:
 	case 0x61:
@@ -135,7 +140,7 @@ static void call_vmpl0(enum v0_req kind, uint64_t arg)
 }
 
 /* HLT until *c reaches n or timeout_ms passes (something must wake). */
-static bool wait_for(volatile uint64_t *c, uint64_t n, uint64_t timeout_ms)
+bool wait_for(volatile uint64_t *c, uint64_t n, uint64_t timeout_ms)
 {
 	uint64_t t0 = rdtsc();
 
@@ -156,7 +161,7 @@ static bool in_time(uint64_t t, uint64_t expect_ms, uint64_t slack_ms)
 	       t <= (expect_ms + slack_ms) * tsc_ms;
 }
 
-static void guard_timer(uint64_t ms)
+void guard_timer(uint64_t ms)
 {
 	(void)msr_wr(X2(LVT_TIMER), 0xef);
 	(void)msr_wr(X2(TMICT), ms * 1000000);
@@ -706,6 +711,10 @@ void irq_vmpl2_main(void)
 	if ((irq_mode & 0xf) == 4) {
 		__asm__ volatile("cli; hlt");
 		terminate(EMU_TERM_SET_VERDICT, 0);
+	}
+	if ((irq_mode & 0xf) == IRQ_MODE_PCI) {
+		pci_tests(irq_mode);
+		terminate(EMU_TERM_SET_VERDICT, tap_failures() ? 1 : 0);
 	}
 	t_self_ipi();
 	t_tpr();
