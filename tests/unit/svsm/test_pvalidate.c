@@ -279,6 +279,25 @@ TAP_CASE(copy_once_header)
 	CHECK_TRUE(!fake_rmp(UNVAL_2M + 4096)->validated);
 }
 
+/*
+ * A mutation armed before a reset is forgotten (found by fuzz-svsm-dispatch:
+ * a byte of a later input's list header changed, and the invariant check
+ * saw "next 42405 -> 165" that no SVSM code wrote).
+ */
+TAP_CASE(reset_forgets_mutation)
+{
+	uint64_t e = pv(UNVAL_2M, SVSM_PV_SIZE_4K, true);
+
+	setup();
+	fake_set_mutation(LIST, 0x7f);
+	setup();
+	put_list(LIST, &e, 1, 1, 0);
+	CHECK_EQ(core(SVSM_CORE_PVALIDATE, LIST, 0, 0), SVSM_SUCCESS);
+	CHECK_EQ(*fake_mem(LIST), 1); /* entries as the guest wrote it */
+	CHECK_EQ(next_index(), 1);
+	CHECK_TRUE(fake_rmp(UNVAL_2M)->validated);
+}
+
 /* The guest swaps an entry's address after it was read. */
 TAP_CASE(copy_once_entry)
 {
@@ -517,9 +536,10 @@ TAP_MAIN(TAP_ENTRY(validate_4k),
 	 TAP_ENTRY(entry_in_svsm_memory), TAP_ENTRY(entry_outside_ram),
 	 TAP_ENTRY(vmsa_and_caa_pages_refused),
 	 TAP_ENTRY(bounded_batch_incomplete), TAP_ENTRY(copy_once_header),
-	 TAP_ENTRY(copy_once_entry), TAP_ENTRY(fault_while_zeroing),
-	 TAP_ENTRY(fault_on_list), TAP_ENTRY(pvalidate_fail_input),
-	 TAP_ENTRY(grant_failure_rolls_back), TAP_ENTRY(isa_hole_not_zeroed),
+	 TAP_ENTRY(copy_once_entry), TAP_ENTRY(reset_forgets_mutation),
+	 TAP_ENTRY(fault_while_zeroing), TAP_ENTRY(fault_on_list),
+	 TAP_ENTRY(pvalidate_fail_input), TAP_ENTRY(grant_failure_rolls_back),
+	 TAP_ENTRY(isa_hole_not_zeroed),
 	 TAP_ENTRY(rescind_then_validate_zeroes),
 	 TAP_ENTRY(list_in_vmsa_refused),
 	 TAP_ENTRY(region_memo_mixed_region_exact),

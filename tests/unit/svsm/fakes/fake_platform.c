@@ -63,6 +63,13 @@ static void reset_state(void)
 	memset(backed_2m, 0, sizeof(backed_2m));
 	memset(&fake_stats, 0, sizeof(fake_stats));
 	fault_page = UINT64_MAX;
+	/*
+	 * A mutation the last test case or fuzz input armed but no read
+	 * consumed must not fire in the next one: the fuzzer's invariants
+	 * would blame the SVSM for a byte that changed behind its back.
+	 */
+	mutate_gpa = UINT64_MAX;
+	mutate_val = 0;
 	vmsa_in_use = false;
 	fake_run_vmpl_count = 0;
 	fake_run_vmpl_last = 0;
