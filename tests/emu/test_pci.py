@@ -11,6 +11,10 @@ payload in mode 5 (tests/emu/payloads/irq_pci.c) with QEMU's `edu` and
   2. `pci=1234:11e8`: the same machine, pci-testdev not on the list: the
      guest must not find it, and its I/O BAR (from run 1; the firmware
      assigns the same one) must be denied.
+  3. `pci=1234:11e8` with QEMU's VT-d (run-image --iommu, emu/iommu.c):
+     edu may bus-master; its DMA from VMPL2 reaches the two pages the
+     guest made shared, not a private one, and snpemu logs the blocked
+     write and read.
 
 Prints TAP: every case of both runs, renumbered, and each run's harness
 line. Usage: test_pci.py RUN_IMAGE QEMU SNPEMU PAYLOAD
@@ -25,11 +29,13 @@ TEST_RE = re.compile(r"^(ok|not ok) \d+ - (.*)$")
 PORT_RE = re.compile(r"pci-testdev I/O BAR (0x[0-9a-f]+)")
 
 
-def run(words):
+def run(words, iommu=False):
     cmd = [sys.executable, run_image, "--qemu", qemu, snpemu, "--timeout",
            "120", "--append", "run=payload " + words,
            "--qemu-arg=-initrd " + payload, "--qemu-arg=-serial null",
            "--qemu-arg=-device edu", "--qemu-arg=-device pci-testdev"]
+    if iommu:
+        cmd.append("--iommu")
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                        text=True, timeout=240)
     return p.returncode, p.stdout
@@ -52,7 +58,8 @@ def relay(tag, rc, out):
         if m and not m.group(2).startswith("harness"):
             emit(m.group(1) == "ok",
                  "%s: %s" % (tag, m.group(2).replace("#", "")))
-        elif line.startswith("# snpemu: pci") or "# #" in line:
+        elif (line.startswith("# snpemu: pci") or "# #" in line or
+              line.startswith("# snpemu: iommu")):
             print(line)
     emit(rc == 0, "%s: run-image harness (clean exit, every case run)" % tag)
     if rc != 0:
@@ -67,5 +74,10 @@ port = int(m.group(1), 16) if m else 0
 emit(port != 0, "run 1 printed pci-testdev's I/O BAR")
 rc, out = run("pci=1234:11e8 arg=0x%x" % (port << 16 | 5))
 relay("edu only", rc, out)
+rc, out = run("pci=1234:11e8 arg=0x25", iommu=True)
+relay("with the IOMMU", rc, out)
+for kind in ("write", "read"):
+    emit("snpemu: iommu: blocked DMA %s by 00:02.0" % kind in out,
+         "with the IOMMU: snpemu logged the blocked DMA %s" % kind)
 print("1..%d" % n)
 sys.exit(1 if failed else 0)

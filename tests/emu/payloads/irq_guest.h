@@ -26,8 +26,9 @@ struct trap_frame {
 /* Requests VMPL2 leaves for VMPL0 before RUN_VMPL(0). */
 enum v0_req {
 	V0_REQ_NONE,
-	V0_REQ_SPIN, /* spin arg TSC ticks with IF=1 */
-	V0_REQ_S11,  /* write VMPL2's VMSA fields (S11) */
+	V0_REQ_SPIN,  /* spin arg TSC ticks with IF=1 */
+	V0_REQ_S11,   /* write VMPL2's VMSA fields (S11) */
+	V0_REQ_SHARE, /* make the page at arg shared (irq_pci.c's DMA) */
 };
 
 struct v0_request {
@@ -70,12 +71,14 @@ uint64_t sti_nop_window(void);
 extern uint64_t tsc_ms;
 extern volatile uint64_t cnt[256];
 bool wait_for(volatile uint64_t *c, uint64_t n, uint64_t timeout_ms);
+void call_vmpl0(enum v0_req kind, uint64_t arg);
 /** The APIC timer (vector 0xEF) fires in @ms: a HLT always wakes. */
 void guard_timer(uint64_t ms);
 
 /* irq_pci.c: QEMU's PCI devices behind snpemu (payload arg mode 5; bit 4:
- * pci-testdev is on snpemu's allow-list too; bits 31:16: its I/O BAR,
- * when it is not). */
+ * pci-testdev is on snpemu's allow-list too; bit 5: the outer machine has
+ * an IOMMU (edu may bus-master, its DMA is tested instead of pci-testdev);
+ * bits 31:16: pci-testdev's I/O BAR, when it is not on the list). */
 #define IRQ_MODE_PCI 5
 #define PCI_TEST_COUNT 6
 void pci_tests(uint64_t mode);

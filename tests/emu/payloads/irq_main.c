@@ -408,6 +408,11 @@ void irq_vmpl0_main(uint64_t arg, uint64_t secrets_gpa)
 			__asm__ volatile("cli");
 		} else if (v0_req.kind == V0_REQ_S11) {
 			edit_vmsa2();
+		} else if (v0_req.kind == V0_REQ_SHARE &&
+			   v0_req.arg >= (uint64_t)(uintptr_t)__payload_start &&
+			   v0_req.arg < (uint64_t)(uintptr_t)__payload_end) {
+			make_shared((void *)(uintptr_t)(v0_req.arg & ~0xfffu));
+			wrmsr(MSR_GHCB, gh0.gpa);
 		}
 		v0_req.kind = V0_REQ_NONE;
 	}

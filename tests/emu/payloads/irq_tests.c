@@ -131,7 +131,7 @@ void irq_trap(struct trap_frame *f)
 	eoi();
 }
 
-static void call_vmpl0(enum v0_req kind, uint64_t arg)
+void call_vmpl0(enum v0_req kind, uint64_t arg)
 {
 	v0_req.arg = arg;
 	v0_req.kind = kind;
