@@ -100,10 +100,23 @@ static void t_scan(bool tdev_allowed)
 		io_out(0xcf8, 4, cfg_addr(0, edu, 0) & 0x7fffffffu);
 		EXPECT_EQ(io_in(0xcfc, 4), UINT32_MAX);
 		EXPECT_EQ(cfg_rd(edu, 2, 2), 0x11e8);
+		/* Reserved bits 30:24 or type bits 1:0 in the latch. */
+		io_out(0xcf8, 4, cfg_addr(0, edu, 0) | (1u << 24));
+		EXPECT_EQ(io_in(0xcfc, 4), UINT32_MAX);
+		io_out(0xcf8, 4, cfg_addr(0, edu, 0) | 1u);
+		EXPECT_EQ(io_in(0xcfc, 4), UINT32_MAX);
+		/* Only a 32-bit access is CONFIG_ADDRESS; a data access
+		 * must be aligned and stay inside CONFIG_DATA. */
+		io_out(0xcf8, 4, cfg_addr(0, edu, 0));
+		io_out(0xcf8, 2, 0);
+		EXPECT_EQ(io_in(0xcf8, 4), cfg_addr(0, edu, 0));
+		EXPECT_EQ(io_in(0xcfe, 2), 0x11e8);
+		EXPECT_EQ(io_in(0xcfd, 2), 0xffff);
+		EXPECT_EQ(io_in(0xcfa, 4), UINT32_MAX);
 	}
 	report(ok,
 	       "PCI mechanism #1 from VMPL2: bus 0 shows exactly the functions "
-	       "on snpemu's pci= allow-list");
+	       "on snpemu's pci= allow-list; malformed accesses read all-ones");
 }
 
 static void t_edu_bar(void)
