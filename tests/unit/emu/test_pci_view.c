@@ -267,9 +267,54 @@ TAP_CASE(bar_claims_exact)
 	CHECK_EQ(pci_view_io_claim(d, 2, 0xc000, 1), PCI_IO_DENY);
 }
 
+/*
+ * A hostile guest's random configuration writes (any dword, value and
+ * byte enables, as CONFIG_DATA delivers them): nothing from 0x10 on (BARs,
+ * ROM BAR, interrupt line, MSI/MSI-X, the rest) is written to the device,
+ * Bus Master Enable is never set,
+ * every BAR reads its firmware address or its sizing mask, and the
+ * hidden bytes keep reading 0.
+ */
+TAP_CASE(random_writes_keep_invariants)
+{
+	struct pci_view_dev d = probed();
+	uint8_t before[256];
+	uint64_t x = 0x9e3779b97f4a7c15u;
+	unsigned bad = 0;
+
+	memcpy(before, cfg, sizeof(before));
+	for (unsigned n = 0; n < 200000; n++) {
+		uint8_t reg = 0, mask = 0;
+		uint32_t v = 0;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		reg = (uint8_t)(x & 0xfc);
+		mask = (uint8_t)((x >> 8) & 0xf);
+		v = (uint32_t)(x >> 32);
+		if ((x >> 12) & 1) {
+			v = (x >> 13) & 1 ? UINT32_MAX : 0xfea00000u;
+		}
+		pci_view_write(&d, reg, v, mask);
+		/* Nothing from the BARs on is ever written to the device. */
+		for (unsigned r = 0x10; r < 0x100; r++) {
+			bad += cfg[r] != before[r];
+		}
+		bad += (cfg[4] & PCI_CMD_MASTER) != 0;
+		bad += pci_view_read(&d, 0x40) != 0 ||
+		       pci_view_read(&d, 0x60) != 0 ||
+		       pci_view_read(&d, 0x30) != 0;
+		v = pci_view_read(&d, 0x10);
+		bad += v != 0xfea00000u && v != 0xfff00000u;
+	}
+	CHECK_EQ(bad, 0);
+	CHECK_EQ(cfg[0x3c], 11); /* the routed line stays the firmware's */
+}
+
 TAP_MAIN(TAP_ENTRY(probe_reads_bars_caps_and_restores),
 	 TAP_ENTRY(msi_hidden_caps_relinked_rom_absent),
 	 TAP_ENTRY(bar_sizing_allowed_moves_refused),
 	 TAP_ENTRY(command_bus_master_refused_unless_confined),
 	 TAP_ENTRY(interrupt_line_is_a_scratch_copy),
-	 TAP_ENTRY(bar_claims_exact))
+	 TAP_ENTRY(bar_claims_exact), TAP_ENTRY(random_writes_keep_invariants))
