@@ -73,3 +73,5 @@ void apic_ack(struct apic *a, unsigned vector);
 bool apic_accepts_extint(const struct apic *a);
 /** CR8 is TPR[7:4] (APM vol. 2 §16.6.4). */
 void apic_set_cr8(struct apic *a, uint8_t cr8);
+/** A message-signalled interrupt (edge, fixed) arrives: @vector. */
+void apic_msi(struct apic *a, unsigned vector);

@@ -15,6 +15,27 @@ emu_host_timer_isr:
 	popq %rax
 	iretq
 
+	/* MSI of the PCI functions snpemu shows (pci.c): slot n sets bit n
+	 * of emu_msi_pending for irq.c's poll, then the EOI. */
+	.macro MSI_ISR n
+	.globl emu_host_msi_isr\n
+emu_host_msi_isr\n:
+	pushq %rax
+	lock btsq $\n, emu_msi_pending(%rip)
+	movl $0xfee000b0, %eax
+	movl $0, (%rax)
+	popq %rax
+	iretq
+	.endm
+	MSI_ISR 0
+	MSI_ISR 1
+	MSI_ISR 2
+	MSI_ISR 3
+	MSI_ISR 4
+	MSI_ISR 5
+	MSI_ISR 6
+	MSI_ISR 7
+
 	.globl emu_host_spurious_isr
 emu_host_spurious_isr:
 	iretq

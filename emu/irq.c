@@ -69,9 +69,19 @@ _Static_assert(
 #define INT_STATE_SHADOW 1u
 #define RFLAGS_IF (UINT64_C(1) << 9)
 
-uint64_t emu_host_irqs; /* hostirq.S */
+uint64_t emu_host_irqs;   /* hostirq.S */
+uint64_t emu_msi_pending; /* hostirq.S: bit n, MSI slot n arrived */
 void emu_host_timer_isr(void);
 void emu_host_spurious_isr(void);
+void emu_host_msi_isr0(void), emu_host_msi_isr1(void), emu_host_msi_isr2(void),
+	emu_host_msi_isr3(void), emu_host_msi_isr4(void),
+	emu_host_msi_isr5(void), emu_host_msi_isr6(void),
+	emu_host_msi_isr7(void);
+static void (*const host_msi_isr[PCI_MSI_SLOTS])(void) = {
+	emu_host_msi_isr0, emu_host_msi_isr1, emu_host_msi_isr2,
+	emu_host_msi_isr3, emu_host_msi_isr4, emu_host_msi_isr5,
+	emu_host_msi_isr6, emu_host_msi_isr7,
+};
 
 static struct idt_gate host_idt[256] __attribute__((aligned(16)));
 
@@ -99,6 +109,9 @@ void irq_init(struct machine *m)
 	       MIN((size_t)idtr.limit + 1, sizeof(host_idt)));
 	set_host_gate(HOST_TIMER_VEC, emu_host_timer_isr);
 	set_host_gate(HOST_SPURIOUS_VEC, emu_host_spurious_isr);
+	for (unsigned i = 0; i < PCI_MSI_SLOTS; i++) {
+		set_host_gate(PCI_MSI_HOST_VEC + i, host_msi_isr[i]);
+	}
 	idtr.base = (uint64_t)(uintptr_t)host_idt;
 	idtr.limit = sizeof(host_idt) - 1;
 	__asm__ volatile("lidt %0" : : "m"(idtr) : "memory");
@@ -173,6 +186,7 @@ static unsigned pic_vmpl(const struct machine *m)
 static void poll(struct machine *m, uint64_t now)
 {
 	uint16_t lines = inb(0x20);
+	uint64_t msi = 0;
 
 	for (unsigned i = 0; i < m->nr_vcpus; i++) {
 		for (unsigned v = 1; v < SNP_VMPL_COUNT; v++) {
@@ -187,6 +201,12 @@ static void poll(struct machine *m, uint64_t now)
 	for (unsigned irq = 0; irq < 16; irq++) {
 		if (m->forward_irqs & (1u << irq)) {
 			pic_set_irq(&m->pic, irq, (lines >> irq) & 1);
+		}
+	}
+	msi = __atomic_exchange_n(&emu_msi_pending, 0, __ATOMIC_SEQ_CST);
+	for (unsigned slot = 0; msi != 0; slot++, msi >>= 1) {
+		if (msi & 1) {
+			pci_msi_fire(m, slot);
 		}
 	}
 }

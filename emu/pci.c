@@ -48,6 +48,9 @@ static unsigned allow_count;
 static struct pci_view_dev devs[PCI_DEV_MAX];
 static unsigned dev_count;
 static uint16_t intx_lines;
+/* MSI: the shown function of each host vector slot (pci.h). */
+static struct pci_view_dev *msi_dev[PCI_MSI_SLOTS];
+static unsigned msi_slots;
 
 /* ---- mechanism #1 on snpemu's own ports ---- */
 
@@ -180,7 +183,13 @@ static void show_or_quiet(struct pci_view_dev *d, uint64_t l1_ram_top)
 	}
 	/* Into the guest's DMA domain (with an IOMMU): bus mastering is
 	 * granted once the domain confines it to shared guest pages. */
-	(void)iommu_attach(0, d->devfn);
+	if (iommu_attach(0, d->devfn) && msi_slots < PCI_MSI_SLOTS &&
+	    pci_view_keep_msi(d)) {
+		/* Its MSI writes are DMA the IOMMU confines: shown, with
+		 * snpemu's message in the device (msi_program). */
+		d->msi.slot = (uint8_t)msi_slots;
+		msi_dev[msi_slots++] = d;
+	}
 	if (!iommu_dma_confined(0, d->devfn)) {
 		pci_conf_write(d->devfn, PCI_REG_COMMAND, 2,
 			       cmd & ~PCI_CMD_MASTER);
@@ -188,11 +197,11 @@ static void show_or_quiet(struct pci_view_dev *d, uint64_t l1_ram_top)
 	if (intx_forwardable(d)) {
 		intx_lines |= (uint16_t)(1u << d->irq_line);
 	}
-	con_printf("snpemu: pci 00:%02x.%u %04x:%04x shown, INT%c %s %u\n",
+	con_printf("snpemu: pci 00:%02x.%u %04x:%04x shown, INT%c %s %u%s\n",
 		   d->devfn >> 3, d->devfn & 7, d->vendor, d->device,
 		   d->irq_pin ? 'A' + d->irq_pin - 1 : '-',
 		   intx_forwardable(d) ? "forwarded from IRQ" : "not routed",
-		   d->irq_line);
+		   d->irq_line, d->msi.shown ? ", MSI virtualized" : "");
 	for (unsigned i = 0; i < PCI_BAR_COUNT; i++) {
 		const struct pci_bar *b = &d->bar[i];
 
@@ -211,6 +220,7 @@ void pci_init(uint64_t l1_ram_top)
 {
 	dev_count = 0;
 	intx_lines = 0;
+	msi_slots = 0;
 	for (unsigned devfn = 0; devfn < 256 && dev_count < PCI_DEV_MAX;
 	     devfn++) {
 		struct pci_view_dev *d = &devs[dev_count];
@@ -273,6 +283,31 @@ uint32_t pci_guest_cfg_in(uint32_t addr, uint16_t port, uint8_t size)
 	return (pci_view_read(d, (uint8_t)addr) >> (8 * (port & 3))) & ones;
 }
 
+/*
+ * The device's real MSI capability: snpemu's message (its own APIC, host
+ * vector PCI_MSI_HOST_VEC + slot) while the guest has a deliverable one
+ * enabled, else disabled. The guest's address and data never reach it.
+ */
+static void msi_program(struct pci_view_dev *d)
+{
+	uint8_t off = d->msi.off, dest = 0, vec = 0;
+	uint16_t ctl = (uint16_t)(pci_conf_read(d->devfn, off, 4) >> 16);
+
+	ctl &= (uint16_t)~0x0071u; /* enable, one message */
+	if (pci_msi_target(&d->msi, &dest, &vec)) {
+		pci_conf_write(d->devfn, (uint8_t)(off + 4), 4, 0xfee00000u);
+		if (d->msi.is64) {
+			pci_conf_write(d->devfn, (uint8_t)(off + 8), 4, 0);
+		}
+		pci_conf_write(d->devfn,
+			       (uint8_t)(off + (d->msi.is64 ? 12 : 8)), 2,
+			       PCI_MSI_HOST_VEC + d->msi.slot);
+		ctl |= 1;
+	}
+	pci_conf_write(d->devfn, (uint8_t)(off + 2), 2, ctl);
+	d->msi.changed = false;
+}
+
 void pci_guest_cfg_out(uint32_t addr, uint16_t port, uint8_t size, uint32_t v)
 {
 	struct pci_view_dev *d = shown_dev(addr);
@@ -282,6 +317,27 @@ void pci_guest_cfg_out(uint32_t addr, uint16_t port, uint8_t size, uint32_t v)
 	}
 	pci_view_write(d, (uint8_t)addr, v << (8 * (port & 3)),
 		       (uint8_t)(((1u << size) - 1) << (port & 3)));
+	if (d->msi.changed) {
+		msi_program(d);
+	}
+}
+
+/* The least privileged VMPL of vCPU @dest (APIC ID), as the 8259's. */
+void pci_msi_fire(struct machine *m, unsigned slot)
+{
+	struct pci_view_dev *d = slot < msi_slots ? msi_dev[slot] : NULL;
+	uint8_t dest = 0, vec = 0;
+
+	if (d == NULL || !pci_msi_target(&d->msi, &dest, &vec) ||
+	    dest >= m->nr_vcpus) {
+		return; /* disabled meanwhile, or no such vCPU: dropped */
+	}
+	for (unsigned v = SNP_VMPL_COUNT - 1; v > 0; v--) {
+		if (m->vcpu[dest].ctx[v].present) {
+			apic_msi(&m->vcpu[dest].apic[v], vec);
+			return;
+		}
+	}
 }
 
 enum pci_io pci_io_claim(uint16_t port, uint8_t size)

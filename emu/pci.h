@@ -35,3 +35,13 @@ enum pci_io pci_io_claim(uint16_t port, uint8_t size);
 bool pci_mmio_allowed(uint64_t gpa, uint64_t len);
 /** ISA lines (bit n: IRQ n) of the shown devices' INTx, to forward. */
 uint16_t pci_intx_lines(void);
+
+/* MSI of the shown functions (pci_msi.c): each on its own vector of
+ * snpemu's APIC, PCI_MSI_HOST_VEC + slot (irq.c, hostirq.S). */
+#define PCI_MSI_HOST_VEC 0x50
+#define PCI_MSI_SLOTS 8
+
+struct machine;
+/** The message of MSI slot @slot arrived at snpemu's APIC: deliver the
+ * guest's vector to the guest's APIC it named. */
+void pci_msi_fire(struct machine *m, unsigned slot);

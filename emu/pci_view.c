@@ -20,7 +20,8 @@
  *   RMP (docs/snpemu.md §4, "DMA"). MSI is a bus-master write too, and its
  *   address would be snpemu's own APIC: the MSI and MSI-X capabilities are
  *   taken out of the capability list (the guest sees INTx only) and their
- *   bytes read 0.
+ *   bytes read 0; for a function the IOMMU confines, pci.c shows its MSI
+ *   capability virtualized instead (pci_msi.c).
  * - The expansion ROM BAR reads 0 (not implemented): it is one more BAR
  *   that decodes memory when enabled.
  * - Device-specific configuration (0x40-0xFF) reads through, minus the
@@ -151,6 +152,12 @@ static void probe_caps(struct pci_view_dev *d, const char **why)
 			/* PCI 3.0 §6.8.1: 64-bit address, per-vector mask. */
 			len = 10 + ((ctl & 0x80) ? 4 : 0) +
 			      ((ctl & 0x100) ? 10 : 0);
+			d->msi = (struct pci_msi){
+				.off = p,
+				.pos = d->cap_count,
+				.is64 = (ctl & 0x80) != 0,
+				.maskable = (ctl & 0x100) != 0,
+			};
 		} else if (id == PCI_CAP_ID_MSIX) {
 			len = 12; /* PCI 3.0 §6.8.2 */
 		}
@@ -256,7 +263,36 @@ static bool hidden_byte(const struct pci_view_dev *d, unsigned off)
 	return false;
 }
 
-/* 0x40-0xFF: hidden capabilities read 0, the kept ones are relinked. */
+bool pci_view_keep_msi(struct pci_view_dev *d)
+{
+	unsigned h = 0;
+
+	if (d->msi.off == 0 || d->msi.maskable || d->msi.shown ||
+	    d->cap_count == PCI_CAP_MAX) {
+		return false;
+	}
+	while (h < d->hide_count && d->hide_off[h] != d->msi.off) {
+		h++;
+	}
+	if (h == d->hide_count) {
+		return false;
+	}
+	for (; h + 1 < d->hide_count; h++) {
+		d->hide_off[h] = d->hide_off[h + 1];
+		d->hide_len[h] = d->hide_len[h + 1];
+	}
+	d->hide_count--;
+	for (unsigned j = d->cap_count; j > d->msi.pos; j--) {
+		d->cap[j] = d->cap[j - 1];
+	}
+	d->cap[d->msi.pos] = d->msi.off;
+	d->cap_count++;
+	d->msi.shown = true;
+	return true;
+}
+
+/* 0x40-0xFF: hidden capabilities read 0, the kept ones are relinked, a
+ * shown MSI capability's registers are the virtual ones. */
 static uint32_t device_specific(const struct pci_view_dev *d, uint8_t reg)
 {
 	uint32_t v = real(d, reg);
@@ -267,6 +303,14 @@ static uint32_t device_specific(const struct pci_view_dev *d, uint8_t reg)
 
 		if (hidden_byte(d, off)) {
 			v &= ~byte_mask;
+			continue;
+		}
+		if (pci_msi_claims(&d->msi, off)) {
+			uint16_t ctl = (uint16_t)(real(d, d->msi.off) >> 16);
+
+			v = (v & ~byte_mask) |
+			    (uint32_t)pci_msi_read(&d->msi, ctl, off)
+				    << (8 * k);
 			continue;
 		}
 		for (unsigned j = 0; j < d->cap_count; j++) {
@@ -409,8 +453,20 @@ void pci_view_write(struct pci_view_dev *d, uint8_t reg, uint32_t v,
 	case 0x38:
 		return; /* read-only registers ignore writes */
 	default:
-		/* The ROM BAR and device-specific registers. */
-		d->refused_other++;
+		/* The ROM BAR and device-specific registers, except a shown
+		 * MSI capability's virtual registers. */
+		for (unsigned k = 0; k < 4; k++) {
+			if (!(byte_mask & (1u << k))) {
+				continue;
+			}
+			if (pci_msi_claims(&d->msi, reg + k)) {
+				pci_msi_write(&d->msi, reg + k,
+					      (uint8_t)(v >> (8 * k)));
+			} else {
+				d->refused_other++;
+				return;
+			}
+		}
 		return;
 	}
 }

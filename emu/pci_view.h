@@ -16,6 +16,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "pci_msi.h"
+
 #define PCI_BAR_COUNT 6
 #define PCI_CAP_MAX 16
 
@@ -74,6 +76,7 @@ struct pci_view_dev {
 	uint8_t cap_count;
 	uint8_t hide_off[PCI_CAP_MAX], hide_len[PCI_CAP_MAX];
 	uint8_t hide_count;
+	struct pci_msi msi;    /* hidden unless pci_view_keep_msi() */
 	uint8_t irq_line;      /* as the L1 firmware routed it (0x3c) */
 	uint8_t irq_pin;       /* 0x3d: 0 = none, 1-4 = INTA-INTD */
 	uint8_t irq_line_virt; /* the guest's copy: a scratch register */
@@ -96,6 +99,12 @@ void pci_conf_write(uint8_t devfn, uint8_t reg, uint8_t size, uint32_t v);
  * bridge, a malformed capability list, a BAR of reserved type), else "".
  */
 bool pci_view_probe(struct pci_view_dev *d, uint8_t devfn, const char **why);
+/**
+ * Show the MSI capability (virtualized, pci_msi.c) instead of hiding it:
+ * for a function whose DMA, and so whose MSI writes, the IOMMU confines.
+ * False if it has none snpemu can virtualize (none, or per-vector masks).
+ */
+bool pci_view_keep_msi(struct pci_view_dev *d);
 /** The dword at @reg (dword-aligned) as the guest sees it. */
 uint32_t pci_view_read(const struct pci_view_dev *d, uint8_t reg);
 /**

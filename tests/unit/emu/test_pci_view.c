@@ -312,9 +312,64 @@ TAP_CASE(random_writes_keep_invariants)
 	CHECK_EQ(cfg[0x3c], 11); /* the routed line stays the firmware's */
 }
 
+/* MSI shown for a confined function: virtual registers, the device's
+ * untouched; only a message snpemu can deliver is a target. */
+TAP_CASE(msi_virtualized)
+{
+	struct pci_view_dev d = probed();
+	uint8_t dest = 0, vec = 0;
+
+	CHECK_TRUE(pci_view_keep_msi(&d));
+	CHECK_TRUE(!pci_view_keep_msi(&d));
+	CHECK_EQ(pci_view_read(&d, 0x34), 0x40);
+	CHECK_EQ(pci_view_read(&d, 0x40), 0x00805005); /* off, next 0x50 */
+	CHECK_EQ(pci_view_read(&d, 0x50) & 0xff00, 0x7000);
+	CHECK_EQ(pci_view_read(&d, 0x60), 0);      /* MSI-X still hidden */
+	pci_view_write(&d, 0x44, 0xfee01003, 0xf); /* APIC 1, bits 1:0 */
+	pci_view_write(&d, 0x48, 0, 0xf);
+	pci_view_write(&d, 0x4c, 0x0041, 0x3);
+	CHECK_TRUE(!pci_msi_target(&d.msi, &dest, &vec)); /* not enabled */
+	pci_view_write(&d, 0x40, 0x00710000, 0xc); /* enable, 8 messages */
+	CHECK_EQ(pci_view_read(&d, 0x40) >> 16, 0x0081);
+	CHECK_EQ(pci_view_read(&d, 0x44), 0xfee01000);
+	CHECK_EQ(pci_view_read(&d, 0x4c) & 0xffff, 0x0041);
+	CHECK_TRUE(pci_msi_target(&d.msi, &dest, &vec));
+	CHECK_EQ(dest, 1);
+	CHECK_EQ(vec, 0x41);
+	CHECK_TRUE(d.msi.changed);
+	CHECK_EQ(real_writes, 0); /* pci.c programs the device, not this */
+	pci_view_write(&d, 0x4c, 0x0441, 0x3); /* NMI delivery */
+	CHECK_TRUE(!pci_msi_target(&d.msi, &dest, &vec));
+	pci_view_write(&d, 0x4c, 0x8041, 0x3); /* level */
+	CHECK_TRUE(!pci_msi_target(&d.msi, &dest, &vec));
+	pci_view_write(&d, 0x4c, 0x000f, 0x3); /* vector < 16 */
+	CHECK_TRUE(!pci_msi_target(&d.msi, &dest, &vec));
+	pci_view_write(&d, 0x4c, 0x0041, 0x3);
+	pci_view_write(&d, 0x48, 1, 0xf); /* above 4 GiB */
+	CHECK_TRUE(!pci_msi_target(&d.msi, &dest, &vec));
+	pci_view_write(&d, 0x48, 0, 0xf);
+	pci_view_write(&d, 0x44, 0xfed00000, 0xf); /* not the APIC window */
+	CHECK_TRUE(!pci_msi_target(&d.msi, &dest, &vec));
+	/* Beyond the capability: refused as before. */
+	pci_view_write(&d, 0x54, 3, 0x1);
+	CHECK_EQ(d.refused_other, 1);
+	CHECK_EQ(real_writes, 0);
+	/* Per-vector masking is not virtualized: stays hidden. */
+	fake_reset();
+	put(0x40, 4, 0x01805005, 0);
+	{
+		const char *why = NULL;
+
+		CHECK_TRUE(pci_view_probe(&d, DEVFN, &why));
+	}
+	CHECK_TRUE(!pci_view_keep_msi(&d));
+	CHECK_EQ(pci_view_read(&d, 0x34), 0x50);
+}
+
 TAP_MAIN(TAP_ENTRY(probe_reads_bars_caps_and_restores),
 	 TAP_ENTRY(msi_hidden_caps_relinked_rom_absent),
 	 TAP_ENTRY(bar_sizing_allowed_moves_refused),
 	 TAP_ENTRY(command_bus_master_refused_unless_confined),
 	 TAP_ENTRY(interrupt_line_is_a_scratch_copy),
-	 TAP_ENTRY(bar_claims_exact), TAP_ENTRY(random_writes_keep_invariants))
+	 TAP_ENTRY(bar_claims_exact), TAP_ENTRY(random_writes_keep_invariants),
+	 TAP_ENTRY(msi_virtualized))
