@@ -69,7 +69,7 @@ uint64_t sti_nop_window(void);
 
 /* irq_tests.c, for irq_pci.c */
 extern uint64_t tsc_ms;
-extern volatile uint64_t cnt[256];
+extern volatile uint64_t cnt[256], when[256]; /* count, TSC of the last */
 bool wait_for(volatile uint64_t *c, uint64_t n, uint64_t timeout_ms);
 void call_vmpl0(enum v0_req kind, uint64_t arg);
 /** The APIC timer (vector 0xEF) fires in @ms: a HLT always wakes. */

@@ -199,7 +199,7 @@ static void t_bar_moves(void)
 static bool msi_case(void)
 {
 	bool ok = true;
-	uint64_t n = cnt[0x45];
+	uint64_t n = cnt[0x45], t0 = 0, t1 = 0;
 
 	EXPECT_EQ(cfg_rd(edu, 6, 2) & 0x10u, 0x10u);
 	EXPECT_EQ(cfg_rd(edu, 0x34, 1), 0x40);
@@ -212,8 +212,14 @@ static bool msi_case(void)
 	EXPECT_EQ(cfg_rd(edu, 0x42, 2), 0x0081);
 	EXPECT_EQ(cfg_rd(edu, 0x44, 4), 0xfee00000u);
 	EXPECT_EQ(cfg_rd(edu, 0x4c, 2), 0x45);
+	t0 = rdtsc();
 	mmio_wr(edu_base + 0x60, 4, 1);
+	t1 = rdtsc();
 	EXPECT_EQ(wait(&cnt[0x45], n + 1, 1000), true);
+	out("# edu MSI raised -> VMPL2 handler: %llu us (the raising MMIO "
+	    "write returned after %llu us)\n",
+	    (unsigned long long)((when[0x45] - t0) * 1000 / tsc_ms),
+	    (unsigned long long)((t1 - t0) * 1000 / tsc_ms));
 	mmio_wr(edu_base + 0x64, 4, 1);
 	/* An illegal vector: snpemu leaves the device's MSI off. */
 	cfg_wr(edu, 0x4c, 2, 0x05);
@@ -284,6 +290,7 @@ static void t_intx(void)
 {
 	bool ok = edu != NONE;
 	unsigned line = 0, vec = 0;
+	uint64_t t0 = 0;
 
 	if (ok) {
 		line = cfg_rd(edu, 0x3c, 1);
@@ -299,8 +306,11 @@ static void t_intx(void)
 		(void)msr_wr(X2(0x350), 0x700); /* LINT0: ExtINT */
 		pic_for(line);
 		cfg_wr(edu, 4, 2, cfg_rd(edu, 4, 2) & ~0x400u); /* INTx on */
+		t0 = rdtsc();
 		mmio_wr(edu_base + 0x60, 4, 1);
 		ok = wait(&cnt[vec], 1, 1000);
+		out("# edu INTx raised -> VMPL2 handler: %llu us\n",
+		    (unsigned long long)((when[vec] - t0) * 1000 / tsc_ms));
 		EXPECT_EQ(mmio_rd(edu_base + 0x24, 4), 0);
 		/* Acknowledged at the device: no second one. */
 		EXPECT_EQ(wait(&cnt[vec], 2, 100), false);

@@ -32,8 +32,8 @@
 uint64_t irq_mode; /* VMPL0's arg (RDI): 0 tests, 1-2 benchmarks */
 
 uint64_t tsc_ms; /* TSC ticks per ms, from the HPET */
-volatile uint64_t cnt[256];
-static volatile uint64_t when[256], rip_at[256];
+volatile uint64_t cnt[256], when[256];
+static volatile uint64_t rip_at[256];
 static volatile uint64_t isr_seen, order[8], order_n;
 static volatile uint64_t vc_err, vc_cs, vc_ss, vc_rsp, vc_frame, vc_rip;
 static volatile uint64_t pf_err, pf_cr2, pf_cs, gp_err, gp_cs, com_char;
