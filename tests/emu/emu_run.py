@@ -33,17 +33,20 @@ def args(more=()):
     return tuple(sys.argv[1:6])
 
 
-def boot(paths, words="", timeout=150, qemu_args=()):
+def boot(paths, words="", timeout=150, qemu_args=(), iommu=False):
     """(status, output) of one boot: snpemu with `run=igvm verdict=4` and
     @words on its command line. @paths: what args() returns. A boot that
     outlives run-image's own limit returns status None and output that
-    ends in '# HANG'."""
+    ends in '# HANG'. @iommu: QEMU's VT-d on the outer machine (run-image
+    --iommu), for tests that give the guest devices (docs/snpemu.md §4)."""
     run_image, qemu, snpemu, igvm, keys = paths
     cmd = [sys.executable, run_image, "--qemu", qemu, snpemu,
            "--timeout", str(timeout), "--append",
            ("run=igvm verdict=%d %s" % (GUEST_SET, words)).strip(),
            "--qemu-arg=-initrd " + igvm,
            "--qemu-arg=-fw_cfg name=opt/snpemu/psp-keys,file=" + keys]
+    if iommu:
+        cmd.append("--iommu")
     cmd += ["--qemu-arg=" + a for a in qemu_args]
     t0 = time.monotonic()
     try:
