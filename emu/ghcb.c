@@ -27,6 +27,7 @@
 #include "ghcb_msr.h"
 #include "hostile.h"
 #include "inject.h"
+#include "iommu.h"
 #include "ioport.h"
 #include "machine.h"
 #include "mtrr.h"
@@ -154,6 +155,7 @@ static __noreturn void terminate(struct machine *m, uint32_t set, uint32_t code)
 		(unsigned long long)m->irq_windows);
 	inject_report();
 	hostile_report();
+	iommu_report();
 	if (set == m->verdict_set && code == 0) {
 		emu_exit(EMU_EXIT_OK);
 	}

@@ -437,6 +437,20 @@ void iommu_tick(uint64_t now)
 	(void)iommu_poll_faults(NULL);
 }
 
+void iommu_report(void)
+{
+	if (!iommu.present) {
+		return;
+	}
+	(void)iommu_poll_faults(NULL); /* the last ones, before the end */
+	con_printf(
+		"snpemu: iommu: %llu blocked DMA(s) logged, %llu fault "
+		"overflow(s), %llu IOTLB invalidation(s)\n",
+		(unsigned long long)iommu.faults,
+		(unsigned long long)iommu.overflows,
+		(unsigned long long)iommu.invalidations);
+}
+
 uint64_t iommu_fault_count(void)
 {
 	return iommu.faults;

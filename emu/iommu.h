@@ -62,6 +62,9 @@ unsigned iommu_poll_faults(struct iommu_fault *last);
 /** At most every 10 ms of @now (TSC): iommu_poll_faults, so a blocked
  * DMA is logged while the guest runs (irq.c polls its devices). */
 void iommu_tick(uint64_t now);
+/** At the VM's end (stop, power-off, termination): the last faults and
+ * the figures, if there is an IOMMU. */
+void iommu_report(void);
 /** Blocked DMAs logged so far, and faults the IOMMU could not record
  * (its fault-recording registers were full). */
 uint64_t iommu_fault_count(void);

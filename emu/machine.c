@@ -20,6 +20,7 @@
 #include "emu.h"
 #include "hostile.h"
 #include "inject.h"
+#include "iommu.h"
 #include "irq.h"
 #include "svm.h"
 
@@ -62,6 +63,7 @@ void emu_poweroff(struct machine *m)
 		m->cpu->cur);
 	inject_report();
 	hostile_report();
+	iommu_report();
 	con_printf("snpemu: after %llu exits, %llu VMPL switches\n",
 		   (unsigned long long)m->exits,
 		   (unsigned long long)m->vmpl_switches);
@@ -80,6 +82,7 @@ void emu_stop(struct machine *m, const char *fmt, ...)
 	con_printf("snpemu: VM stopped: %s\n", buf);
 	inject_report();
 	hostile_report();
+	iommu_report();
 	con_printf("snpemu: after %llu exits, %llu VMPL switches\n",
 		   (unsigned long long)m->exits,
 		   (unsigned long long)m->vmpl_switches);

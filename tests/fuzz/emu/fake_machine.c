@@ -15,6 +15,7 @@
 #include "emu.h"
 #include "hostile.h"
 #include "inject.h"
+#include "iommu.h"
 #include "ioport.h"
 #include "psp.h"
 #include "psp_certs.h"
@@ -266,6 +267,11 @@ bool hostile_drop_vmgexit(struct machine *m, bool terminate)
 }
 
 void hostile_report(void)
+{
+}
+
+/* emu/iommu.c: the fake machine has no IOMMU. */
+void iommu_report(void)
 {
 }
 
