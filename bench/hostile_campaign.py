@@ -39,6 +39,7 @@ t0 = time.time()
 outcomes = collections.Counter()
 survived = collections.Counter()
 bad = []
+vmsa_outcomes = collections.Counter()  # runs with a VMSA remap
 runs = 0
 while runs < a.runs and time.time() - t0 < a.budget:
     seed = random.randrange(1, 1 << 40)
@@ -47,6 +48,8 @@ while runs < a.runs and time.time() - t0 < a.budget:
                            words)
     outcome, detail = hostile_run.classify(out)
     n, kinds = hostile_run.acts(out)
+    # Remaps of a VMSA no vCPU runs (one remap in four; emu/hostile.c).
+    kinds["remap-vmsa"] = out.count("remap of the VMSA at GPA")
     runs += 1
     outcomes[outcome] += 1
     print("# seed %d: %s %s, %d acts %s" % (seed, outcome, detail, n,
@@ -56,6 +59,8 @@ while runs < a.runs and time.time() - t0 < a.budget:
     else:
         survived.update(kinds)
         survived["all"] += n
+        if kinds["remap-vmsa"]:
+            vmsa_outcomes[outcome] += 1
 
 print("runs: %d in %.0f s (period %d%s)" % (runs, time.time() - t0,
                                              a.period,
@@ -64,5 +69,8 @@ print("outcomes: " + ", ".join("%s %d" % kv for kv in sorted(
     outcomes.items())))
 print("acts survived: %d (%s)" % (survived.pop("all", 0), ", ".join(
     "%s %d" % kv for kv in sorted(survived.items()))))
+print("runs with a VMSA remapped (remap-vmsa is part of remap): " +
+      (", ".join("%s %d" % kv for kv in sorted(vmsa_outcomes.items()))
+       or "none"))
 for seed, detail in bad:
     print("unacceptable: seed %d: %s" % (seed, detail))
