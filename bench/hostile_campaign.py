@@ -10,6 +10,7 @@ prints the figures and every unacceptable run's seed.
 
 usage: hostile_campaign.py RUN_IMAGE QEMU SNPEMU IGVM KEYS
                            [--runs N] [--budget S] [--period P] [--ri]
+                           [--keep DIR]
 """
 
 import argparse
@@ -33,6 +34,9 @@ ap.add_argument("--runs", type=int, default=20)
 ap.add_argument("--budget", type=int, default=1200)
 ap.add_argument("--period", type=int, default=1000)
 ap.add_argument("--ri", action="store_true")
+ap.add_argument("--keep", metavar="DIR",
+                help="write the output of every run that did not complete "
+                     "cleanly to DIR/<seed>.log")
 a = ap.parse_args()
 
 t0 = time.time()
@@ -54,6 +58,10 @@ while runs < a.runs and time.time() - t0 < a.budget:
     outcomes[outcome] += 1
     print("# seed %d: %s %s, %d acts %s" % (seed, outcome, detail, n,
                                            dict(kinds)), flush=True)
+    if a.keep and outcome != "clean":
+        os.makedirs(a.keep, exist_ok=True)
+        with open(os.path.join(a.keep, "%d.log" % seed), "w") as f:
+            f.write(out)
     if outcome == "bad":
         bad.append((seed, detail))
     else:
