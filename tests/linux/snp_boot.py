@@ -114,6 +114,11 @@ CHECKS = {
 KTIME = re.compile(r"^\[\s*\d+\.\d+\] ")
 # src/smp.c: an AP's SVSM context takes the guest VMSA Linux created for it.
 SERVED = re.compile(r"smp: CPU (\d+) serves the guest VMSA at [0-9a-f]+")
+# The SVSM's COM1 and Linux's COM2 share QEMU's stdio: with several vCPUs
+# a whole SVSM line (printed at once under its console lock) can land in
+# the middle of a Linux line. Such a line is taken out and the Linux
+# line's two halves joined again.
+SVSM_LINE = re.compile(rb"(lock-stat: |smp: CPU \d+ )")
 BAD = re.compile(r"snpemu: VM stopped|terminated \(reason|Kernel panic|"
                  r"PANIC|BUG: |Oops|^not ok \d+ - ")
 
@@ -155,6 +160,7 @@ def main():
     sel = selectors.DefaultSelector()
     sel.register(q.stdout, selectors.EVENT_READ)
     got, bad, nxt, buf, when = {}, None, 0, b"", {}
+    head = b""  # a Linux line's start an SVSM line cut off
     served = set()  # vCPUs whose SVSM context took a guest VMSA
     while nxt < len(MILESTONES) and bad is None:
         left = a.timeout - (time.monotonic() - start)
@@ -164,7 +170,16 @@ def main():
         if not chunk:
             break
         buf += chunk
-        *lines, buf = buf.split(b"\n")
+        *parts, buf = buf.split(b"\n")
+        lines = []
+        for raw in parts:
+            raw = head + raw
+            head = b""
+            m = SVSM_LINE.search(raw)
+            if m and m.start() > 0:
+                head = raw[:m.start()]
+                raw = raw[m.start():]
+            lines.append(raw)
         for raw in lines:
             line = raw.decode("utf-8", "replace").rstrip("\r")
             print("# " + line, flush=True)
