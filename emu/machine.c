@@ -95,6 +95,7 @@ void emu_stop(struct machine *m, const char *fmt, ...)
 	}
 	/* Last: tests read the lines above as one block. */
 	stats_milestone(m, "VM stopped");
+	stats_ring_print(m);
 	emu_exit(EMU_EXIT_FAIL);
 }
 
@@ -443,6 +444,25 @@ static void schedule(struct machine *m)
 					: rdtsc() + clock_ns_to_tsc(SLICE_NS);
 }
 
+static void record_exit(struct vcpu *v, const struct vmpl_ctx *c, uint64_t tsc,
+			uint32_t inj)
+{
+	const struct vmcb *k = c->vmcb;
+	struct stats_exit e = {
+		.tsc = tsc,
+		.code = k->c.exit_code,
+		.info1 = k->c.exit_info_1,
+		.info2 = k->c.exit_info_2,
+		.rip = vmcb_save((struct vmcb *)(uintptr_t)k)->rip,
+		.intinfo = k->c.exit_int_info |
+			   ((uint64_t)k->c.exit_int_info_err << 32),
+		.inj = inj,
+		.vmpl = (uint8_t)c->vmpl,
+	};
+
+	stats_ring_add(&v->ring, &e);
+}
+
 void emu_run(struct machine *m)
 {
 	unsigned stale = 0;
@@ -455,6 +475,7 @@ void emu_run(struct machine *m)
 	for (;;) {
 		struct vmpl_ctx *c = NULL;
 		uint64_t t0 = 0, code = 0;
+		uint32_t inj = 0;
 		unsigned vmpl = 0;
 
 		schedule(m);
@@ -468,6 +489,7 @@ void emu_run(struct machine *m)
 		if (svm_has_pku()) {
 			wrpkru(c->pkru);
 		}
+		inj = c->vmcb->c.event_inj;
 		svm_vmrun((uint64_t)(uintptr_t)c->vmcb, &c->gprs,
 			  m->host_save_pa);
 		t0 = rdtsc();
@@ -477,6 +499,7 @@ void emu_run(struct machine *m)
 			c->pkru = rdpkru();
 			wrpkru(0);
 		}
+		record_exit(m->cpu, c, t0, inj);
 		c->vmcb->c.tlb_ctl = 0;
 		irq_after_vmrun(m);
 		m->exits++;

@@ -124,7 +124,8 @@ struct vcpu {
 	uint64_t exits;
 	/* MTRRs: per vCPU, shared by its VMPLs (mtrr.h). */
 	struct mtrr_state mtrr;
-	uint64_t mcg_status; /* IA32_MCG_STATUS (ghcb.c) */
+	uint64_t mcg_status;    /* IA32_MCG_STATUS (ghcb.c) */
+	struct stats_ring ring; /* its last exits (stats.h) */
 };
 
 struct machine {

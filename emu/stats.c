@@ -159,3 +159,29 @@ void stats_milestone(struct machine *m, const char *what)
 	s->mark_exit_tab = s->exits;
 	s->mark_nae_tab = s->nae;
 }
+
+void stats_ring_print(const struct machine *m)
+{
+	for (unsigned i = 0; i < m->nr_vcpus; i++) {
+		const struct stats_ring *r = &m->vcpu[i].ring;
+		uint64_t first = r->n > STATS_RING ? r->n - STATS_RING : 0;
+
+		for (uint64_t k = first; k < r->n; k++) {
+			const struct stats_exit *e = &r->e[k % STATS_RING];
+
+			con_printf(
+				"snpemu: vCPU %u exit %llu: +%llu us VMPL%u "
+				"code 0x%llx info1 0x%llx info2 0x%llx "
+				"RIP 0x%llx intinfo 0x%llx inj 0x%x\n",
+				i, (unsigned long long)k,
+				(unsigned long long)clock_tsc_to_ns(
+					e->tsc - m->tsc_start) /
+					1000,
+				e->vmpl, (unsigned long long)e->code,
+				(unsigned long long)e->info1,
+				(unsigned long long)e->info2,
+				(unsigned long long)e->rip,
+				(unsigned long long)e->intinfo, e->inj);
+		}
+	}
+}

@@ -70,7 +70,37 @@ static inline void stats_vmgexit(struct emu_stats *s, uint64_t code)
 	s->vmgexit = true;
 }
 
+/*
+ * The last exits of one vCPU, printed when the VM stops: what led to a
+ * triple fault or a stop on one vCPU while others ran (a few stores per
+ * exit).
+ */
+#define STATS_RING 16
+
+struct stats_exit {
+	uint64_t tsc; /* at the #VMEXIT */
+	uint64_t code, info1, info2, rip;
+	uint64_t intinfo; /* EXITINTINFO: an event cut short */
+	uint32_t inj;     /* EVENTINJ of the VMRUN that ended here */
+	uint8_t vmpl;
+};
+
+struct stats_ring {
+	struct stats_exit e[STATS_RING];
+	uint64_t n; /* exits recorded in all */
+};
+
+static inline void stats_ring_add(struct stats_ring *r,
+				  const struct stats_exit *e)
+{
+	r->e[r->n % STATS_RING] = *e;
+	r->n++;
+}
+
 struct machine;
+
+/** Every vCPU's last exits, oldest first (when the VM stops). */
+void stats_ring_print(const struct machine *m);
 
 /**
  * A milestone of the boot: prints the time since snpemu started and the

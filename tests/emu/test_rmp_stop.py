@@ -30,7 +30,7 @@ p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
 with open(com2.name, encoding="utf-8", errors="replace") as f:
     com2_text = f.read()
 os.unlink(com2.name)
-report = re.search(r"VM stopped: RMP violation: VMPL2 RIP 0x[0-9a-f]+: "
+report = re.search(r"VM stopped: RMP violation: VMPL2 RIP (0x[0-9a-f]+): "
                    r"read of GPA 0x8000001[0-9a-f]{5} \(private", p.stdout)
 checks = [
     ("run-image fails: the VM was stopped", p.returncode == 1),
@@ -39,6 +39,14 @@ checks = [
     ("the stop came after the VMPL0 tests ran", "ok 13 -" in p.stdout),
     ("snpemu ended through its stop path, not a panic",
      "panic" not in p.stdout.lower()),
+    # The stop prints each vCPU's last exits (emu/stats.c): the last one
+    # is the #NPF (0x400) of the VMPL2 read, at the RIP the report names.
+    ("the last exit printed is VMPL2's #NPF at the reported RIP",
+     report is not None and re.search(
+         r"snpemu: vCPU 0 exit \d+: \+\d+ us VMPL2 code 0x400 info1 "
+         r"0x[0-9a-f]+ info2 0x8000001[0-9a-f]{5} RIP " +
+         re.escape(report.group(1)) + r" .*\n(?!snpemu: vCPU 0 exit)",
+         p.stdout) is not None),
     ("VMPL2's console line is on COM2 and not on COM1",
      com2_text == "VMPL2 on COM2\n" and "VMPL2 on COM2" not in p.stdout),
 ]
