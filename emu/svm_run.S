@@ -60,7 +60,6 @@ svm_vmrun:
 	vmrun %rax
 	vmsave %rax			/* #VMEXIT restored RAX = vmcb_pa */
 	cli
-	stgi
 	push %rsi			/* guest RSI; g is now at 16(%rsp) */
 	mov 16(%rsp), %rsi
 	mov %rbx, G_RBX(%rsi)
@@ -80,6 +79,12 @@ svm_vmrun:
 	mov %rbx, G_RSI(%rsi)
 	mov 16(%rsp), %rax
 	vmload %rax
+	/* GIF=1 only now: until this VMLOAD the guest's TR, FS and GS are
+	 * loaded, and an NMI or #MC taken there would read its IST stack
+	 * from the guest's TSS (a triple fault of this L1 CPU). KVM does the
+	 * same: arch/x86/kvm/svm/svm.c, svm_vcpu_run, stgi() after the
+	 * host's state is back. */
+	stgi
 	add $24, %rsp
 	pop %r15
 	pop %r14
