@@ -511,45 +511,57 @@ static void nae_mmio(struct machine *m, struct nae *n, bool write)
 	set_result(n, 0, 0);
 }
 
+/*
+ * The header and the entries are copied in and out with memcpy: the guest
+ * chooses SW_SCRATCH, so they may sit at any byte of the shared buffer
+ * (KVM takes any offset inside it too: arch/x86/kvm/svm/sev.c,
+ * setup_vmgexit_scratch).
+ */
 static void nae_psc(struct machine *m, struct nae *n)
 {
-	struct ghcb_psc_hdr *h = scratch(n, sizeof(*h));
-	uint64_t *ent = NULL;
-	uint16_t cur = 0, end = 0;
+	uint8_t *hp = scratch(n, sizeof(struct ghcb_psc_hdr));
+	uint8_t *ent = NULL;
+	struct ghcb_psc_hdr h;
+	uint16_t cur = 0;
 
-	if (h == NULL) {
+	if (hp == NULL) {
 		return;
 	}
-	cur = h->cur_entry;
-	end = h->end_entry;
-	if (end >= GHCB_PSC_MAX_ENTRIES || cur > end) {
+	memcpy(&h, hp, sizeof(h));
+	if (h.end_entry >= GHCB_PSC_MAX_ENTRIES || h.cur_entry > h.end_entry) {
 		set_result(n, 0, GHCB_PSC_ERR_HDR);
 		return;
 	}
-	ent = scratch(n, sizeof(*h) + (end + 1u) * 8u);
-	if (ent == NULL) {
+	if (scratch(n, sizeof(h) + (h.end_entry + 1u) * 8u) == NULL) {
 		return;
 	}
-	ent = (uint64_t *)(h + 1);
-	for (; cur <= end; cur++) {
-		struct ghcb_psc_entry e = ghcb_psc_entry_decode(ent[cur]);
+	ent = hp + sizeof(h);
+	for (cur = h.cur_entry; cur <= h.end_entry; cur++) {
+		uint64_t raw = 0;
+		struct ghcb_psc_entry e;
 		struct rmp_change chg = {0};
 		int rc = RMP_PSC_E_INPUT;
 
+		memcpy(&raw, ent + 8u * cur, sizeof(raw));
+		e = ghcb_psc_entry_decode(raw);
 		if (!e.reserved_set) {
 			rc = gmem_psc(m, e.gfn << PAGE_SHIFT, e.op, e.size_2m,
 				      &chg);
 		}
 		npt_apply(m, &chg);
 		if (rc != RMP_PSC_OK) {
-			h->cur_entry = cur;
+			memcpy(hp + offsetof(struct ghcb_psc_hdr, cur_entry),
+			       &cur, sizeof(cur));
 			set_result(n, 0, GHCB_PSC_ERR_ENTRY | (uint32_t)rc);
 			return;
 		}
 		e.cur_page = e.size_2m ? RMP_PAGES_2M : 1;
-		ent[cur] = ghcb_psc_entry_encode(&e);
+		raw = ghcb_psc_entry_encode(&e);
+		memcpy(ent + 8u * cur, &raw, sizeof(raw));
 	}
-	h->cur_entry = cur;
+	/* Only cur_entry is the hypervisor's to write. */
+	memcpy(hp + offsetof(struct ghcb_psc_hdr, cur_entry), &cur,
+	       sizeof(cur));
 	set_result(n, 0, 0);
 }
 

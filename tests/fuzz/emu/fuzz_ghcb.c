@@ -209,17 +209,24 @@ static void nae_request(struct fuzz_in *in)
 }
 
 /* The PSC header where the GHCB's scratch pointer puts it, or NULL. */
-static const struct ghcb_psc_hdr *psc_hdr(const struct vmpl_ctx *c,
-					  const struct ghcb *g)
+/*
+ * The page-state change header the event names (SW_SCRATCH), copied out:
+ * the guest may place it at any byte of the shared buffer, so it is not
+ * read in place (a misaligned struct access). Its offset in the shared
+ * buffer, or -1 when SW_SCRATCH is outside it.
+ */
+static long psc_hdr(const struct vmpl_ctx *c, const struct ghcb *g,
+		    struct ghcb_psc_hdr *h)
 {
 	uint64_t lo = (c->ghcb_gfn << PAGE_SHIFT) +
 		      offsetof(struct ghcb, shared_buffer);
 	uint64_t s = g->sw_scratch & ~EMU_CBIT;
 
-	if (s < lo || s - lo > sizeof(g->shared_buffer) - 8) {
-		return NULL;
+	if (s < lo || s - lo > sizeof(g->shared_buffer) - sizeof(*h)) {
+		return -1;
 	}
-	return (const void *)(g->shared_buffer + (s - lo));
+	memcpy(h, g->shared_buffer + (s - lo), sizeof(*h));
+	return (long)(s - lo);
 }
 
 /* Pages an event may change in the RMP (G4). */
@@ -233,16 +240,21 @@ NO_COV static void allowed(const struct vmpl_ctx *c, struct ghcb_msr_req *q)
 	    pre_ghcb.sw_exit_code != SVM_VMGEXIT_PSC) {
 		return;
 	}
-	const struct ghcb_psc_hdr *h = psc_hdr(c, &pre_ghcb);
+	struct ghcb_psc_hdr h;
+	long off = psc_hdr(c, &pre_ghcb, &h);
+
+	if (off < 0) {
+		return;
+	}
 	const uint8_t *end =
 		pre_ghcb.shared_buffer + sizeof(pre_ghcb.shared_buffer);
+	const uint8_t *ent = pre_ghcb.shared_buffer + off + sizeof(h);
 
-	for (unsigned i = h ? h->cur_entry : 1;
-	     h != NULL && i <= h->end_entry && i < 253u &&
-	     (const uint8_t *)(h + 1) + 8u * (i + 1) <= end;
+	for (unsigned i = h.cur_entry; i <= h.end_entry && i < 253u &&
+				       8u * (i + 1) <= (uint64_t)(end - ent);
 	     i++) {
 		uint64_t raw = 0;
-		memcpy(&raw, (const uint8_t *)(h + 1) + 8u * i, 8);
+		memcpy(&raw, ent + 8u * i, 8);
 		struct ghcb_psc_entry e = ghcb_psc_entry_decode(raw);
 		uint64_t first = e.size_2m ? e.gfn & ~UINT64_C(511) : e.gfn;
 		uint64_t n = e.size_2m ? 512 : 1;
@@ -381,16 +393,19 @@ static void vmgexit(struct fuzz_in *in)
 	    pre_ghcb.sw_exit_code == SVM_VMGEXIT_PSC) {
 		const struct ghcb *g = (const struct ghcb *)fake_emu_ram(
 			c->ghcb_gfn << PAGE_SHIFT);
-		const struct ghcb_psc_hdr *a =
-			(const void *)pre_ghcb.shared_buffer;
-		const struct ghcb_psc_hdr *b = (const void *)g->shared_buffer;
+		struct ghcb_psc_hdr a, b;
+		long off = psc_hdr(c, &pre_ghcb, &a);
 
-		if (a->end_entry < GHCB_PSC_MAX_ENTRIES &&
-		    a->cur_entry <= a->end_entry &&
-		    (b->cur_entry < a->cur_entry ||
-		     b->cur_entry > a->end_entry + 1)) {
-			FAIL("G4: cur_entry %u -> %u (end %u)", a->cur_entry,
-			     b->cur_entry, a->end_entry);
+		/* The header where SW_SCRATCH put it, before and after. */
+		if (off >= 0) {
+			memcpy(&b, g->shared_buffer + off, sizeof(b));
+		}
+		if (off >= 0 && a.end_entry < GHCB_PSC_MAX_ENTRIES &&
+		    a.cur_entry <= a.end_entry &&
+		    (b.cur_entry < a.cur_entry ||
+		     b.cur_entry > a.end_entry + 1)) {
+			FAIL("G4: cur_entry %u -> %u (end %u)", a.cur_entry,
+			     b.cur_entry, a.end_entry);
 		}
 	}
 }
