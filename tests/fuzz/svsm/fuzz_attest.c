@@ -52,6 +52,12 @@ static bool inside(uint64_t g, uint64_t base, uint64_t size)
 	return g >= base && g - base < size;
 }
 
+/* [a, a + alen) and [b, b + blen) share a byte. */
+static bool overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+	return alen != 0 && blen != 0 && (a >= b ? a - b < blen : b - a < alen);
+}
+
 NO_COV static void check(const struct svsm_attest_req *a, uint64_t rax,
 			 const uint8_t nonce[64])
 {
@@ -87,15 +93,19 @@ NO_COV static void check(const struct svsm_attest_req *a, uint64_t rax,
 		     (unsigned long long)fz.out_r8, a->manifest_size,
 		     a->certs_size, a->report_size);
 	}
-	/* Buffers the guest made overlap: a later output may cover it. */
+	/*
+	 * Buffers the guest made overlap: the manifest or certificates
+	 * written may cover REPORT_DATA. (Computed without wrapping: a
+	 * report at GPA 0 under a manifest at GPA 0 was once taken for
+	 * disjoint buffers.)
+	 */
+	uint64_t rd = a->report_gpa +
+		      offsetof(struct snp_attestation_report, report_data);
+
 	if (a->report_gpa < FAKE_RAM_SIZE - PAGE_SIZE &&
-	    !inside(a->manifest_gpa, a->report_gpa - fz.out_rcx,
-		    fz.out_rcx + SVSM_ATTEST_REPORT_SIZE) &&
-	    !inside(a->certs_gpa, a->report_gpa - fz.out_rdx,
-		    fz.out_rdx + SVSM_ATTEST_REPORT_SIZE) &&
-	    memcmp(fake_mem(a->report_gpa) +
-			   offsetof(struct snp_attestation_report, report_data),
-		   nonce, 64) != 0) {
+	    !overlap(rd, 64, a->manifest_gpa, fz.out_rcx) &&
+	    !overlap(rd, 64, a->certs_gpa, fz.out_rdx) &&
+	    memcmp(fake_mem(rd), nonce, 64) != 0) {
 		FAIL("A3: the report does not carry the guest's nonce");
 	}
 }
