@@ -140,15 +140,22 @@ static void gcmd(uint32_t cmd, uint32_t status)
 	iommu_dead("a global command");
 }
 
-static void context_invalidate_all(void)
+/* Wait for the unit to clear @bit of the 64-bit register at @off: the
+ * completion of a command written there. */
+static void wait_clear64(unsigned off, uint64_t bit, const char *what)
 {
-	wr64(REG_CCMD, CCMD_ICC | CCMD_GLOBAL);
 	for (unsigned i = 0; i < POLL_MAX; i++) {
-		if (!(rd64(REG_CCMD) & CCMD_ICC)) {
+		if (!(rd64(off) & bit)) {
 			return;
 		}
 	}
-	iommu_dead("a context-cache invalidation");
+	iommu_dead(what);
+}
+
+static void context_invalidate_all(void)
+{
+	wr64(REG_CCMD, CCMD_ICC | CCMD_GLOBAL);
+	wait_clear64(REG_CCMD, CCMD_ICC, "a context-cache invalidation");
 }
 
 /*
@@ -168,13 +175,8 @@ static void iotlb_invalidate(uint64_t cmd, uint64_t iova)
 		wr64(iro, iova & ~(uint64_t)(PAGE_SIZE - 1)); /* IVA, AM 0 */
 	}
 	wr64(iro + 8, cmd | IOTLB_IVT);
-	for (unsigned i = 0; i < POLL_MAX; i++) {
-		if (!(rd64(iro + 8) & IOTLB_IVT)) {
-			iommu.invalidations++;
-			return;
-		}
-	}
-	iommu_dead("an IOTLB invalidation");
+	wait_clear64(iro + 8, IOTLB_IVT, "an IOTLB invalidation");
+	iommu.invalidations++;
 }
 
 /* The checks of a unit snpemu can drive: VT-d 1.x, 3- or 4-level tables,

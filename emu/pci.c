@@ -158,16 +158,23 @@ static bool intx_forwardable(const struct pci_view_dev *d)
 	       !(PIC_RAISED_LINES & (1u << d->irq_line));
 }
 
-static void show_or_quiet(struct pci_view_dev *d, uint64_t l1_ram_top)
+/*
+ * @d->shown says whether the allow-list names it; @why is the probe's
+ * reason not to show it ("" for none), checked before its BARs.
+ */
+static void show_or_quiet(struct pci_view_dev *d, const char *why,
+			  uint64_t l1_ram_top)
 {
-	const char *why = NULL;
 	uint16_t cmd = (uint16_t)pci_conf_read(d->devfn, PCI_REG_COMMAND, 2);
 
+	if (why[0] == '\0') {
+		why = NULL;
+	}
 	for (unsigned i = 0; i < PCI_BAR_COUNT && d->shown && why == NULL;
 	     i++) {
 		why = bar_unfit(&d->bar[i], l1_ram_top);
 	}
-	if (why != NULL) {
+	if (d->shown && why != NULL) {
 		d->shown = false;
 		con_printf("snpemu: pci 00:%02x.%u %04x:%04x not shown: %s\n",
 			   d->devfn >> 3, d->devfn & 7, d->vendor, d->device,
@@ -236,15 +243,8 @@ void pci_init(uint64_t l1_ram_top)
 		if ((devfn & 7) == 0 && !multi) {
 			devfn |= 7;
 		}
-		d->shown = allowed(d) && why[0] == '\0';
-		if (allowed(d) && why[0] != '\0') {
-			con_printf(
-				"snpemu: pci 00:%02x.%u %04x:%04x not "
-				"shown: %s\n",
-				d->devfn >> 3, d->devfn & 7, d->vendor,
-				d->device, why);
-		}
-		show_or_quiet(d, l1_ram_top);
+		d->shown = allowed(d);
+		show_or_quiet(d, why, l1_ram_top);
 		dev_count++;
 	}
 }
